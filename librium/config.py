@@ -1,0 +1,126 @@
+"""Settings, read only from environment variables (12-factor).
+
+A missing or malformed setting raises :class:`ConfigError` with one line saying what to fix.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from librium.errors import ConfigError
+
+DEFAULT_DATABASE_URL = "sqlite:///librium.sqlite"
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_API_FILE_URL = "https://api.telegram.org/file/bot"
+
+
+def database_url(raw: str | None) -> str:
+    """Normalise a database URL: Heroku's ``postgres://`` and plain ``postgresql://`` use psycopg 3."""
+    url = (raw or "").strip() or DEFAULT_DATABASE_URL
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    if not (url.startswith("sqlite") or url.startswith("postgresql+")):
+        raise ConfigError(
+            "DATABASE_URL must be a sqlite:/// or postgres(ql):// URL, e.g. sqlite:///librium.sqlite"
+        )
+    return url
+
+
+def _int_list(name: str, raw: str) -> frozenset[int]:
+    ids = set()
+    for part in raw.replace(";", ",").replace(" ", ",").split(","):
+        if not part:
+            continue
+        try:
+            ids.add(int(part))
+        except ValueError:
+            raise ConfigError(f"{name} must be Telegram user ids separated by commas; “{part}” is not a number") from None
+    return frozenset(ids)
+
+
+def _url(name: str, raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{name} must be an http(s) URL, got “{raw}”")
+    return raw
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    bot_token: str | None = None
+    api_base_url: str = DEFAULT_API_BASE_URL
+    api_file_url: str = DEFAULT_API_FILE_URL
+    allowed_user_ids: frozenset[int] = field(default_factory=frozenset)
+    default_timezone: str = "UTC"
+    log_level: str = "INFO"
+    google_books_api_key: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    port: int = 8080
+
+    @property
+    def console(self) -> bool:
+        """Without a token the bot runs as a local console chat."""
+        return not self.bot_token
+
+    def __repr__(self) -> str:  # never print the token
+        return f"Settings(database_url={_redact(self.database_url)!r}, token={'set' if self.bot_token else 'unset'})"
+
+
+def _redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(parts.password, "***")
+    return url
+
+
+def load(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    get = lambda name: (env.get(name) or "").strip()  # noqa: E731
+
+    token = get("TELEGRAM_BOT_TOKEN") or None
+    if token and (":" not in token or not token.split(":", 1)[0].isdigit()):
+        raise ConfigError("TELEGRAM_BOT_TOKEN looks malformed: it should look like 123456:ABC-... (from @BotFather)")
+
+    tz = get("DEFAULT_TIMEZONE") or "UTC"
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"DEFAULT_TIMEZONE “{tz}” is not an IANA time zone (e.g. Europe/Berlin)") from None
+
+    level = (get("LOG_LEVEL") or "INFO").upper()
+    if level not in logging.getLevelNamesMapping():
+        raise ConfigError(f"LOG_LEVEL “{level}” is not one of DEBUG, INFO, WARNING, ERROR")
+
+    port_raw = get("PORT") or "8080"
+    if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
+        raise ConfigError(f"PORT must be a TCP port number, got “{port_raw}”")
+
+    webhook_url = get("WEBHOOK_URL") or None
+    webhook_secret = get("WEBHOOK_SECRET") or None
+    if webhook_url:
+        _url("WEBHOOK_URL", webhook_url)
+        if not webhook_secret:
+            raise ConfigError("WEBHOOK_SECRET must be set when WEBHOOK_URL is (Telegram sends it on every request)")
+
+    return Settings(
+        database_url=database_url(get("DATABASE_URL")),
+        bot_token=token,
+        api_base_url=_url("TELEGRAM_API_BASE_URL", get("TELEGRAM_API_BASE_URL")) if get("TELEGRAM_API_BASE_URL") else DEFAULT_API_BASE_URL,
+        api_file_url=_url("TELEGRAM_API_FILE_URL", get("TELEGRAM_API_FILE_URL")) if get("TELEGRAM_API_FILE_URL") else DEFAULT_API_FILE_URL,
+        allowed_user_ids=_int_list("ALLOWED_USER_IDS", get("ALLOWED_USER_IDS")),
+        default_timezone=tz,
+        log_level=level,
+        google_books_api_key=get("GOOGLE_BOOKS_API_KEY") or None,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        port=int(port_raw),
+    )
