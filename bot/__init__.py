@@ -1,0 +1,1 @@
+"""The Telegram front end of Librium (python-telegram-bot 22)."""

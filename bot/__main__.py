@@ -1,0 +1,59 @@
+"""`python -m bot`: settings → database check → build_application() → polling, webhook or console."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from librium import config
+from librium.database.sqlalchemy.migrations import require_head
+from librium.database.sqlalchemy.session import make_engine, make_sessionmaker
+from librium.errors import ConfigError
+
+log = logging.getLogger("bot")
+
+
+def main() -> int:
+    try:
+        settings = config.load()
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    from bot import logs
+
+    logs.setup(settings.log_level, settings.bot_token)
+    engine = make_engine(settings.database_url)
+    try:
+        require_head(engine)
+    except ConfigError as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # noqa: BLE001 - one clear line instead of a traceback
+        print(f"Cannot start: the database at DATABASE_URL is unreachable ({type(error).__name__}).", file=sys.stderr)
+        return 2
+    factory = make_sessionmaker(engine)
+
+    from bot.app import build_application
+
+    if settings.console:
+        from bot.console import run_console
+
+        asyncio.run(run_console(settings, factory))
+        return 0
+    application = build_application(settings, factory)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen="0.0.0.0",
+            port=settings.port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+            secret_token=settings.webhook_secret,
+        )
+    else:
+        application.run_polling()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

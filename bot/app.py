@@ -1,0 +1,72 @@
+"""build_application(): the one place where the bot is assembled and its handlers are wired."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session, sessionmaker
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, TypeHandler
+from telegram.request import BaseRequest
+
+from bot import handlers
+from bot.access import enforce_allow_list
+from bot.dbcall import SESSION_FACTORY, SETTINGS
+from bot.errors import on_error
+from librium.config import Settings
+
+log = logging.getLogger(__name__)
+
+CONSOLE_TOKEN = "1:console"  # the console chat never talks to Telegram; any well-formed token will do
+
+COMMANDS = [
+    BotCommand("find", "Search your library"),
+    BotCommand("add", "Add a book step by step"),
+    BotCommand("authors", "Browse authors"),
+    BotCommand("series", "Browse series"),
+    BotCommand("genres", "Browse genres"),
+    BotCommand("shelves", "Browse shelves"),
+    BotCommand("unread", "Books not read yet"),
+    BotCommand("reading", "Books you are reading"),
+    BotCommand("loans", "Lent books"),
+    BotCommand("stats", "Statistics and charts"),
+    BotCommand("library", "Which library this chat uses"),
+    BotCommand("help", "What I can do"),
+    BotCommand("cancel", "Leave the current step"),
+]
+
+
+async def post_init(application: Application) -> None:
+    await application.bot.set_my_commands(COMMANDS)
+    log.info("bot ready as @%s", application.bot.username)
+
+
+def build_application(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    *,
+    request: BaseRequest | None = None,
+    rate_limit: bool = True,
+) -> Application:
+    """Assemble the Application. ``request`` replaces the HTTP layer (console chat, tests)."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token or CONSOLE_TOKEN)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
+        .defaults(Defaults(parse_mode="HTML", link_preview_options=None))
+        .post_init(post_init)
+        .concurrent_updates(True)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    application.bot_data[SETTINGS] = settings
+    application.bot_data[SESSION_FACTORY] = session_factory
+
+    application.add_handler(TypeHandler(object, enforce_allow_list), group=-1)
+    handlers.register(application)
+    application.add_error_handler(on_error)
+    return application

@@ -1,0 +1,36 @@
+"""Run catalogue services off the event loop, one transaction per call."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+from telegram.ext import ContextTypes
+
+from librium.database.sqlalchemy.session import session_scope
+
+T = TypeVar("T")
+
+SESSION_FACTORY = "session_factory"
+SETTINGS = "settings"
+
+
+def factory_of(context: ContextTypes.DEFAULT_TYPE) -> sessionmaker[Session]:
+    return context.application.bot_data[SESSION_FACTORY]
+
+
+async def run(context: ContextTypes.DEFAULT_TYPE, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call ``fn(session, *args, **kwargs)`` in a worker thread inside one transaction.
+
+    The session commits when ``fn`` returns and rolls back if it raises, so a failed action leaves
+    nothing half-written. A thread keeps PostgreSQL round trips from stalling other updates.
+    """
+    factory = factory_of(context)
+
+    def work() -> T:
+        with session_scope(factory) as session:
+            return fn(session, *args, **kwargs)
+
+    return await asyncio.to_thread(work)

@@ -1,0 +1,1 @@
+"""Catalogue services: one module per capability, each taking a SQLAlchemy session."""

@@ -1,0 +1,42 @@
+"""Bot fixtures: the real Application on a real database, HTTP replaced by FakeBotApi."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.app import build_application
+from bot.fake_api import FakeBotApi
+from librium.config import Settings
+from tests.bot.harness import BotHarness
+
+
+@pytest.fixture
+def settings(engine) -> Settings:
+    return Settings(database_url=str(engine.url), bot_token="123456:TEST-TOKEN-abcdef")
+
+
+@pytest.fixture
+async def make_bot(session_factory, settings):
+    """Factory: ``await make_bot(allowed_user_ids=...)`` gives a started BotHarness."""
+    started = []
+
+    async def make(**overrides) -> BotHarness:
+        api = FakeBotApi()
+        app = build_application(dataclasses.replace(settings, **overrides), session_factory, request=api, rate_limit=False)
+        await app.initialize()
+        await app.post_init(app)
+        await app.start()
+        started.append(app)
+        return BotHarness(app, api)
+
+    yield make
+    for app in started:
+        await app.stop()
+        await app.shutdown()
+
+
+@pytest.fixture
+async def bot(make_bot) -> BotHarness:
+    return await make_bot()
