@@ -36,3 +36,4 @@ def setup(level: str, token: str | None, stream: TextIO | None = None) -> None:
     # httpx logs every request URL at INFO, token included: keep it quiet (and redacted anyway).
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -35,6 +35,6 @@ def require_head(engine: Engine) -> None:
     if current != head:
         where = f"at revision {current}" if current else "empty (no schema)"
         raise ConfigError(
-            f"The database is {where}, but this version needs {head}: run `alembic upgrade head` "
+            f"the database is {where}, but this version needs {head}: run `alembic upgrade head` "
             "(on Heroku the release phase does this on every deploy)."
         )
