@@ -1,0 +1,425 @@
+"""One search box over a library: full-text words (ranked) plus structured filters, paginated.
+
+Words go to the engine's full-text index over ``book_search`` (folded text kept by
+:mod:`librium.services.search_index`): SQLite FTS5 ``book_fts`` ranked with bm25, PostgreSQL the GIN
+expression index ``book_fts_gin`` ranked with ts_rank. Filters are plain SQL conditions on ``books``
+(``IN``/``EXISTS`` sub-queries, so a book with two authors or genres is never counted twice).
+
+A search costs a fixed number of statements whatever the page size: one for the page (with the total as
+a window count), one for the page's authors and one for its series.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    exists,
+    false,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    table,
+    true,
+)
+from sqlalchemy.orm import Session
+
+from librium.database.sqlalchemy import db
+from librium.services import query as q
+from librium.services.query import ParsedQuery, Range
+
+MAX_PAGE_SIZE = 100
+
+books = db.Book.__table__
+authors = db.Author.__table__
+book_authors = db.BookAuthor.__table__
+book_series = db.BookSeries.__table__
+series_t = db.Series.__table__
+book_search = db.BookSearch.__table__
+loans = db.Loan.__table__
+
+_FTS = table("book_fts", column("rowid"))  # the SQLite FTS5 table (created by the migrations)
+
+# bm25 column weights (title, people, other, library_id): a title hit outranks an author hit, which
+# outranks a tag/publisher/ISBN hit.
+_BM25 = "bm25(book_fts, 10.0, 4.0, 1.0, 0.0)"
+
+
+@dataclass(frozen=True)
+class SeriesMark:
+    series_id: int
+    name: str
+    index: Decimal | None
+
+
+@dataclass(frozen=True)
+class BookRow:
+    """What a result list shows of a book."""
+
+    id: int
+    title: str
+    subtitle: str | None
+    authors: list[str]
+    series: list[SeriesMark]
+    release_year: int | None
+    status: str
+    rating: int | None  # half stars, 1..10
+    owned: bool
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    rows: list[BookRow]
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    warnings: list[str] = field(default_factory=list)
+    sort: str = "title"
+    sort_desc: bool = False
+
+    @property
+    def ids(self) -> list[int]:
+        return [row.id for row in self.rows]
+
+
+def search(
+    session: Session,
+    library_id: int,
+    query: str | ParsedQuery,
+    *,
+    page: int = 1,
+    page_size: int = 10,
+    sort: str | None = None,
+) -> SearchPage:
+    """Find books of one library. ``sort`` (e.g. "year", "-year", "added-desc") overrides sort: in the box."""
+    parsed = q.parse(query) if isinstance(query, str) else query
+    warnings = list(parsed.warnings)
+    sort_key, desc = parsed.sort, parsed.sort_desc
+    if sort:
+        probe = q.parse(f"sort:{sort}")
+        warnings.extend(probe.warnings)
+        if probe.sort:
+            sort_key, desc = probe.sort, probe.sort_desc
+    if sort_key is None or (sort_key == "relevance" and not parsed.has_text):
+        sort_key, desc = ("relevance", False) if parsed.has_text else ("title", False)
+    page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+    page = max(1, int(page))
+
+    dialect = session.get_bind().dialect.name
+    base, rank = _matching(dialect, library_id, parsed)
+    if rank is None:
+        # Filters only: a count, then the page (which can walk an index in sort order and stop early).
+        total = session.execute(
+            select(func.count()).select_from(base.with_only_columns(books.c.id).subquery())
+        ).scalar_one()
+        page = min(page, max(1, math.ceil(total / page_size)))
+        stmt = base.order_by(*_order(sort_key, desc, books.c, None))
+        result = session.execute(stmt.limit(page_size).offset((page - 1) * page_size)).all() if total else []
+    else:
+        # Words: one pass over the matches, the total as a window count. bm25() cannot run under a
+        # window function on SQLite, hence the inner select that names it.
+        inner = base.add_columns(rank.label("rank")).subquery()
+        stmt = select(inner, func.count().over().label("total")).order_by(
+            *_order(sort_key, desc, inner.c, inner.c.rank)
+        )
+        result = session.execute(stmt.limit(page_size).offset((page - 1) * page_size)).all()
+        if result:
+            total = result[0].total
+        else:
+            total = session.execute(select(func.count()).select_from(inner)).scalar_one() if page > 1 else 0
+            last = max(1, math.ceil(total / page_size))
+            if total and page > last:
+                page = last
+                result = session.execute(stmt.limit(page_size).offset((page - 1) * page_size)).all()
+    rows = light_rows(session, result)
+    return SearchPage(
+        rows=rows,
+        total=total,
+        page=page,
+        page_size=page_size,
+        pages=max(1, math.ceil(total / page_size)),
+        warnings=warnings,
+        sort=sort_key,
+        sort_desc=desc,
+    )
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _book_columns() -> list:
+    return [
+        books.c.id,
+        books.c.title,
+        books.c.subtitle,
+        books.c.release_year,
+        books.c.status,
+        books.c.rating,
+        books.c.owned,
+        books.c.title_key,
+        books.c.page_count,
+        books.c.price,
+        books.c.created_at,
+    ]
+
+
+def _matching(dialect: str, library_id: int, parsed: ParsedQuery) -> tuple[Select, ColumnElement | None]:
+    """SELECT of the matching live books' columns, and a relevance key where lower is better (None
+    without words): bm25 on SQLite, minus ts_rank on PostgreSQL."""
+    where = [books.c.library_id == library_id, books.c.deleted_at.is_(None), *conditions(library_id, parsed)]
+    if not parsed.has_text:
+        return select(*_book_columns()).where(*where), None
+    if dialect == "sqlite":
+        stmt = (
+            select(*_book_columns())
+            .select_from(_FTS)
+            .join(books, books.c.id == _FTS.c.rowid)
+            .where(literal_column("book_fts").op("MATCH")(fts5_query(parsed)), *where)
+        )
+        return stmt, literal_column(_BM25)
+    vector = pg_vector()
+    tsquery = func.to_tsquery(literal_column("'simple'"), pg_query(parsed))
+    stmt = (
+        select(*_book_columns())
+        .select_from(book_search)
+        .join(books, books.c.id == book_search.c.book_id)
+        .where(vector.op("@@")(tsquery), book_search.c.library_id == library_id, *where)
+    )
+    return stmt, -func.ts_rank(vector, tsquery)
+
+
+def pg_vector() -> ColumnElement:
+    """The exact expression of the ``book_fts_gin`` index (any difference and the index is not used)."""
+    simple = literal_column("'simple'")
+
+    def weighted(column, weight: str) -> ColumnElement:
+        return func.setweight(func.to_tsvector(simple, column), literal_column(f"'{weight}'"))
+
+    return (
+        weighted(book_search.c.title_text, "A")
+        .op("||")(weighted(book_search.c.people_text, "B"))
+        .op("||")(weighted(book_search.c.other_text, "C"))
+    )
+
+
+def fts5_query(parsed: ParsedQuery) -> str:
+    """An FTS5 MATCH string: every token quoted (so AND/OR/NEAR/*/^ in user text are plain words)."""
+    parts = [f'"{word}"*' for word in parsed.words]
+    parts += [f'"{isbn}"' for isbn in parsed.isbns]
+    parts += ['"' + " ".join(phrase) + '"*' for phrase in parsed.phrases]
+    return " ".join(parts)
+
+
+def pg_query(parsed: ParsedQuery) -> str:
+    """A to_tsquery string; tokens are alphanumeric only (see query.tokens), quoted anyway."""
+    parts = [f"'{word}':*" for word in parsed.words]
+    parts += [f"'{isbn}'" for isbn in parsed.isbns]
+    parts += [
+        "(" + " <-> ".join([*(f"'{w}'" for w in phrase[:-1]), f"'{phrase[-1]}':*"]) + ")"
+        for phrase in parsed.phrases
+    ]
+    return " & ".join(parts)
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _like_any_word(column, value: str) -> ColumnElement:
+    """Word-prefix match on a folded name: 'guin' and 'le guin' both match 'ursula k. le guin'."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(
+        column == value,
+        column.like(f"{escaped}%", escape="\\"),
+        column.like(f"% {escaped}%", escape="\\"),
+    )
+
+
+def _link_filter(library_id: int, facet: str, value: str) -> ColumnElement:
+    """books.id IN (books linked to a named thing matching ``value``)."""
+    if facet == "author":
+        sub = (
+            select(book_authors.c.book_id)
+            .join(authors, authors.c.id == book_authors.c.author_id)
+            .where(authors.c.library_id == library_id, _like_any_word(authors.c.key, value))
+        )
+        return books.c.id.in_(sub)
+    if facet == "series":
+        sub = (
+            select(book_series.c.book_id)
+            .join(series_t, series_t.c.id == book_series.c.series_id)
+            .where(series_t.c.library_id == library_id, _like_any_word(series_t.c.key, value))
+        )
+        return books.c.id.in_(sub)
+    if facet in ("shelf", "format"):
+        model = db.Location if facet == "shelf" else db.Format
+        column = books.c.location_id if facet == "shelf" else books.c.format_id
+        table = model.__table__
+        sub = select(table.c.id).where(table.c.library_id == library_id, _like_any_word(table.c.key, value))
+        return column.in_(sub)
+    model, link, fk = _LINKS[facet]
+    table = model.__table__
+    match = _like_any_word(table.c.key, value)
+    if facet == "language":
+        match = or_(match, func.lower(table.c.code) == value)
+    sub = select(link.c.book_id).join(table, table.c.id == fk).where(table.c.library_id == library_id, match)
+    return books.c.id.in_(sub)
+
+
+_LINKS = {
+    "genre": (db.Genre, db.book_genres, db.book_genres.c.genre_id),
+    "tag": (db.Tag, db.book_tags, db.book_tags.c.tag_id),
+    "publisher": (db.Publisher, db.book_publishers, db.book_publishers.c.publisher_id),
+    "language": (db.Language, db.book_languages, db.book_languages.c.language_id),
+}
+
+
+def _in_range(column, bounds: Range, scale: int = 1) -> ColumnElement:
+    parts = []
+    if bounds.low is not None:
+        low = bounds.low * scale
+        parts.append(column >= low if bounds.low_inclusive else column > low)
+    if bounds.high is not None:
+        high = bounds.high * scale
+        parts.append(column <= high if bounds.high_inclusive else column < high)
+    return and_(*parts) if parts else true()
+
+
+def _present(what: str) -> ColumnElement:
+    """True when a book has ``what`` (see query.PRESENCE)."""
+    columns = {
+        "isbn": books.c.isbn13,
+        "format": books.c.format_id,
+        "shelf": books.c.location_id,
+        "year": books.c.release_year,
+        "pages": books.c.page_count,
+        "price": books.c.price,
+        "rating": books.c.rating,
+    }
+    if what in columns:
+        return columns[what].is_not(None)
+    if what == "cover":
+        return or_(books.c.cover_file_id.is_not(None), books.c.cover_url.is_not(None))
+    if what == "description":
+        return and_(books.c.description.is_not(None), books.c.description != "")
+    link = {
+        "author": book_authors,
+        "series": book_series,
+        "genre": db.book_genres,
+        "tag": db.book_tags,
+        "publisher": db.book_publishers,
+        "language": db.book_languages,
+    }[what]
+    return exists().where(link.c.book_id == books.c.id)
+
+
+def conditions(library_id: int, parsed: ParsedQuery) -> list[ColumnElement]:
+    """SQL conditions on ``books`` for the structured filters of a query (words excluded)."""
+    where: list[ColumnElement] = []
+    for facet, values in parsed.names.items():
+        where.extend(_link_filter(library_id, facet, value) for value in values)
+    if parsed.statuses:
+        options = []
+        for status in parsed.statuses:
+            options.append(books.c.status != "read" if status == "unread" else books.c.status == status)
+        where.append(or_(*options))
+    if parsed.lent is not None:
+        open_loans = select(loans.c.book_id).where(loans.c.returned_on.is_(None))
+        where.append(books.c.id.in_(open_loans) if parsed.lent else books.c.id.not_in(open_loans))
+    if parsed.owned is not None:
+        where.append(books.c.owned == (true() if parsed.owned else false()))
+    if parsed.year:
+        where.append(_in_range(books.c.release_year, parsed.year))
+    if parsed.pages:
+        where.append(_in_range(books.c.page_count, parsed.pages))
+    if parsed.rating:
+        where.append(_in_range(books.c.rating, parsed.rating, scale=2))
+    if parsed.price:
+        where.append(_in_range(books.c.price, parsed.price))
+    where.extend(_present(what) for what in sorted(parsed.has))
+    where.extend(not_(_present(what)) for what in sorted(parsed.missing))
+    return where
+
+
+# --------------------------------------------------------------------------- order and rows
+
+
+def first_author_sort_name(book_id) -> ColumnElement:
+    """The first author's sort name of the book ``book_id`` (a correlated scalar sub-query)."""
+    return (
+        select(authors.c.sort_name)
+        .join(book_authors, book_authors.c.author_id == authors.c.id)
+        .where(book_authors.c.book_id == book_id)
+        .order_by(book_authors.c.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _order(sort_key: str, desc: bool, cols, rank: ColumnElement | None) -> list:
+    """ORDER BY for a sort key over ``cols`` (books.c or a sub-query's columns); ties go by id."""
+    if sort_key == "relevance" and rank is not None:
+        return [rank.desc() if desc else rank.asc(), cols.id]
+    column = {
+        "title": cols.title_key,
+        "author": first_author_sort_name(cols.id),
+        "year": cols.release_year,
+        "pages": cols.page_count,
+        "price": cols.price,
+        "rating": cols.rating,
+        "added": cols.created_at,
+        "relevance": cols.title_key,
+    }[sort_key]
+    ordered = column.desc() if desc else column.asc()
+    if sort_key not in ("title", "added", "relevance"):
+        ordered = ordered.nulls_last()
+    tie = cols.id.desc() if desc and sort_key == "added" else cols.id
+    if sort_key == "author":
+        return [ordered, cols.title_key, tie]
+    return [ordered, tie]
+
+
+def light_rows(session: Session, result) -> list[BookRow]:
+    """BookRows for result rows carrying book columns, with authors and series in two queries."""
+    ids = [row.id for row in result]
+    if not ids:
+        return []
+    names: dict[int, list[str]] = defaultdict(list)
+    for book_id, name in session.execute(
+        select(book_authors.c.book_id, authors.c.display_name)
+        .join(authors, authors.c.id == book_authors.c.author_id)
+        .where(book_authors.c.book_id.in_(ids))
+        .order_by(book_authors.c.book_id, book_authors.c.position)
+    ):
+        names[book_id].append(name)
+    marks: dict[int, list[SeriesMark]] = defaultdict(list)
+    for book_id, series_id, name, index in session.execute(
+        select(book_series.c.book_id, series_t.c.id, series_t.c.name, book_series.c.series_index)
+        .join(series_t, series_t.c.id == book_series.c.series_id)
+        .where(book_series.c.book_id.in_(ids))
+        .order_by(book_series.c.book_id, series_t.c.key)
+    ):
+        marks[book_id].append(SeriesMark(series_id, name, index))
+    return [
+        BookRow(
+            id=row.id,
+            title=row.title,
+            subtitle=row.subtitle,
+            authors=names.get(row.id, []),
+            series=marks.get(row.id, []),
+            release_year=row.release_year,
+            status=row.status,
+            rating=row.rating,
+            owned=bool(row.owned),
+        )
+        for row in result
+    ]
