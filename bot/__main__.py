@@ -29,8 +29,11 @@ def main() -> int:
     except ConfigError as error:
         print(f"Cannot start: {error}", file=sys.stderr)
         return 2
-    except Exception as error:  # noqa: BLE001 - one clear line instead of a traceback
-        print(f"Cannot start: the database at DATABASE_URL is unreachable ({type(error).__name__}).", file=sys.stderr)
+    except Exception as error:
+        print(
+            f"Cannot start: the database at DATABASE_URL is unreachable ({type(error).__name__}).",
+            file=sys.stderr,
+        )
         return 2
     factory = make_sessionmaker(engine)
 
@@ -43,13 +46,9 @@ def main() -> int:
         return 0
     application = build_application(settings, factory)
     if settings.webhook_url:
-        application.run_webhook(
-            listen="0.0.0.0",
-            port=settings.port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-            secret_token=settings.webhook_secret,
-        )
+        from bot.webhook import serve
+
+        asyncio.run(serve(application, port=settings.port))
     else:
         application.run_polling()
     return 0

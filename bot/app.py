@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from sqlalchemy.orm import Session, sessionmaker
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, TypeHandler
 from telegram.request import BaseRequest
 
@@ -16,6 +17,45 @@ from bot.errors import on_error
 from librium.config import Settings
 
 log = logging.getLogger(__name__)
+updates_log = logging.getLogger("bot.updates")
+
+
+class LibriumApplication(Application):
+    """The Application, plus one log line per update: its kind and latency, never its text."""
+
+    async def process_update(self, update: object) -> None:
+        started = time.perf_counter()
+        try:
+            await super().process_update(update)
+        finally:
+            if isinstance(update, Update):
+                updates_log.info(
+                    "update=%s kind=%s user=%s chat=%s latency_ms=%.1f",
+                    update.update_id,
+                    update_kind(update),
+                    update.effective_user.id if update.effective_user else None,
+                    update.effective_chat.id if update.effective_chat else None,
+                    (time.perf_counter() - started) * 1000,
+                )
+
+
+def update_kind(update: Update) -> str:
+    """A short label: the command name, the callback action, or the message type."""
+    if update.callback_query:
+        return "callback:" + (update.callback_query.data or "").split(":", 1)[0][:16]
+    if update.inline_query:
+        return "inline"
+    message = update.effective_message
+    if message is None:
+        return "other"
+    if message.text and message.text.startswith("/"):
+        return "command:" + message.text.split()[0].split("@")[0][:32]
+    if message.photo:
+        return "photo"
+    if message.document:
+        return "document"
+    return "text" if message.text else "other"
+
 
 CONSOLE_TOKEN = "1:console"  # the console chat never talks to Telegram; any well-formed token will do
 
@@ -51,6 +91,7 @@ def build_application(
     """Assemble the Application. ``request`` replaces the HTTP layer (console chat, tests)."""
     builder = (
         ApplicationBuilder()
+        .application_class(LibriumApplication)
         .token(settings.bot_token or CONSOLE_TOKEN)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)

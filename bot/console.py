@@ -127,7 +127,9 @@ class ConsoleChat:
         return self.updates.message(self.person, self.chat, line)
 
 
-async def run_console(settings: Settings, session_factory: sessionmaker[Session], stdin: TextIO = sys.stdin) -> None:
+async def run_console(
+    settings: Settings, session_factory: sessionmaker[Session], stdin: TextIO = sys.stdin
+) -> None:
     console = ConsoleChat()
     application = build_application(settings, session_factory, request=console.api, rate_limit=False)
     console._print(INTRO)

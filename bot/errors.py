@@ -29,7 +29,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await update.callback_query.answer(APOLOGY, show_alert=True)
             elif update.effective_message:
                 await update.effective_message.reply_text(APOLOGY)
-        except Exception:  # noqa: BLE001 - replying is best effort here
+        except Exception:
             log.warning("could not send the apology", exc_info=True)
 
 

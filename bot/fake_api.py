@@ -166,9 +166,22 @@ class FakeBotApi(BaseRequest):
             size = len(self.files.get(file_id, b""))
             media: Any
             if kind == "photo":
-                media = [{"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600, "file_size": size}]
+                media = [
+                    {
+                        "file_id": file_id,
+                        "file_unique_id": file_id,
+                        "width": 800,
+                        "height": 600,
+                        "file_size": size,
+                    }
+                ]
             else:
-                media = {"file_id": file_id, "file_unique_id": file_id, "file_name": "file", "file_size": size}
+                media = {
+                    "file_id": file_id,
+                    "file_unique_id": file_id,
+                    "file_name": "file",
+                    "file_size": size,
+                }
             return self._message(params, caption=str(params.get("caption", "")), **{kind: media})
         if method in EDITING_METHODS:
             if "inline_message_id" in params:

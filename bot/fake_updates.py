@@ -64,7 +64,9 @@ class UpdateFactory:
         return {**self._base(), "message": msg}
 
     def photo(self, person: Person, chat: Chat, file_id: str, size: int, caption: str | None = None):
-        sizes = [{"file_id": file_id, "file_unique_id": file_id, "width": 1280, "height": 960, "file_size": size}]
+        sizes = [
+            {"file_id": file_id, "file_unique_id": file_id, "width": 1280, "height": 960, "file_size": size}
+        ]
         extra: dict[str, Any] = {"photo": sizes}
         if caption:
             extra["caption"] = caption
@@ -95,5 +97,10 @@ class UpdateFactory:
     def inline_query(self, person: Person, query: str, offset: str = "") -> dict[str, Any]:
         return {
             **self._base(),
-            "inline_query": {"id": str(next(self._callback_ids)), "from": person.as_json(), "query": query, "offset": offset},
+            "inline_query": {
+                "id": str(next(self._callback_ids)),
+                "from": person.as_json(),
+                "query": query,
+                "offset": offset,
+            },
         }

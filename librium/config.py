@@ -41,7 +41,9 @@ def _int_list(name: str, raw: str) -> frozenset[int]:
         try:
             ids.add(int(part))
         except ValueError:
-            raise ConfigError(f"{name} must be Telegram user ids separated by commas; “{part}” is not a number") from None
+            raise ConfigError(
+                f"{name} must be Telegram user ids separated by commas; “{part}” is not a number"
+            ) from None
     return frozenset(ids)
 
 
@@ -88,7 +90,9 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
 
     token = get("TELEGRAM_BOT_TOKEN") or None
     if token and (":" not in token or not token.split(":", 1)[0].isdigit()):
-        raise ConfigError("TELEGRAM_BOT_TOKEN looks malformed: it should look like 123456:ABC-... (from @BotFather)")
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN looks malformed: it should look like 123456:ABC-... (from @BotFather)"
+        )
 
     tz = get("DEFAULT_TIMEZONE") or "UTC"
     try:
@@ -109,13 +113,19 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     if webhook_url:
         _url("WEBHOOK_URL", webhook_url)
         if not webhook_secret:
-            raise ConfigError("WEBHOOK_SECRET must be set when WEBHOOK_URL is (Telegram sends it on every request)")
+            raise ConfigError(
+                "WEBHOOK_SECRET must be set when WEBHOOK_URL is (Telegram sends it on every request)"
+            )
 
     return Settings(
         database_url=database_url(get("DATABASE_URL")),
         bot_token=token,
-        api_base_url=_url("TELEGRAM_API_BASE_URL", get("TELEGRAM_API_BASE_URL")) if get("TELEGRAM_API_BASE_URL") else DEFAULT_API_BASE_URL,
-        api_file_url=_url("TELEGRAM_API_FILE_URL", get("TELEGRAM_API_FILE_URL")) if get("TELEGRAM_API_FILE_URL") else DEFAULT_API_FILE_URL,
+        api_base_url=_url("TELEGRAM_API_BASE_URL", get("TELEGRAM_API_BASE_URL"))
+        if get("TELEGRAM_API_BASE_URL")
+        else DEFAULT_API_BASE_URL,
+        api_file_url=_url("TELEGRAM_API_FILE_URL", get("TELEGRAM_API_FILE_URL"))
+        if get("TELEGRAM_API_FILE_URL")
+        else DEFAULT_API_FILE_URL,
         allowed_user_ids=_int_list("ALLOWED_USER_IDS", get("ALLOWED_USER_IDS")),
         default_timezone=tz,
         log_level=level,

@@ -47,5 +47,5 @@ def hyphenate(isbn13: str) -> str:
     """Hyphenated display form, falling back to the compact form."""
     try:
         return _isbn.format(isbn13)
-    except Exception:  # noqa: BLE001 - formatting is cosmetic
+    except Exception:
         return isbn13

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from alembic import command
 from librium.config import database_url
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import make_engine, make_sessionmaker

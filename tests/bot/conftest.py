@@ -24,7 +24,9 @@ async def make_bot(session_factory, settings):
 
     async def make(**overrides) -> BotHarness:
         api = FakeBotApi()
-        app = build_application(dataclasses.replace(settings, **overrides), session_factory, request=api, rate_limit=False)
+        app = build_application(
+            dataclasses.replace(settings, **overrides), session_factory, request=api, rate_limit=False
+        )
         await app.initialize()
         await app.post_init(app)
         await app.start()

@@ -48,7 +48,9 @@ class BotHarness:
     async def inline(self, query: str, person: Person = ADA) -> list[Call]:
         return await self.process(self.updates.inline_query(person, query))
 
-    async def upload(self, content: bytes, file_name: str, mime: str, person: Person = ADA, chat: Chat | None = None):
+    async def upload(
+        self, content: bytes, file_name: str, mime: str, person: Person = ADA, chat: Chat | None = None
+    ):
         chat = chat or Chat(id=person.id)
         file_id = self.api.add_file(content)
         return await self.process(self.updates.document(person, chat, file_id, len(content), file_name, mime))
@@ -60,6 +62,10 @@ class BotHarness:
 
 
 def last_text(calls: list[Call]) -> str:
-    texts = [c.text for c in calls if c.method in ("sendMessage", "editMessageText", "sendPhoto", "editMessageCaption")]
+    texts = [
+        c.text
+        for c in calls
+        if c.method in ("sendMessage", "editMessageText", "sendPhoto", "editMessageCaption")
+    ]
     assert texts, f"the bot sent nothing: {[c.method for c in calls]}"
     return texts[-1]

@@ -44,10 +44,19 @@ async def test_unknown_command_gets_a_hint(bot):
 
 
 async def test_unsupported_message_kind_gets_an_answer(bot):
-    data = bot.updates.message(ADA, Chat(id=ADA.id), sticker={
-        "file_id": "s", "file_unique_id": "s", "width": 1, "height": 1, "is_animated": False,
-        "is_video": False, "type": "regular",
-    })
+    data = bot.updates.message(
+        ADA,
+        Chat(id=ADA.id),
+        sticker={
+            "file_id": "s",
+            "file_unique_id": "s",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        },
+    )
     calls = await bot.process(data)
     assert "can't use that kind of message" in last_text(calls)
 

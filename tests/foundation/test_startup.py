@@ -11,7 +11,9 @@ import pytest
 from tests.conftest import ROOT
 
 
-def run(args: list[str], env: dict[str, str], stdin: str = "", timeout: int = 60) -> subprocess.CompletedProcess:
+def run(
+    args: list[str], env: dict[str, str], stdin: str = "", timeout: int = 60
+) -> subprocess.CompletedProcess:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL"))}
     full_env.update(env)
     return subprocess.run(
@@ -48,7 +50,10 @@ def test_malformed_setting_is_one_line(tmp_path):
 @pytest.mark.parametrize("fresh_db_url", ["sqlite", "postgresql"], indirect=True)
 def test_release_then_console_worker(fresh_db_url):
     """The release command twice (idempotent), then the worker without a token: the console chat."""
-    env = {"DATABASE_URL": fresh_db_url, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
+    env = {
+        "DATABASE_URL": fresh_db_url,
+        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+    }
     release = procfile()["release"].split()
     for _ in range(2):
         result = run(release, env)

@@ -82,7 +82,9 @@ class Base(DeclarativeBase):
 
 
 class Timestamped:
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=text("CURRENT_TIMESTAMP"))
+    created_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime, default=utcnow, server_default=text("CURRENT_TIMESTAMP")
+    )
     updated_at: Mapped[dt.datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, server_default=text("CURRENT_TIMESTAMP")
     )
@@ -107,7 +109,9 @@ class User(Timestamped, Base):
     weekly_backup: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     blocked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # the user blocked the bot
 
-    memberships: Mapped[list[LibraryMember]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    memberships: Mapped[list[LibraryMember]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
     @validates("timezone")
     def _v_timezone(self, _key, value):
@@ -130,7 +134,9 @@ class Library(Timestamped, Base):
     telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
-    members: Mapped[list[LibraryMember]] = relationship(back_populates="library", cascade="all, delete-orphan")
+    members: Mapped[list[LibraryMember]] = relationship(
+        back_populates="library", cascade="all, delete-orphan"
+    )
 
 
 class LibraryMember(Base):
@@ -138,9 +144,13 @@ class LibraryMember(Base):
     __table_args__ = (CheckConstraint(f"role IN {MEMBER_ROLES}", name="role"),)
 
     library_id: Mapped[int] = mapped_column(ForeignKey("libraries.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     role: Mapped[str] = mapped_column(String(16), default="member")
-    joined_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=text("CURRENT_TIMESTAMP"))
+    joined_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime, default=utcnow, server_default=text("CURRENT_TIMESTAMP")
+    )
 
     library: Mapped[Library] = relationship(back_populates="members")
     user: Mapped[User] = relationship(back_populates="memberships")
@@ -237,7 +247,10 @@ class Author(Timestamped, Base):
     """An author, with name parts. ``key`` (folded display name) is unique per library."""
 
     __tablename__ = "authors"
-    __table_args__ = (UniqueConstraint("library_id", "key"), Index("ix_authors_library_id_sort_name", "library_id", "sort_name"))
+    __table_args__ = (
+        UniqueConstraint("library_id", "key"),
+        Index("ix_authors_library_id_sort_name", "library_id", "sort_name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     library_id: Mapped[int] = _library_fk()
@@ -336,14 +349,18 @@ class Book(Timestamped, Base):
     price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     currency: Mapped[str | None] = mapped_column(String(3))
     format_id: Mapped[int | None] = mapped_column(ForeignKey("formats.id", ondelete="SET NULL"), index=True)
-    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"), index=True)
+    location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("locations.id", ondelete="SET NULL"), index=True
+    )
     cover_file_id: Mapped[str | None] = mapped_column(String(200))
     cover_url: Mapped[str | None] = mapped_column(String(1000))
     description: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="to-read", server_default="to-read")
     rating: Mapped[int | None] = mapped_column(SmallInteger)  # half stars, 1..10
     notes: Mapped[str | None] = mapped_column(Text)
-    owned: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))  # False = wishlist
+    owned: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=text("true")
+    )  # False = wishlist
     copies: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
     metadata_source: Mapped[str | None] = mapped_column(String(32))
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -363,7 +380,9 @@ class Book(Timestamped, Base):
     readings: Mapped[list[Reading]] = relationship(
         back_populates="book", cascade="all, delete-orphan", order_by="Reading.id", lazy="raise"
     )
-    loans: Mapped[list[Loan]] = relationship(back_populates="book", cascade="all, delete-orphan", lazy="raise")
+    loans: Mapped[list[Loan]] = relationship(
+        back_populates="book", cascade="all, delete-orphan", lazy="raise"
+    )
 
     @validates("title")
     def _v_title(self, _key, value):
@@ -414,10 +433,15 @@ class BookAuthor(Base):
     """An author of a book, in order (position 0 is the first author)."""
 
     __tablename__ = "book_authors"
-    __table_args__ = (UniqueConstraint("book_id", "position"), CheckConstraint("position >= 0", name="position"))
+    __table_args__ = (
+        UniqueConstraint("book_id", "position"),
+        CheckConstraint("position >= 0", name="position"),
+    )
 
     book_id: Mapped[int] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"), primary_key=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id", ondelete="CASCADE"), primary_key=True, index=True)
+    author_id: Mapped[int] = mapped_column(
+        ForeignKey("authors.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
 
     book: Mapped[Book] = relationship(back_populates="author_links")
@@ -431,7 +455,9 @@ class BookSeries(Base):
     __table_args__ = (CheckConstraint("series_index IS NULL OR series_index >= 0", name="series_index"),)
 
     book_id: Mapped[int] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"), primary_key=True)
-    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"), primary_key=True, index=True)
+    series_id: Mapped[int] = mapped_column(
+        ForeignKey("series.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     series_index: Mapped[Decimal | None] = mapped_column(Numeric(8, 3))
 
     book: Mapped[Book] = relationship(back_populates="series_links")
@@ -450,7 +476,9 @@ class Reading(Timestamped, Base):
 
     __tablename__ = "readings"
     __table_args__ = (
-        CheckConstraint("finished_on IS NULL OR started_on IS NULL OR finished_on >= started_on", name="dates"),
+        CheckConstraint(
+            "finished_on IS NULL OR started_on IS NULL OR finished_on >= started_on", name="dates"
+        ),
         Index("ix_readings_finished_on", "finished_on"),
     )
 
