@@ -27,8 +27,8 @@ MAX_BODY = 2 * 1024 * 1024
 
 
 class TelegramHandler(tornado.web.RequestHandler):
-    def initialize(self, application: Application, secret: str) -> None:
-        self.application_ = application
+    def initialize(self, bot_app: Application, secret: str) -> None:
+        self.application_ = bot_app
         self.secret = secret
 
     async def post(self) -> None:
@@ -54,8 +54,8 @@ class TelegramHandler(tornado.web.RequestHandler):
 
 
 class HealthHandler(tornado.web.RequestHandler):
-    def initialize(self, application: Application) -> None:
-        self.application_ = application
+    def initialize(self, bot_app: Application) -> None:
+        self.application_ = bot_app
 
     async def get(self) -> None:
         factory = self.application_.bot_data[SESSION_FACTORY]
@@ -79,8 +79,8 @@ def make_web_app(application: Application) -> tornado.web.Application:
         raise ValueError("webhook mode needs WEBHOOK_SECRET")
     return tornado.web.Application(
         [
-            (r"/telegram", TelegramHandler, {"application": application, "secret": secret}),
-            (r"/healthz", HealthHandler, {"application": application}),
+            (r"/telegram", TelegramHandler, {"bot_app": application, "secret": secret}),
+            (r"/healthz", HealthHandler, {"bot_app": application}),
         ]
     )
 

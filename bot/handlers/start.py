@@ -43,8 +43,8 @@ async def library(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     summary = await dbcall.run(context, work, actor_of(update))
     kind = "shared by this group" if summary.kind == "group" else "your private library"
     await update.effective_message.reply_text(
-        f"This chat uses {bold(summary.name)} ({kind}): {summary.book_count} books, "
-        f"{summary.member_count} member{'s' if summary.member_count != 1 else ''}."
+        f"This chat uses {bold(summary.name)} ({kind}): {summary.books} book{'s' if summary.books != 1 else ''}, "
+        f"{summary.members} member{'s' if summary.members != 1 else ''}."
     )
 
 
