@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 
 from librium import config
@@ -22,7 +23,9 @@ def main() -> int:
         return 2
     from bot import logs
 
-    logs.setup(settings.log_level, settings.bot_token)
+    # In the console chat, log lines would drown the conversation: warnings only unless LOG_LEVEL is set.
+    level = "WARNING" if settings.console and not os.environ.get("LOG_LEVEL") else settings.log_level
+    logs.setup(level, settings.bot_token)
     engine = make_engine(settings.database_url)
     try:
         require_head(engine)
