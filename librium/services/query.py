@@ -108,6 +108,20 @@ class Range:
     low_inclusive: bool = True
     high_inclusive: bool = True
 
+    def intersect(self, other: Range) -> Range:
+        """Both bounds at once: year:>=1969 year:<2000 means 1969 <= year < 2000."""
+        low, low_inc = self.low, self.low_inclusive
+        if other.low is not None and (
+            low is None or other.low > low or (other.low == low and not other.low_inclusive)
+        ):
+            low, low_inc = other.low, other.low_inclusive
+        high, high_inc = self.high, self.high_inclusive
+        if other.high is not None and (
+            high is None or other.high < high or (other.high == high and not other.high_inclusive)
+        ):
+            high, high_inc = other.high, other.high_inclusive
+        return Range(low, high, low_inc, high_inc)
+
 
 @dataclass
 class ParsedQuery:
@@ -226,7 +240,8 @@ def _apply_filter(query: ParsedQuery, raw_key: str, raw_value: str, original: st
         if parsed is None or (key == "rating" and not _valid_rating(parsed)):
             query.warnings.append(f"didn't understand '{shown}' — {_RANGE_HINTS[key]}")
             return
-        setattr(query, key, parsed)
+        current = getattr(query, key)
+        setattr(query, key, current.intersect(parsed) if current else parsed)
     elif key == "isbn":
         isbn = isbn_mod.try_normalise(raw_value)
         if isbn is None:
