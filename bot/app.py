@@ -14,6 +14,7 @@ from bot import handlers
 from bot.access import enforce_allow_list
 from bot.dbcall import SESSION_FACTORY, SETTINGS
 from bot.errors import on_error
+from bot.persistence import DatabasePersistence
 from librium.config import Settings
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,9 @@ class LibriumApplication(Application):
         try:
             await super().process_update(update)
         finally:
+            if self.persistence:
+                # Write user/chat data now, not on a timer: another process may get the next update.
+                await self.update_persistence()
             if isinstance(update, Update):
                 updates_log.info(
                     "update=%s kind=%s user=%s chat=%s latency_ms=%.1f",
@@ -87,6 +91,7 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     rate_limit: bool = True,
+    persist: bool = True,
 ) -> Application:
     """Assemble the Application. ``request`` replaces the HTTP layer (console chat, tests)."""
     builder = (
@@ -103,6 +108,8 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if persist:
+        builder = builder.persistence(DatabasePersistence(session_factory))
     application = builder.build()
     application.bot_data[SETTINGS] = settings
     application.bot_data[SESSION_FACTORY] = session_factory

@@ -35,8 +35,9 @@ async def make_bot(session_factory, settings):
 
     yield make
     for app in started:
-        await app.stop()
-        await app.shutdown()
+        if app.running:
+            await app.stop()
+            await app.shutdown()
 
 
 @pytest.fixture

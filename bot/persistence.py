@@ -1,0 +1,151 @@
+"""Bot state in the database (table ``bot_state``), so a restart or another process loses nothing.
+
+user_data and chat_data are re-read from the database before every update (``refresh_*``) and written
+after every update (LibriumApplication calls ``update_persistence`` when an update is done), so any bot
+process can continue a flow another one started. Conversation states of ConversationHandlers are stored
+too; python-telegram-bot reads those only at start-up, so they survive restarts (flows in progress
+resume), while flows kept in user_data also move between processes.
+
+Values are pickled: they are our own objects (pending adds, page tokens), never data we did not write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import pickle
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+from telegram.ext import BasePersistence, PersistenceInput
+
+from librium.database.sqlalchemy.db import BotState, utcnow
+from librium.database.sqlalchemy.session import session_scope
+
+T = TypeVar("T")
+USER, CHAT, CONVERSATION = "user", "chat", "conv"
+
+
+def _dump(value: Any) -> str:
+    return base64.b64encode(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).decode()
+
+
+def _load(text: str) -> Any:
+    return pickle.loads(base64.b64decode(text))  # noqa: S301 - only our own writes are read
+
+
+class DatabasePersistence(BasePersistence[dict, dict, dict]):
+    def __init__(self, session_factory: sessionmaker[Session], update_interval: float = 60):
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, chat_data=True, user_data=True, callback_data=False),
+            update_interval=update_interval,
+        )
+        self.factory = session_factory
+
+    async def _db(self, fn: Callable[[Session], T]) -> T:
+        def work() -> T:
+            with session_scope(self.factory) as session:
+                return fn(session)
+
+        return await asyncio.to_thread(work)
+
+    async def _get_all(self, namespace: str) -> dict[int, dict]:
+        rows = await self._db(
+            lambda s: s.execute(
+                select(BotState.key, BotState.data).where(BotState.namespace == namespace)
+            ).all()
+        )
+        return {int(key): _load(data) for key, data in rows}
+
+    async def _get_one(self, namespace: str, key: str) -> Any | None:
+        row = await self._db(lambda s: s.get(BotState, (namespace, key)))
+        return _load(row.data) if row else None
+
+    async def _put(self, namespace: str, key: str, value: Any) -> None:
+        encoded = _dump(value)
+
+        def work(session: Session) -> None:
+            row = session.get(BotState, (namespace, key))
+            if row is None:
+                session.add(BotState(namespace=namespace, key=key, data=encoded))
+            elif row.data != encoded:
+                row.data = encoded
+                row.updated_at = utcnow()
+
+        await self._db(work)
+
+    async def _drop(self, namespace: str, key: str) -> None:
+        await self._db(
+            lambda s: s.execute(delete(BotState).where(BotState.namespace == namespace, BotState.key == key))
+        )
+
+    # ------------------------------------------------------------------ user and chat data
+    async def get_user_data(self) -> dict[int, dict]:
+        return await self._get_all(USER)
+
+    async def get_chat_data(self) -> dict[int, dict]:
+        return await self._get_all(CHAT)
+
+    async def update_user_data(self, user_id: int, data: dict) -> None:
+        await self._put(USER, str(user_id), data)
+
+    async def update_chat_data(self, chat_id: int, data: dict) -> None:
+        await self._put(CHAT, str(chat_id), data)
+
+    async def drop_user_data(self, user_id: int) -> None:
+        await self._drop(USER, str(user_id))
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        await self._drop(CHAT, str(chat_id))
+
+    async def refresh_user_data(self, user_id: int, user_data: dict) -> None:
+        stored = await self._get_one(USER, str(user_id))
+        if stored is not None:
+            user_data.clear()
+            user_data.update(stored)
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict) -> None:
+        stored = await self._get_one(CHAT, str(chat_id))
+        if stored is not None:
+            chat_data.clear()
+            chat_data.update(stored)
+
+    # ------------------------------------------------------------------ conversations
+    async def get_conversations(self, name: str) -> dict:
+        rows = await self._db(
+            lambda s: s.execute(
+                select(BotState.key, BotState.data).where(BotState.namespace == CONVERSATION + ":" + name)
+            ).all()
+        )
+        return {tuple(json.loads(key)): _load(data) for key, data in rows}
+
+    async def update_conversation(
+        self, name: str, key: tuple[int | str, ...], new_state: object | None
+    ) -> None:
+        namespace, encoded_key = CONVERSATION + ":" + name, json.dumps(list(key))
+        if new_state is None:
+            await self._drop(namespace, encoded_key)
+        else:
+            await self._put(namespace, encoded_key, new_state)
+
+    # ------------------------------------------------------------------ unused parts
+    async def get_bot_data(self) -> dict:
+        return {}
+
+    async def update_bot_data(self, data: dict) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict) -> None:
+        return None
+
+    async def get_callback_data(self) -> None:
+        return None
+
+    async def update_callback_data(self, data: Any) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None
