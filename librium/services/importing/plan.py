@@ -1,0 +1,165 @@
+"""The dry run: what an import would do, row by row, without writing anything.
+
+Every data row of the file lands in exactly one of three piles: ``new`` (would be added), ``duplicates``
+(already in the library, or the same book as an earlier row of the file) or ``problems`` (a value we
+cannot store; reported by line number). So ``len(new) + len(duplicates) + len(problems) == rows``.
+
+A duplicate is what :func:`librium.services.books.find_duplicates` calls one: the same ISBN, or the
+same folded title and first author (a book without authors matches a book with the same title and no
+authors). Deleted books do not count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from librium.database.sqlalchemy import db
+from librium.errors import NotFound
+from librium.services.importing import goodreads, librium_csv
+from librium.services.importing.reader import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ROWS,
+    FORMAT_NAMES,
+    LIBRIUM_ORIGINAL,
+    read_table,
+)
+from librium.services.importing.records import BookRecord
+from librium.text import fold
+
+
+@dataclass(frozen=True)
+class RowNote:
+    """A row of the file with what to say about it (a problem, a duplicate, or a dropped value)."""
+
+    line: int
+    title: str
+    reasons: tuple[str, ...]
+
+    def __str__(self) -> str:
+        shown = f" “{self.title[:60]}”" if self.title else ""
+        return f"line {self.line}{shown}: {'; '.join(self.reasons)}"
+
+
+@dataclass
+class ImportPlan:
+    format: str
+    format_name: str
+    encoding: str
+    rows: int
+    new: list[BookRecord] = field(default_factory=list)
+    duplicates: list[RowNote] = field(default_factory=list)
+    problems: list[RowNote] = field(default_factory=list)
+    notices: list[RowNote] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    problem_records: list[BookRecord] = field(default_factory=list)
+
+    def summary(self, limit: int = 10) -> str:
+        """A short plain-text summary for a chat message (the caller escapes it for HTML)."""
+        lines = [
+            f"{self.format_name}: {self.rows} rows.",
+            f"New: {len(self.new)}. Already in the library: {len(self.duplicates)}. "
+            f"With problems: {len(self.problems)}.",
+        ]
+        lines.extend(self.warnings)
+        if self.problems:
+            lines.append("Problems:")
+            lines.extend(f"• {note}" for note in self.problems[:limit])
+            if len(self.problems) > limit:
+                lines.append(f"… and {len(self.problems) - limit} more.")
+        return "\n".join(lines)
+
+
+def _key_title(record: BookRecord) -> tuple[str, str | None]:
+    first = record.first_author
+    return fold(record.title), fold(first) if first else None
+
+
+class DuplicateIndex:
+    """ISBNs and (title, first author) keys of the library's live books, plus the rows seen so far."""
+
+    def __init__(self, session: Session, library_id: int):
+        self.isbns: dict[str, str] = {}
+        self.titles: dict[tuple[str, str | None], str] = {}
+        first_author = (
+            select(db.Author.key)
+            .join(db.BookAuthor, db.BookAuthor.author_id == db.Author.id)
+            .where(db.BookAuthor.book_id == db.Book.id)
+            .order_by(db.BookAuthor.position)
+            .limit(1)
+            .scalar_subquery()
+        )
+        rows = session.execute(
+            select(db.Book.title, db.Book.title_key, db.Book.isbn13, first_author).where(
+                db.Book.library_id == library_id, db.Book.deleted_at.is_(None)
+            )
+        )
+        for title, title_key, isbn13, author_key in rows:
+            reason = f"already in the library as “{title[:60]}”"
+            if isbn13:
+                self.isbns.setdefault(isbn13, reason)
+            self.titles.setdefault((title_key, author_key), reason)
+
+    def check(self, record: BookRecord) -> str | None:
+        """Why ``record`` is a duplicate, or None (and then remember it for the rows that follow)."""
+        key = _key_title(record)
+        if record.isbn13 and record.isbn13 in self.isbns:
+            return self.isbns[record.isbn13]
+        if key in self.titles:
+            return self.titles[key]
+        reason = f"same book as line {record.line}"
+        if record.isbn13:
+            self.isbns[record.isbn13] = reason
+        self.titles[key] = reason
+        return None
+
+
+def records_from_bytes(
+    data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS
+) -> tuple[str, str, list[str], list[BookRecord]]:
+    """(format, encoding, warnings, records) of an uploaded file; Invalid when it is unreadable."""
+    table = read_table(data, max_bytes=max_bytes, max_rows=max_rows)
+    mapper = librium_csv.record_from_row if table.format == LIBRIUM_ORIGINAL else goodreads.record_from_row
+    records = [mapper(line, row) for line, row in table.rows]
+    return table.format, table.encoding, table.warnings, records
+
+
+def plan_records(
+    session: Session, library_id: int, records: list[BookRecord], *, fmt: str, encoding: str = "utf-8"
+) -> ImportPlan:
+    if session.get(db.Library, library_id) is None:
+        raise NotFound("That library does not exist.")
+    plan = ImportPlan(
+        format=fmt, format_name=FORMAT_NAMES.get(fmt, fmt), encoding=encoding, rows=len(records)
+    )
+    index = DuplicateIndex(session, library_id)
+    for record in records:
+        if record.problems:
+            plan.problems.append(RowNote(record.line, record.title, tuple(record.problems)))
+            plan.problem_records.append(record)
+            continue
+        reason = index.check(record)
+        if reason:
+            plan.duplicates.append(RowNote(record.line, record.title, (reason,)))
+            continue
+        plan.new.append(record)
+        if record.notices:
+            plan.notices.append(RowNote(record.line, record.title, tuple(record.notices)))
+    return plan
+
+
+def plan_import(
+    session: Session,
+    library_id: int,
+    data: bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> ImportPlan:
+    """Read an uploaded file and say what importing it into the library would do. Writes nothing."""
+    fmt, encoding, warnings, records = records_from_bytes(data, max_bytes=max_bytes, max_rows=max_rows)
+    plan = plan_records(session, library_id, records, fmt=fmt, encoding=encoding)
+    plan.warnings = warnings
+    return plan
