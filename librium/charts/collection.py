@@ -1,0 +1,138 @@
+"""Charts of what a library holds: breakdowns (genre, format, language, decade), money, authors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from matplotlib.figure import Figure
+
+from librium.charts import style
+from librium.charts.style import EmptyStats
+from librium.services.stats import AuthorCount, Breakdown, Bucket, MoneyStats
+
+MIN_BOOKS = 3  # below this a breakdown says nothing a sentence would not
+
+
+def _hbars(title: str, subtitle: str, labels: list[str], values: list[int], colors: list[str]) -> Figure:
+    """Horizontal bars, the first label on top, each bar labelled with its value."""
+    rows = len(labels)
+    fig = style.figure(max(560, 250 + 72 * rows))
+    style.titles(fig, title, subtitle)
+    top = 1 - 190 / (fig.get_figheight() * style.DPI)
+    ax = style.axes(fig, (0.38, 0.05, 0.54, top - 0.05))
+    positions = list(range(rows))
+    bars = ax.barh(positions, values, color=colors, height=0.68)
+    ax.set_yticks(
+        positions, [style.shorten(label, 19) for label in labels], color=style.TEXT, fontsize=style.LABEL_SIZE
+    )
+    ax.invert_yaxis()
+    ax.set_xticks([])
+    ax.spines["bottom"].set_visible(False)
+    ax.bar_label(
+        bars, [style.compact(v) for v in values], padding=8, color=style.TEXT, fontsize=style.VALUE_SIZE
+    )
+    ax.set_xlim(0, max(values) * 1.15 if values else 1)
+    return fig
+
+
+def _top(buckets: list[Bucket], top_n: int) -> tuple[list[str], list[int], list[str]]:
+    """The ``top_n`` largest buckets and, if more remain, one "Other" bar summing them."""
+    ranked = sorted(buckets, key=lambda b: (-b.count, b.label.casefold()))
+    shown, rest = ranked[:top_n], ranked[top_n:]
+    labels = [b.label for b in shown]
+    values = [b.count for b in shown]
+    colors = [style.ACCENT] * len(shown)
+    if rest:
+        labels.append(f"Other ({len(rest)})")
+        values.append(sum(b.count for b in rest))
+        colors.append(style.MUTED)
+    return labels, values, colors
+
+
+def _noun(breakdown: Breakdown) -> str:
+    return breakdown.title.removeprefix("Collection by ").split(" of ")[0]
+
+
+def _subtitle(breakdown: Breakdown) -> str:
+    parts = [f"{breakdown.total:,} books"]
+    if breakdown.unknown:
+        parts.append(f"{breakdown.unknown:,} without a {_noun(breakdown)}")
+    return " · ".join(parts)
+
+
+def _check(breakdown: Breakdown) -> None:
+    if breakdown.total < MIN_BOOKS:
+        raise EmptyStats(f"Add a few more books (at least {MIN_BOOKS}) to see your collection as a chart.")
+    if not breakdown.buckets:
+        raise EmptyStats(f"None of your books has a {_noun(breakdown)} yet.")
+
+
+@style.png
+def breakdown(data: Breakdown, top_n: int = 10) -> Figure:
+    """Collection by genre, format or language: the largest ``top_n`` bars plus "Other"."""
+    _check(data)
+    labels, values, colors = _top(data.buckets, top_n)
+    return _hbars(data.title, _subtitle(data), labels, values, colors)
+
+
+@style.png
+def decades(data: Breakdown, top_n: int = 10) -> Figure:
+    """Collection by decade, in time order; when there are many, the oldest merge into "Before …"."""
+    _check(data)
+    buckets = sorted(data.buckets, key=lambda b: b.id or 0)
+    labels = [b.label for b in buckets]
+    values = [b.count for b in buckets]
+    colors = [style.ACCENT] * len(buckets)
+    if len(buckets) > top_n:
+        cut = len(buckets) - (top_n - 1)
+        labels = [f"Before {buckets[cut].label}", *labels[cut:]]
+        values = [sum(values[:cut]), *values[cut:]]
+        colors = [style.MUTED, *colors[cut:]]
+    return _hbars(data.title, _subtitle(data), labels, values, colors)
+
+
+@style.png
+def top_authors(authors: list[AuthorCount], *, read: bool = False) -> Figure:
+    if not authors:
+        if read:
+            raise EmptyStats("Mark a few books as read to see your most-read authors.")
+        raise EmptyStats("Add books with their authors to see your top authors.")
+    title = "Most-read authors" if read else "Top authors"
+    subtitle = "Books read" if read else "Books in your collection"
+    return _hbars(
+        title, subtitle, [a.name for a in authors], [a.count for a in authors], [style.ACCENT] * len(authors)
+    )
+
+
+def _amount(amount: Decimal, currency: str | None) -> str:
+    return f"{amount:,.2f} {currency}" if currency else f"{amount:,.2f}"
+
+
+@style.png
+def money_per_year(data: MoneyStats, max_years: int = 12) -> Figure:
+    """Spending per year in the main currency; every currency's total is in the subtitle."""
+    currency = data.main_currency
+    years = [y for y in data.per_year if y.currency == currency][-max_years:]
+    if not years:
+        raise EmptyStats("Add prices to your books to see what you spent on them.")
+    totals = " · ".join(_amount(m.amount, m.currency) for m in data.totals[:3])
+    fig = style.figure(760)
+    style.titles(
+        fig, f"Money spent per year ({currency})" if currency else "Money spent per year", f"Total {totals}"
+    )
+    ax = style.axes(fig, (0.08, 0.1, 0.88, 0.68))
+    style.value_grid(ax)
+    labels = style.year_labels([y.year for y in years])
+    values = [float(y.amount) for y in years]
+    bars = ax.bar(labels, values, color=style.ACCENT, width=0.7)
+    ax.bar_label(
+        bars,
+        [style.compact(round(v)) for v in values],
+        padding=6,
+        color=style.TEXT,
+        fontsize=style.VALUE_SIZE,
+    )
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.set_ylim(0, max(values) * 1.18 or 1)
+    return fig

@@ -1,0 +1,117 @@
+"""Named chart views: query the statistics and render them in one call, with a caption.
+
+The bot's /stats buttons map to these names. Rendering is CPU work of a few hundred milliseconds:
+call :func:`render` through ``asyncio.to_thread`` with a fresh session, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from librium.charts import collection, reading
+from librium.errors import Invalid
+from librium.services import goals, stats
+
+
+@dataclass(frozen=True)
+class Chart:
+    png: bytes
+    caption: str
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a view may need besides the library: the year shown, the reader, and today's date."""
+
+    library_id: int
+    year: int
+    user_id: int | None = None
+    library_ids: tuple[int, ...] = ()  # for the goal: every library the user reads in
+    today: dt.date | None = None
+
+
+def _month(s: Session, r: Request) -> Chart:
+    data = stats.read_per_month(s, r.library_id, r.year, user_id=r.user_id)
+    return Chart(reading.books_per_month(data), f"Books read in {r.year}: {data.total}")
+
+
+def _pages(s: Session, r: Request) -> Chart:
+    data = stats.pages_per_year(s, r.library_id, user_id=r.user_id)
+    total = sum(y.pages for y in data)
+    return Chart(reading.pages_per_year(data), f"Pages read: {total:,} in all")
+
+
+def _breakdown(query: Callable[[Session, int], stats.Breakdown], render=collection.breakdown):
+    def view(s: Session, r: Request) -> Chart:
+        data = query(s, r.library_id)
+        top = ", ".join(f"{b.label} {b.count}" for b in sorted(data.buckets, key=lambda b: -b.count)[:3])
+        return Chart(render(data), f"{data.title}: {top}")
+
+    return view
+
+
+def _money(s: Session, r: Request) -> Chart:
+    data = stats.money(s, r.library_id)
+    totals = ", ".join(f"{m.amount:,.2f} {m.currency or ''}".strip() for m in data.totals)
+    return Chart(collection.money_per_year(data), f"Money spent: {totals}")
+
+
+def _authors(read: bool):
+    def view(s: Session, r: Request) -> Chart:
+        data = stats.top_authors(s, r.library_id, read=read)
+        title = "Most-read authors" if read else "Top authors"
+        return Chart(
+            collection.top_authors(data, read=read), f"{title}: {', '.join(a.name for a in data[:3])}"
+        )
+
+    return view
+
+
+def _pace(s: Session, r: Request) -> Chart:
+    data = stats.pace(s, r.library_id, user_id=r.user_id)
+    png = reading.reading_pace(data)
+    return Chart(png, f"Reading pace: median {data.median_days:g} days per book over {data.readings} books")
+
+
+def _goal(s: Session, r: Request) -> Chart:
+    if r.user_id is None:
+        raise Invalid("A reading goal belongs to a person: say whose.")
+    today = r.today or dt.date.today()
+    progress = goals.goal_progress(s, r.user_id, list(r.library_ids or (r.library_id,)), r.year, today)
+    png = reading.goal_progress(progress)
+    assert progress is not None
+    return Chart(png, f"Reading goal {r.year}: {progress.summary()}")
+
+
+def _year(s: Session, r: Request) -> Chart:
+    data = stats.year_review(s, r.library_id, r.year, user_id=r.user_id)
+    return Chart(reading.year_in_review(data), f"{r.year} in books: {data.books} books, {data.pages:,} pages")
+
+
+VIEWS: dict[str, Callable[[Session, Request], Chart]] = {
+    "month": _month,
+    "pages": _pages,
+    "genre": _breakdown(stats.by_genre),
+    "format": _breakdown(stats.by_format),
+    "language": _breakdown(stats.by_language),
+    "decade": _breakdown(stats.by_decade, collection.decades),
+    "money": _money,
+    "authors": _authors(read=False),
+    "authors_read": _authors(read=True),
+    "pace": _pace,
+    "goal": _goal,
+    "year": _year,
+}
+
+
+def render(session: Session, view: str, request: Request) -> Chart:
+    """Query and render one view. Raises EmptyStats (friendly message) or Invalid (unknown view)."""
+    try:
+        make = VIEWS[view]
+    except KeyError:
+        raise Invalid(f"There is no “{view}” chart (try one of: {', '.join(VIEWS)}).") from None
+    return make(session, request)
