@@ -1,0 +1,139 @@
+"""Keeps ``book_search`` (the text the full-text index reads) in step with the books.
+
+Each live book has one row of folded (lower-case, accent-free) text in three columns, weighted
+differently by the search side:
+
+- ``title_text``: title and subtitle;
+- ``people_text``: author display names and last names, and series names;
+- ``other_text``: ISBN-13, ISBN-10, tags, publishers, genres and the shelf (location) name.
+
+Deleted books have no row. The SQLite FTS5 table and the PostgreSQL GIN index follow ``book_search``
+by themselves (triggers / an expression index, see alembic revision 0002).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from librium import isbn as isbn_mod
+from librium.database.sqlalchemy import db
+from librium.text import fold
+
+__all__ = ["refresh", "refresh_library", "search_row"]
+
+_CHUNK = 500  # ids per statement: well under SQLite's bound-parameter limit
+
+
+def search_row(
+    *,
+    title: str,
+    subtitle: str | None,
+    isbn13: str | None,
+    authors: Iterable[tuple[str, str | None]] = (),
+    series: Iterable[str] = (),
+    tags: Iterable[str] = (),
+    publishers: Iterable[str] = (),
+    genres: Iterable[str] = (),
+    location: str | None = None,
+) -> dict[str, str]:
+    """The three folded text columns for one book. ``authors`` holds (display name, last name) pairs."""
+    people: list[str] = []
+    for display, last in authors:
+        people.append(display)
+        if last:
+            people.append(last)
+    people.extend(series)
+    other = [isbn13 or "", (isbn_mod.to_isbn10(isbn13) or "") if isbn13 else ""]
+    other.extend(tags)
+    other.extend(publishers)
+    other.extend(genres)
+    other.append(location or "")
+    return {
+        "title_text": fold(" ".join(filter(None, [title, subtitle]))),
+        "people_text": fold(" ".join(filter(None, people))),
+        "other_text": fold(" ".join(filter(None, other))),
+    }
+
+
+def refresh(session: Session, book_ids: Iterable[int]) -> None:
+    """Rebuild the search rows of ``book_ids``: live books get a fresh row, deleted or missing ones none.
+
+    Runs a fixed number of statements per 500 books, whatever the number of authors, tags and so on.
+    """
+    ids = sorted(set(book_ids))
+    if not ids:
+        return
+    session.flush()
+    for start in range(0, len(ids), _CHUNK):
+        _refresh_chunk(session, ids[start : start + _CHUNK])
+
+
+def refresh_library(session: Session, library_id: int) -> int:
+    """Rebuild every search row of one library (after an import or a repair); returns the book count."""
+    ids = list(session.scalars(select(db.Book.id).where(db.Book.library_id == library_id)))
+    refresh(session, ids)
+    return len(ids)
+
+
+def _names(session: Session, table, column: str, model, ids: list[int]) -> dict[int, list[str]]:
+    rows = session.execute(
+        select(table.c.book_id, model.name)
+        .join(model, model.id == table.c[column])
+        .where(table.c.book_id.in_(ids))
+        .order_by(table.c.book_id, model.name)
+    )
+    found: dict[int, list[str]] = defaultdict(list)
+    for book_id, name in rows:
+        found[book_id].append(name)
+    return found
+
+
+def _refresh_chunk(session: Session, ids: list[int]) -> None:
+    books = session.execute(
+        select(
+            db.Book.id, db.Book.library_id, db.Book.title, db.Book.subtitle, db.Book.isbn13, db.Location.name
+        )
+        .outerjoin(db.Location, db.Location.id == db.Book.location_id)
+        .where(db.Book.id.in_(ids), db.Book.deleted_at.is_(None))
+    ).all()
+    session.execute(delete(db.BookSearch).where(db.BookSearch.book_id.in_(ids)))
+    if not books:
+        return
+    live = [b.id for b in books]
+
+    authors: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+    for book_id, display, last in session.execute(
+        select(db.BookAuthor.book_id, db.Author.display_name, db.Author.last_name)
+        .join(db.Author, db.Author.id == db.BookAuthor.author_id)
+        .where(db.BookAuthor.book_id.in_(live))
+        .order_by(db.BookAuthor.book_id, db.BookAuthor.position)
+    ):
+        authors[book_id].append((display, last))
+    series = _names(session, db.BookSeries.__table__, "series_id", db.Series, live)
+    tags = _names(session, db.book_tags, "tag_id", db.Tag, live)
+    publishers = _names(session, db.book_publishers, "publisher_id", db.Publisher, live)
+    genres = _names(session, db.book_genres, "genre_id", db.Genre, live)
+
+    rows = [
+        {
+            "book_id": b.id,
+            "library_id": b.library_id,
+            **search_row(
+                title=b.title,
+                subtitle=b.subtitle,
+                isbn13=b.isbn13,
+                authors=authors.get(b.id, ()),
+                series=series.get(b.id, ()),
+                tags=tags.get(b.id, ()),
+                publishers=publishers.get(b.id, ()),
+                genres=genres.get(b.id, ()),
+                location=b.name,
+            ),
+        }
+        for b in books
+    ]
+    session.execute(insert(db.BookSearch), rows)
