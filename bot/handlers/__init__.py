@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.handlers import start
+from bot.handlers import browse, inline, search, start
 
 
 def register(application: Application) -> None:
     start.register(application)
+    search.register(application)
+    inline.register(application)
+    browse.register(application)
     # The fallback goes last: any update nobody else answered gets a hint.
     start.register_fallback(application)

@@ -1,0 +1,193 @@
+"""Compact result lists: numbered lines, one button per item, and a ◀ Prev · 2/5 · Next ▶ row.
+
+Every list the bot shows (search results, authors, series, a shelf, loans...) is built here, so they
+all look alike and page the same way: the pager buttons carry callback data that the handler turns
+back into a page, and the handler EDITS the message it came from instead of sending a new one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot import callbacks
+from bot.render import MAX_MESSAGE, bold, esc, truncate
+
+PAGE_SIZE = 8
+READ = "✓"
+LENT = "🤝"
+OVERDUE = "⚠"
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+def page_count(total: int, size: int = PAGE_SIZE) -> int:
+    return max(1, math.ceil(total / size))
+
+
+def clamp(page: int | None, pages: int) -> int:
+    """A page number from callback data, forced into 1..pages (garbage becomes 1)."""
+    if page is None or page < 1:
+        return 1
+    return min(page, pages)
+
+
+def window(items: Sequence, page: int, size: int = PAGE_SIZE) -> Sequence:
+    return items[(page - 1) * size : page * size]
+
+
+@dataclass(frozen=True)
+class BookLine:
+    """What a list shows of one book."""
+
+    id: int
+    title: str
+    author: str | None
+    year: int | None
+    read: bool
+    lent: bool
+
+    @classmethod
+    def from_view(cls, view) -> BookLine:
+        """From a ``librium.services.books.BookView``."""
+        return cls(
+            id=view.id,
+            title=view.title,
+            author=view.authors[0].name if view.authors else None,
+            year=view.year,
+            read=view.status == "read",
+            lent=view.current_loan is not None,
+        )
+
+
+def book_text(number: int | str, book: BookLine) -> str:
+    """``3. <b>Dune</b> — Frank Herbert, 1965 ✓ 🤝`` (HTML, escaped)."""
+    parts = [f"{number}. {bold(truncate(book.title, 70))}"]
+    detail = ", ".join(
+        x for x in (truncate(book.author, 40) if book.author else None, book.year and str(book.year)) if x
+    )
+    if detail:
+        parts.append(f"— {esc(detail)}")
+    marks = (READ if book.read else "") + (f" {LENT}" if book.lent else "")
+    if marks.strip():
+        parts.append(marks.strip())
+    return " ".join(parts)
+
+
+def book_button(number: int | str, book: BookLine) -> InlineKeyboardButton:
+    mark = f" {READ}" if book.read else ""
+    return InlineKeyboardButton(
+        f"{number}. {truncate(book.title, 40)}{mark}", callback_data=callbacks.encode("b", book.id)
+    )
+
+
+def status_line(page: int, pages: int, total: int, noun: str = "book", nouns: str | None = None) -> str:
+    """``Page 2 of 5 · 37 books`` (or just ``37 books`` when everything fits on one page)."""
+    counted = plural(total, noun, nouns)
+    return f"Page {page} of {pages} · {counted}" if pages > 1 else counted
+
+
+def pager(page: int, pages: int, data_for: Callable[[int], str]) -> list[InlineKeyboardButton]:
+    """The ◀ Prev · 2/5 · Next ▶ row; empty when there is one page."""
+    if pages <= 1:
+        return []
+    row = []
+    if page > 1:
+        row.append(InlineKeyboardButton("◀ Prev", callback_data=data_for(page - 1)))
+    row.append(InlineKeyboardButton(f"{page}/{pages}", callback_data=callbacks.encode("noop")))
+    if page < pages:
+        row.append(InlineKeyboardButton("Next ▶", callback_data=data_for(page + 1)))
+    return row
+
+
+@dataclass
+class Screen:
+    """A message to send or edit: HTML text and its buttons."""
+
+    text: str
+    rows: list[list[InlineKeyboardButton]] = field(default_factory=list)
+
+    @property
+    def markup(self) -> InlineKeyboardMarkup | None:
+        rows = [row for row in self.rows if row]
+        return InlineKeyboardMarkup(rows) if rows else None
+
+
+def compose(*blocks: str | None) -> str:
+    """Join non-empty blocks with blank lines, cut to Telegram's limit at a line boundary."""
+    text = "\n\n".join(b for b in blocks if b)
+    if len(text) <= MAX_MESSAGE:
+        return text
+    cut = text[: MAX_MESSAGE - 2].rsplit("\n", 1)[0]
+    return cut + "\n…"
+
+
+def book_screen(
+    header: str,
+    books: Sequence[BookLine],
+    *,
+    page: int,
+    total: int,
+    data_for: Callable[[int], str],
+    size: int = PAGE_SIZE,
+    notes: Sequence[str] = (),
+    extra_rows: Sequence[list[InlineKeyboardButton]] = (),
+) -> Screen:
+    """One page of books (``books`` is already that page): numbered lines, a button each, the pager."""
+    pages = page_count(total, size)
+    first = (page - 1) * size + 1
+    lines = "\n".join(book_text(first + i, b) for i, b in enumerate(books))
+    text = compose(header, "\n".join(notes) or None, lines, status_line(page, pages, total))
+    rows = [[book_button(first + i, b)] for i, b in enumerate(books)]
+    rows.append(pager(page, pages, data_for))
+    rows.extend(extra_rows)
+    return Screen(text, rows)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a list of named things (an author, a series, a genre, a shelf)."""
+
+    label: str  # button text (plain)
+    line: str  # message line (HTML, escaped)
+    data: str  # callback data of its button
+
+
+def entry_screen(
+    header: str,
+    entries: Sequence[Entry],
+    *,
+    page: int,
+    data_for: Callable[[int], str],
+    noun: str,
+    nouns: str | None = None,
+    size: int = PAGE_SIZE,
+) -> Screen:
+    """A page of ``entries`` (the whole list is given; this cuts the page out of it)."""
+    pages = page_count(len(entries), size)
+    page = clamp(page, pages)
+    shown = window(entries, page, size)
+    lines = "\n".join(e.line for e in shown)
+    text = compose(header, lines, status_line(page, pages, len(entries), noun, nouns))
+    rows = [[InlineKeyboardButton(truncate(e.label, 60), callback_data=e.data)] for e in shown]
+    rows.append(pager(page, pages, data_for))
+    return Screen(text, rows)
+
+
+async def show(update: Update, screen: Screen) -> None:
+    """Edit the message a button was tapped on, or reply to the message that asked."""
+    query = update.callback_query
+    if query is not None:
+        try:
+            await query.edit_message_text(screen.text, reply_markup=screen.markup)
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                raise
+        return
+    await update.effective_message.reply_text(screen.text, reply_markup=screen.markup)

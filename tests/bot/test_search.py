@@ -1,0 +1,164 @@
+"""Search through the real Application: /find, result lists, paging by editing, stale tokens, scoping."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot import callbacks
+from tests.bot.harness import ADA, BOB, last_text
+from tests.bot.querying_data import Library
+
+
+@pytest.fixture
+def ada(session_factory) -> Library:
+    return Library(session_factory, ADA)
+
+
+def _answers(calls) -> list[str]:
+    return [str(c.params.get("text", "")) for c in calls if c.method == "answerCallbackQuery"]
+
+
+async def test_find_lists_books_with_author_year_and_marks(bot, ada):
+    dune = ada.add("Dune", "Frank Herbert", year=1965, status="read")
+    messiah = ada.add("Dune Messiah", "Frank Herbert", year=1969)
+    ada.add("Neuromancer", "William Gibson", year=1984)
+    ada.lend(messiah, "Bob", dt.date(2025, 1, 5))
+
+    calls = await bot.send("/find dune")
+    sent = [c for c in calls if c.method == "sendMessage"]
+    assert len(sent) == 1
+    text = sent[0].text
+    assert "<b>Dune</b> — Frank Herbert, 1965 ✓" in text
+    assert "<b>Dune Messiah</b> — Frank Herbert, 1969 🤝" in text
+    assert "Neuromancer" not in text
+    assert "2 books" in text
+    data = [b["callback_data"] for row in sent[0].buttons for b in row]
+    assert callbacks.encode("b", dune) in data and callbacks.encode("b", messiah) in data
+
+
+async def test_accents_prefixes_and_filters(bot, ada):
+    ada.add("Cien años de soledad", "Gabriel García Márquez", year=1967)
+    ada.add("El amor en los tiempos del cólera", "Gabriel García Márquez", year=1985)
+    ada.add("The Hobbit", "J. R. R. Tolkien", year=1937)
+
+    assert "Cien años de soledad" in last_text(await bot.send("/find anos soledad"))
+    text = last_text(await bot.send("/find marquez"))
+    assert "Cien años" in text and "cólera" in text and "Hobbit" not in text
+    assert "The Hobbit" in last_text(await bot.send("/find hobb"))
+    text = last_text(await bot.send("/find author:garcia year:1980..1990"))
+    assert "cólera" in text and "Cien años" not in text
+
+
+async def test_query_warnings_are_one_short_line(bot, ada):
+    ada.add("Dune", "Frank Herbert", year=1965)
+    text = last_text(await bot.send("/find dune year:abc"))
+    assert "didn't understand 'year:abc'" in text
+    assert "Dune" in text
+
+
+async def test_nothing_matches_suggests_adding(bot, ada):
+    ada.add("Dune", "Frank Herbert")
+    text = last_text(await bot.send("/find xyzzy"))
+    assert "Nothing matches “xyzzy”" in text
+    assert "Title by Author" in text
+
+
+async def test_find_without_words_explains(bot):
+    text = last_text(await bot.send("/find"))
+    assert "/find" in text and "author:" in text
+
+
+async def test_html_in_titles_and_queries_is_escaped(bot, ada):
+    ada.add("<b>Bold</b> & Brave", "A <i>Person</i>")
+    text = last_text(await bot.send("/find bold"))
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Brave" in text
+    assert "A &lt;i&gt;Person&lt;/i&gt;" in text
+    text = last_text(await bot.send("/find <zz> & <yy>"))
+    assert "&lt;zz&gt; &amp; &lt;yy&gt;" in text
+
+
+async def test_paging_edits_the_same_message(bot, ada):
+    for n in range(1, 21):
+        ada.add(f"Saga volume {n:02d}", "Anne Author", year=2000 + n)
+
+    first = (await bot.send("/find saga"))[-1]
+    assert first.method == "sendMessage"
+    assert "Page 1 of 3 · 20 books" in first.text
+    assert "Saga volume 01" in first.text and "Saga volume 08" in first.text
+    assert "Saga volume 09" not in first.text
+    assert "1/3" in first.button_texts() and "Next ▶" in first.button_texts()
+    assert "◀ Prev" not in first.button_texts()
+    message_id = first.result["message_id"]
+
+    calls = await bot.tap(first, "Next ▶")
+    assert _answers(calls) == [""], "the tap is answered once, silently"
+    edits = [c for c in calls if c.method == "editMessageText"]
+    assert len(edits) == 1 and not [c for c in calls if c.method == "sendMessage"]
+    second = edits[0]
+    assert int(second.params["message_id"]) == message_id
+    assert "Page 2 of 3 · 20 books" in second.text
+    assert "9. <b>Saga volume 09</b>" in second.text and "16. <b>Saga volume 16</b>" in second.text
+    assert "Saga volume 08" not in second.text and "Saga volume 17" not in second.text
+    assert {"◀ Prev", "2/3", "Next ▶"} <= set(second.button_texts())
+
+    third = (await bot.tap(second, "Next ▶"))[-1]
+    assert "Page 3 of 3" in third.text and "Saga volume 20" in third.text
+    assert "Next ▶" not in third.button_texts()
+    back = (await bot.tap(third, "◀ Prev"))[-1]
+    assert back.method == "editMessageText" and int(back.params["message_id"]) == message_id
+    assert "Page 2 of 3" in back.text
+
+    counter = await bot.tap(back, "2/3")
+    assert [c.method for c in counter] == ["answerCallbackQuery"]
+
+
+async def test_page_beyond_the_end_shows_the_last_page(bot, ada):
+    for n in range(10):
+        ada.add(f"Saga {n}", "Anne Author")
+    first = (await bot.send("/find saga"))[-1]
+    next_data = next(b["callback_data"] for row in first.buttons for b in row if b["text"] == "Next ▶")
+    token = callbacks.decode(next_data).arg(2)
+    calls = await bot.callback(first, callbacks.encode("pg", "q", 99, token))
+    assert "Page 2 of 2" in last_text(calls)
+
+
+async def test_stale_or_unknown_token_expires(bot, ada):
+    ada.add("Dune", "Frank Herbert")
+    first = (await bot.send("/find dune"))[-1]
+    for data in ("pg:q:2:nosuchtoken", "pg:q:2", "pg:q:x:y"):
+        calls = await bot.callback(first, data)
+        assert _answers(calls) == ["This list has expired — search again."], data
+        assert not [c for c in calls if c.method in ("editMessageText", "sendMessage")]
+
+
+async def test_old_searches_expire_after_many_new_ones(bot, ada):
+    for n in range(10):
+        ada.add(f"Old saga {n}", "Anne Author")
+    first = (await bot.send("/find old saga"))[-1]
+    for n in range(35):
+        await bot.send(f"/find other{n}")
+    calls = await bot.tap(first, "Next ▶")
+    assert _answers(calls) == ["This list has expired — search again."]
+
+
+async def test_tapping_a_result_opens_its_card_or_is_answered(bot, ada):
+    dune = ada.add("Dune", "Frank Herbert", year=1965)
+    first = (await bot.send("/find dune"))[-1]
+    calls = await bot.tap(first, "Dune")
+    assert calls[0].method == "answerCallbackQuery" or any(c.method == "answerCallbackQuery" for c in calls)
+    assert first.buttons[0][0]["callback_data"] == f"b:{dune}"
+
+
+async def test_bob_never_sees_adas_books(bot, ada):
+    for n in range(10):
+        ada.add(f"Dune part {n}", "Frank Herbert")
+    first = (await bot.send("/find dune"))[-1]
+    assert "Page 1 of 2" in first.text
+    assert "Nothing matches" in last_text(await bot.send("/find dune", person=BOB))
+    # Bob replaying Ada's real pager data: the query runs on Bob's library, never Ada's.
+    next_data = next(b["callback_data"] for row in first.buttons for b in row if b["text"] == "Next ▶")
+    calls = await bot.callback(first, next_data, person=BOB)
+    assert "Dune" not in " ".join(c.text for c in calls)
+    assert any(c.method == "answerCallbackQuery" for c in calls)
