@@ -23,7 +23,11 @@ def _hbars(title: str, subtitle: str, labels: list[str], values: list[int], colo
     positions = list(range(rows))
     bars = ax.barh(positions, values, color=colors, height=0.68)
     ax.set_yticks(
-        positions, [style.shorten(label, 19) for label in labels], color=style.TEXT, fontsize=style.LABEL_SIZE
+        positions,
+        [style.shorten(label, 19) for label in labels],
+        color=style.TEXT,
+        fontsize=style.LABEL_SIZE,
+        fontfamily=style.FONT,
     )
     ax.invert_yaxis()
     ax.set_xticks([])

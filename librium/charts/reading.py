@@ -147,7 +147,13 @@ def year_in_review(review: YearReview) -> Figure:
     for i, (number, label) in enumerate(figures):
         x = 0.04 + i * 0.32
         fig.text(
-            x, 0.9, number, color=style.ACCENT, fontsize=style.BIG_NUMBER_SIZE, fontweight="bold", va="top"
+            x,
+            0.9,
+            number,
+            color=style.ACCENT,
+            fontsize=style.BIG_NUMBER_SIZE - 10,
+            fontweight="bold",
+            va="top",
         )
         fig.text(x, 0.82, label, color=style.MUTED, fontsize=style.LABEL_SIZE, va="top")
     _month_bars(style.axes(fig, (0.05, 0.38, 0.9, 0.36)), review.per_month)
@@ -165,5 +171,7 @@ def year_in_review(review: YearReview) -> Figure:
     for i, (label, text) in enumerate(lines):
         y = 0.29 - i * 0.085
         fig.text(0.04, y, label, color=style.MUTED, fontsize=style.LABEL_SIZE, va="top")
-        fig.text(0.27, y, text, color=style.TEXT, fontsize=style.LABEL_SIZE + 2, va="top")
+        fig.text(
+            0.27, y, text, color=style.TEXT, fontsize=style.LABEL_SIZE + 2, va="top", fontfamily=style.FONT
+        )
     return fig

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import functools
 import io
+import warnings
 from collections.abc import Callable
 from typing import ParamSpec
 
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -42,6 +44,15 @@ TICK_SIZE = 20
 VALUE_SIZE = 20
 BIG_NUMBER_SIZE = 64
 
+_FALLBACKS = ["Noto Sans CJK JP", "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Droid Sans Fallback", "Noto Sans"]
+_INSTALLED = {f.name for f in font_manager.fontManager.ttflist}
+FONT = ["DejaVu Sans", *(name for name in _FALLBACKS if name in _INSTALLED)]
+"""Text that may hold user data (titles, names, genres) uses this family list: DejaVu Sans covers
+Latin, Greek and Cyrillic; installed CJK fonts are used as fallbacks. Without them, CJK characters
+render as boxes: a chart still beats an error, so that warning is silenced (a process-wide filter on
+that one message; it changes nothing else)."""
+warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
+
 MONTHS = ["J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D"]
 
 
@@ -57,9 +68,20 @@ def figure(height_px: int = 760) -> Figure:
 def titles(fig: Figure, title: str, subtitle: str | None = None) -> None:
     """Title and optional subtitle drawn on the figure, left-aligned like a card."""
     height = fig.get_figheight() * DPI
-    fig.text(0.04, 1 - 20 / height, title, color=TEXT, fontsize=TITLE_SIZE, fontweight="bold", va="top")
+    fig.text(
+        0.04,
+        1 - 20 / height,
+        title,
+        color=TEXT,
+        fontsize=TITLE_SIZE,
+        fontweight="bold",
+        va="top",
+        fontfamily=FONT,
+    )
     if subtitle:
-        fig.text(0.04, 1 - 78 / height, subtitle, color=MUTED, fontsize=SUBTITLE_SIZE, va="top")
+        fig.text(
+            0.04, 1 - 78 / height, subtitle, color=MUTED, fontsize=SUBTITLE_SIZE, va="top", fontfamily=FONT
+        )
 
 
 def axes(fig: Figure, rect: tuple[float, float, float, float]) -> Axes:

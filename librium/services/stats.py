@@ -375,19 +375,25 @@ def money(session: Session, library_id: int) -> MoneyStats:
 def top_authors(
     session: Session, library_id: int, *, read: bool = False, limit: int = 10
 ) -> list[AuthorCount]:
-    """Authors with the most owned books (or, with ``read=True``, the most books marked read)."""
-    count = func.count(func.distinct(db.Book.id))
+    """Authors with the most owned books (or, with ``read=True``, the most books marked read).
+
+    (book, author) is the link's primary key, so a plain COUNT counts each book once per author; the
+    ranking runs on ids alone and only the top ``limit`` rows are joined to their names.
+    """
     cond = _owned(library_id)
     if read:
         cond = and_(_live(library_id), db.Book.status == "read")
-    rows = session.execute(
-        select(db.Author.id, db.Author.display_name, count)
-        .select_from(db.BookAuthor)
+    ranked = (
+        select(db.BookAuthor.author_id.label("author_id"), func.count().label("books"))
         .join(db.Book, db.Book.id == db.BookAuthor.book_id)
-        .join(db.Author, db.Author.id == db.BookAuthor.author_id)
         .where(cond)
-        .group_by(db.Author.id, db.Author.display_name, db.Author.sort_name)
-        .order_by(count.desc(), db.Author.sort_name)
+        .group_by(db.BookAuthor.author_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(db.Author.id, db.Author.display_name, ranked.c.books)
+        .join(ranked, ranked.c.author_id == db.Author.id)
+        .order_by(ranked.c.books.desc(), db.Author.sort_name, db.Author.id)
         .limit(limit)
     ).all()
     return [AuthorCount(id_, name, int(n)) for id_, name, n in rows]
