@@ -140,3 +140,16 @@ def test_a_photo_without_any_code_is_empty_with_a_reason():
     assert result.codes == ()
     assert result.reason == "no barcode could be read in this image"
     assert result.passes > 5
+
+
+def test_a_spent_time_budget_stops_after_the_plain_pass():
+    data = (PHOTOS / "quagga2-ean_extended__image-009.jpg").read_bytes()
+    result = barcodes.decode(data, budget=0)
+    assert (result.passes, result.isbns) == (1, [])
+    assert result.reason == "no barcode could be read in this image"
+
+
+async def test_decode_in_thread_gives_the_same_answer():
+    data = (PHOTOS / "ean13-3__03.png").read_bytes()
+    result = await barcodes.decode_in_thread(data)
+    assert result.isbns == ["9780764544200"]
