@@ -48,6 +48,7 @@ async def test_open_library_answer_gives_every_field(provider_server, client, se
     assert meta.genres == ("Animals", "Foxes", "Humorous", "Farmers", "Children's stories")
     assert meta.description.startswith("The main character of Fantastic Mr. Fox")
     assert "\n\nIn order to feed his family" in meta.description
+    assert meta.description.endswith("every night.")  # the Markdown source reference is dropped
     assert [r.path for r in provider_server.requests] == [
         f"{OL_PATH}/api/books",
         f"{OL_PATH}/books/OL7353617M.json",

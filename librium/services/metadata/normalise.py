@@ -17,6 +17,8 @@ NAME_MAX = validation.NAME_MAX
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|20\d{2})(?!\d)")
 _PAGES = re.compile(r"(\d{1,5})\s*(?:p\b|pp\b|pages?\b)", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
+_MD_SOURCE = re.compile(r"\(?\[source\]\[\d+\]\)?", re.IGNORECASE)  # Open Library's "([source][1])"
+_MD_REFERENCE = re.compile(r"^\s*\[\d+\]:\s*\S+\s*$", re.MULTILINE)  # "[1]: https://..."
 _BREAKS = re.compile(r"<\s*(?:br|/p|/div|/li)\s*/?\s*>", re.IGNORECASE)
 
 # Subjects that say how a copy is held or sold, not what the book is about.
@@ -110,6 +112,7 @@ def description(value: Any) -> str | None:
         value = value.get("value")
     if not isinstance(value, str):
         return None
+    value = _MD_REFERENCE.sub("", _MD_SOURCE.sub("", value))
     value = _BREAKS.sub("\n", value)
     value = html.unescape(_TAGS.sub("", value))
     paragraphs = [clean(p) for p in value.replace("\r", "").split("\n")]
