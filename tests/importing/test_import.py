@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from librium.database.sqlalchemy import db
 from librium.errors import Invalid
-from librium.services import books
+from librium.services import books, reading
 from librium.services.importing import apply_plan, import_file, plan_import
 from tests.importing.conftest import csv_rows, goodreads_csv, goodreads_file
 
@@ -156,10 +156,17 @@ def test_rows_checked_by_hand(session, library):
     assert (book.isbn13, book.rating, book.status) == ("9785171829889", 8, "read")
     assert [r.finished_on for r in book.readings] == [dt.date(2026, 6, 4)]
 
-    # dr-rodriguez line 2: currently-reading, Read Count 2 -> a reread plus the dated reading
+    # dr-rodriguez line 2: currently-reading, Read Count 2, Date Added 2010/12/02, Date Read 2014/04/05
+    # -> the earlier read (dated on Date Added), the dated one, and the open current reading
     book = _load(session, library.id, "Warbreaker")
     assert book.status == "reading"
-    assert sorted((r.finished_on or dt.date.min) for r in book.readings) == [dt.date.min, dt.date(2014, 4, 5)]
+    assert [(r.started_on, r.finished_on) for r in sorted(book.readings, key=lambda r: r.id)] == [
+        (None, dt.date(2010, 12, 2)),
+        (None, dt.date(2014, 4, 5)),
+        (None, None),
+    ]
+    current = reading.current_readings(session, library.id)
+    assert "Warbreaker" in {c.book_title for c in current}
     assert book.isbn13 is None and book.format.name == "ebook"
 
     # Japanese title with the series taken out

@@ -107,7 +107,12 @@ def test_goodreads_row_mapping():
     assert record.release_year == 2007
     assert record.status == "read"
     assert record.tags == ["fantasy", "favourites"]
-    assert [r.finished_on for r in record.readings] == [None, None, dt.date(2020, 3, 4)]
+    # rereads have no dates in Goodreads: finished on the Date Added day (never left open)
+    assert [r.finished_on for r in record.readings] == [
+        dt.date(2019, 12, 31),
+        dt.date(2019, 12, 31),
+        dt.date(2020, 3, 4),
+    ]
     assert record.notes == "Great\nbook\n\nsigned"
     assert record.created_at == dt.datetime(2019, 12, 31, tzinfo=dt.UTC)
     assert (record.owned, record.copies) == (True, 2)
@@ -120,7 +125,8 @@ def test_goodreads_row_mapping():
         ("to-read", "0", "to-read", [], (False, 0)),
         ("currently-reading", "0", "reading", [], (True, 1)),
         ("read", "0", "read", [], (True, 1)),
-        ("dropped", "0", "abandoned", ["dropped"], (True, 1)),
+        ("dropped", "0", "abandoned", [], (True, 1)),
+        ("did-not-finish", "0", "abandoned", [], (True, 1)),
         ("kitchen", "1", "to-read", ["kitchen"], (True, 1)),
     ],
 )

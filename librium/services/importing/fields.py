@@ -129,6 +129,15 @@ def stars(record: BookRecord, raw: str) -> None:
         record.problems.append(exc.message)
 
 
+def half_stars(record: BookRecord, raw: str) -> int | None:
+    """A stored rating (1..10 half stars), as our own export writes it."""
+    try:
+        return validation.half_stars(int(raw))
+    except (ValueError, Invalid):
+        record.problems.append(f"“{raw[:10]}” is not a rating (1 to 10 half stars).")
+        return None
+
+
 def name(record: BookRecord, raw: str | None, what: str, limit: int = validation.NAME_MAX) -> str | None:
     text = clean(raw)
     if not text:

@@ -3,10 +3,15 @@
 Decisions (documented here because the bot's help text repeats them):
 - Exclusive Shelf: read -> read; currently-reading -> reading; to-read -> to-read; a shelf meaning
   "did not finish" (dnf, did-not-finish, abandoned, dropped, stopped-reading, gave-up) -> abandoned;
-  any other exclusive shelf -> to-read. A custom exclusive shelf is also kept as a tag, so nothing is lost.
-- Bookshelves -> tags, except read / to-read / currently-reading (they are the status).
-- Date Read -> a finished reading on that day. Read Count N > 1 -> N - 1 more finished readings with
-  unknown dates (rereads). A "read" book without a date gets no reading row: the status says it.
+  any other exclusive shelf -> to-read, and that shelf is kept as a tag so nothing is lost.
+- Bookshelves -> tags, except the shelves that became the status (read, to-read, currently-reading and
+  the did-not-finish names).
+- Date Read -> a finished reading on that day. Read Count N > 1 -> N - 1 more finished readings
+  (rereads). Goodreads gives no dates for those, and a reading without a finish date is an *open* one
+  for librium.services.reading, so they are recorded as finished on the Date Added day (or on the Date
+  Read when that is earlier). Without a Date Read, N > 1 gives N readings on the Date Added day.
+  A "read" book read once without a date gets no reading row: the status says it.
+  currently-reading -> also an open reading (no start date), so the book shows among current readings.
 - Owned Copies N > 0 -> N copies, owned. Owned Copies 0 on the to-read shelf -> the wishlist (not owned,
   0 copies): that is what "want to read, don't have it" means. Owned Copies 0 on any other shelf -> owned,
   1 copy: Goodreads leaves the column at 0 for almost everybody, and someone who read a book and lists it
@@ -68,19 +73,26 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
         record.status = "abandoned"
     else:
         record.status = "to-read"
-    shelves = _split_list(get("bookshelves", ""))
-    if exclusive not in STATUS_SHELVES:
-        shelves.append(get("exclusive shelf", ""))
-    record.tags = fields.names(record, [s for s in shelves if fold(s) not in STATUS_SHELVES], "tag")
+    shelves = [*_split_list(get("bookshelves", "")), get("exclusive shelf", "")]
+    status_shelves = STATUS_SHELVES.keys() | ABANDONED_SHELVES
+    record.tags = fields.names(
+        record, [s for s in shelves if fold(s).replace(" ", "-") not in status_shelves], "tag"
+    )
 
     date_read = fields.date(record, get("date read", ""), "Date Read")
-    read_count = fields.integer(record, get("read count", ""), "Read Count")
-    read_count = max(0, min(read_count, 100))
+    read_count = max(0, min(fields.integer(record, get("read count", ""), "Read Count"), 100))
+    record.created_at = fields.timestamp(record, get("date added", ""), "Date Added")
+    added = record.created_at.date() if record.created_at else None
+    undated_finish = added if added and (date_read is None or added <= date_read) else date_read
     if date_read:
-        readings = [ReadingRecord() for _ in range(read_count - 1)] + [ReadingRecord(finished_on=date_read)]
+        finishes = [undated_finish] * (read_count - 1) + [date_read]
+    elif read_count > 1 and undated_finish:
+        finishes = [undated_finish] * read_count
     else:
-        readings = [ReadingRecord() for _ in range(read_count)] if read_count > 1 else []
-    record.readings = readings
+        finishes = []
+    record.readings = [ReadingRecord(finished_on=day) for day in finishes]
+    if record.status == "reading":
+        record.readings.append(ReadingRecord())  # the open reading; Goodreads has no start date
 
     owned_copies = fields.integer(record, get("owned copies", ""), "Owned Copies")
     if owned_copies > 0:
@@ -91,7 +103,6 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
         record.owned, record.copies = True, 1
 
     record.notes = fields.notes(get("my review"), get("private notes"))
-    record.created_at = fields.timestamp(record, get("date added", ""), "Date Added")
 
     if "librium uuid" in row:
         _apply_librium_columns(record, row)
@@ -120,6 +131,8 @@ def _apply_librium_columns(record: BookRecord, row: dict[str, str]) -> None:
     record.format = fields.name(record, get("librium format"), "format")
     if get("librium status"):
         record.status = get("librium status", "").strip()
+    if get("librium rating"):
+        record.rating = fields.half_stars(record, get("librium rating", ""))
     if get("librium owned"):
         record.owned = get("librium owned", "").strip().lower() in ("1", "true", "yes")
         record.copies = fields.integer(record, get("librium copies", ""), "copies", default=record.copies)
