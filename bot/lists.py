@@ -8,7 +8,7 @@ back into a page, and the handler EDITS the message it came from instead of send
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -138,13 +138,25 @@ def book_screen(
     size: int = PAGE_SIZE,
     notes: Sequence[str] = (),
     extra_rows: Sequence[list[InlineKeyboardButton]] = (),
+    labels: Sequence[str] | None = None,
+    headings: Mapping[int, str] | None = None,
 ) -> Screen:
-    """One page of books (``books`` is already that page): numbered lines, a button each, the pager."""
+    """One page of books (``books`` is already that page): numbered lines, a button each, the pager.
+
+    ``labels`` replace the running numbers (a series card numbers by series index); ``headings`` put
+    a line (HTML) before the book at that position of the page (an author's books grouped by series).
+    """
+    headings = headings or {}
     pages = page_count(total, size)
     first = (page - 1) * size + 1
-    lines = "\n".join(book_text(first + i, b) for i, b in enumerate(books))
-    text = compose(header, "\n".join(notes) or None, lines, status_line(page, pages, total))
-    rows = [[book_button(first + i, b)] for i, b in enumerate(books)]
+    numbers = list(labels) if labels is not None else [first + i for i in range(len(books))]
+    lines = []
+    for i, book in enumerate(books):
+        if i in headings:
+            lines.append(headings[i])
+        lines.append(book_text(numbers[i], book))
+    text = compose(header, "\n".join(notes) or None, "\n".join(lines), status_line(page, pages, total))
+    rows = [[book_button(numbers[i], b)] for i, b in enumerate(books)]
     rows.append(pager(page, pages, data_for))
     rows.extend(extra_rows)
     return Screen(text, rows)
@@ -164,18 +176,17 @@ def entry_screen(
     entries: Sequence[Entry],
     *,
     page: int,
+    total: int,
     data_for: Callable[[int], str],
     noun: str,
     nouns: str | None = None,
     size: int = PAGE_SIZE,
 ) -> Screen:
-    """A page of ``entries`` (the whole list is given; this cuts the page out of it)."""
-    pages = page_count(len(entries), size)
-    page = clamp(page, pages)
-    shown = window(entries, page, size)
-    lines = "\n".join(e.line for e in shown)
-    text = compose(header, lines, status_line(page, pages, len(entries), noun, nouns))
-    rows = [[InlineKeyboardButton(truncate(e.label, 60), callback_data=e.data)] for e in shown]
+    """One page of named things (``entries`` is already that page), a button each, and the pager."""
+    pages = page_count(total, size)
+    lines = "\n".join(e.line for e in entries)
+    text = compose(header, lines, status_line(page, pages, total, noun, nouns))
+    rows = [[InlineKeyboardButton(truncate(e.label, 60), callback_data=e.data)] for e in entries]
     rows.append(pager(page, pages, data_for))
     return Screen(text, rows)
 

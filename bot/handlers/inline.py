@@ -97,7 +97,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         results,
         cache_time=CACHE_SECONDS,
         is_personal=True,
-        next_offset=str(page + 1) if more else "",
+        next_offset=str(page + 1) if more else None,
     )
 
 
