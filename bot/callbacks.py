@@ -19,16 +19,17 @@ _ARG = re.compile(r"^[A-Za-z0-9_.\-]{0,40}$")
 # action name -> meaning (documentation and a guard against typos)
 ACTIONS = {
     # book card
-    "b": "open a book card: b:<book_id>",
+    "b": "open a book card: b:<book_id>[:e] (e: edit the tapped message instead of sending a new one)",
     "st": "set reading status: st:<book_id>:<status>",
-    "rt": "rate: rt:<book_id>[:<half_stars>]",
-    "ed": "edit a field: ed:<book_id>[:<field>]",
-    "sh": "move to shelf: sh:<book_id>[:<location_id>|new]",
-    "ln": "lend / return: ln:<book_id>[:ret]",
+    "rt": "rate: rt:<book_id>[:<half_stars>] (0 clears; no value shows the star picker)",
+    "ed": "edit a field: ed:<book_id>[:<field>|x] (x: stop waiting for the new value)",
+    "sh": "move to shelf: sh:<book_id>[:<location_id>|new|none]",
+    "ln": "lend / return: ln:<book_id>[:ret|x]",
     "del": "delete: del:<book_id>",
     "undo": "restore a deleted book: undo:<book_id>",
+    "rf": "fetch the details of an ISBN-only book again: rf:<book_id>",
     # adding
-    "add": "confirm / cancel a pending add: add:<token>:<yes|copy|no>",
+    "add": "confirm / cancel a pending add: add:<token>:<yes|copy|other|no|0|1> (0/1: which reading)",
     "af": "the /add flow: af:<step>:<choice>",
     # search and browse
     "pg": "page through results: pg:<kind>:<page>[:<token>]",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.handlers import browse, inline, search, start
+from bot.handlers import add_flow, adding, book_actions, browse, inline, search, start
 
 
 def register(application: Application) -> None:
@@ -12,5 +12,8 @@ def register(application: Application) -> None:
     search.register(application)
     inline.register(application)
     browse.register(application)
+    add_flow.register(application)
+    book_actions.register(application)
+    adding.register(application)
     # The fallback goes last: any update nobody else answered gets a hint.
     start.register_fallback(application)

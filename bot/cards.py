@@ -1,0 +1,245 @@
+"""The book card: its HTML text (always under a photo caption's 1024 characters) and its buttons.
+
+``render_card`` and ``card_keyboard`` are pure; ``send_card`` posts a card (as a photo when the book has
+a cover) and ``edit_in_place`` rewrites the message a button was tapped on, whether it is a text
+message or a photo with a caption.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import dbcall
+from bot.keyboards import button, markup
+from bot.render import bold, esc, italic, stars, truncate
+from librium import isbn as isbn_mod
+from librium.services.books import BookView
+
+log = logging.getLogger(__name__)
+
+CAPTION_LIMIT = 1024
+
+STATUS_LABELS = {
+    "to-read": "Not read yet",
+    "reading": "📖 Reading",
+    "read": "✓ Read",
+    "abandoned": "Abandoned",
+}
+
+# Field limits (characters of the raw text) for the first rendering; halved until the card fits.
+_LIMITS = {
+    "title": 200,
+    "subtitle": 150,
+    "authors": 200,
+    "series": 120,
+    "shelf": 60,
+    "notes": 160,
+    "other": 60,
+}
+
+
+def series_number(index: Decimal | None) -> str:
+    """1.000 → "1", 2.500 → "2.5"."""
+    if index is None:
+        return ""
+    text = f"{index.normalize():f}"
+    return text
+
+
+def short_date(day: dt.date, today: dt.date) -> str:
+    """ "3 Nov", or "3 Nov 2024" when not this year."""
+    text = f"{day.day} {day.strftime('%b')}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def rating_text(rating: float | None) -> str:
+    """Stars for a rating in stars (4.5 → ★★★★½)."""
+    return stars(round(rating * 2)) if rating else ""
+
+
+def _lines(book: BookView, today: dt.date, scale: float) -> list[str]:
+    def cut(text: str, field: str) -> str:
+        return esc(truncate(text, max(8, int(_LIMITS[field] * scale))))
+
+    lines = [f"<b>{cut(book.title, 'title')}</b>"]
+    if book.subtitle:
+        lines.append(f"<i>{cut(book.subtitle, 'subtitle')}</i>")
+    if book.authors:
+        lines.append("by " + cut(", ".join(book.author_names), "authors"))
+    facts = []
+    for series in book.series[:2]:
+        number = series_number(series.index)
+        facts.append(cut(series.name, "series") + (f" #{number}" if number else ""))
+    if book.year:
+        facts.append(str(book.year))
+    if book.pages:
+        facts.append(f"{book.pages} pages")
+    if book.format:
+        facts.append(cut(book.format.name, "other"))
+    if facts:
+        lines.append(" · ".join(facts))
+    if book.location:
+        lines.append("🗄 " + cut(book.location.name, "shelf"))
+    if book.isbn13:
+        lines.append(f"ISBN {isbn_mod.hyphenate(book.isbn13)}")
+    state = [STATUS_LABELS.get(book.status, esc(book.status))]
+    if book.rating:
+        state.append(rating_text(book.rating))
+    if book.copies and book.copies > 1:
+        state.append(f"{book.copies} copies")
+    lines.append(" · ".join(state))
+    loan = book.current_loan
+    if loan:
+        text = f"🤝 Lent to {cut(loan.borrower, 'other')} since {short_date(loan.lent_on, today)}"
+        if loan.due_on:
+            text += f", due {short_date(loan.due_on, today)}"
+            if loan.due_on < today:
+                text += " (overdue)"
+        lines.append(text)
+    if book.notes:
+        lines.append("📝 " + cut(book.notes, "notes"))
+    return lines
+
+
+def render_card(book: BookView, *, today: dt.date | None = None, note: str | None = None) -> str:
+    """The card's HTML (everything escaped), at most CAPTION_LIMIT characters.
+
+    ``note`` is already-escaped HTML shown on top ("✓ Added." or a question).
+    """
+    today = today or dt.date.today()
+    scale = 1.0
+    while True:
+        lines = _lines(book, today, scale)
+        if note:
+            lines = [note, "", *lines]
+        text = "\n".join(lines)
+        if len(text) <= CAPTION_LIMIT or scale < 0.05:
+            return text[:CAPTION_LIMIT] if len(text) > CAPTION_LIMIT else text
+        scale /= 2
+
+
+def card_keyboard(book: BookView) -> InlineKeyboardMarkup:
+    """✓ Read · 📖 Reading · ★ Rate / ✎ Edit · 🗄 Shelf · 🤝 Lend (or ↩ Return) / 🗑 Delete."""
+    if book.status == "read":
+        read = button("↺ Not read", "st", book.id, "to-read")
+    else:
+        read = button("✓ Read", "st", book.id, "read")
+    if book.status == "reading":
+        reading = button("⏸ Not reading", "st", book.id, "to-read")
+    else:
+        reading = button("📖 Reading", "st", book.id, "reading")
+    lend = (
+        button("↩ Returned", "ln", book.id, "ret") if book.current_loan else button("🤝 Lend", "ln", book.id)
+    )
+    rows = [
+        [read, reading, button("★ Rate", "rt", book.id)],
+        [button("✎ Edit", "ed", book.id), button("🗄 Shelf", "sh", book.id), lend],
+        [button("🗑 Delete", "del", book.id)],
+    ]
+    if book.isbn13 and not book.metadata_source:
+        rows[-1].append(button("⟳ Refresh details", "rf", book.id))
+    return markup(*rows)
+
+
+def rating_keyboard(book: BookView) -> InlineKeyboardMarkup:
+    """Whole stars on one row, half stars on the next (callback ``rt:<id>:<half_stars>``)."""
+    whole = [button("★" * n if n < 3 else f"{n}★", "rt", book.id, n * 2) for n in range(1, 6)]
+    halves = [button(f"{n}½" if n else "½", "rt", book.id, n * 2 + 1) for n in range(0, 5)]
+    last = [button("« Back", "b", book.id, "e")]
+    if book.rating:
+        last.insert(0, button("Clear rating", "rt", book.id, 0))
+    return markup(whole, halves, last)
+
+
+# --------------------------------------------------------------------------- sending and editing
+
+
+def _is_photo(message: Message | None) -> bool:
+    return bool(message and (message.photo or message.caption))
+
+
+async def edit_in_place(
+    update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> Message | bool | None:
+    """Rewrite the message the tapped button is on: its caption if it is a photo, else its text.
+
+    An edit that changes nothing ("message is not modified") is not an error.
+    """
+    query = update.callback_query
+    if query is None:
+        return None
+    try:
+        if _is_photo(query.message):
+            return await query.edit_message_caption(caption=text[:CAPTION_LIMIT], reply_markup=keyboard)
+        return await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as error:
+        if "not modified" in str(error).lower():
+            return None
+        raise
+
+
+async def send_card(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    book: BookView,
+    *,
+    note: str | None = None,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> Message:
+    """Post the card in the update's chat: a photo with the card as caption when there is a cover.
+
+    A cover URL Telegram fetched once is kept as its file_id, so the next card sends instantly.
+    """
+    text = render_card(book, note=note)
+    keyboard = keyboard or card_keyboard(book)
+    chat_id = update.effective_chat.id
+    cover = book.cover_file_id or book.cover_url
+    if cover:
+        try:
+            sent = await context.bot.send_photo(chat_id, cover, caption=text, reply_markup=keyboard)
+        except TelegramError as error:  # a dead cover URL must not cost the user the card
+            log.info("cover of book %s could not be sent: %s", book.id, error)
+        else:
+            if not book.cover_file_id and sent.photo:
+                await _keep_file_id(context, book, sent.photo[-1].file_id)
+            return sent
+    return await context.bot.send_message(chat_id, text, reply_markup=keyboard)
+
+
+async def _keep_file_id(context: ContextTypes.DEFAULT_TYPE, book: BookView, file_id: str) -> None:
+    from librium.errors import LibriumError
+    from librium.services import books
+
+    try:
+        await dbcall.run(context, books.update_book, book.library_id, book.id, cover_file_id=file_id)
+    except LibriumError:
+        log.info("could not keep the cover file id of book %s", book.id)
+
+
+async def show_card(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    book: BookView,
+    *,
+    note: str | None = None,
+    edit: bool = False,
+) -> None:
+    """Show a card: edit the tapped message in place (``edit``) or post a new one."""
+    if edit and update.callback_query:
+        await edit_in_place(update, render_card(book, note=note), card_keyboard(book))
+    else:
+        await send_card(update, context, book, note=note)
+
+
+def added_note(title: str) -> str:
+    return f"✓ Added {bold(truncate(title, 80))}."
+
+
+def deleted_text(book: BookView) -> str:
+    return f"🗑 Deleted {italic(truncate(book.title, 200))}."

@@ -1,0 +1,291 @@
+"""/add: a short guided flow — title → authors → series and number → format → confirm.
+
+Every step but the title has Skip; every step has « Back (except the first) and ✗ Cancel; /cancel
+leaves at any time. Unexpected input re-asks the current question. The answers live in
+``user_data[FLOW]`` and nothing touches the database until "Save" (one transaction, which may still
+stop at a suspected duplicate and ask, like a typed add).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import callbacks, cards, dbcall, parse
+from bot.access import actor_of
+from bot.handlers import adding, book_actions
+from bot.handlers.book_actions import EXPIRED
+from bot.keyboards import button, grid, markup, step_row
+from bot.render import bold, esc, truncate
+from librium import validation
+from librium.errors import LibriumError
+from librium.names import split_authors
+
+FLOW = "add_flow"
+TITLE, AUTHORS, SERIES, FORMAT, CONFIRM = "title", "authors", "series", "format", "confirm"
+STEPS = [TITLE, AUTHORS, SERIES, FORMAT, CONFIRM]
+FORMATS = ["Paperback", "Hardcover", "Ebook", "Audiobook"]
+TIMEOUT_SECONDS = 600
+END = ConversationHandler.END
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def _flow(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
+    return context.user_data.setdefault(FLOW, {})
+
+
+def _summary(flow: dict[str, Any]) -> str:
+    lines = [bold(truncate(flow.get("title") or "?", 200))]
+    if flow.get("authors"):
+        lines.append("by " + esc(truncate(", ".join(flow["authors"]), 200)))
+    if flow.get("series"):
+        number = f" #{flow['index']}" if flow.get("index") else ""
+        lines.append(esc(truncate(flow["series"], 100)) + number)
+    if flow.get("format"):
+        lines.append(esc(flow["format"]))
+    return "\n".join(lines)
+
+
+def question(step: str, flow: dict[str, Any]) -> tuple[str, Any]:
+    """The text and buttons of a step."""
+    title = bold(truncate(flow.get("title") or "", 80))
+    if step == TITLE:
+        return "📚 Adding a book. What's the title?", markup(step_row(TITLE, skip=False, back=False))
+    if step == AUTHORS:
+        return f"Who wrote {title}? (several: “A & B”)", markup(step_row(AUTHORS))
+    if step == SERIES:
+        return (
+            f"Is {title} part of a series? Send its name and number, e.g. “Dune 1” or “Discworld #2.5”.",
+            markup(step_row(SERIES)),
+        )
+    if step == FORMAT:
+        formats = [button(name, "af", FORMAT, i) for i, name in enumerate(FORMATS)]
+        return "Which format? (or type another)", markup(*grid(formats, 2), step_row(FORMAT))
+    return (
+        f"Add this book?\n\n{_summary(flow)}",
+        markup([button("✓ Save", "af", CONFIRM, "save")], step_row(CONFIRM, skip=False)),
+    )
+
+
+async def _ask_new(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> str:
+    """Ask ``step`` in a new message, taking the buttons off the previous question."""
+    flow = _flow(context)
+    await _retire_prompt(context, flow)
+    flow["step"] = step
+    text, keyboard = question(step, flow)
+    sent = await update.effective_message.reply_text(text, reply_markup=keyboard)
+    flow["prompt"] = [sent.chat_id, sent.message_id]
+    return step
+
+
+async def _ask_here(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> str:
+    """Ask ``step`` by editing the question whose button was tapped."""
+    flow = _flow(context)
+    flow["step"] = step
+    text, keyboard = question(step, flow)
+    await cards.edit_in_place(update, text, keyboard)
+    return step
+
+
+async def _retire_prompt(context: ContextTypes.DEFAULT_TYPE, flow: dict[str, Any]) -> None:
+    prompt = flow.pop("prompt", None)
+    if not prompt:
+        return
+    try:
+        await context.bot.edit_message_reply_markup(prompt[0], prompt[1], reply_markup=None)
+    except TelegramError:
+        pass  # already gone or unchanged: nothing to tidy
+
+
+# --------------------------------------------------------------------------- typed answers
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    book_actions.cancel_awaiting(context)
+    context.user_data[FLOW] = {}
+    given = " ".join(context.args or []).strip()
+    if given:
+        return await _take_title(update, context, given)
+    return await _ask_new(update, context, TITLE)
+
+
+async def _take_title(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> str:
+    try:
+        _flow(context)["title"] = validation.title(text)
+    except LibriumError as error:
+        await update.effective_message.reply_text(f"{esc(error.message)} What's the title?")
+        return TITLE
+    return await _ask_new(update, context, AUTHORS)
+
+
+async def on_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    return await _take_title(update, context, update.effective_message.text or "")
+
+
+async def on_authors(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    names = split_authors(update.effective_message.text or "")
+    if not names:
+        return await _ask_new(update, context, AUTHORS)
+    _flow(context)["authors"] = names
+    return await _ask_new(update, context, SERIES)
+
+
+async def on_series(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    parsed = parse.read_series(update.effective_message.text or "")
+    if parsed is None:
+        return await _ask_new(update, context, SERIES)
+    name, index = parsed
+    try:
+        name = validation.name(name, "series name")
+        index = validation.series_index(index)
+    except LibriumError as error:
+        await update.effective_message.reply_text(esc(error.message))
+        return await _ask_new(update, context, SERIES)
+    flow = _flow(context)
+    flow["series"], flow["index"] = name, (f"{index.normalize():f}" if index is not None else None)
+    return await _ask_new(update, context, FORMAT)
+
+
+async def on_format(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    try:
+        _flow(context)["format"] = validation.name(update.effective_message.text, "format")
+    except LibriumError as error:
+        await update.effective_message.reply_text(esc(error.message))
+        return await _ask_new(update, context, FORMAT)
+    return await _ask_new(update, context, CONFIRM)
+
+
+async def reask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """Unexpected input inside the flow: ask the current question again."""
+    return await _ask_new(update, context, _flow(context).get("step") or TITLE)
+
+
+# --------------------------------------------------------------------------- buttons
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int | None:
+    query = update.callback_query
+    data = callbacks.decode(query.data)
+    step, choice = (data.arg(0), data.arg(1)) if data else (None, None)
+    current = _flow(context).get("step")
+    if step != current:
+        await query.answer(EXPIRED)
+        return None
+    flow = _flow(context)
+    if choice == "cancel":
+        await query.answer("Cancelled.")
+        context.user_data.pop(FLOW, None)
+        await cards.edit_in_place(update, adding.CANCELLED)
+        return END
+    if choice == "back" and step != TITLE:
+        await query.answer()
+        return await _ask_here(update, context, STEPS[STEPS.index(step) - 1])
+    if choice == "skip" and step in (AUTHORS, SERIES, FORMAT):
+        await query.answer()
+        flow.pop({AUTHORS: "authors", SERIES: "series", FORMAT: "format"}[step], None)
+        if step == SERIES:
+            flow.pop("index", None)
+        return await _ask_here(update, context, STEPS[STEPS.index(step) + 1])
+    if step == FORMAT and choice is not None and choice.isdigit() and int(choice) < len(FORMATS):
+        await query.answer(FORMATS[int(choice)])
+        flow["format"] = FORMATS[int(choice)]
+        return await _ask_here(update, context, CONFIRM)
+    if step == CONFIRM and choice == "save":
+        return await _save(update, context, flow)
+    await query.answer(EXPIRED)
+    return None
+
+
+async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: dict[str, Any]) -> str | int:
+    query = update.callback_query
+    inputs: dict[str, Any] = {"title": flow.get("title")}
+    if flow.get("authors"):
+        inputs["authors"] = list(flow["authors"])
+    if flow.get("series"):
+        inputs["series"] = flow["series"]
+        inputs["series_index"] = flow.get("index")
+    if flow.get("format"):
+        inputs["format"] = flow["format"]
+    try:
+        result = await dbcall.run(context, adding._add, actor_of(update), inputs)
+    except LibriumError as error:
+        await query.answer(error.message, show_alert=True)
+        return CONFIRM
+    await query.answer("Saved." if result.book else None)
+    context.user_data.pop(FLOW, None)
+    await adding._settle(update, context, result, inputs, edit=True)
+    return END
+
+
+# --------------------------------------------------------------------------- leaving
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    flow = context.user_data.pop(FLOW, None) or {}
+    await _retire_prompt(context, flow)
+    book_actions.cancel_awaiting(context)
+    await update.effective_message.reply_text(adding.CANCELLED)
+    return END
+
+
+async def timed_out(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    flow = context.user_data.pop(FLOW, None) if context.user_data is not None else None
+    if flow and isinstance(update, Update) and update.effective_chat:
+        await _retire_prompt(context, flow)
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id,
+                "The /add steps timed out — nothing was saved. Send /add to start again.",
+            )
+        except TelegramError:
+            pass
+
+
+def build(persistent: bool = False) -> ConversationHandler:
+    text = filters.TEXT & ~filters.COMMAND
+    buttons = CallbackQueryHandler(on_button, pattern=callbacks.pattern("af"))
+    with warnings.catch_warnings():
+        # Buttons are matched by their step name, not by message: per_message=False is intended.
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        return ConversationHandler(
+            entry_points=[CommandHandler("add", start)],
+            states={
+                TITLE: [MessageHandler(text, on_title), buttons],
+                AUTHORS: [MessageHandler(text, on_authors), buttons],
+                SERIES: [MessageHandler(text, on_series), buttons],
+                FORMAT: [MessageHandler(text, on_format), buttons],
+                CONFIRM: [buttons],
+                ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
+            },
+            fallbacks=[
+                CommandHandler("cancel", cancel),
+                CommandHandler("add", start),
+                MessageHandler(filters.ALL & ~filters.COMMAND, reask),
+            ],
+            per_user=True,
+            per_chat=True,
+            conversation_timeout=TIMEOUT_SECONDS,
+            name=FLOW,
+            persistent=persistent,
+            allow_reentry=True,
+        )
+
+
+def register(application: Application) -> None:
+    application.add_handler(build(persistent=application.persistence is not None))

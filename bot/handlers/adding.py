@@ -1,0 +1,378 @@
+"""The text router and adding books from a message.
+
+A text message is, in this order: the answer to a question a card button asked (edit, new shelf,
+lend); an ISBN (looked up, then added); "Title by Author" / "Author - Title" (added, after a one-tap
+confirm when the order is unclear or the book may be a duplicate); anything else is a search.
+
+A parsed book waiting for a tap lives in ``user_data[PENDING][token]`` (callback
+``add:<token>:<choice>``); a token that is gone answers "That button has expired — send the book again".
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from typing import Any
+
+from sqlalchemy.orm import Session
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks, cards, dbcall, parse
+from bot.access import Actor, Who, actor_of, resolve
+from bot.dbcall import SETTINGS
+from bot.handlers import book_actions
+from bot.handlers.book_actions import EXPIRED, tapped
+from bot.keyboards import button, markup
+from bot.render import bold, esc, truncate
+from librium import isbn as isbn_mod
+from librium.errors import LibriumError
+from librium.services import books
+from librium.services.books import AddResult, BookInput, BookView
+
+log = logging.getLogger(__name__)
+
+PENDING = "pending_adds"
+MAX_PENDING = 20
+METADATA_CLIENT = "metadata_client"
+STALE = "That button has expired — send the book again."
+CANCELLED = "Cancelled — nothing was saved."
+NOT_A_BOOK = "I couldn't read that as a book. Send “Title by Author”, “Author - Title”, an ISBN, or use /add."
+FETCH_FAILED = "Details could not be fetched — tap Refresh later."
+NOT_KNOWN = "No catalogue knows this ISBN yet: tap ✎ Edit to give the title."
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def placeholder_title(isbn13: str) -> str:
+    """The title of a book known only by its ISBN, until its details are fetched."""
+    return f"ISBN {isbn_mod.hyphenate(isbn13)}"
+
+
+def _metadata_client(context: ContextTypes.DEFAULT_TYPE):
+    """The process's metadata client: ``bot_data[METADATA_CLIENT]`` (None disables lookups).
+
+    Made on first use from the settings when start-up did not provide one.
+    """
+    bot_data = context.application.bot_data
+    if METADATA_CLIENT not in bot_data:
+        from librium.services.metadata import MetadataClient
+
+        bot_data[METADATA_CLIENT] = MetadataClient.from_settings(bot_data.get(SETTINGS))
+    return bot_data[METADATA_CLIENT]
+
+
+async def lookup_isbn(context: ContextTypes.DEFAULT_TYPE, isbn13: str):
+    """A metadata LookupResult for the ISBN, or None when lookups are off or failed outright."""
+    client = _metadata_client(context)
+    if client is None:
+        return None
+    from librium.services.metadata import lookup
+
+    try:
+        return await lookup(isbn13, session_factory=dbcall.factory_of(context), client=client)
+    except LibriumError:
+        return None
+
+
+def _metadata_input(meta) -> dict[str, Any]:
+    from librium.services.metadata import book_input_kwargs
+
+    return {k: v for k, v in book_input_kwargs(meta).items() if v not in (None, "", [], ())}
+
+
+def apply_metadata(session: Session, who: Who, book_id: int, meta) -> BookView:
+    """Fill an ISBN-only book from fetched metadata, never overwriting what the user typed."""
+    book = books.get_book(session, who.library_id, book_id)
+    found = _metadata_input(meta)
+    changes: dict[str, Any] = {"metadata_source": found.get("metadata_source") or "lookup"}
+    if book.isbn13 and book.title == placeholder_title(book.isbn13) and found.get("title"):
+        changes["title"] = found["title"]
+    for field in ("subtitle", "year", "pages", "description", "cover_url"):
+        if getattr(book, field) is None and field in found:
+            changes[field] = found[field]
+    for field in ("authors", "publishers", "languages", "genres"):
+        if not getattr(book, field) and field in found:
+            changes[field] = found[field]
+    return books.update_book(session, who.library_id, book_id, **changes)
+
+
+# --------------------------------------------------------------------------- the database side
+
+
+def _add(session: Session, actor: Actor, inputs: dict[str, Any], allow_duplicate: bool = False) -> AddResult:
+    who = resolve(session, actor)
+    return books.add_book(session, who.library_id, BookInput(**inputs), allow_duplicate=allow_duplicate)
+
+
+def _add_copy(session: Session, actor: Actor, inputs: dict[str, Any], existing_id: int) -> AddResult:
+    """One more copy of the existing book (of this library: a forged id gets NotFound)."""
+    who = resolve(session, actor)
+    existing = books.get_book(session, who.library_id, existing_id)
+    isbn13 = isbn_mod.try_normalise(inputs.get("isbn"))
+    if isbn13 and existing.isbn13 == isbn13:
+        return books.add_book(session, who.library_id, BookInput(**inputs), allow_duplicate=True)
+    book = books.update_book(session, who.library_id, existing.id, copies=existing.copies + 1)
+    return AddResult(book=book, duplicates=[existing], copies_added=True)
+
+
+# --------------------------------------------------------------------------- pending confirmations
+
+
+def _pending(context: ContextTypes.DEFAULT_TYPE) -> dict[str, dict[str, Any]]:
+    return context.user_data.setdefault(PENDING, {})
+
+
+def remember(context: ContextTypes.DEFAULT_TYPE, chat_id: int, inputs: list[dict[str, Any]], **extra) -> str:
+    """Keep parsed book(s) waiting for a tap; returns the token for ``add:<token>:<choice>``."""
+    pending = _pending(context)
+    while len(pending) >= MAX_PENDING:
+        pending.pop(min(pending, key=lambda t: pending[t]["at"]))
+    token = secrets.token_urlsafe(6)
+    pending[token] = {"chat": chat_id, "inputs": inputs, "at": time.time(), **extra}
+    return token
+
+
+def cancel_pending(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> bool:
+    pending = _pending(context)
+    mine = [t for t, p in pending.items() if p.get("chat") == chat_id]
+    for token in mine:
+        pending.pop(token, None)
+    return bool(mine)
+
+
+def _book_line(book: BookView) -> str:
+    line = bold(truncate(book.title, 80))
+    if book.authors:
+        line += " by " + esc(truncate(", ".join(book.author_names), 60))
+    facts = []
+    if book.isbn13:
+        facts.append(f"ISBN {isbn_mod.hyphenate(book.isbn13)}")
+    if book.year:
+        facts.append(str(book.year))
+    if book.copies > 1:
+        facts.append(f"{book.copies} copies")
+    if book.location:
+        facts.append(esc(truncate(book.location.name, 30)))
+    return line + (f" ({' · '.join(facts)})" if facts else "")
+
+
+def duplicate_prompt(token: str, result: AddResult, same_isbn: bool) -> tuple[str, Any]:
+    shown = result.duplicates[:3]
+    lines = ["🤔 You may have this one already:", *("• " + _book_line(b) for b in shown)]
+    if len(result.duplicates) > len(shown):
+        lines.append(f"…and {len(result.duplicates) - len(shown)} more.")
+    rows = [[button("➕ Add another copy", "add", token, "copy")]]
+    if not same_isbn:
+        rows[0].append(button("It's a different book", "add", token, "other"))
+    rows.append([button("📖 Show it", "b", shown[0].id), button("✗ Cancel", "add", token, "no")])
+    return "\n".join(lines), markup(*rows)
+
+
+def ambiguity_prompt(token: str, readings: list[parse.TitleAuthor]) -> tuple[str, Any]:
+    rows = [
+        [button(f"“{truncate(r.title, 28)}” by {truncate(r.author, 24)}", "add", token, i)]
+        for i, r in enumerate(readings)
+    ]
+    rows.append([button("✗ Cancel", "add", token, "no")])
+    return "Which one is the title?", markup(*rows)
+
+
+def _same_isbn(inputs: dict[str, Any], result: AddResult) -> bool:
+    isbn13 = isbn_mod.try_normalise(inputs.get("isbn"))
+    return bool(isbn13) and any(d.isbn13 == isbn13 for d in result.duplicates)
+
+
+def _added_note(result: AddResult, extra: str | None = None) -> str:
+    book = result.book
+    if result.copies_added:
+        note = f"✓ Added another copy of {bold(truncate(book.title, 80))} (now {book.copies})."
+    else:
+        note = cards.added_note(book.title)
+    return f"{note}\n{extra}" if extra else note
+
+
+async def _settle(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    result: AddResult,
+    inputs: dict[str, Any],
+    *,
+    edit: bool,
+    extra: str | None = None,
+    token: str | None = None,
+) -> None:
+    """Show the card of an added book, or ask about the possible duplicates."""
+    if result.book is not None:
+        if token:
+            _pending(context).pop(token, None)
+        await cards.show_card(update, context, result.book, note=_added_note(result, extra), edit=edit)
+        return
+    same_isbn = _same_isbn(inputs, result)
+    if token is None:
+        token = remember(context, update.effective_chat.id, [inputs], extra=extra)
+    pending = _pending(context)[token]
+    pending.update(inputs=[inputs], duplicates=[d.id for d in result.duplicates])
+    text, keyboard = duplicate_prompt(token, result, same_isbn)
+    if edit:
+        await cards.edit_in_place(update, text, keyboard)
+    else:
+        await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+# --------------------------------------------------------------------------- messages
+
+
+async def add_isbn(update: Update, context: ContextTypes.DEFAULT_TYPE, digits: str) -> None:
+    message = update.effective_message
+    isbn13 = isbn_mod.try_normalise(digits)
+    if isbn13 is None:
+        await message.reply_text(
+            f"{esc(digits)} looks like an ISBN but its check digit is wrong. Check the number and send it again."
+        )
+        return
+    try:
+        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+    except TelegramError:
+        pass
+    result = await lookup_isbn(context, isbn13)
+    extra = None
+    if result is not None and result.found:
+        inputs = _metadata_input(result.metadata)
+        inputs["isbn"] = isbn13
+    else:
+        inputs = {"title": placeholder_title(isbn13), "isbn": isbn13}
+        extra = NOT_KNOWN if result is not None and result.not_found else FETCH_FAILED
+    added = await dbcall.run(context, _add, actor_of(update), inputs)
+    await _settle(update, context, added, inputs, edit=False, extra=extra)
+
+
+async def add_typed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, readings: list[parse.TitleAuthor]
+) -> None:
+    inputs = [{"title": r.title, "authors": [r.author]} for r in readings]
+    if len(readings) > 1:
+        token = remember(
+            context, update.effective_chat.id, inputs, readings=[(r.title, r.author) for r in readings]
+        )
+        text, keyboard = ambiguity_prompt(token, readings)
+        await update.effective_message.reply_text(text, reply_markup=keyboard)
+        return
+    result = await dbcall.run(context, _add, actor_of(update), inputs[0])
+    await _settle(update, context, result, inputs[0], edit=False)
+
+
+async def search_instead(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Anything that is not a book is a search (bot/handlers/search.py, when it is there)."""
+    try:
+        from bot.handlers.search import show_results
+    except ImportError:
+        show_results = None
+    if show_results is None:
+        await update.effective_message.reply_text(NOT_A_BOOK)
+        return
+    await show_results(update, context, text)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    if await book_actions.take_awaited_text(update, context):
+        return
+    text = message.text
+    try:
+        digits = parse.isbn_candidate(text)
+        if digits:
+            await add_isbn(update, context, digits)
+            return
+        readings = parse.read_title_author(text)
+        if readings:
+            await add_typed(update, context, readings)
+            return
+    except LibriumError as error:
+        await message.reply_text(esc(error.message))
+        return
+    await search_instead(update, context, text)
+
+
+# --------------------------------------------------------------------------- the confirm buttons
+
+
+@tapped
+async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, data: callbacks.Callback, tap) -> None:
+    token, choice = data.arg(0) or "", data.arg(1)
+    pending = _pending(context).get(token)
+    if not pending or pending.get("chat") != update.effective_chat.id:
+        await tap.answer(STALE, alert=True)
+        return
+    inputs: list[dict[str, Any]] = pending["inputs"]
+    if choice == "no":
+        _pending(context).pop(token, None)
+        await tap.answer("Cancelled.")
+        await cards.edit_in_place(update, CANCELLED)
+        return
+    if choice in ("0", "1") and len(inputs) > 1:
+        chosen = inputs[int(choice)] if int(choice) < len(inputs) else None
+        if chosen is None:
+            await tap.answer(EXPIRED)
+            return
+        pending["inputs"] = [chosen]
+        result = await dbcall.run(context, _add, actor_of(update), chosen)
+    elif len(inputs) != 1:
+        await tap.answer(EXPIRED)
+        return
+    elif choice == "yes":
+        result = await dbcall.run(context, _add, actor_of(update), inputs[0])
+    elif choice == "other":
+        result = await dbcall.run(context, _add, actor_of(update), inputs[0], True)
+    elif choice == "copy" and pending.get("duplicates"):
+        result = await dbcall.run(context, _add_copy, actor_of(update), inputs[0], pending["duplicates"][0])
+    else:
+        await tap.answer(EXPIRED)
+        return
+    await _settle(
+        update, context, result, pending["inputs"][0], edit=True, extra=pending.get("extra"), token=token
+    )
+
+
+# --------------------------------------------------------------------------- /cancel outside the /add flow
+
+
+async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    dropped = book_actions.cancel_awaiting(context)
+    dropped = cancel_pending(context, update.effective_chat.id) or dropped
+    text = CANCELLED if dropped else "Nothing to cancel — you're not in the middle of anything."
+    await update.effective_message.reply_text(text)
+
+
+def register(application: Application) -> None:
+    application.add_handler(CallbackQueryHandler(confirm, pattern=callbacks.pattern("add")))
+    application.add_handler(CommandHandler("cancel", cancel_command))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
+
+
+__all__ = [
+    "CANCELLED",
+    "METADATA_CLIENT",
+    "PENDING",
+    "add_isbn",
+    "add_typed",
+    "apply_metadata",
+    "lookup_isbn",
+    "on_text",
+    "placeholder_title",
+    "register",
+    "remember",
+]

@@ -1,0 +1,492 @@
+"""The book card's buttons: read/reading, rate, edit, shelf, lend/return, delete/undo, refresh.
+
+Every tap: decode the callback data (garbage → "That button has expired."), then ONE transaction that
+resolves the tapper's library and calls the service with that library id, so a forged book id of
+another library gets NotFound → "That book isn't in this library." The card is edited in place.
+
+Edit, "New shelf…" and Lend ask for one line of text: the request is kept in ``user_data[AWAITING]``
+and :func:`take_awaited_text` (called first by the text router) consumes the user's next message in
+that chat. /cancel drops it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+
+from bot import callbacks, cards, dbcall, parse
+from bot.access import Actor, Who, actor_of, resolve
+from bot.keyboards import button, grid, markup
+from bot.render import bold, esc, truncate
+from librium.errors import Invalid, LibriumError, NotFound
+from librium.services import books, entities, loans, reading
+from librium.services.books import BookView
+from librium.services.when import zone
+
+log = logging.getLogger(__name__)
+
+EXPIRED = "That button has expired."
+NOT_HERE = "That book isn't in this library."
+AWAITING = "awaiting_input"
+EDIT_FIELDS = {
+    "title": "title",
+    "authors": "authors (separate several with “&”)",
+    "series": "series and number, e.g. “Discworld 2” (“-” removes it)",
+    "year": "year (“-” clears it)",
+    "pages": "number of pages (“-” clears it)",
+    "notes": "notes (“-” clears them)",
+}
+MAX_SHELF_BUTTONS = 24
+CallbackFn = Callable[[Update, ContextTypes.DEFAULT_TYPE, callbacks.Callback, "Tap"], Awaitable[None]]
+
+
+# --------------------------------------------------------------------------- answering taps
+
+
+class Tap:
+    """The tapped callback query, answered exactly once (a spinning button is never left behind)."""
+
+    def __init__(self, update: Update):
+        self.query = update.callback_query
+        self.answered = False
+
+    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
+        if self.answered or self.query is None:
+            return
+        self.answered = True
+        await self.query.answer(text, show_alert=alert)
+
+
+def tapped(fn: CallbackFn) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    """Wrap a callback handler: decode, answer domain errors with their message, always answer."""
+
+    @functools.wraps(fn)
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        tap = Tap(update)
+        data = callbacks.decode(update.callback_query.data if update.callback_query else None)
+        if data is None:
+            await tap.answer(EXPIRED)
+            return
+        try:
+            await fn(update, context, data, tap)
+        except NotFound:
+            await tap.answer(NOT_HERE, alert=True)
+        except LibriumError as error:
+            await tap.answer(error.message, alert=True)
+        else:
+            await tap.answer()
+
+    return handler
+
+
+def local_today(who: Who) -> dt.date:
+    try:
+        return dt.datetime.now(zone(who.timezone)).date()
+    except LibriumError:
+        return dt.date.today()
+
+
+def in_library(session: Session, actor: Actor, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Resolve the actor's library, then ``fn(session, who, *args)`` — all in the caller's transaction."""
+    who = resolve(session, actor)
+    return fn(session, who, *args, **kwargs)
+
+
+async def run_in_library(context: ContextTypes.DEFAULT_TYPE, update: Update, fn, *args, **kwargs):
+    return await dbcall.run(context, in_library, actor_of(update), fn, *args, **kwargs)
+
+
+def book_id_of(data: callbacks.Callback) -> int:
+    book_id = data.int_arg(0)
+    if book_id is None:
+        raise NotFound(NOT_HERE)
+    return book_id
+
+
+def _card(session: Session, who: Who, book_id: int) -> BookView:
+    return books.get_book(session, who.library_id, book_id)
+
+
+# --------------------------------------------------------------------------- open a card
+
+
+@tapped
+async def open_card(update, context, data, tap) -> None:
+    book = await run_in_library(context, update, _card, book_id_of(data))
+    if data.arg(1) == "e":
+        _drop_awaiting(context, book.id)
+        await cards.show_card(update, context, book, edit=True)
+    else:
+        await cards.send_card(update, context, book)
+
+
+# --------------------------------------------------------------------------- status and rating
+
+
+def _set_status(session: Session, who: Who, book_id: int, status: str) -> BookView:
+    today = local_today(who)
+    if status == "read":
+        reading.finish_reading(session, who.library_id, book_id, user_id=who.user_id, today=today)
+    elif status == "reading":
+        reading.start_reading(session, who.library_id, book_id, user_id=who.user_id, today=today)
+    else:
+        reading.set_status(session, who.library_id, book_id, "to-read")
+    return books.get_book(session, who.library_id, book_id)
+
+
+STATUS_DONE = {"read": "Marked as read.", "reading": "Enjoy the book!", "to-read": "Marked as not read."}
+
+
+@tapped
+async def set_status(update, context, data, tap) -> None:
+    status = data.arg(1)
+    if status not in STATUS_DONE:
+        await tap.answer(EXPIRED)
+        return
+    book = await run_in_library(context, update, _set_status, book_id_of(data), status)
+    await tap.answer(STATUS_DONE[status])
+    await cards.show_card(update, context, book, edit=True)
+
+
+def _rate(session: Session, who: Who, book_id: int, half_stars: int) -> BookView:
+    return reading.rate(session, who.library_id, book_id, half_stars / 2 if half_stars else None)
+
+
+@tapped
+async def rate(update, context, data, tap) -> None:
+    book_id = book_id_of(data)
+    if data.arg(1) is None:
+        book = await run_in_library(context, update, _card, book_id)
+        await cards.edit_in_place(
+            update, cards.render_card(book, note="★ How many stars?"), cards.rating_keyboard(book)
+        )
+        return
+    half_stars = data.int_arg(1)
+    if half_stars is None or half_stars > 10:
+        await tap.answer(EXPIRED)
+        return
+    book = await run_in_library(context, update, _rate, book_id, half_stars)
+    await tap.answer(f"Rated {cards.rating_text(book.rating)}" if book.rating else "Rating cleared.")
+    await cards.show_card(update, context, book, edit=True)
+
+
+# --------------------------------------------------------------------------- waiting for a line of text
+
+
+def _awaiting(context: ContextTypes.DEFAULT_TYPE) -> dict | None:
+    return context.user_data.get(AWAITING) if context.user_data is not None else None
+
+
+def _drop_awaiting(context: ContextTypes.DEFAULT_TYPE, book_id: int | None = None) -> bool:
+    waiting = _awaiting(context)
+    if waiting and (book_id is None or waiting.get("book") == book_id):
+        context.user_data.pop(AWAITING, None)
+        return True
+    return False
+
+
+def cancel_awaiting(context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Forget any pending edit/shelf/lend question; True when there was one (for /cancel)."""
+    return _drop_awaiting(context)
+
+
+async def _ask(update: Update, context, book: BookView, kind: str, question: str, **extra: Any) -> None:
+    message = update.callback_query.message if update.callback_query else None
+    context.user_data[AWAITING] = {
+        "kind": kind,
+        "book": book.id,
+        "chat": update.effective_chat.id,
+        "message": message.message_id if message else None,
+        "photo": bool(message and (message.photo or message.caption)),
+        **extra,
+    }
+    code = "ed" if kind == "edit" else "ln" if kind == "lend" else "sh"
+    keyboard = markup([button("✗ Cancel", code, book.id, "x")])
+    await cards.edit_in_place(update, cards.render_card(book, note=question), keyboard)
+
+
+@tapped
+async def edit(update, context, data, tap) -> None:
+    book_id = book_id_of(data)
+    field = data.arg(1)
+    book = await run_in_library(context, update, _card, book_id)
+    if field is None:
+        fields = [button(f"✎ {name.capitalize()}", "ed", book.id, name) for name in EDIT_FIELDS]
+        keyboard = markup(*grid(fields, 3), [button("« Back", "b", book.id, "e")])
+        await cards.edit_in_place(
+            update, cards.render_card(book, note="✎ What do you want to change?"), keyboard
+        )
+    elif field == "x":
+        _drop_awaiting(context, book.id)
+        await cards.show_card(update, context, book, edit=True)
+    elif field in EDIT_FIELDS:
+        await _ask(
+            update,
+            context,
+            book,
+            "edit",
+            f"✎ Send the new {esc(EDIT_FIELDS[field])}, or /cancel.",
+            field=field,
+        )
+    else:
+        await tap.answer(EXPIRED)
+
+
+def _shelves(session: Session, who: Who, book_id: int) -> tuple[BookView, list[entities.EntityView]]:
+    book = books.get_book(session, who.library_id, book_id)
+    return book, entities.list_entities(session, who.library_id, "location")
+
+
+def _move_to_shelf(session: Session, who: Who, book_id: int, location_id: int | None) -> BookView:
+    name = None
+    if location_id is not None:
+        shelves = {s.id: s.name for s in entities.list_entities(session, who.library_id, "location")}
+        if location_id not in shelves:
+            raise Invalid("That shelf is not in this library any more.")
+        name = shelves[location_id]
+    return books.set_location(session, who.library_id, book_id, name)
+
+
+@tapped
+async def shelf(update, context, data, tap) -> None:
+    book_id = book_id_of(data)
+    choice = data.arg(1)
+    if choice is None:
+        book, shelves = await run_in_library(context, update, _shelves, book_id)
+        buttons = [
+            button(
+                ("• " if book.location and book.location.id == s.id else "") + truncate(s.name, 30),
+                "sh",
+                book.id,
+                s.id,
+            )
+            for s in shelves[:MAX_SHELF_BUTTONS]
+        ]
+        last = [button("➕ New shelf…", "sh", book.id, "new")]
+        if book.location:
+            last.append(button("Off the shelf", "sh", book.id, "none"))
+        last.append(button("« Back", "b", book.id, "e"))
+        note = "🗄 Which shelf?" if shelves else "🗄 No shelves yet: make the first one."
+        await cards.edit_in_place(update, cards.render_card(book, note=note), markup(*grid(buttons, 2), last))
+    elif choice == "new":
+        book = await run_in_library(context, update, _card, book_id)
+        await _ask(update, context, book, "shelf", "🗄 Send the name of the new shelf, or /cancel.")
+    elif choice == "x":
+        _drop_awaiting(context, book_id)
+        book = await run_in_library(context, update, _card, book_id)
+        await cards.show_card(update, context, book, edit=True)
+    else:
+        location_id = None if choice == "none" else data.int_arg(1)
+        if location_id is None and choice != "none":
+            await tap.answer(EXPIRED)
+            return
+        book = await run_in_library(context, update, _move_to_shelf, book_id, location_id)
+        await tap.answer(f"On {book.location.name}." if book.location else "Taken off the shelf.")
+        await cards.show_card(update, context, book, edit=True)
+
+
+def _return(session: Session, who: Who, book_id: int) -> BookView:
+    loans.return_book(session, who.library_id, book_id, local_today(who))
+    return books.get_book(session, who.library_id, book_id)
+
+
+LEND_QUESTION = "🤝 Lend to whom? (and optional due date, e.g. ‘Alice 2026-12-24’ or ‘Alice in 3 weeks’)"
+
+
+@tapped
+async def lend(update, context, data, tap) -> None:
+    book_id = book_id_of(data)
+    choice = data.arg(1)
+    if choice == "ret":
+        book = await run_in_library(context, update, _return, book_id)
+        await tap.answer("Welcome back!")
+        await cards.show_card(update, context, book, edit=True)
+        return
+    book = await run_in_library(context, update, _card, book_id)
+    if choice == "x":
+        _drop_awaiting(context, book_id)
+        await cards.show_card(update, context, book, edit=True)
+    elif choice is None:
+        if book.current_loan:
+            await tap.answer(f"Already lent to {book.current_loan.borrower}.")
+            await cards.show_card(update, context, book, edit=True)
+            return
+        await _ask(update, context, book, "lend", esc(LEND_QUESTION) + " — or /cancel.")
+    else:
+        await tap.answer(EXPIRED)
+
+
+# --------------------------------------------------------------------------- delete and undo
+
+
+def _delete(session: Session, who: Who, book_id: int) -> BookView:
+    return books.delete_book(session, who.library_id, book_id)
+
+
+def _restore(session: Session, who: Who, book_id: int) -> BookView:
+    return books.restore_book(session, who.library_id, book_id)
+
+
+@tapped
+async def delete(update, context, data, tap) -> None:
+    book = await run_in_library(context, update, _delete, book_id_of(data))
+    _drop_awaiting(context, book.id)
+    await tap.answer("Deleted.")
+    await cards.edit_in_place(update, cards.deleted_text(book), markup([button("↶ Undo", "undo", book.id)]))
+
+
+@tapped
+async def undo(update, context, data, tap) -> None:
+    book = await run_in_library(context, update, _restore, book_id_of(data))
+    await tap.answer("Restored.")
+    await cards.show_card(update, context, book, edit=True, note="↶ Restored.")
+
+
+# --------------------------------------------------------------------------- refresh details
+
+
+@tapped
+async def refresh(update, context, data, tap) -> None:
+    from bot.handlers import adding
+
+    book = await run_in_library(context, update, _card, book_id_of(data))
+    if not book.isbn13:
+        await tap.answer("This book has no ISBN to look up.")
+        return
+    result = await adding.lookup_isbn(context, book.isbn13)
+    if result is None or not result.found:
+        why = (
+            "No catalogue knows this ISBN."
+            if result and result.not_found
+            else "Still unreachable — try later."
+        )
+        await tap.answer(f"Details could not be fetched. {why}", alert=True)
+        return
+    book = await run_in_library(context, update, adding.apply_metadata, book.id, result.metadata)
+    await tap.answer("Details updated.")
+    await cards.show_card(update, context, book, edit=True)
+
+
+# --------------------------------------------------------------------------- the awaited line of text
+
+
+def _apply_edit(session: Session, who: Who, book_id: int, field: str, text: str) -> BookView:
+    lib = who.library_id
+    blank = text.strip() in ("-", "—", "none")
+    if field == "title":
+        return books.update_book(session, lib, book_id, title=text)
+    if field == "authors":
+        return books.set_authors(session, lib, book_id, None if blank else text)
+    if field == "series":
+        parsed = None if blank else parse.read_series(text)
+        return books.set_series(session, lib, book_id, *(parsed or (None, None)))
+    if field in ("year", "pages"):
+        return books.update_book(session, lib, book_id, **{field: None if blank else text.strip()})
+    if field == "notes":
+        return reading.set_notes(session, lib, book_id, None if blank else text)
+    raise Invalid("I can't change that.")
+
+
+def _apply_shelf(session: Session, who: Who, book_id: int, name: str) -> BookView:
+    return books.set_location(session, who.library_id, book_id, name)
+
+
+def _apply_lend(session: Session, who: Who, book_id: int, text: str) -> BookView:
+    tz = who.timezone or "UTC"
+    borrower, due = parse.read_loan(text, tz, dt.datetime.now(dt.UTC))
+    loans.lend(session, who.library_id, book_id, borrower, local_today(who), due)
+    return books.get_book(session, who.library_id, book_id)
+
+
+async def take_awaited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Use this text message as the answer to a pending question of this user in this chat.
+
+    Returns False when nothing was waiting (the router goes on). A domain error keeps the question
+    open and says what was wrong, so the user can simply send a better answer.
+    """
+    waiting = _awaiting(context)
+    message = update.effective_message
+    if not waiting or message is None or waiting.get("chat") != update.effective_chat.id:
+        return False
+    text = message.text or ""
+    kind, book_id = waiting.get("kind"), waiting.get("book")
+    try:
+        if kind == "edit":
+            book = await run_in_library(context, update, _apply_edit, book_id, waiting.get("field"), text)
+            done = f"✓ {str(waiting.get('field')).capitalize()} changed."
+        elif kind == "shelf":
+            book = await run_in_library(context, update, _apply_shelf, book_id, text)
+            done = f"✓ Moved to {bold(book.location.name) if book.location else 'no shelf'}."
+        elif kind == "lend":
+            book = await run_in_library(context, update, _apply_lend, book_id, text)
+            loan = book.current_loan
+            done = f"✓ Lent to {bold(loan.borrower)}." if loan else "✓ Lent."
+        else:
+            context.user_data.pop(AWAITING, None)
+            return False
+    except NotFound:
+        context.user_data.pop(AWAITING, None)
+        await message.reply_text(NOT_HERE)
+        return True
+    except LibriumError as error:
+        await message.reply_text(f"{esc(error.message)}\nSend it again, or /cancel.")
+        return True
+    context.user_data.pop(AWAITING, None)
+    await _restore_old_card(context, waiting, book)
+    await cards.send_card(update, context, book, note=done)
+    return True
+
+
+async def _restore_old_card(context: ContextTypes.DEFAULT_TYPE, waiting: dict, book: BookView) -> None:
+    """The card that asked the question becomes a plain card again (no stale prompt or buttons)."""
+    chat_id, message_id = waiting.get("chat"), waiting.get("message")
+    if not message_id:
+        return
+    text = cards.render_card(book)
+    try:
+        if waiting.get("photo"):
+            await context.bot.edit_message_caption(chat_id, message_id, caption=text, reply_markup=None)
+        else:
+            await context.bot.edit_message_text(text, chat_id, message_id, reply_markup=None)
+    except TelegramError as error:
+        log.info("could not tidy the old card: %s", error)
+
+
+# --------------------------------------------------------------------------- wiring
+
+HANDLERS: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]] = {
+    "b": open_card,
+    "st": set_status,
+    "rt": rate,
+    "ed": edit,
+    "sh": shelf,
+    "ln": lend,
+    "del": delete,
+    "undo": undo,
+    "rf": refresh,
+}
+
+
+def register(application: Application) -> None:
+    for action, handler in HANDLERS.items():
+        application.add_handler(CallbackQueryHandler(handler, pattern=callbacks.pattern(action)))
+
+
+__all__ = [
+    "AWAITING",
+    "EXPIRED",
+    "NOT_HERE",
+    "Tap",
+    "cancel_awaiting",
+    "register",
+    "take_awaited_text",
+    "tapped",
+]

@@ -1,0 +1,183 @@
+"""Reading what people type: an ISBN, "Title by Author", "Author - Title", a series and number.
+
+Nothing here touches the database or Telegram. The title/author reader returns every plausible
+reading: one when the order is clear, two when either side could be the author (the bot then asks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from librium import isbn as isbn_mod
+from librium.errors import Invalid
+from librium.services import when
+from librium.text import clean
+
+# --------------------------------------------------------------------------- ISBN
+
+_ISBN_LIKE = re.compile(r"^(?:isbn(?:-1[03])?:?\s*)?([0-9][0-9\- ]{8,20}[0-9Xx])$", re.IGNORECASE)
+
+
+def isbn_candidate(text: str) -> str | None:
+    """The digits of ``text`` when the whole message is shaped like an ISBN (valid or not), else None.
+
+    "978-0-441-17271-9", "0441172717", "ISBN 0 441 17271 7" all qualify; "Dune 1965" does not.
+    """
+    match = _ISBN_LIKE.match((text or "").strip())
+    if not match:
+        return None
+    digits = re.sub(r"[\s\-]", "", match.group(1))
+    return digits if len(digits) in (10, 13) else None
+
+
+def isbn_of(text: str) -> str | None:
+    """The ISBN-13 of a message that is a valid ISBN-10/13, else None."""
+    digits = isbn_candidate(text)
+    return isbn_mod.try_normalise(digits) if digits else None
+
+
+# --------------------------------------------------------------------------- title and author
+
+
+@dataclass(frozen=True)
+class TitleAuthor:
+    title: str
+    author: str
+
+
+# Words that make a phrase look like a title rather than a person's name.
+_TITLE_WORDS = {
+    "a", "an", "the", "of", "and", "in", "on", "to", "for", "with", "at", "from", "is", "my", "your",
+    "our", "his", "her", "their", "its", "what", "how", "why", "when", "who", "into", "over", "under",
+    "about", "after", "before", "book", "vol", "volume", "part", "edition", "guide", "history", "el",
+    "les", "der", "die", "das", "il", "lo", "los", "las", "une", "un",
+}  # fmt: skip
+# Lowercase name particles ("Ursula K. Le Guin", "Johann von Goethe").
+_PARTICLES = {
+    "de",
+    "da",
+    "di",
+    "do",
+    "du",
+    "van",
+    "von",
+    "der",
+    "den",
+    "ter",
+    "ten",
+    "le",
+    "la",
+    "y",
+    "bin",
+    "al",
+}
+_NAME_TOKEN = re.compile(r"^(?:[^\W\d_]\.)+$|^[^\W\d_][^\W\d_'’.\-]*(?:[-'’][^\W\d_]+)*\.?$")
+_DASH = re.compile(r"\s+[-–—]+\s+")
+_BY = re.compile(r"\s+by\s+", re.IGNORECASE)
+
+
+def name_score(text: str, *, case_known: bool = True) -> int:
+    """How much ``text`` looks like a person's name: 2 likely, 1 maybe (one word), 0 not a name."""
+    tokens = text.split()
+    if not 1 <= len(tokens) <= 5:
+        return 0
+    capitals = 0
+    for token in tokens:
+        bare = token.strip(",")
+        if not _NAME_TOKEN.match(bare):
+            return 0
+        lower = bare.lower().rstrip(".")
+        if lower in _PARTICLES:
+            continue
+        if lower in _TITLE_WORDS:
+            return 0
+        if bare[0].isupper():
+            capitals += 1
+        elif case_known:
+            return 0
+    if capitals == 0 and case_known:
+        return 0
+    return 2 if len(tokens) > 1 else 1
+
+
+def read_title_author(text: str) -> list[TitleAuthor]:
+    """Plausible (title, author) readings of a message, best first; [] when it is not a book.
+
+    "Dune by Frank Herbert" → one reading. "Frank Herbert - Dune" and "Dune — Frank Herbert" → one
+    reading when one side looks like a name and the other does not, else both orders.
+    """
+    text = clean(text) or ""
+    if not text or "\n" in text:
+        return []
+    case_known = text != text.lower() and text != text.upper()
+    parts = _BY.split(text)
+    if len(parts) >= 2:
+        title, author = " by ".join(parts[:-1]).strip(), parts[-1].strip()
+        if title and author and name_score(author, case_known=case_known) > 0:
+            return [TitleAuthor(title, author)]
+    sides = _DASH.split(text)
+    if len(sides) != 2:
+        return []
+    left, right = (s.strip() for s in sides)
+    if not left or not right:
+        return []
+    left_score = name_score(left, case_known=case_known)
+    right_score = name_score(right, case_known=case_known)
+    if left_score > right_score:
+        return [TitleAuthor(right, left)]
+    if right_score > left_score:
+        return [TitleAuthor(left, right)]
+    # Either could be the author: "Author - Title" is the common way to write it, so it comes first.
+    return [TitleAuthor(right, left), TitleAuthor(left, right)]
+
+
+# --------------------------------------------------------------------------- series
+
+_SERIES = re.compile(
+    r"^(?P<name>.*?)[\s,]*(?:#|no\.?\s*|book\s+|vol\.?\s*)?(?P<index>\d{1,4}(?:[.,]\d{1,3})?)$", re.I
+)
+
+
+def read_series(text: str) -> tuple[str, Decimal | None] | None:
+    """ "Dune 1" → ("Dune", 1); "Discworld #2.5" → ("Discworld", 2.5); "Earthsea" → ("Earthsea", None)."""
+    text = clean(text) or ""
+    if not text:
+        return None
+    match = _SERIES.match(text)
+    if match and match.group("name").strip(" ,#"):
+        try:
+            index = Decimal(match.group("index").replace(",", "."))
+        except InvalidOperation:
+            return text, None
+        return match.group("name").strip(" ,#"), index
+    return text, None
+
+
+# --------------------------------------------------------------------------- lending
+
+_DUE_LEADS = {"until": None, "till": None, "til": None, "due": None, "by": None, "for": "in"}
+
+
+def read_loan(text: str, tz: str, now: dt.datetime) -> tuple[str, dt.date | None]:
+    """ "Alice 2026-12-24" / "Alice in 3 weeks" / "Alice until friday" / "Alice" → (borrower, due date).
+
+    The longest trailing phrase that reads as a time is the due date (a local date in ``tz``); the
+    rest is the borrower.
+    """
+    words = (clean(text) or "").split()
+    for size in range(min(len(words) - 1, when.MAX_WHEN_WORDS + 1), 0, -1):
+        tail = words[-size:]
+        lead = tail[0].lower()
+        if lead in _DUE_LEADS:
+            tail = ([_DUE_LEADS[lead]] if _DUE_LEADS[lead] else []) + tail[1:]
+        if not tail:
+            continue
+        try:
+            due = when.parse(" ".join(tail), tz, now)
+        except Invalid:
+            continue
+        return " ".join(words[:-size]), due.astimezone(when.zone(tz)).date()
+    return " ".join(words), None
