@@ -10,7 +10,7 @@ from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, TypeHandler
 from telegram.request import BaseRequest
 
-from bot import handlers
+from bot import handlers, metadata
 from bot.access import enforce_allow_list
 from bot.dbcall import SESSION_FACTORY, SETTINGS
 from bot.errors import on_error
@@ -85,6 +85,10 @@ async def post_init(application: Application) -> None:
     log.info("bot ready as @%s", application.bot.username)
 
 
+async def post_shutdown(application: Application) -> None:
+    await metadata.close(application)
+
+
 def build_application(
     settings: Settings,
     session_factory: sessionmaker[Session],
@@ -102,6 +106,7 @@ def build_application(
         .base_file_url(settings.api_file_url)
         .defaults(Defaults(parse_mode="HTML", link_preview_options=None))
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
         .concurrent_updates(True)
     )
     if request is not None:
@@ -113,6 +118,7 @@ def build_application(
     application = builder.build()
     application.bot_data[SETTINGS] = settings
     application.bot_data[SESSION_FACTORY] = session_factory
+    metadata.install(application)
 
     application.add_handler(TypeHandler(object, enforce_allow_list), group=-1)
     handlers.register(application)

@@ -64,6 +64,9 @@ class Settings:
     default_timezone: str = "UTC"
     log_level: str = "INFO"
     google_books_api_key: str | None = None
+    metadata_lookups: bool = True
+    openlibrary_url: str = "https://openlibrary.org"
+    googlebooks_url: str = "https://www.googleapis.com/books/v1"
     webhook_url: str | None = None
     webhook_secret: str | None = None
     port: int = 8080
@@ -117,6 +120,10 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
                 "WEBHOOK_SECRET must be set when WEBHOOK_URL is (Telegram sends it on every request)"
             )
 
+    lookups = (get("METADATA_LOOKUPS") or "on").lower()
+    if lookups not in ("on", "off", "1", "0", "true", "false", "yes", "no"):
+        raise ConfigError(f"METADATA_LOOKUPS must be on or off, got “{lookups}”")
+
     return Settings(
         database_url=database_url(get("DATABASE_URL")),
         bot_token=token,
@@ -130,6 +137,13 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         default_timezone=tz,
         log_level=level,
         google_books_api_key=get("GOOGLE_BOOKS_API_KEY") or None,
+        metadata_lookups=lookups in ("on", "1", "true", "yes"),
+        openlibrary_url=_url("OPENLIBRARY_URL", get("OPENLIBRARY_URL"))
+        if get("OPENLIBRARY_URL")
+        else Settings.openlibrary_url,
+        googlebooks_url=_url("GOOGLE_BOOKS_URL", get("GOOGLE_BOOKS_URL"))
+        if get("GOOGLE_BOOKS_URL")
+        else Settings.googlebooks_url,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         port=int(port_raw),

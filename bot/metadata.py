@@ -1,0 +1,45 @@
+"""The bot's ISBN lookups: one MetadataClient per process (in bot_data), cached in the database."""
+
+from __future__ import annotations
+
+from telegram.ext import Application, ContextTypes
+
+from bot.dbcall import SESSION_FACTORY, SETTINGS
+from librium.services.metadata import LookupResult, MetadataClient, lookup, lookup_many
+
+CLIENT = "metadata_client"
+
+
+def install(application: Application) -> None:
+    """Create the client (closed in post_shutdown); no client when lookups are switched off."""
+    settings = application.bot_data[SETTINGS]
+    if settings.metadata_lookups:
+        application.bot_data[CLIENT] = MetadataClient.from_settings(
+            settings, openlibrary_url=settings.openlibrary_url, googlebooks_url=settings.googlebooks_url
+        )
+
+
+async def close(application: Application) -> None:
+    client = application.bot_data.pop(CLIENT, None)
+    if client is not None:
+        await client.aclose()
+
+
+async def lookup_isbn(
+    context: ContextTypes.DEFAULT_TYPE, isbn: str, *, refresh: bool = False
+) -> LookupResult | None:
+    """Metadata for one ISBN (cache first), or None when lookups are off. Raises Invalid on a bad ISBN."""
+    client = context.application.bot_data.get(CLIENT)
+    if client is None:
+        return None
+    factory = context.application.bot_data[SESSION_FACTORY]
+    return await lookup(isbn, session_factory=factory, client=client, refresh=refresh)
+
+
+async def lookup_isbns(context: ContextTypes.DEFAULT_TYPE, isbns: list[str]) -> list[LookupResult] | None:
+    client = context.application.bot_data.get(CLIENT)
+    if client is None:
+        return None
+    return await lookup_many(
+        isbns, session_factory=context.application.bot_data[SESSION_FACTORY], client=client
+    )
