@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import statistics
 import tempfile
@@ -249,7 +250,8 @@ def main() -> None:
         with Session(engine) as s:
             readings = s.scalar(select(func.count()).select_from(db.Reading))
             print(f"Library: {args.books:,} books, {readings:,} readings, built in {build_s:.1f} s (SQLite)")
-            print(f"Median and worst of {args.repeat} runs, milliseconds.\n")
+            load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+            print(f"Median and worst of {args.repeat} runs, milliseconds (load average {load}).\n")
 
             queries: dict[str, Callable[[], object]] = {
                 "totals": lambda: stats.totals(s, lib),

@@ -31,10 +31,11 @@ from sqlalchemy import (
     exists,
     extract,
     func,
+    literal,
     or_,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from librium.database.sqlalchemy import db
 
@@ -266,10 +267,6 @@ def totals(session: Session, library_id: int) -> Totals:
     return Totals(*(int(v) for v in row))
 
 
-def _owned_count(session: Session, library_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(db.Book).where(_owned(library_id))) or 0
-
-
 def _many_to_many(session: Session, library_id: int, link, link_column, entity, title: str) -> Breakdown:
     rows = session.execute(
         select(entity.id, entity.name, func.count())
@@ -280,16 +277,14 @@ def _many_to_many(session: Session, library_id: int, link, link_column, entity, 
         .group_by(entity.id, entity.name)
         .order_by(func.count().desc(), entity.name)
     ).all()
-    unknown = (
-        session.scalar(
-            select(func.count())
-            .select_from(db.Book)
-            .where(_owned(library_id), ~exists().where(link.c.book_id == db.Book.id))
+    no_link = ~exists().where(link.c.book_id == db.Book.id)
+    total, unknown = session.execute(
+        select(func.count(), func.coalesce(func.sum(case((no_link, 1), else_=0)), 0)).where(
+            _owned(library_id)
         )
-        or 0
-    )
+    ).one()
     buckets = [Bucket(name, int(count), id_) for id_, name, count in rows]
-    return Breakdown(title, buckets, int(unknown), _owned_count(session, library_id))
+    return Breakdown(title, buckets, int(unknown), int(total))
 
 
 def by_genre(session: Session, library_id: int) -> Breakdown:
@@ -479,13 +474,14 @@ def pace(session: Session, library_id: int, *, user_id: int | None = None) -> Pa
 def year_review(session: Session, library_id: int, year: int, *, user_id: int | None = None) -> YearReview:
     start, end = _year_bounds(year)
     in_year = _readings(library_id, user_id).where(db.Reading.finished_on.between(start, end))
-    count, pages, avg_rating = session.execute(
+    count, pages, avg_rating, top = session.execute(
         in_year.add_columns(
-            func.count(), func.coalesce(func.sum(db.Book.page_count), 0), func.avg(db.Book.rating)
+            func.count(),
+            func.coalesce(func.sum(db.Book.page_count), 0),
+            func.avg(db.Book.rating),
+            func.max(db.Book.rating),
         )
     ).one()
-
-    top = session.scalar(in_year.add_columns(func.max(db.Book.rating)))
     favourites: list[BookRef] = []
     if top is not None:
         rows = session.execute(
@@ -505,15 +501,24 @@ def year_review(session: Session, library_id: int, year: int, *, user_id: int | 
     ).first()
     longest = BookRef(*longest_row) if longest_row else None
 
-    first_read = func.min(db.Reading.finished_on)
-    author_rows = session.execute(
+    # New authors: authors of this year's readings with no finished reading before the year. The
+    # candidates are few (this year's books), so the NOT EXISTS probe per candidate stays cheap.
+    earlier = aliased(db.BookAuthor)
+    before = (
         _readings(library_id, user_id)
-        .join(db.BookAuthor, db.BookAuthor.book_id == db.Book.id)
-        .join(db.Author, db.Author.id == db.BookAuthor.author_id)
-        .add_columns(db.Author.id, db.Author.display_name)
-        .group_by(db.Author.id, db.Author.display_name, db.Author.sort_name)
-        .having(and_(first_read >= start, first_read <= end))
-        .order_by(db.Author.sort_name)
+        .join(earlier, earlier.book_id == db.Book.id)
+        .where(earlier.author_id == db.Author.id, db.Reading.finished_on < start)
+        .add_columns(literal(1))
+    )
+    this_year = (
+        in_year.join(db.BookAuthor, db.BookAuthor.book_id == db.Book.id)
+        .add_columns(db.BookAuthor.author_id)
+        .scalar_subquery()
+    )
+    author_rows = session.execute(
+        select(db.Author.id, db.Author.display_name)
+        .where(db.Author.id.in_(this_year), ~before.exists())
+        .order_by(db.Author.sort_name, db.Author.id)
     ).all()
     return YearReview(
         year=year,
