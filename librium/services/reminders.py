@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
@@ -48,6 +49,8 @@ WEEKLY_SLOTS = {"digest": (6, dt.time(18, 0)), "backup": (6, dt.time(10, 0))}  #
 RECURRING_KINDS = ("nudge", "digest", "backup")
 LOAN_KINDS = ("loan_due", "loan_overdue")
 OPEN_STATES = ("pending", "sending")
+SEND_TIMEOUT = 60.0  # seconds one send may take before it counts as a transient failure
+SEND_BUDGET = LEASE.total_seconds() / 2  # after this long, a sweep hands back what it has not sent
 
 
 class RecipientGone(Exception):
@@ -119,6 +122,7 @@ class SweepResult:
     failed: int = 0  # gave up after MAX_ATTEMPTS
     gone: int = 0  # RecipientGone: user marked blocked
     skipped: int = 0  # cancelled while this sweep ran (e.g. the same user was found gone)
+    released: int = 0  # handed back unsent because this sweep ran too long (see SEND_BUDGET)
 
 
 @dataclass(frozen=True)
@@ -833,6 +837,25 @@ def mark_failed(
         return "retry" if _settle(session, reminder_id, worker_id, retry, current) is not None else "stale"
 
 
+def _describe(err: BaseException) -> str:
+    return f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+
+
+def release(session_factory: sessionmaker[Session], reminder_ids: Iterable[int], worker_id: str) -> int:
+    """Hand claimed but unsent reminders back (pending, unclaimed) so any worker can send them now."""
+    ids = list(reminder_ids)
+    if not ids:
+        return 0
+    with session_scope(session_factory) as session:
+        result = session.execute(
+            update(R)
+            .where(R.id.in_(ids), R.state == "sending", R.claimed_by == worker_id)
+            .values(state="pending", claimed_by=None, claimed_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount or 0
+
+
 Send = Callable[[ClaimedReminder], Awaitable[object]]
 
 
@@ -843,22 +866,33 @@ async def sweep(
     send: Send,
     *,
     limit: int = 50,
+    send_timeout: float = SEND_TIMEOUT,
+    budget: float = SEND_BUDGET,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> SweepResult:
     """Claim due reminders and send them one by one with ``await send(claimed)``.
 
     ``send`` raises :class:`RecipientGone` when the user can never be reached, and any other exception
-    for a transient failure. A reminder is marked sent only after ``send`` returned. Database work runs
-    in worker threads (``asyncio.to_thread``) so the event loop never waits on the database.
+    for a transient failure; a send taking longer than ``send_timeout`` seconds is a transient failure
+    too. A reminder is marked sent only after ``send`` returned. Once the sweep has spent ``budget``
+    seconds (by ``monotonic``), the rest is released unsent, well before the claim's lease runs out
+    and another worker could take it. Database work runs in worker threads (``asyncio.to_thread``)
+    so the event loop never waits on the database.
     """
+    started = monotonic()
     claimed = await asyncio.to_thread(claim_due, session_factory, now, worker_id, limit)
-    counts = {"sent": 0, "retried": 0, "failed": 0, "gone": 0, "skipped": 0}
+    counts = {"sent": 0, "retried": 0, "failed": 0, "gone": 0, "skipped": 0, "released": 0}
     gone_users: set[int] = set()
-    for reminder in claimed:
+    for position, reminder in enumerate(claimed):
+        if monotonic() - started > budget:
+            rest = [r.id for r in claimed[position:] if r.user_id not in gone_users]
+            counts["released"] = await asyncio.to_thread(release, session_factory, rest, worker_id)
+            break
         if reminder.user_id in gone_users:
             counts["skipped"] += 1  # cancelled when the user was found gone
             continue
         try:
-            await send(reminder)
+            await asyncio.wait_for(send(reminder), send_timeout)
         except RecipientGone as err:
             outcome = await asyncio.to_thread(
                 mark_failed, session_factory, reminder.id, now, str(err) or "recipient gone",
@@ -869,7 +903,7 @@ async def sweep(
             continue
         except Exception as err:
             outcome = await asyncio.to_thread(
-                mark_failed, session_factory, reminder.id, now, f"{type(err).__name__}: {err}",
+                mark_failed, session_factory, reminder.id, now, _describe(err),
                 worker_id=worker_id,
             )  # fmt: skip
             counts[{"retry": "retried", "failed": "failed"}.get(outcome, "skipped")] += 1

@@ -386,3 +386,38 @@ def test_postgres_claim_skips_rows_locked_by_another_worker(session_factory, mak
         holder.close()
     rest = reminders.claim_due(session_factory, NOW, "w3")
     assert sorted(c.id for c in rest) == locked
+
+
+async def test_a_slow_sweep_hands_back_what_it_has_not_sent(session_factory, make_person):
+    ada = make_person()
+    ids = sorted(_seed(session_factory, [ada], 5, NOW), reverse=True)  # oldest (highest id) first
+    clock = [0.0]
+    outbox = Outbox()
+
+    async def slow_send(reminder):
+        await outbox(reminder)
+        clock[0] += 100.0  # each send "takes" 100 s on the injected monotonic clock
+
+    result = await reminders.sweep(
+        session_factory, NOW, "w1", slow_send, budget=150.0, monotonic=lambda: clock[0]
+    )
+    assert (result.claimed, result.sent, result.released) == (5, 2, 3)
+    assert outbox.ids == ids[:2]
+    handed_back = [row(session_factory, rid) for rid in ids[2:]]
+    assert {(r.state, r.claimed_by, r.attempts) for r in handed_back} == {("pending", None, 0)}
+    # Another worker takes them at once, without waiting for a lease.
+    assert sorted(c.id for c in reminders.claim_due(session_factory, NOW, "w2")) == sorted(ids[2:])
+
+
+async def test_a_send_that_hangs_times_out_and_is_retried(session_factory, make_person):
+    ada = make_person()
+    rid = create(session_factory, ada, NOW)
+    never = asyncio.Event()
+
+    async def hanging_send(reminder):
+        await never.wait()
+
+    result = await reminders.sweep(session_factory, NOW, "w1", hanging_send, send_timeout=0)
+    assert (result.claimed, result.retried) == (1, 1)
+    waiting = row(session_factory, rid)
+    assert (waiting.state, waiting.attempts, waiting.last_error) == ("pending", 1, "TimeoutError")
