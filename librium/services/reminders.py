@@ -406,7 +406,8 @@ def schedule_loan_reminders(
 ) -> ReminderInfo | None:
     """(Re)schedule the reminder of an open loan with a due date: 9:00 local on the due day.
 
-    A due day whose 9:00 has passed gets the next 9:00 (kind loan_overdue once the day is over).
+    When that 9:00 has passed, the next 9:00 is used, and since that is after the due day the
+    reminder is a loan_overdue one.
     Returns None (and cancels) when the loan is returned or has no due date.
     """
     now = _now(now)
@@ -415,7 +416,6 @@ def schedule_loan_reminders(
     if loan.returned_on is not None or loan.due_on is None:
         return None
     tz = when.zone(user.timezone)
-    today = now.astimezone(tz).date()
     due_at = when.localize(loan.due_on, LOAN_TIME, tz)
     if due_at <= now:
         due_at = when.next_daily(LOAN_TIME, tz, now)
@@ -424,7 +424,7 @@ def schedule_loan_reminders(
         chat_id=chat_id,
         library_id=book.library_id,
         loan_id=loan.id,
-        kind="loan_due" if loan.due_on >= today else "loan_overdue",
+        kind="loan_due" if due_at.astimezone(tz).date() <= loan.due_on else "loan_overdue",
         text="",
         due_at=due_at,
         timezone=user.timezone,

@@ -169,7 +169,7 @@ def test_loan_due_today_after_nine_and_overdue_loans(session, person):
     late = add_loan(session, person.library_id, title="Late", due_on=dt.date(2026, 11, 20))
     a = reminders.schedule_loan_reminders(session, today.id, user, person.telegram_id, now=NOW)
     b = reminders.schedule_loan_reminders(session, late.id, user, person.telegram_id, now=NOW)
-    assert (a.kind, a.due_at) == ("loan_due", u(2026, 11, 27, 8, 0))  # 9:00 passed: next 9:00
+    assert (a.kind, a.due_at) == ("loan_overdue", u(2026, 11, 27, 8, 0))  # 9:00 passed: tomorrow, overdue
     assert (b.kind, b.due_at) == ("loan_overdue", u(2026, 11, 27, 8, 0))
 
 
