@@ -79,8 +79,15 @@ def personal_library(session: Session, user: db.User) -> db.Library:
     if library is None:
         name = f"{user.display_name}'s library" if user.display_name else "My library"
         library = db.Library(name=name[:200], kind="personal", owner_id=user.id)
-        session.add(library)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(library)
+        except IntegrityError:  # the user's first two messages arrived at the same moment
+            library = session.scalar(
+                select(db.Library).where(db.Library.kind == "personal", db.Library.owner_id == user.id)
+            )
+            if library is None:
+                raise
     _add_member(session, library, user, "owner")
     return library
 

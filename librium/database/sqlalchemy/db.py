@@ -126,7 +126,17 @@ class Library(Timestamped, Base):
     """A collection of books: one per user (personal) and one per group chat (group)."""
 
     __tablename__ = "libraries"
-    __table_args__ = (CheckConstraint(f"kind IN {LIBRARY_KINDS}", name="kind"),)
+    __table_args__ = (
+        CheckConstraint(f"kind IN {LIBRARY_KINDS}", name="kind"),
+        # One personal library per user, even when two first messages arrive at once.
+        Index(
+            "uq_libraries_owner_id_personal",
+            "owner_id",
+            unique=True,
+            sqlite_where=text("kind = 'personal'"),
+            postgresql_where=text("kind = 'personal'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
