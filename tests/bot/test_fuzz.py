@@ -136,6 +136,21 @@ def _message_for_callbacks(person) -> dict:
     }
 
 
+async def _tap_a_real_button(bot, index: int, person):
+    """Tap a button of the newest message the bot sent or edited (a search list if there is none)."""
+    with_buttons = [
+        c
+        for c in bot.api.calls
+        if isinstance(c.result, dict) and any("callback_data" in b for row in c.buttons for b in row)
+    ]
+    if not with_buttons:
+        await bot.send("/find dune")
+        return await _tap_a_real_button(bot, index, person)
+    call = with_buttons[-1]
+    data = [b["callback_data"] for row in call.buttons for b in row if "callback_data" in b]
+    return await bot.callback(call, data[index % len(data)], person)
+
+
 @settings(
     max_examples=300,
     deadline=None,
@@ -156,12 +171,14 @@ async def test_every_update_gets_an_answer_and_nothing_raises(bot, seeded, error
         calls = await bot.send(payload, person=person, chat=GROUP)
     elif kind == "callback":
         calls = await bot.process(bot.updates.callback(person, _message_for_callbacks(person), payload))
+    elif kind == "tap":
+        calls = await _tap_a_real_button(bot, payload, person)
     else:
         calls = await bot.process(bot.updates.inline_query(person, payload))
     methods = [c.method for c in calls]
     if kind in ("message", "group"):
         assert {"sendMessage", "editMessageText", "sendPhoto"} & set(methods), (payload[:80], methods)
-    elif kind == "callback":
+    elif kind in ("callback", "tap"):
         assert methods.count("answerCallbackQuery") == 1, (payload, methods)
     else:
         assert methods.count("answerInlineQuery") == 1, (payload[:80], methods)

@@ -173,3 +173,18 @@ async def test_plain_text_is_a_search(bot, ada):
     text = last_text(calls)
     assert "<b>Dune</b> — Frank Herbert, 1965" in text
     assert any(b.startswith("1. Dune") for c in calls for b in c.button_texts())
+
+
+async def test_group_search_uses_the_group_library_and_any_member_can_page(bot, ada):
+    from tests.bot.harness import GROUP
+
+    ada.add("Private Dune", "Frank Herbert")
+    await bot.send("/start", person=BOB, chat=GROUP)
+    for n in range(9):
+        await bot.send(f"Group Dune {n} by Frank Herbert", person=ADA, chat=GROUP)
+    first = (await bot.send("/find dune", person=ADA, chat=GROUP))[-1]
+    assert "Group Dune" in first.text and "Private Dune" not in first.text
+    assert "Page 1 of 2 · 9 books" in first.text
+    second = (await bot.tap(first, "Next ▶", person=BOB))[-1]
+    assert second.method == "editMessageText" and "Page 2 of 2" in second.text
+    assert "Private Dune" not in last_text(await bot.send("/find dune", person=BOB, chat=GROUP))
