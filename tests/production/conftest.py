@@ -1,0 +1,106 @@
+"""Production fixtures: the fake Bot API server over HTTP, and real ``python -m bot`` processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from alembic import command
+from tests.conftest import ROOT, alembic_config
+from tests.fakes.botapi_server import FakeBotApi
+
+SCRUBBED = ("TELEGRAM_", "DATABASE_URL", "WEBHOOK_", "PORT", "LOG_LEVEL", "METADATA_", "ALLOWED_USER_IDS")
+
+
+def process_env(**extra: str) -> dict[str, str]:
+    """The test's environment without any bot setting, plus ``extra`` (and the venv on PATH)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SCRUBBED)}
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
+def procfile() -> dict[str, str]:
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line.strip())
+
+
+def command_line(process: str) -> list[str]:
+    args = procfile()[process].split()
+    if args[0] == "python":
+        args[0] = sys.executable
+    return args
+
+
+class BotProcess:
+    """A real bot process (the Procfile's worker command); its output goes to a log file."""
+
+    def __init__(self, env: dict[str, str], log_path: Path):
+        self.log_path = log_path
+        self._log = open(log_path, "wb")  # noqa: SIM115 - closed in wait()/stop()
+        self.proc = subprocess.Popen(
+            command_line("worker"), cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def terminate(self, timeout: float = 10) -> int:
+        """SIGTERM, then the exit code (raises TimeoutExpired if it does not stop in time)."""
+        self.proc.send_signal(signal.SIGTERM)
+        return self.wait(timeout)
+
+    def kill(self) -> int:
+        self.proc.send_signal(signal.SIGKILL)
+        return self.wait(10)
+
+    def wait(self, timeout: float) -> int:
+        code = self.proc.wait(timeout)
+        self._log.close()
+        return code
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+        self._log.close()
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as api:
+        yield api
+
+
+@pytest.fixture
+def start_bot(fake_api, tmp_path):
+    """``start_bot(database_url, **env)`` runs ``python -m bot`` against ``fake_api``; killed afterwards."""
+    started: list[BotProcess] = []
+
+    def start(database_url: str, **extra: str) -> BotProcess:
+        env = process_env(DATABASE_URL=database_url, METADATA_LOOKUPS="off", **fake_api.env(), **extra)
+        bot = BotProcess(env, tmp_path / f"bot-{len(started)}.log")
+        started.append(bot)
+        return bot
+
+    yield start
+    for bot in started:
+        bot.stop()
+
+
+@pytest.fixture
+def migrated_fresh_url(fresh_db_url) -> str:
+    """A fresh database (``fresh_db_url``, parametrize it indirectly) migrated to head."""
+    command.upgrade(alembic_config(fresh_db_url), "head")
+    return fresh_db_url
