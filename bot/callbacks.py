@@ -31,6 +31,8 @@ ACTIONS = {
     # adding
     "add": "confirm / cancel a pending add: add:<token>:<yes|copy|other|no|0|1> (0/1: which reading)",
     "af": "the /add flow: af:<step>:<choice>",
+    "sc": "a barcode photo's list: sc:<token>:<all|sel|no|t<index>> (t: tick/untick one book)",
+    "sr": "fetch the details of the books a scan added while offline: sr:<token>",
     # search and browse
     "pg": "page through results: pg:<kind>:<page>[:<token>]",
     "au": "an author's books: au:<author_id>[:<page>]",

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import warnings
 from decimal import Decimal
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
+from telegram.warnings import PTBUserWarning
 
 from bot import dbcall
 from bot.keyboards import button, markup
@@ -149,7 +152,7 @@ def card_keyboard(book: BookView) -> InlineKeyboardMarkup:
 
 def rating_keyboard(book: BookView) -> InlineKeyboardMarkup:
     """Whole stars on one row, half stars on the next (callback ``rt:<id>:<half_stars>``)."""
-    whole = [button("★" * n if n < 3 else f"{n}★", "rt", book.id, n * 2) for n in range(1, 6)]
+    whole = [button(f"{n}★", "rt", book.id, n * 2) for n in range(1, 6)]
     halves = [button(f"{n}½" if n else "½", "rt", book.id, n * 2 + 1) for n in range(0, 5)]
     last = [button("« Back", "b", book.id, "e")]
     if book.rating:
@@ -169,19 +172,63 @@ async def edit_in_place(
 ) -> Message | bool | None:
     """Rewrite the message the tapped button is on: its caption if it is a photo, else its text.
 
-    An edit that changes nothing ("message is not modified") is not an error.
+    Without ``keyboard`` the buttons go. An edit that changes nothing ("message is not modified") is
+    not an error.
     """
     query = update.callback_query
     if query is None:
         return None
+    message = query.message
     try:
-        if _is_photo(query.message):
+        if keyboard is None:
+            if message is None:
+                return None
+            await edit_message(
+                query.get_bot(), message.chat_id, message.message_id, text, photo=_is_photo(message)
+            )
+            return None
+        if _is_photo(message):
             return await query.edit_message_caption(caption=text[:CAPTION_LIMIT], reply_markup=keyboard)
         return await query.edit_message_text(text, reply_markup=keyboard)
     except BadRequest as error:
         if "not modified" in str(error).lower():
             return None
         raise
+
+
+async def edit_message(
+    bot: Bot,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    *,
+    photo: bool = False,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Edit a message by id; without ``keyboard`` its buttons are removed.
+
+    Sent as a raw API request (the result is not parsed into a Message): an edit without buttons
+    then needs nothing from the answer but success.
+    """
+    params: dict = {"chat_id": chat_id, "message_id": message_id, "parse_mode": ParseMode.HTML}
+    if photo:
+        params["caption"] = text[:CAPTION_LIMIT]
+    else:
+        params["text"] = text
+    if keyboard is not None:
+        params["reply_markup"] = keyboard
+    await _raw(bot, "editMessageCaption" if photo else "editMessageText", params)
+
+
+async def remove_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
+    await _raw(bot, "editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id})
+
+
+async def _raw(bot: Bot, method: str, params: dict) -> None:
+    with warnings.catch_warnings():
+        # PTB suggests its typed method; the raw call is on purpose (see edit_message).
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message="Please use")
+        await bot.do_api_request(method, api_kwargs=params)
 
 
 async def send_card(

@@ -108,7 +108,7 @@ async def _retire_prompt(context: ContextTypes.DEFAULT_TYPE, flow: dict[str, Any
     if not prompt:
         return
     try:
-        await context.bot.edit_message_reply_markup(prompt[0], prompt[1], reply_markup=None)
+        await cards.remove_buttons(context.bot, prompt[0], prompt[1])
     except TelegramError:
         pass  # already gone or unchanged: nothing to tidy
 

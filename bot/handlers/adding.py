@@ -30,7 +30,6 @@ from telegram.ext import (
 
 from bot import callbacks, cards, dbcall, parse
 from bot.access import Actor, Who, actor_of, resolve
-from bot.dbcall import SETTINGS
 from bot.handlers import book_actions
 from bot.handlers.book_actions import EXPIRED, tapped
 from bot.keyboards import button, markup
@@ -44,12 +43,13 @@ log = logging.getLogger(__name__)
 
 PENDING = "pending_adds"
 MAX_PENDING = 20
-METADATA_CLIENT = "metadata_client"
+METADATA_CLIENT = "metadata_client"  # bot.metadata.CLIENT: tests put a local client there
 STALE = "That button has expired — send the book again."
 CANCELLED = "Cancelled — nothing was saved."
 NOT_A_BOOK = "I couldn't read that as a book. Send “Title by Author”, “Author - Title”, an ISBN, or use /add."
 FETCH_FAILED = "Details could not be fetched — tap Refresh later."
 NOT_KNOWN = "No catalogue knows this ISBN yet: tap ✎ Edit to give the title."
+NO_LOOKUPS = "Book details are not looked up here: tap ✎ Edit to give the title."
 
 
 # --------------------------------------------------------------------------- metadata
@@ -60,28 +60,12 @@ def placeholder_title(isbn13: str) -> str:
     return f"ISBN {isbn_mod.hyphenate(isbn13)}"
 
 
-def _metadata_client(context: ContextTypes.DEFAULT_TYPE):
-    """The process's metadata client: ``bot_data[METADATA_CLIENT]`` (None disables lookups).
-
-    Made on first use from the settings when start-up did not provide one.
-    """
-    bot_data = context.application.bot_data
-    if METADATA_CLIENT not in bot_data:
-        from librium.services.metadata import MetadataClient
-
-        bot_data[METADATA_CLIENT] = MetadataClient.from_settings(bot_data.get(SETTINGS))
-    return bot_data[METADATA_CLIENT]
-
-
 async def lookup_isbn(context: ContextTypes.DEFAULT_TYPE, isbn13: str):
-    """A metadata LookupResult for the ISBN, or None when lookups are off or failed outright."""
-    client = _metadata_client(context)
-    if client is None:
-        return None
-    from librium.services.metadata import lookup
+    """A metadata LookupResult for the ISBN, or None when lookups are switched off (bot/metadata.py)."""
+    from bot import metadata
 
     try:
-        return await lookup(isbn13, session_factory=dbcall.factory_of(context), client=client)
+        return await metadata.lookup_isbn(context, isbn13)
     except LibriumError:
         return None
 
@@ -253,7 +237,7 @@ async def add_isbn(update: Update, context: ContextTypes.DEFAULT_TYPE, digits: s
         inputs["isbn"] = isbn13
     else:
         inputs = {"title": placeholder_title(isbn13), "isbn": isbn13}
-        extra = NOT_KNOWN if result is not None and result.not_found else FETCH_FAILED
+        extra = NO_LOOKUPS if result is None else NOT_KNOWN if result.not_found else FETCH_FAILED
     added = await dbcall.run(context, _add, actor_of(update), inputs)
     await _settle(update, context, added, inputs, edit=False, extra=extra)
 

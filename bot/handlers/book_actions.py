@@ -362,12 +362,11 @@ async def refresh(update, context, data, tap) -> None:
         await tap.answer("This book has no ISBN to look up.")
         return
     result = await adding.lookup_isbn(context, book.isbn13)
-    if result is None or not result.found:
-        why = (
-            "No catalogue knows this ISBN."
-            if result and result.not_found
-            else "Still unreachable — try later."
-        )
+    if result is None:
+        await tap.answer("Book details are not looked up on this server.", alert=True)
+        return
+    if not result.found:
+        why = "No catalogue knows this ISBN." if result.not_found else "Still unreachable — try later."
         await tap.answer(f"Details could not be fetched. {why}", alert=True)
         return
     book = await run_in_library(context, update, adding.apply_metadata, book.id, result.metadata)
@@ -450,12 +449,10 @@ async def _restore_old_card(context: ContextTypes.DEFAULT_TYPE, waiting: dict, b
     chat_id, message_id = waiting.get("chat"), waiting.get("message")
     if not message_id:
         return
-    text = cards.render_card(book)
     try:
-        if waiting.get("photo"):
-            await context.bot.edit_message_caption(chat_id, message_id, caption=text, reply_markup=None)
-        else:
-            await context.bot.edit_message_text(text, chat_id, message_id, reply_markup=None)
+        await cards.edit_message(
+            context.bot, chat_id, message_id, cards.render_card(book), photo=bool(waiting.get("photo"))
+        )
     except TelegramError as error:
         log.info("could not tidy the old card: %s", error)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from sqlalchemy import select
 
 from bot.access import Actor, resolve
@@ -163,3 +165,11 @@ def metadata_client(server: MetadataServer):
         openlibrary_per_second=1000,
         googlebooks_per_second=1000,
     )
+
+
+@pytest.fixture(autouse=True)
+def no_unhandled_errors(caplog):
+    """Fail a test when the bot's error handler had to apologise for something (import into a module)."""
+    yield
+    errors = [r for r in caplog.get_records("call") if r.name == "bot.errors" and r.levelno >= logging.ERROR]
+    assert not errors, f"unhandled errors: {[r.getMessage() for r in errors]}\n{errors[0].exc_text or ''}"

@@ -15,6 +15,7 @@ from tests.bot.adding_helpers import (
     library_books,
     metadata_client,
     metadata_server,
+    no_unhandled_errors,  # noqa: F401 - autouse fixture
 )
 from tests.bot.harness import ADA, BOB, GROUP, last_text
 
@@ -162,6 +163,16 @@ async def test_isbn_nobody_knows_is_kept_with_its_number(isbn_bot, session_facto
     assert "No catalogue knows this ISBN" in card.text
     [book] = library_books(session_factory, ADA)
     assert book.isbn13 == "9780306406157"
+
+
+async def test_isbn_without_lookups_is_stored_alone(bot, session_factory):
+    assert bot.application.bot_data.get(METADATA_CLIENT) is None, "tests never look up by default"
+    card = last_card(await bot.send("0-441-17271-7"))
+    assert "not looked up here" in card.text and "<b>ISBN 978-0-441-17271-9</b>" in card.text
+    calls = await bot.tap(card, "Refresh")
+    assert "not looked up" in answers(calls)[0]
+    [book] = library_books(session_factory, ADA)
+    assert (book.isbn13, book.title) == (DUNE_ISBN13, "ISBN 978-0-441-17271-9")
 
 
 async def test_isbn_with_a_wrong_check_digit_is_refused(isbn_bot, meta, session_factory):
