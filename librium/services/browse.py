@@ -334,18 +334,30 @@ def facet(
     page, page_size = _bounds(page, page_size)
     model, link, column = _FACETS[kind]
     table = model.__table__
-    count = func.count()
-    stmt = select(
-        table.c.id, table.c.name, table.c.key, count.label("books"), func.count().over().label("total")
-    )
+    # Count from the library's live books outwards (one pass), then put names on the counts: a join
+    # driven from the names side lets the planner loop over every book once per name.
     if link is None:
-        stmt = stmt.join(books, books.c[column] == table.c.id)
+        key = books.c[column]
+        counts = select(key.label("entity_id"), func.count().label("books")).where(
+            key.is_not(None), *_live(library_id)
+        )
     else:
-        stmt = stmt.join(link, link.c[column] == table.c.id).join(books, books.c.id == link.c.book_id)
-    stmt = stmt.where(table.c.library_id == library_id, *_live(library_id)).group_by(
-        table.c.id, table.c.name, table.c.key
+        key = link.c[column]
+        counts = (
+            select(key.label("entity_id"), func.count().label("books"))
+            .select_from(books)
+            .join(link, link.c.book_id == books.c.id)
+            .where(*_live(library_id))
+        )
+    counts = counts.group_by(key).subquery("counts")
+    stmt = (
+        select(table.c.id, table.c.name, counts.c.books, func.count().over().label("total"))
+        .join(counts, counts.c.entity_id == table.c.id)
+        .where(table.c.library_id == library_id)
     )
-    ordering = [table.c.key, table.c.id] if order == "name" else [count.desc(), table.c.key, table.c.id]
+    ordering = (
+        [table.c.key, table.c.id] if order == "name" else [counts.c.books.desc(), table.c.key, table.c.id]
+    )
     rows, total, page = _windowed(session, stmt.order_by(*ordering), page, page_size)
     return _page([FacetEntry(r.id, r.name, int(r.books)) for r in rows], total, page, page_size)
 

@@ -18,12 +18,12 @@ from decimal import Decimal
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     and_,
     column,
     exists,
     false,
     func,
+    literal,
     literal_column,
     not_,
     or_,
@@ -47,6 +47,7 @@ series_t = db.Series.__table__
 book_search = db.BookSearch.__table__
 loans = db.Loan.__table__
 
+_WIDE = books.alias("wide")  # the page's books, widened to their columns
 _FTS = table("book_fts", column("rowid"))  # the SQLite FTS5 table (created by the migrations)
 
 # bm25 column weights (title, people, other, library_id): a title hit outranks an author hit, which
@@ -116,9 +117,10 @@ def search(
     page = max(1, int(page))
 
     dialect = session.get_bind().dialect.name
-    base, rank = _matching(dialect, library_id, parsed)
-    if rank is None:
+    where = [books.c.library_id == library_id, books.c.deleted_at.is_(None), *conditions(library_id, parsed)]
+    if not parsed.has_text:
         # Filters only: a count, then the page (which can walk an index in sort order and stop early).
+        base = select(*_book_columns()).where(*where)
         total = session.execute(
             select(func.count()).select_from(base.with_only_columns(books.c.id).subquery())
         ).scalar_one()
@@ -126,21 +128,44 @@ def search(
         stmt = base.order_by(*_order(sort_key, desc, books.c, None))
         result = session.execute(stmt.limit(page_size).offset((page - 1) * page_size)).all() if total else []
     else:
-        # Words: one pass over the matches, the total as a window count. bm25() cannot run under a
-        # window function on SQLite, hence the inner select that names it.
-        inner = base.add_columns(rank.label("rank")).subquery()
-        stmt = select(inner, func.count().over().label("total")).order_by(
-            *_order(sort_key, desc, inner.c, inner.c.rank)
+        # Words: the engine's index finds the matches (with their rank only when sorting by it), the
+        # filters narrow them, one pass orders them and counts them (a window count), and only the
+        # page's rows are widened to book columns.
+        matches = _matches(dialect, library_id, parsed, ranked=sort_key == "relevance")
+        ranked = (
+            select(books.c.id, matches.c.rank, func.count().over().label("total"))
+            .select_from(matches)
+            .join(books, books.c.id == matches.c.book_id)
+            .where(*where)
         )
-        result = session.execute(stmt.limit(page_size).offset((page - 1) * page_size)).all()
+
+        def page_rows(number: int) -> list:
+            window = (
+                ranked.order_by(*_order(sort_key, desc, books.c, ranked.selected_columns.rank))
+                .limit(page_size)
+                .offset((number - 1) * page_size)
+                .subquery("page")
+            )
+            wide = _WIDE
+            return session.execute(
+                select(*(wide.c[col.name] for col in _book_columns()), window.c.total)
+                .join(window, window.c.id == wide.c.id)
+                .order_by(*_order(sort_key, desc, wide.c, window.c.rank))
+            ).all()
+
+        result = page_rows(page)
         if result:
             total = result[0].total
         else:
-            total = session.execute(select(func.count()).select_from(inner)).scalar_one() if page > 1 else 0
+            total = (
+                session.execute(select(func.count()).select_from(ranked.subquery())).scalar_one()
+                if page > 1
+                else 0
+            )
             last = max(1, math.ceil(total / page_size))
             if total and page > last:
                 page = last
-                result = session.execute(stmt.limit(page_size).offset((page - 1) * page_size)).all()
+                result = page_rows(page)
     rows = light_rows(session, result)
     return SearchPage(
         rows=rows,
@@ -173,29 +198,23 @@ def _book_columns() -> list:
     ]
 
 
-def _matching(dialect: str, library_id: int, parsed: ParsedQuery) -> tuple[Select, ColumnElement | None]:
-    """SELECT of the matching live books' columns, and a relevance key where lower is better (None
-    without words): bm25 on SQLite, minus ts_rank on PostgreSQL."""
-    where = [books.c.library_id == library_id, books.c.deleted_at.is_(None), *conditions(library_id, parsed)]
-    if not parsed.has_text:
-        return select(*_book_columns()).where(*where), None
+def _matches(dialect: str, library_id: int, parsed: ParsedQuery, *, ranked: bool):
+    """A CTE of (book_id, rank) for the full-text words, rank lower-is-better (bm25 on SQLite, minus
+    ts_rank on PostgreSQL) or a constant when the caller sorts by something else."""
     if dialect == "sqlite":
-        stmt = (
-            select(*_book_columns())
-            .select_from(_FTS)
-            .join(books, books.c.id == _FTS.c.rowid)
-            .where(literal_column("book_fts").op("MATCH")(fts5_query(parsed)), *where)
+        rank = literal_column(_BM25) if ranked else literal(0)
+        stmt = select(_FTS.c.rowid.label("book_id"), rank.label("rank")).where(
+            literal_column("book_fts").op("MATCH")(fts5_query(parsed))
         )
-        return stmt, literal_column(_BM25)
+        # Materialized: otherwise SQLite folds it into the join and ranks every row more than once.
+        return stmt.cte("matches").prefix_with("MATERIALIZED")
     vector = pg_vector()
     tsquery = func.to_tsquery(literal_column("'simple'"), pg_query(parsed))
-    stmt = (
-        select(*_book_columns())
-        .select_from(book_search)
-        .join(books, books.c.id == book_search.c.book_id)
-        .where(vector.op("@@")(tsquery), book_search.c.library_id == library_id, *where)
+    rank = -func.ts_rank(vector, tsquery) if ranked else literal(0)
+    stmt = select(book_search.c.book_id, rank.label("rank")).where(
+        vector.op("@@")(tsquery), book_search.c.library_id == library_id
     )
-    return stmt, -func.ts_rank(vector, tsquery)
+    return stmt.cte("matches")
 
 
 def pg_vector() -> ColumnElement:

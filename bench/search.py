@@ -1,0 +1,192 @@
+"""Time search, filtered search, browse and stats on synthetic libraries of 1,000 to 100,000 books.
+
+    pipenv run python -m bench.search                       # SQLite at 1k, 10k, 100k
+    pipenv run python -m bench.search --sizes 1000 10000 --calls 100
+    TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:55432/postgres pipenv run python -m bench.search
+
+Each size gets a fresh database built by the real migrations (SQLite in a temp file; on PostgreSQL a
+temporary database on the server named by DATABASE_URL or TEST_DATABASE_URL, dropped afterwards),
+filled by :mod:`bench.generate`. Every operation is called ``--calls`` times through the services,
+rotating over a set of different queries, after a few warm-up calls; the table shows the median and the
+95th percentile in milliseconds. Target: search and filtered search under 10 ms median at 100,000
+books on SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic.config import Config
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from alembic import command
+from bench.generate import Generated, generate, new_library
+from librium.config import database_url
+from librium.database.sqlalchemy.session import make_engine
+from librium.services import browse
+from librium.services.search import search
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (1_000, 10_000, 100_000)
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "alembic"))
+    cfg.attributes["url"] = url
+    cfg.attributes["configure_logger"] = False
+    return cfg
+
+
+@contextmanager
+def fresh_database(kind: str, workdir: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:8]}.sqlite'}"
+        return
+    admin_url = database_url(postgres_url() or "")
+    name = f"librium_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def postgres_url() -> str | None:
+    """The PostgreSQL server to benchmark on: DATABASE_URL or TEST_DATABASE_URL, whichever is one."""
+    for name in ("DATABASE_URL", "TEST_DATABASE_URL"):
+        value = os.environ.get(name, "")
+        if value.startswith("postgres"):
+            return value
+    return None
+
+
+def operations(made: Generated) -> dict[str, list[Callable[[Session], object]]]:
+    """Each benchmark row: a rotation of calls with different arguments."""
+    lib = made.library_id
+    words = made.words[:12]
+    surnames = made.surnames[:12]
+    prefixes = [w[:3] for w in words[:6]] + [s[:4] for s in surnames[:6]]
+    filters = ["is:unread", "year:1950..2000", "pages:<300", "genre:fantasy", "rating:>=4", "has:cover"]
+    filter_only = [
+        "genre:fantasy is:read sort:-year",
+        "year:1990..1999 pages:<300",
+        "is:unread lang:english sort:added",
+        "author:garcia",
+        "rating:>=4 sort:rating",
+        "missing:isbn format:paperback",
+    ]
+
+    def searching(texts: list[str], **kw) -> list[Callable[[Session], object]]:
+        return [lambda s, t=t: search(s, lib, t, **kw) for t in texts]
+
+    ops: dict[str, list[Callable[[Session], object]]] = {
+        "word search": searching(words + surnames),
+        "prefix search": searching(prefixes),
+        f"most common title word ({made.common_word!r})": searching([made.common_word]),
+        "two-word search": searching([f"{a} {b}" for a, b in zip(words, surnames, strict=False)]),
+        "filtered search (words + filters)": searching(
+            [f"{w} {f}" for w, f in zip(words + surnames, filters * 4, strict=False)]
+        ),
+        "filter-only search": searching(filter_only),
+        "search, page 5 of 50 a page": searching(words[:6], page=5, page_size=50),
+        "browse authors (page 1 / page 40)": [
+            lambda s: browse.authors(s, lib),
+            lambda s: browse.authors(s, lib, page=40),
+        ],
+        "browse series (+ one series)": [
+            lambda s: browse.series(s, lib),
+            lambda s: browse.series(s, lib, page=3),
+        ],
+        "series detail": [lambda s: browse.series_detail(s, lib, browse.series(s, lib).items[0].id)],
+        "browse genres / years": [lambda s: browse.genres(s, lib), lambda s: browse.years(s, lib)],
+    }
+    if importlib.util.find_spec("librium.services.stats"):
+        from librium.services import stats
+
+        ops["stats totals"] = [lambda s: stats.totals(s, lib)]
+        ops["stats by genre"] = [lambda s: stats.by_genre(s, lib)]
+        ops["stats problems"] = [lambda s: stats.problems(s, lib)]
+    return ops
+
+
+def measure(session: Session, calls: list[Callable[[Session], object]], n: int) -> tuple[float, float]:
+    for call in calls:  # warm up caches and statement compilation
+        call(session)
+    times = []
+    for i in range(n):
+        call = calls[i % len(calls)]
+        start = time.perf_counter()
+        call(session)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
+
+
+def run(kind: str, sizes: list[int], calls: int, workdir: Path) -> dict[int, dict[str, tuple[float, float]]]:
+    results: dict[int, dict[str, tuple[float, float]]] = {}
+    for n in sizes:
+        with fresh_database(kind, workdir) as url:
+            command.upgrade(alembic_config(url), "head")
+            engine = make_engine(url)
+            with engine.begin() as conn:
+                made = generate(conn, new_library(conn), n)
+            with engine.begin() as conn:  # what a deployment's maintenance would do
+                conn.execute(text("ANALYZE"))
+            print(
+                f"  {kind}: {n:,} books generated in {made.seconds:.1f} s ({made.authors:,} authors, "
+                f"{made.series:,} series)",
+                flush=True,
+            )
+            with Session(engine) as session:
+                results[n] = {name: measure(session, ops, calls) for name, ops in operations(made).items()}
+            engine.dispose()
+    return results
+
+
+def table(kind: str, results: dict[int, dict[str, tuple[float, float]]]) -> str:
+    sizes = sorted(results)
+    names = list(results[sizes[0]])
+    width = max(len(n) for n in names) + 2
+    head = f"{kind + ' (ms: median / p95)':<{width}}" + "".join(f"{f'{n:,} books':>20}" for n in sizes)
+    lines = [head, "-" * len(head)]
+    for name in names:
+        cells = "".join(f"{f'{results[n][name][0]:.2f} / {results[n][name][1]:.2f}':>20}" for n in sizes)
+        lines.append(f"{name:<{width}}{cells}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--calls", type=int, default=200, help="timed calls per operation and size")
+    parser.add_argument("--engine", choices=("sqlite", "postgresql", "both"), default=None)
+    args = parser.parse_args()
+    have_pg = postgres_url() is not None
+    engines = {"sqlite": ["sqlite"], "postgresql": ["postgresql"], "both": ["sqlite", "postgresql"]}.get(
+        args.engine or "", ["sqlite", "postgresql"] if have_pg else ["sqlite"]
+    )
+    with tempfile.TemporaryDirectory(prefix="librium-bench-") as tmp:
+        for kind in engines:
+            results = run(kind, args.sizes, args.calls, Path(tmp))
+            print()
+            print(table(kind, results))
+            print()
+
+
+if __name__ == "__main__":
+    main()
