@@ -197,8 +197,11 @@ async def show(update: Update, screen: Screen) -> None:
     if query is not None:
         try:
             await query.edit_message_text(screen.text, reply_markup=screen.markup)
+            return
         except BadRequest as error:
-            if "not modified" not in str(error).lower():
-                raise
+            if "not modified" in str(error).lower() or update.effective_chat is None:
+                return  # the same page tapped twice; nothing to change
+            # Too old to edit (or deleted): show the page as a new message instead.
+        await update.get_bot().send_message(update.effective_chat.id, screen.text, reply_markup=screen.markup)
         return
     await update.effective_message.reply_text(screen.text, reply_markup=screen.markup)

@@ -188,3 +188,19 @@ async def test_group_search_uses_the_group_library_and_any_member_can_page(bot, 
     second = (await bot.tap(first, "Next ▶", person=BOB))[-1]
     assert second.method == "editMessageText" and "Page 2 of 2" in second.text
     assert "Private Dune" not in last_text(await bot.send("/find dune", person=BOB, chat=GROUP))
+
+
+async def test_a_message_too_old_to_edit_gets_the_page_as_a_new_message(bot, ada):
+    for n in range(10):
+        ada.add(f"Saga {n}", "Anne Author")
+    first = (await bot.send("/find saga"))[-1]
+    bot.api.fail_next("editMessageText", 400, "Bad Request: message can't be edited")
+    calls = await bot.tap(first, "Next ▶")
+    assert len(_answers(calls)) == 1
+    sent = [c for c in calls if c.method == "sendMessage"]
+    assert len(sent) == 1 and "Page 2 of 2" in sent[0].text
+    assert "Sorry" not in " ".join(c.text for c in calls)
+
+    bot.api.fail_next("editMessageText", 400, "Bad Request: message is not modified")
+    calls = await bot.tap(first, "Next ▶")
+    assert [c.method for c in calls] == ["answerCallbackQuery"]
