@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import BotCommand, Update
+from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, TypeHandler
 from telegram.request import BaseRequest
 
@@ -19,6 +22,30 @@ from librium.config import Settings
 
 log = logging.getLogger(__name__)
 updates_log = logging.getLogger("bot.updates")
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """Telegram's flood limits and retry_after (AIORateLimiter), plus retries of network failures.
+
+    A 502, a dropped connection or a timeout on sendMessage would otherwise lose the reply. A timed-out
+    request may have reached Telegram, so a retry can (rarely) show a message twice; losing it is worse.
+    getUpdates never comes here (the polling loop retries it by itself).
+    """
+
+    NETWORK_RETRIES = 4
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args) -> Any:
+        for attempt in range(self.NETWORK_RETRIES + 1):
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except BadRequest:
+                raise
+            except NetworkError as error:
+                if attempt == self.NETWORK_RETRIES:
+                    raise
+                log.warning("Bot API %s failed (%s); retry %d", endpoint, error, attempt + 1)
+                await asyncio.sleep(0.25 * 2**attempt)
+        raise AssertionError("unreachable")
 
 
 class LibriumApplication(Application):
@@ -112,7 +139,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(RetryingRateLimiter(max_retries=3))
     if persist:
         builder = builder.persistence(DatabasePersistence(session_factory))
     application = builder.build()
