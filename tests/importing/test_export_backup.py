@@ -118,7 +118,7 @@ def _rich_library(session, library) -> dict[str, int]:
 
 
 def _new_library(session, library, name="Ada's library") -> db.Library:
-    lib = db.Library(name=name, kind="personal", owner_id=library.owner_id)
+    lib = db.Library(name=name, kind="personal")  # owner_id is unique: copies have none
     session.add(lib)
     session.flush()
     return lib

@@ -265,3 +265,33 @@ def test_other_libraries_are_untouched(session, library):
     plan = plan_import(session, library.id, data)
     assert len(plan.new) == 3  # books of another library are not duplicates here
     assert _book_count(session, library.id) == 0
+
+
+def test_original_librium_csv_into_the_library(session, library):
+    text = (
+        "_id,author_details,title,isbn,publisher,date_published,rating,bookshelf,read,series_details,pages,"
+        "notes,list_price,location,read_start,read_end,format,genre,language,date_added,book_uuid\n"
+        '1,"King Jr., Dr. Martin Luther|Le Guin, Ursula K.",Strength to Love,,Harper,1963,0,,1,'
+        "Sermons (0.5),200,,7.50,Study,2020-01-01,2020-01-20,Paperback,Religion|Essays,English,"
+        "2019-05-06,0123456789abcdef0123456789abcdef\n"
+        "2,Aesop,Fables,,,,,,0,,,,,,,,Hardcover,,,,\n"
+    )
+    result = import_file(session, library.id, text.encode())
+    assert result.added == 2
+    book = _load(session, library.id, "Strength to Love")
+    king = book.author_links[0].author
+    assert (king.prefix, king.first_name, king.middle_name, king.last_name, king.suffix) == (
+        "Dr.",
+        "Martin",
+        "Luther",
+        "King",
+        "Jr.",
+    )
+    assert king.display_name == "Dr. Martin Luther King Jr."
+    assert book.uuid == "01234567-89ab-cdef-0123-456789abcdef"
+    assert [(s.series.name, s.series_index) for s in book.series_links] == [("Sermons", Decimal("0.5"))]
+    assert (book.status, book.price, book.format.name) == ("read", Decimal("7.50"), "Paperback")
+    assert [(r.started_on, r.finished_on) for r in book.readings] == [
+        (dt.date(2020, 1, 1), dt.date(2020, 1, 20))
+    ]
+    assert import_file(session, library.id, text.encode()).added == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from librium import validation
 from librium.errors import Invalid
@@ -163,10 +164,9 @@ def names(record: BookRecord, values, what: str, limit: int = validation.NAME_MA
     return out
 
 
-def author(record: BookRecord, raw: str) -> AuthorRecord | None:
-    text = clean(raw)
-    if not text:
-        return None
+@lru_cache(maxsize=20_000)
+def _parse_author(text: str) -> AuthorRecord | str:
+    """The author for a cleaned name, or the Invalid message (cached: files repeat their authors)."""
     try:
         parsed = parse_author(text)
         validation.name(parsed.display, "author name", limit=300)
@@ -179,8 +179,7 @@ def author(record: BookRecord, raw: str) -> AuthorRecord | None:
         ):
             validation.optional_text(part, "author's name part", limit)
     except Invalid as exc:
-        record.problems.append(exc.message)
-        return None
+        return exc.message
     return AuthorRecord(
         display=parsed.display,
         first=parsed.first,
@@ -189,6 +188,17 @@ def author(record: BookRecord, raw: str) -> AuthorRecord | None:
         prefix=parsed.prefix,
         suffix=parsed.suffix,
     )
+
+
+def author(record: BookRecord, raw: str) -> AuthorRecord | None:
+    text = clean(raw)
+    if not text:
+        return None
+    found = _parse_author(text)
+    if isinstance(found, str):
+        record.problems.append(found)
+        return None
+    return found
 
 
 def add_authors(record: BookRecord, raws) -> None:
