@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import exc as sa_exc
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 log = logging.getLogger("bot.errors")
 
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
+DATABASE_DOWN = "I can't reach my database just now. Please try again in a moment."
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """A lost or refused database connection (or a busy SQLite file), anywhere in the cause chain."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)):
+            return True
+        if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -22,15 +36,26 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("user blocked the bot or left the chat: %s", error)
         return
     summary = _summary(update)
+    if database_unavailable(error):
+        # Say so plainly, once, and stop: the other handlers for this update would fail the same way.
+        log.warning("database unavailable while handling %s: %s", summary, type(error).__name__)
+        if isinstance(update, Update):
+            await _tell(update, DATABASE_DOWN)
+            raise ApplicationHandlerStop
+        return
     log.error("unhandled error while handling %s", summary, exc_info=error)
     if isinstance(update, Update):
-        try:
-            if update.callback_query:
-                await update.callback_query.answer(APOLOGY, show_alert=True)
-            elif update.effective_message:
-                await update.effective_message.reply_text(APOLOGY)
-        except Exception:
-            log.warning("could not send the apology", exc_info=True)
+        await _tell(update, APOLOGY)
+
+
+async def _tell(update: Update, text: str) -> None:
+    try:
+        if update.callback_query:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.effective_message:
+            await update.effective_message.reply_text(text)
+    except Exception:
+        log.warning("could not send the apology", exc_info=True)
 
 
 def _summary(update: object) -> str:

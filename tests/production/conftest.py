@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -104,3 +107,44 @@ def migrated_fresh_url(fresh_db_url) -> str:
     """A fresh database (``fresh_db_url``, parametrize it indirectly) migrated to head."""
     command.upgrade(alembic_config(fresh_db_url), "head")
     return fresh_db_url
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of the test's own (``.ci/postgres`` with its own PGPORT and PGDATA_DIR)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.data_dir = f"/tmp/librium-pg-test-{uuid.uuid4().hex[:10]}"
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _ctl(self, action: str) -> None:
+        env = {**os.environ, "PGPORT": str(self.port), "PGDATA_DIR": self.data_dir}
+        result = subprocess.run(
+            [str(ROOT / ".ci" / "postgres"), action], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+
+    def start(self) -> None:
+        self._ctl("start")
+
+    def stop(self) -> None:
+        self._ctl("stop")
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PrivatePostgres]:
+    if not shutil.which("initdb") and not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        pytest.skip("PostgreSQL binaries are not installed")
+    server = PrivatePostgres()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(server.data_dir, ignore_errors=True)
