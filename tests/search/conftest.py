@@ -1,5 +1,6 @@
-"""A small shelf-builder for the read side: books written through the models, indexed by the real
-``search_index.refresh`` (the same rows the book service writes), on both engines.
+"""A small shelf-builder for the read side: books added through the real book service
+(``books.add_book``, which indexes them with ``search_index.refresh``), plus what that service does not
+take in one call (a second series, dates, readings, loans), written through the models and re-indexed.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from librium.database.sqlalchemy import db
 from librium.names import parse_author
-from librium.services import search_index
+from librium.services import books, search_index
 from librium.text import fold
 
 NAMED = {
@@ -36,22 +37,30 @@ class Shelf:
     def __init__(self, session: Session, library_id: int):
         self.session = session
         self.library_id = library_id
-        self._named: dict[tuple[str, str], object] = {}
         self._authors: dict[str, db.Author] = {}
 
     def named(self, kind: str, name: str):
-        key = (kind, fold(name))
-        if key not in self._named:
-            obj = NAMED[kind](library_id=self.library_id, name=name)
-            self.session.add(obj)
+        """The named row (made by the book service or here), matched by folded name."""
+        model = NAMED[kind]
+        found = self.session.scalar(
+            select(model).where(model.library_id == self.library_id, model.key == fold(name))
+        )
+        if found is None:
+            found = model(library_id=self.library_id, name=name)
+            self.session.add(found)
             self.session.flush()
-            self._named[key] = obj
-        return self._named[key]
+        return found
 
     def author(self, name: str) -> db.Author:
         parsed = parse_author(name)
         key = fold(parsed.display)
         if key not in self._authors:
+            found = self.session.scalar(
+                select(db.Author).where(db.Author.library_id == self.library_id, db.Author.key == key)
+            )
+            if found is not None:
+                self._authors[key] = found
+                return found
             author = db.Author(
                 library_id=self.library_id,
                 first_name=parsed.first,
@@ -96,38 +105,41 @@ class Shelf:
         returned_loan: tuple[str, dt.date, dt.date] | None = None,
     ) -> int:
         s = self.session
-        book = db.Book(
-            library_id=self.library_id,
-            title=title,
-            subtitle=subtitle,
-            isbn13=isbn,
-            release_year=year,
-            page_count=pages,
-            price=Decimal(price) if price is not None else None,
-            status=status,
-            rating=rating,
-            owned=owned,
-            copies=copies,
-            cover_file_id=f"cover-{uuid.uuid4().hex[:8]}" if cover else None,
-            format_id=self.named("format", format).id if format else None,
-            location_id=self.named("shelf", shelf).id if shelf else None,
+        series = list(series)
+        first_series = series[0] if series else (None, None)
+        result = books.add_book(
+            s,
+            self.library_id,
+            books.BookInput(
+                title=title,
+                subtitle=subtitle,
+                authors=list(authors),
+                isbn=isbn,
+                year=year,
+                pages=pages,
+                price=price,
+                format=format,
+                location=shelf,
+                series=first_series[0],
+                series_index=first_series[1],
+                genres=list(genres),
+                tags=list(tags),
+                publishers=list(publishers),
+                languages=list(languages),
+                status=status,
+                rating=Decimal(rating) / 2 if rating is not None else None,
+                owned=owned,
+                copies=copies,
+                cover_file_id=f"cover-{uuid.uuid4().hex[:8]}" if cover else None,
+            ),
+            allow_duplicate=True,
         )
+        assert result.added, result
+        book = s.get(db.Book, result.book.id)
         if created_at is not None:
             book.created_at = created_at
-        s.add(book)
-        s.flush()
-        for position, name in enumerate(authors):
-            s.add(db.BookAuthor(book_id=book.id, author_id=self.author(name).id, position=position))
-        for name, index in series:
+        for name, index in series[1:]:
             s.add(db.BookSeries(book_id=book.id, series_id=self.named("series", name).id, series_index=index))
-        for kind, table, column, names in (
-            ("genre", db.book_genres, "genre_id", genres),
-            ("tag", db.book_tags, "tag_id", tags),
-            ("publisher", db.book_publishers, "publisher_id", publishers),
-            ("language", db.book_languages, "language_id", languages),
-        ):
-            for name in names:
-                s.execute(table.insert().values(book_id=book.id, **{column: self.named(kind, name).id}))
         for started, finished in readings:
             s.add(db.Reading(book_id=book.id, started_on=started, finished_on=finished))
         if lent_to:
