@@ -8,6 +8,7 @@ and ids are looked up through library-scoped queries: another library's id is "n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
@@ -106,7 +107,7 @@ def author_screen(session: Session, who: Who, author_id: int | None, page: int) 
         if grouped and group is not previous:
             headings[len(kept)] = f"📚 <i>{esc(group.name)}</i>" if group.name else "<i>Other books</i>"
             previous = group
-        kept.append(lines[book.id])
+        kept.append(dataclasses.replace(lines[book.id], author=None))  # the header names the author
     a = found.author
     header = f"✍ {bold(a.name)} · {lists.plural(a.books, 'book')} · {a.read} read, {a.unread} unread"
     if not total:
