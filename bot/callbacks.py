@@ -40,6 +40,10 @@ ACTIONS = {
     "gn": "books of a genre: gn:<genre_id>[:<page>]",
     "lo": "books on a shelf: lo:<location_id>[:<page>]",
     "noop": "a button that does nothing (page counter)",
+    # statistics
+    "sv": "redraw the /stats chart: sv:<view>:<year>",
+    "yr": "another year in review: yr:<year>",
+    "pb": "the problems report: pb (post it) | pb:o (overview in place) | pb:<kind>:<page>",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.handlers import add_flow, adding, book_actions, browse, inline, scan, search, start
+from bot.handlers import add_flow, adding, book_actions, browse, inline, scan, search, start, stats
 
 
 def register(application: Application) -> None:
@@ -16,5 +16,6 @@ def register(application: Application) -> None:
     book_actions.register(application)
     adding.register(application)
     scan.register(application)
+    stats.register(application)
     # The fallback goes last: any update nobody else answered gets a hint.
     start.register_fallback(application)

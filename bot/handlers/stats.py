@@ -1,0 +1,527 @@
+"""Numbers and charts: /stats, /year, /goal, /problems.
+
+/stats sends one photo: the chart of a view, captioned with a short summary of the library. Its buttons
+(``sv:<view>:<year>``) switch views by EDITING that photo (editMessageMedia), so the chat does not fill
+up with charts; the month and goal views get a ◀ year ▶ row. /year sends a year in review (``yr:<year>``
+moves between years the same way). /problems lists books missing a cover, ISBN, author, publisher,
+language or genre, with buttons that open each book's card (``b:<id>``) and a page per kind
+(``pb:<kind>:<page>``; ``pb:o`` is the overview, ``pb`` alone posts it as a new message).
+
+Every database read and every chart render runs through :func:`bot.dbcall.run`, in a worker thread and
+one transaction, so matplotlib never blocks the event loop. Callback data is never trusted: the view
+and year are checked against fixed lists, and the library is always the one of the user who tapped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import callbacks, dbcall, lists
+from bot.access import Actor, Who, actor_of, resolve
+from bot.keyboards import button
+from bot.render import bold, esc, stars, truncate
+from librium import validation
+from librium.charts import EmptyStats, views
+from librium.charts.collection import MIN_BOOKS
+from librium.errors import Invalid
+from librium.services import goals, libraries, stats
+
+EXPIRED_BUTTON = "That button has expired."
+CAPTION_LIMIT = 1024
+EMPTY_LIBRARY = "Add a few books and mark some read — then /stats draws your year."
+
+# (view name in librium.charts.views, button label), in keyboard order.
+VIEW_BUTTONS: list[tuple[str, str]] = [
+    ("month", "Month"),
+    ("genre", "Genres"),
+    ("format", "Formats"),
+    ("language", "Languages"),
+    ("decade", "Decades"),
+    ("pages", "Pages/yr"),
+    ("money", "Money"),
+    ("authors", "Authors"),
+    ("pace", "Pace"),
+    ("goal", "Goal"),
+]
+VIEW_NAMES = {name for name, _ in VIEW_BUTTONS}
+YEARLY = {"month", "goal"}  # views that show one year, with a ◀ year ▶ row
+CURRENT = "● "
+
+PROBLEM_ICONS = {
+    "cover": "🖼",
+    "isbn": "🔢",
+    "author": "✍",
+    "publisher": "🏢",
+    "language": "🌐",
+    "genre": "🏷",
+}
+PROBLEM_PAGE = lists.PAGE_SIZE
+PROBLEM_CAP = 200  # a kind's pages reach this far (the service lists the first N books by title)
+PROBLEM_PREVIEW = 2  # book buttons per kind on the overview
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def local_today(who: Who) -> dt.date:
+    """Today in the user's time zone (UTC if the stored zone is unknown)."""
+    try:
+        zone = ZoneInfo(who.timezone)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return dt.datetime.now(zone).date()
+
+
+def valid_year(value: int | None) -> bool:
+    return value is not None and validation.MIN_YEAR <= value <= validation.max_year()
+
+
+def _money_text(items: list[stats.YearMoney] | list[stats.Money]) -> str:
+    return " + ".join(f"{item.amount:,.2f} {item.currency or ''}".strip() for item in items)
+
+
+def _library_ids(session: Session, who: Who) -> list[int]:
+    ids = [library.id for library in libraries.user_libraries(session, who.user_id)]
+    return ids or [who.library_id]
+
+
+def _fit(caption: str) -> str:
+    return caption if len(caption) <= CAPTION_LIMIT else caption[: CAPTION_LIMIT - 1] + "…"
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures of the /stats text, straight from the services."""
+
+    totals: stats.Totals
+    year: int
+    books_read: int  # finished readings this year
+    pages_read: int
+    spent: list[stats.YearMoney]  # this year's money, one entry per currency
+    goal: goals.GoalProgress | None
+
+    @property
+    def empty(self) -> bool:
+        return self.totals.books + self.totals.wishlist == 0
+
+    @property
+    def tiny(self) -> bool:
+        return self.totals.books + self.totals.wishlist < MIN_BOOKS
+
+    def text(self) -> str:
+        t = self.totals
+        lines = [
+            f"📊 <b>{t.books:,} books</b> · {t.read:,} read · {t.unread:,} unread · {t.reading:,} reading"
+            + (f" · {t.wishlist:,} wished" if t.wishlist else "")
+        ]
+        year = f"<b>{self.year}</b>: {lists.plural(self.books_read, 'book')} read, {self.pages_read:,} pages"
+        if self.spent:
+            year += f" · spent {esc(_money_text(self.spent))}"
+        lines.append(year)
+        if self.goal is not None:
+            lines.append(f"🎯 Goal: {esc(self.goal.summary())}")
+        return "\n".join(lines)
+
+
+def summary(session: Session, who: Who, today: dt.date) -> Summary:
+    year = today.year
+    pages = next(
+        (y for y in stats.pages_per_year(session, who.library_id, user_id=who.user_id) if y.year == year),
+        None,
+    )
+    spent = [m for m in stats.money(session, who.library_id).per_year if m.year == year]
+    progress = goals.goal_progress(session, who.user_id, _library_ids(session, who), year, today)
+    return Summary(
+        totals=stats.totals(session, who.library_id),
+        year=year,
+        books_read=pages.books if pages else 0,
+        pages_read=pages.pages if pages else 0,
+        spent=spent,
+        goal=progress,
+    )
+
+
+# --------------------------------------------------------------------------- /stats and its views
+
+
+@dataclass(frozen=True)
+class StatsScreen:
+    """A rendered /stats message, or (``png`` None) the sentence to say instead."""
+
+    caption: str
+    view: str | None = None
+    year: int = 0
+    this_year: int = 0
+    png: bytes | None = None
+    message: str | None = None  # why there is no chart (EmptyStats), for a callback answer
+    has_books: bool = True
+
+
+def _request(session: Session, who: Who, year: int, today: dt.date) -> views.Request:
+    return views.Request(
+        library_id=who.library_id,
+        year=year,
+        user_id=who.user_id,
+        library_ids=tuple(_library_ids(session, who)),
+        today=today,
+    )
+
+
+def _screen(summary_: Summary, chart: views.Chart, view: str, year: int) -> StatsScreen:
+    caption = _fit(f"{summary_.text()}\n\n{esc(chart.caption)}")
+    return StatsScreen(caption, view, year, summary_.year, chart.png)
+
+
+def stats_screen(
+    session: Session, actor: Actor, view: str | None = None, year: int | None = None
+) -> StatsScreen:
+    """The /stats screen. Without ``view``: the first view with enough data, month of this year first."""
+    who = resolve(session, actor)
+    today = local_today(who)
+    year = year or today.year
+    found = summary(session, who, today)
+    if found.empty:
+        return StatsScreen(EMPTY_LIBRARY, this_year=today.year, message=EMPTY_LIBRARY, has_books=False)
+    request = _request(session, who, year, today)
+    if view is not None:
+        try:
+            chart = views.render(session, view, request)
+        except EmptyStats as empty:
+            return StatsScreen(found.text(), view, year, today.year, message=str(empty))
+        return _screen(found, chart, view, year)
+    if not found.tiny:
+        for name, _label in VIEW_BUTTONS:
+            try:
+                chart = views.render(session, name, request)
+            except EmptyStats:
+                continue
+            return _screen(found, chart, name, year)
+    return StatsScreen(f"{found.text()}\n\n{esc(EMPTY_LIBRARY)}", this_year=today.year, message=EMPTY_LIBRARY)
+
+
+def stats_keyboard(view: str, year: int, this_year: int) -> InlineKeyboardMarkup:
+    """View buttons three to a row (the current one marked), a ◀ year ▶ row for yearly views, Problems."""
+    buttons = [
+        button(f"{CURRENT}{label}" if name == view else label, "sv", name, year)
+        for name, label in VIEW_BUTTONS
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    if view in YEARLY:
+        years = [button(f"◀ {year - 1}", "sv", view, year - 1)] if valid_year(year - 1) else []
+        years.append(button(str(year), "noop"))
+        if year < this_year:
+            years.append(button(f"{year + 1} ▶", "sv", view, year + 1))
+        rows.insert(0, years)
+    rows[-1].append(button("🔧 Problems", "pb"))
+    return InlineKeyboardMarkup(rows)
+
+
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    screen = await dbcall.run(context, stats_screen, actor_of(update))
+    message = update.effective_message
+    if screen.png is None or screen.view is None:
+        keyboard = InlineKeyboardMarkup([[button("🔧 Problems", "pb")]]) if screen.has_books else None
+        await message.reply_text(screen.caption, reply_markup=keyboard)
+        return
+    await message.reply_photo(
+        screen.png,
+        caption=screen.caption,
+        parse_mode=ParseMode.HTML,
+        reply_markup=stats_keyboard(screen.view, screen.year, screen.this_year),
+    )
+
+
+async def _edit_photo(update: Update, screen: StatsScreen, keyboard: InlineKeyboardMarkup) -> None:
+    query = update.callback_query
+    media = InputMediaPhoto(screen.png, caption=screen.caption, parse_mode=ParseMode.HTML)
+    try:
+        await query.edit_message_media(media=media, reply_markup=keyboard)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+
+
+async def on_view(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``sv:<view>:<year>``: redraw the tapped /stats photo with another view or year."""
+    query = update.callback_query
+    data = callbacks.decode(query.data)
+    view = data.arg(0) if data else None
+    year = data.int_arg(1) if data else None
+    if view not in VIEW_NAMES or len(data.args) != 2 or not valid_year(year) or query.message is None:
+        await query.answer(EXPIRED_BUTTON)
+        return
+    screen = await dbcall.run(context, stats_screen, actor_of(update), view, year)
+    if screen.png is None:
+        await query.answer(screen.message or EXPIRED_BUTTON)
+        return
+    await query.answer()
+    await _edit_photo(update, screen, stats_keyboard(view, screen.year, screen.this_year))
+
+
+# --------------------------------------------------------------------------- /year
+
+
+@dataclass(frozen=True)
+class YearScreen:
+    caption: str
+    year: int
+    this_year: int
+    review: stats.YearReview | None = None
+    png: bytes | None = None
+
+
+def _names(items: list[str], limit: int) -> str:
+    shown = ", ".join(esc(truncate(item, 40)) for item in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def review_text(review: stats.YearReview) -> str:
+    """The caption of a year in review (HTML, under a photo caption's limit)."""
+    lines = [f"📅 <b>{review.year} in books</b>"]
+    head = f"{lists.plural(review.books, 'book')} · {review.pages:,} pages"
+    if review.average_rating is not None:
+        head += f" · average {review.average_rating / 2:.1f} ★"
+    lines.append(head)
+    if review.favourites:
+        favourites = ", ".join(bold(truncate(b.title, 50)) for b in review.favourites)
+        lines.append(
+            f"❤ Favourite{'s' if len(review.favourites) > 1 else ''} ({stars(review.favourites[0].rating)}): {favourites}"
+        )
+    if review.longest is not None:
+        lines.append(
+            f"📏 Longest: {bold(truncate(review.longest.title, 60))} ({review.longest.pages:,} pages)"
+        )
+    if review.new_authors:
+        lines.append(
+            f"✍ New authors ({len(review.new_authors)}): {_names([a.name for a in review.new_authors], 8)}"
+        )
+    return _fit("\n".join(lines))
+
+
+def year_screen(session: Session, actor: Actor, year: int | None) -> YearScreen:
+    who = resolve(session, actor)
+    today = local_today(who)
+    year = year or today.year
+    review = stats.year_review(session, who.library_id, year, user_id=who.user_id)
+    try:
+        chart = views.render(session, "year", _request(session, who, year, today))
+    except EmptyStats as empty:
+        return YearScreen(esc(str(empty)), year, today.year, review)
+    return YearScreen(review_text(review), year, today.year, review, chart.png)
+
+
+def year_keyboard(year: int, this_year: int) -> InlineKeyboardMarkup:
+    row = [button(f"◀ {year - 1}", "yr", year - 1)] if valid_year(year - 1) else []
+    if year < this_year:
+        row.append(button(f"{year + 1} ▶", "yr", year + 1))
+    return InlineKeyboardMarkup([row])
+
+
+def parse_year(args: list[str]) -> int | None:
+    """The year of ``/year [YYYY]``; None for this year. Raises Invalid with a usage hint."""
+    if not args:
+        return None
+    if len(args) > 1 or not args[0].isdigit() or len(args[0]) != 4:
+        raise Invalid(f"“{truncate(' '.join(args), 30)}” is not a year. Try /year 2025.")
+    number = int(args[0])
+    if not valid_year(number):
+        raise Invalid(f"Pick a year between {validation.MIN_YEAR} and {validation.max_year()}.")
+    return number
+
+
+async def year_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    try:
+        year = parse_year(context.args or [])
+    except Invalid as error:
+        await message.reply_text(esc(str(error)))
+        return
+    screen = await dbcall.run(context, year_screen, actor_of(update), year)
+    keyboard = year_keyboard(screen.year, screen.this_year)
+    if screen.png is None:
+        await message.reply_text(screen.caption, reply_markup=keyboard)
+        return
+    await message.reply_photo(
+        screen.png, caption=screen.caption, parse_mode=ParseMode.HTML, reply_markup=keyboard
+    )
+
+
+async def on_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``yr:<year>``: another year on the tapped review; a year with no reading answers and keeps it."""
+    query = update.callback_query
+    data = callbacks.decode(query.data)
+    year = data.int_arg(0) if data and len(data.args) == 1 else None
+    if not valid_year(year) or query.message is None:
+        await query.answer(EXPIRED_BUTTON)
+        return
+    screen = await dbcall.run(context, year_screen, actor_of(update), year)
+    keyboard = year_keyboard(screen.year, screen.this_year)
+    if screen.png is None:
+        await query.answer(truncate(screen.caption, 190))
+        return
+    await query.answer()
+    if query.message.photo:
+        await _edit_photo(update, StatsScreen(screen.caption, png=screen.png), keyboard)
+    else:  # the review was a sentence ("no books finished"): send the chart as a new photo
+        await query.message.reply_photo(
+            screen.png, caption=screen.caption, parse_mode=ParseMode.HTML, reply_markup=keyboard
+        )
+
+
+# --------------------------------------------------------------------------- /goal
+
+
+def goal_text(progress: goals.GoalProgress) -> str:
+    line = f"🎯 <b>Reading goal {progress.year}</b>: {esc(progress.summary())}."
+    if not progress.done:
+        line += f"\n{lists.plural(progress.remaining, 'book')} to go."
+    return line
+
+
+def goal_action(session: Session, actor: Actor, argument: str | None) -> str:
+    """``/goal`` (show), ``/goal N`` (set), ``/goal off`` (clear), for this year in the user's zone."""
+    who = resolve(session, actor)
+    today = local_today(who)
+    year = today.year
+    if argument is not None and argument.lower() in ("off", "clear", "none"):
+        if goals.clear_goal(session, who.user_id, year):
+            return f"Goal for {year} cleared. /goal 30 sets a new one."
+        return f"You had no goal for {year}. /goal 30 sets one."
+    if argument is not None:
+        goals.set_goal(session, who.user_id, year, argument)
+    progress = goals.goal_progress(session, who.user_id, _library_ids(session, who), year, today)
+    if progress is None:
+        return f"No reading goal for {year} yet. Set one with /goal 30 (books this year)."
+    prefix = "✓ Goal set. " if argument is not None else ""
+    return prefix + goal_text(progress)
+
+
+async def goal_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    args = context.args or []
+    message = update.effective_message
+    if len(args) > 1:
+        await message.reply_text("Say one number: /goal 30 (or /goal off to clear it).")
+        return
+    try:
+        answer = await dbcall.run(context, goal_action, actor_of(update), args[0] if args else None)
+    except Invalid as error:
+        await message.reply_text(f"{esc(str(error))} For example: /goal 30, or /goal off.")
+        return
+    await message.reply_text(answer)
+
+
+# --------------------------------------------------------------------------- /problems
+
+
+def _problem_button(kind: str, book: stats.BookRef, width: int = 24) -> InlineKeyboardButton:
+    return button(f"{PROBLEM_ICONS[kind]} {truncate(book.title, width)}", "b", book.id)
+
+
+def problems_overview(session: Session, actor: Actor) -> lists.Screen:
+    who = resolve(session, actor)
+    report = stats.problems(session, who.library_id, limit=PROBLEM_PREVIEW + 1)
+    if report.total_books == 0:
+        return lists.Screen("No books yet, so nothing to fix. Send a title or an ISBN to add one.")
+    if report.clean:
+        return lists.Screen(
+            f"✓ All {lists.plural(report.total_books, 'book')} have a cover, ISBN, author, publisher, "
+            "language and genre. Nothing to fix."
+        )
+    lines = [f"🔧 <b>Problems</b> in {lists.plural(report.total_books, 'book')}"]
+    rows: list[list[InlineKeyboardButton]] = []
+    for problem in report.problems:
+        if not problem.count:
+            continue
+        titles = ", ".join(esc(truncate(b.title, 30)) for b in problem.books[:PROBLEM_PREVIEW])
+        more = "…" if problem.count > PROBLEM_PREVIEW else ""
+        lines.append(
+            f"{PROBLEM_ICONS[problem.kind]} {bold(problem.label)}: {problem.count:,} — {titles}{more}"
+        )
+        row = [_problem_button(problem.kind, b) for b in problem.books[:PROBLEM_PREVIEW]]
+        if problem.count > PROBLEM_PREVIEW:
+            row.append(button(f"All {problem.count:,} ›", "pb", problem.kind, 1))
+        rows.append(row)
+    lines.append("\nTap a book to open its card and fix it.")
+    return lists.Screen("\n".join(lines), rows)
+
+
+def problems_kind(session: Session, actor: Actor, kind: str, page: int) -> lists.Screen:
+    """One kind of problem, a page of books; reaches the first PROBLEM_CAP books by title."""
+    who = resolve(session, actor)
+    pages_cap = lists.page_count(PROBLEM_CAP, PROBLEM_PAGE)
+    page = lists.clamp(page, pages_cap)
+    report = stats.problems(session, who.library_id, limit=page * PROBLEM_PAGE)
+    problem = next(p for p in report.problems if p.kind == kind)
+    back = [button("◀ Problems", "pb", "o")]
+    header = f"{PROBLEM_ICONS[kind]} <b>{esc(problem.label)}</b>"
+    if not problem.count:
+        return lists.Screen(f"{header}\n\nNone left — all fixed.", [back])
+    reachable = min(problem.count, PROBLEM_CAP)
+    pages = lists.page_count(reachable, PROBLEM_PAGE)
+    page = min(page, pages)
+    if len(problem.books) < (page - 1) * PROBLEM_PAGE + 1:  # fewer now than when the button was made
+        page = lists.page_count(len(problem.books), PROBLEM_PAGE)
+    shown = lists.window(problem.books, page, PROBLEM_PAGE)
+    first = (page - 1) * PROBLEM_PAGE + 1
+    lines = [f"{n}. {bold(truncate(b.title, 70))}" for n, b in enumerate(shown, start=first)]
+    status = lists.status_line(page, pages, problem.count)
+    if problem.count > PROBLEM_CAP:
+        status += f" (the first {PROBLEM_CAP} by title are listed)"
+    text = lists.compose(header, "\n".join(lines), status)
+    rows = [[button(f"{n}. {truncate(b.title, 40)}", "b", b.id)] for n, b in enumerate(shown, start=first)]
+    rows.append(lists.pager(page, pages, lambda p: callbacks.encode("pb", kind, p)))
+    rows.append(back)
+    return lists.Screen(text, rows)
+
+
+async def problems_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    screen = await dbcall.run(context, problems_overview, actor_of(update))
+    await update.effective_message.reply_text(screen.text, reply_markup=screen.markup)
+
+
+async def on_problems(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``pb`` (post the overview), ``pb:o`` (back to it, in place), ``pb:<kind>:<page>`` (a kind)."""
+    query = update.callback_query
+    data = callbacks.decode(query.data)
+    if data is None or query.message is None:
+        await query.answer(EXPIRED_BUTTON)
+        return
+    target = data.arg(0)
+    if target is None:
+        screen = await dbcall.run(context, problems_overview, actor_of(update))
+        await query.answer()
+        await query.message.reply_text(screen.text, reply_markup=screen.markup)
+        return
+    if target == "o" and len(data.args) == 1:
+        screen = await dbcall.run(context, problems_overview, actor_of(update))
+    elif target in PROBLEM_ICONS and len(data.args) == 2 and data.int_arg(1):
+        screen = await dbcall.run(context, problems_kind, actor_of(update), target, data.int_arg(1))
+    else:
+        await query.answer(EXPIRED_BUTTON)
+        return
+    await query.answer()
+    await lists.show(update, screen)
+
+
+# --------------------------------------------------------------------------- wiring
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("stats", stats_command))
+    application.add_handler(CommandHandler("year", year_command))
+    application.add_handler(CommandHandler("goal", goal_command))
+    application.add_handler(CommandHandler("problems", problems_command))
+    application.add_handler(CallbackQueryHandler(on_view, pattern=callbacks.pattern("sv")))
+    application.add_handler(CallbackQueryHandler(on_year, pattern=callbacks.pattern("yr")))
+    application.add_handler(CallbackQueryHandler(on_problems, pattern=callbacks.pattern("pb")))
