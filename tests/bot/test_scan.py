@@ -528,3 +528,39 @@ async def test_scan_lists_in_user_data_stay_few_and_small(bot):
     scans = bot.application.user_data[ADA.id][SCANS]
     assert len(scans) == scan.MAX_SCANS
     assert len(pickle.dumps(scans)) < 8000
+
+
+async def test_a_wishlist_book_is_named_and_adding_it_marks_it_owned(scan_bot, session_factory):
+    with session_scope(session_factory) as session:
+        who = resolve(session, actor(ADA))
+        books.add_book(
+            session,
+            who.library_id,
+            BookInput(title="Dune", authors=["Frank Herbert"], isbn=BOOK_ISBN, owned=False),
+        )
+    calls = await scan_bot.photo(photo(BOOK_PHOTO))
+    first, listing = sent(calls)
+    assert first.text.startswith(
+        "⭐ On your wishlist (not owned yet): <b>Dune</b> by Frank Herbert — not read yet"
+    )
+    assert listing is scan_list(calls) and "on your wishlist" in listing.text
+    calls = await press(scan_bot, listing, "Add")
+    [book] = library_books(session_factory, ADA)
+    assert (book.title, book.owned, book.isbn13) == ("Dune", True, BOOK_ISBN)
+    assert "Moved from your wishlist" in [c for c in calls if c.method == "editMessageText"][-1].text
+
+
+async def test_an_isbn_no_catalogue_knows_is_added_with_its_isbn(scan_bot, openlibrary, session_factory):
+    name = "ean13-2__13.png"
+    isbn13 = EXPECTED[name]
+    listing = scan_list(await scan_bot.photo(photo(name)))
+    assert "no catalogue knows this ISBN yet" in listing.text
+    assert openlibrary.asked_for(isbn13) == 2  # Open Library, then Google Books
+    await press(scan_bot, listing, "Add")
+    [book] = library_books(session_factory, ADA)
+    assert (book.title, book.isbn13, book.metadata_source) == (
+        f"ISBN {isbn_mod.hyphenate(isbn13)}",
+        isbn13,
+        None,
+    )
+    assert openlibrary.asked_for(isbn13) == 2  # the not-found answer was cached, not asked again
