@@ -13,7 +13,7 @@ from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, TypeHandler
 from telegram.request import BaseRequest
 
-from bot import handlers, metadata
+from bot import handlers, jobs, metadata
 from bot.access import enforce_allow_list
 from bot.dbcall import SESSION_FACTORY, SETTINGS
 from bot.errors import on_error
@@ -123,8 +123,12 @@ def build_application(
     request: BaseRequest | None = None,
     rate_limit: bool = True,
     persist: bool = True,
+    reminder_interval: float | None = jobs.SWEEP_INTERVAL,
 ) -> Application:
-    """Assemble the Application. ``request`` replaces the HTTP layer (console chat, tests)."""
+    """Assemble the Application. ``request`` replaces the HTTP layer (console chat, tests).
+
+    ``reminder_interval``: seconds between reminder sweeps (None: no job; tests call jobs.run_sweep).
+    """
     builder = (
         ApplicationBuilder()
         .application_class(LibriumApplication)
@@ -149,5 +153,6 @@ def build_application(
 
     application.add_handler(TypeHandler(object, enforce_allow_list), group=-1)
     handlers.register(application)
+    jobs.schedule(application, reminder_interval)
     application.add_error_handler(on_error)
     return application

@@ -41,6 +41,11 @@ ACTIONS = {
     "lo": "books on a shelf: lo:<location_id>[:<page>]",
     "noop": "a button that does nothing (page counter)",
     # statistics
+    # reminders
+    "rm": "delete a reminder from /reminders: rm:<reminder_id>",
+    "rl": "loan reminder: rl:<loan_id>:r:<library_id>:<book_id> (returned) | rl:<loan_id>:x (extend)",
+    "rp": "reading progress from a nudge: rp:<library_id>:<book_id>:<10|25|f>",
+    "tz": "pick a common time zone: tz:<index>",
     "sv": "redraw the /stats chart: sv:<view>:<year>",
     "yr": "another year in review: yr:<year>",
     "pb": "the problems report: pb (post it) | pb:o (overview in place) | pb:<kind>:<page>",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.handlers import add_flow, adding, book_actions, browse, inline, scan, search, start, stats
+from bot.handlers import add_flow, adding, book_actions, browse, inline, reminders, scan, search, start, stats
 
 
 def register(application: Application) -> None:
@@ -17,5 +17,6 @@ def register(application: Application) -> None:
     adding.register(application)
     scan.register(application)
     stats.register(application)
+    reminders.register(application)
     # The fallback goes last: any update nobody else answered gets a hint.
     start.register_fallback(application)
