@@ -259,13 +259,15 @@ async def on_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     in_group = actor_of(update).in_group
     if image.file_size and image.file_size > MAX_DOWNLOAD:
-        await message.reply_text(TOO_LARGE)
+        if not in_group:
+            await message.reply_text(TOO_LARGE)
         return
     try:
         data = bytes(await (await image.get_file()).download_as_bytearray())
-    except TelegramError as error:
+    except (TelegramError, RuntimeError) as error:  # RuntimeError: Telegram gave no file path
         log.info("could not download an image: %s", error)
-        await message.reply_text(DOWNLOAD_FAILED)
+        if not in_group:
+            await message.reply_text(DOWNLOAD_FAILED)
         return
     await _typing(update, context)
     result = await barcodes.decode_in_thread(data)

@@ -38,7 +38,7 @@ from tests.bot.adding_helpers import (
     library_books,
     no_unhandled_errors,  # noqa: F401 - autouse fixture
 )
-from tests.bot.harness import ADA, BOB, GROUP
+from tests.bot.harness import ADA, ADA_CHAT, BOB, GROUP
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PHOTOS = ROOT.parent / "shared" / "fixtures" / "barcodes"
@@ -564,3 +564,17 @@ async def test_an_isbn_no_catalogue_knows_is_added_with_its_isbn(scan_bot, openl
         None,
     )
     assert openlibrary.asked_for(isbn13) == 2  # the not-found answer was cached, not asked again
+
+
+async def test_an_image_file_too_large_to_download_is_refused_politely(bot):
+    update = bot.updates.document(
+        ADA, ADA_CHAT, bot.api.add_file(b"x"), 30 * 1024 * 1024, "huge.png", "image/png"
+    )
+    calls = await bot.process(update)
+    assert [c.text for c in sent(calls)] == [scan.TOO_LARGE]
+    assert not [c for c in calls if c.method == "getFile"]
+
+
+async def test_an_image_that_cannot_be_downloaded_is_answered(bot):
+    calls = await bot.process(bot.updates.photo(ADA, ADA_CHAT, "gone-file-id", 1000))
+    assert [c.text for c in sent(calls)] == [scan.DOWNLOAD_FAILED]
