@@ -13,6 +13,7 @@ by themselves (triggers / an expression index, see alembic revision 0002).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -53,10 +54,22 @@ def search_row(
     other.extend(genres)
     other.append(location or "")
     return {
-        "title_text": fold(" ".join(filter(None, [title, subtitle]))),
-        "people_text": fold(" ".join(filter(None, people))),
-        "other_text": fold(" ".join(filter(None, other))),
+        "title_text": _words(title, subtitle),
+        "people_text": _words(*people),
+        "other_text": _words(*other),
     }
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _words(*parts: str | None) -> str:
+    """Folded words separated by single spaces; punctuation dropped.
+
+    Both engines then tokenise the same way (PostgreSQL's parser would otherwise read "<Tag>" as
+    markup and drop it), and queries are tokenised alike (see query.tokens).
+    """
+    return _NOT_WORD.sub(" ", fold(" ".join(filter(None, parts)))).strip()
 
 
 def refresh(session: Session, book_ids: Iterable[int]) -> None:

@@ -80,12 +80,12 @@ def test_full_card(session, library):
 
     row = search_row(session, b.id)
     assert row.title_text == "the fellowship of the ring being the first part of the lord of the rings"
-    assert "j. r. r. tolkien" in row.people_text and "the lord of the rings" in row.people_text
+    assert "j r r tolkien" in row.people_text and "the lord of the rings" in row.people_text
     for word in (
         "9780261102354",
         "0261102354",
         "favourites",
-        "allen & unwin",
+        "allen unwin",  # punctuation is dropped from the indexed text
         "fantasy",
         "living room shelf",
     ):
@@ -224,7 +224,7 @@ def test_update_relations_in_one_call(session, library):
     v = books.update_book(session, library.id, b.id, series_index=2)
     assert v.series[0].index == Decimal("2.000")
     row = search_row(session, b.id)
-    assert "kevin j. anderson" in row.people_text and "frank herbert" not in row.people_text
+    assert "kevin j anderson" in row.people_text and "frank herbert" not in row.people_text
     assert "box 3" in row.other_text and "desert" in row.other_text
 
 
