@@ -28,7 +28,7 @@ from bot import callbacks, dbcall, lists
 from bot.access import Actor, Who, actor_of, resolve
 from bot.keyboards import button
 from bot.render import bold, esc, stars, truncate
-from librium import validation
+from librium import charts, validation
 from librium.charts import EmptyStats, views
 from librium.charts.collection import MIN_BOOKS
 from librium.errors import Invalid
@@ -94,7 +94,16 @@ def _library_ids(session: Session, who: Who) -> list[int]:
 
 
 def _fit(caption: str) -> str:
-    return caption if len(caption) <= CAPTION_LIMIT else caption[: CAPTION_LIMIT - 1] + "…"
+    """Keep a caption under Telegram's limit by dropping whole lines (each line's HTML is balanced)."""
+    if len(caption) <= CAPTION_LIMIT:
+        return caption
+    cut = caption[: CAPTION_LIMIT - 2].rsplit("\n", 1)[0]
+    return cut + "\n…"
+
+
+def _back_to(year: int, first_year: int | None) -> bool:
+    """Whether a ◀ button leads somewhere: only to years from the first one with a finished reading."""
+    return first_year is not None and valid_year(year - 1) and year - 1 >= first_year
 
 
 # --------------------------------------------------------------------------- the summary
@@ -110,6 +119,7 @@ class Summary:
     pages_read: int
     spent: list[stats.YearMoney]  # this year's money, one entry per currency
     goal: goals.GoalProgress | None
+    first_year: int | None  # the first year with a finished reading
 
     @property
     def empty(self) -> bool:
@@ -136,10 +146,8 @@ class Summary:
 
 def summary(session: Session, who: Who, today: dt.date) -> Summary:
     year = today.year
-    pages = next(
-        (y for y in stats.pages_per_year(session, who.library_id, user_id=who.user_id) if y.year == year),
-        None,
-    )
+    per_year = stats.pages_per_year(session, who.library_id, user_id=who.user_id)
+    pages = next((y for y in per_year if y.year == year), None)
     spent = [m for m in stats.money(session, who.library_id).per_year if m.year == year]
     progress = goals.goal_progress(session, who.user_id, _library_ids(session, who), year, today)
     return Summary(
@@ -149,6 +157,7 @@ def summary(session: Session, who: Who, today: dt.date) -> Summary:
         pages_read=pages.pages if pages else 0,
         spent=spent,
         goal=progress,
+        first_year=per_year[0].year if per_year else None,
     )
 
 
@@ -163,6 +172,7 @@ class StatsScreen:
     view: str | None = None
     year: int = 0
     this_year: int = 0
+    first_year: int | None = None
     png: bytes | None = None
     message: str | None = None  # why there is no chart (EmptyStats), for a callback answer
     has_books: bool = True
@@ -180,7 +190,7 @@ def _request(session: Session, who: Who, year: int, today: dt.date) -> views.Req
 
 def _screen(summary_: Summary, chart: views.Chart, view: str, year: int) -> StatsScreen:
     caption = _fit(f"{summary_.text()}\n\n{esc(chart.caption)}")
-    return StatsScreen(caption, view, year, summary_.year, chart.png)
+    return StatsScreen(caption, view, year, summary_.year, summary_.first_year, chart.png)
 
 
 def stats_screen(
@@ -198,7 +208,7 @@ def stats_screen(
         try:
             chart = views.render(session, view, request)
         except EmptyStats as empty:
-            return StatsScreen(found.text(), view, year, today.year, message=str(empty))
+            return StatsScreen(found.text(), view, year, today.year, message=str(empty))  # no png: kept
         return _screen(found, chart, view, year)
     if not found.tiny:
         for name, _label in VIEW_BUTTONS:
@@ -210,7 +220,7 @@ def stats_screen(
     return StatsScreen(f"{found.text()}\n\n{esc(EMPTY_LIBRARY)}", this_year=today.year, message=EMPTY_LIBRARY)
 
 
-def stats_keyboard(view: str, year: int, this_year: int) -> InlineKeyboardMarkup:
+def stats_keyboard(view: str, year: int, this_year: int, first_year: int | None) -> InlineKeyboardMarkup:
     """View buttons three to a row (the current one marked), a ◀ year ▶ row for yearly views, Problems."""
     buttons = [
         button(f"{CURRENT}{label}" if name == view else label, "sv", name, year)
@@ -218,7 +228,7 @@ def stats_keyboard(view: str, year: int, this_year: int) -> InlineKeyboardMarkup
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     if view in YEARLY:
-        years = [button(f"◀ {year - 1}", "sv", view, year - 1)] if valid_year(year - 1) else []
+        years = [button(f"◀ {year - 1}", "sv", view, year - 1)] if _back_to(year, first_year) else []
         years.append(button(str(year), "noop"))
         if year < this_year:
             years.append(button(f"{year + 1} ▶", "sv", view, year + 1))
@@ -238,7 +248,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         screen.png,
         caption=screen.caption,
         parse_mode=ParseMode.HTML,
-        reply_markup=stats_keyboard(screen.view, screen.year, screen.this_year),
+        reply_markup=stats_keyboard(screen.view, screen.year, screen.this_year, screen.first_year),
     )
 
 
@@ -258,7 +268,13 @@ async def on_view(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = callbacks.decode(query.data)
     view = data.arg(0) if data else None
     year = data.int_arg(1) if data else None
-    if view not in VIEW_NAMES or len(data.args) != 2 or not valid_year(year) or query.message is None:
+    message = query.message
+    if (
+        view not in VIEW_NAMES
+        or len(data.args) != 2
+        or not valid_year(year)
+        or not (message and message.photo)
+    ):
         await query.answer(EXPIRED_BUTTON)
         return
     screen = await dbcall.run(context, stats_screen, actor_of(update), view, year)
@@ -266,7 +282,7 @@ async def on_view(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(screen.message or EXPIRED_BUTTON)
         return
     await query.answer()
-    await _edit_photo(update, screen, stats_keyboard(view, screen.year, screen.this_year))
+    await _edit_photo(update, screen, stats_keyboard(view, screen.year, screen.this_year, screen.first_year))
 
 
 # --------------------------------------------------------------------------- /year
@@ -277,6 +293,7 @@ class YearScreen:
     caption: str
     year: int
     this_year: int
+    first_year: int | None = None
     review: stats.YearReview | None = None
     png: bytes | None = None
 
@@ -313,19 +330,21 @@ def year_screen(session: Session, actor: Actor, year: int | None) -> YearScreen:
     who = resolve(session, actor)
     today = local_today(who)
     year = year or today.year
+    years = stats.read_per_year(session, who.library_id, user_id=who.user_id)
+    first_year = years[0].year if years else None
     review = stats.year_review(session, who.library_id, year, user_id=who.user_id)
     try:
-        chart = views.render(session, "year", _request(session, who, year, today))
+        png = charts.year_in_review(review)
     except EmptyStats as empty:
-        return YearScreen(esc(str(empty)), year, today.year, review)
-    return YearScreen(review_text(review), year, today.year, review, chart.png)
+        return YearScreen(esc(str(empty)), year, today.year, first_year, review)
+    return YearScreen(review_text(review), year, today.year, first_year, review, png)
 
 
-def year_keyboard(year: int, this_year: int) -> InlineKeyboardMarkup:
-    row = [button(f"◀ {year - 1}", "yr", year - 1)] if valid_year(year - 1) else []
+def year_keyboard(year: int, this_year: int, first_year: int | None) -> InlineKeyboardMarkup | None:
+    row = [button(f"◀ {year - 1}", "yr", year - 1)] if _back_to(year, first_year) else []
     if year < this_year:
         row.append(button(f"{year + 1} ▶", "yr", year + 1))
-    return InlineKeyboardMarkup([row])
+    return InlineKeyboardMarkup([row]) if row else None
 
 
 def parse_year(args: list[str]) -> int | None:
@@ -348,7 +367,7 @@ async def year_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await message.reply_text(esc(str(error)))
         return
     screen = await dbcall.run(context, year_screen, actor_of(update), year)
-    keyboard = year_keyboard(screen.year, screen.this_year)
+    keyboard = year_keyboard(screen.year, screen.this_year, screen.first_year)
     if screen.png is None:
         await message.reply_text(screen.caption, reply_markup=keyboard)
         return
@@ -366,7 +385,7 @@ async def on_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(EXPIRED_BUTTON)
         return
     screen = await dbcall.run(context, year_screen, actor_of(update), year)
-    keyboard = year_keyboard(screen.year, screen.this_year)
+    keyboard = year_keyboard(screen.year, screen.this_year, screen.first_year)
     if screen.png is None:
         await query.answer(truncate(screen.caption, 190))
         return

@@ -312,6 +312,7 @@ async def test_the_year_selector_moves_the_month_view(bot, library):
     assert last_year.total == 2
     assert f"Books read in {y - 1}: {last_year.total}" in media_caption(edit)
     assert f"{y} ▶" in edit.button_texts() and str(y - 1) in edit.button_texts()
+    assert f"◀ {y - 2}" not in edit.button_texts()  # nothing was read before: no way further back
     assert_chart(png_of(edit))
     assert png_of(edit) != png_of(photo)
     # and forward again
@@ -373,6 +374,7 @@ async def test_year_buttons_move_between_years(bot, library):
     review = library.query(stats.year_review, library.id, library.year - 1, user_id=library.who.user_id)
     assert f"{review.books} books · {review.pages:,} pages" in media_caption(edit)
     assert "The Hobbit" in media_caption(edit)  # the favourite (and only rated) book of that year
+    assert edit.button_texts() == [f"{library.year} ▶"]  # the first year with a reading: no ◀
     # a year with nothing read answers and keeps the picture
     calls = await bot.callback(photo, f"yr:{library.year - 5}")
     assert not media_edits(calls)
