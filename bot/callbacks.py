@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64
+MAX_INT = 2**31 - 1  # ids are INTEGER columns: a bigger number would be a database error, not NotFound
 _ACTION = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
 _ARG = re.compile(r"^[A-Za-z0-9_.\-]{0,40}$")
 
@@ -40,12 +41,12 @@ ACTIONS = {
     "gn": "books of a genre: gn:<genre_id>[:<page>]",
     "lo": "books on a shelf: lo:<location_id>[:<page>]",
     "noop": "a button that does nothing (page counter)",
-    # statistics
     # reminders
     "rm": "delete a reminder from /reminders: rm:<reminder_id>",
     "rl": "loan reminder: rl:<loan_id>:r:<library_id>:<book_id> (returned) | rl:<loan_id>:x (extend)",
     "rp": "reading progress from a nudge: rp:<library_id>:<book_id>:<10|25|f>",
     "tz": "pick a common time zone: tz:<index>",
+    # statistics
     "sv": "redraw the /stats chart: sv:<view>:<year>",
     "yr": "another year in review: yr:<year>",
     "pb": "the problems report: pb (post it) | pb:o (overview in place) | pb:<kind>:<page>",
@@ -62,7 +63,7 @@ class Callback:
             value = int(self.args[index])
         except (IndexError, ValueError):
             return None
-        return value if 0 <= value < 2**63 else None
+        return value if 0 <= value <= MAX_INT else None
 
     def arg(self, index: int, default: str | None = None) -> str | None:
         return self.args[index] if index < len(self.args) else default

@@ -246,6 +246,7 @@ def _shelves(session: Session, who: Who, book_id: int) -> tuple[BookView, list[e
 
 
 def _move_to_shelf(session: Session, who: Who, book_id: int, location_id: int | None) -> BookView:
+    books.get_book(session, who.library_id, book_id)  # another library's book: NotFound first
     name = None
     if location_id is not None:
         shelves = {s.id: s.name for s in entities.list_entities(session, who.library_id, "location")}
@@ -445,13 +446,18 @@ async def take_awaited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def _restore_old_card(context: ContextTypes.DEFAULT_TYPE, waiting: dict, book: BookView) -> None:
-    """The card that asked the question becomes a plain card again (no stale prompt or buttons)."""
+    """The card that asked the question becomes the up-to-date card again (no stale prompt)."""
     chat_id, message_id = waiting.get("chat"), waiting.get("message")
     if not message_id:
         return
     try:
         await cards.edit_message(
-            context.bot, chat_id, message_id, cards.render_card(book), photo=bool(waiting.get("photo"))
+            context.bot,
+            chat_id,
+            message_id,
+            cards.render_card(book),
+            photo=bool(waiting.get("photo")),
+            keyboard=cards.card_keyboard(book),
         )
     except TelegramError as error:
         log.info("could not tidy the old card: %s", error)
