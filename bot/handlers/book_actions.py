@@ -26,8 +26,9 @@ from bot import callbacks, cards, dbcall, parse
 from bot.access import Actor, Who, actor_of, resolve
 from bot.keyboards import button, grid, markup
 from bot.render import bold, esc, truncate
+from librium.database.sqlalchemy import db
 from librium.errors import Invalid, LibriumError, NotFound
-from librium.services import books, entities, loans, reading
+from librium.services import books, entities, loans, reading, reminders
 from librium.services.books import BookView
 from librium.services.when import zone
 
@@ -295,7 +296,8 @@ async def shelf(update, context, data, tap) -> None:
 
 
 def _return(session: Session, who: Who, book_id: int) -> BookView:
-    loans.return_book(session, who.library_id, book_id, local_today(who))
+    loan = loans.return_book(session, who.library_id, book_id, local_today(who))
+    reminders.cancel_loan_reminders(session, loan.id)
     return books.get_book(session, who.library_id, book_id)
 
 
@@ -402,7 +404,9 @@ def _apply_shelf(session: Session, who: Who, book_id: int, name: str) -> BookVie
 def _apply_lend(session: Session, who: Who, book_id: int, text: str) -> BookView:
     tz = who.timezone or "UTC"
     borrower, due = parse.read_loan(text, tz, dt.datetime.now(dt.UTC))
-    loans.lend(session, who.library_id, book_id, borrower, local_today(who), due)
+    loan = loans.lend(session, who.library_id, book_id, borrower, local_today(who), due)
+    if due is not None:  # a reminder on the due day, then weekly while overdue
+        reminders.schedule_loan_reminders(session, loan.id, session.get(db.User, who.user_id), who.chat_id)
     return books.get_book(session, who.library_id, book_id)
 
 

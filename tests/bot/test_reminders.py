@@ -19,6 +19,7 @@ from bot.fake_updates import Chat
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import session_scope
 from librium.services import books, libraries, loans, reading, reminders
+from tests.bot.adding_helpers import last_card
 from tests.bot.harness import ADA, ADA_CHAT, BOB, BotHarness, last_text
 
 UTC = dt.UTC
@@ -362,6 +363,30 @@ async def test_loan_due_extend_overdue_and_returned(make_rbot, session_factory):
     calls = await bot.tap(due, "Returned")
     assert [c.method for c in calls if c.method == "answerCallbackQuery"]
     assert loan_row(session_factory, loan_id) == (dt.date(2026, 12, 29), dt.date(2027, 1, 5))
+
+
+async def test_lending_from_the_card_schedules_the_reminder_and_returning_cancels_it(
+    make_rbot, session_factory
+):
+    # The card's Lend/Return buttons use the real date (not the test clock), so times here follow it.
+    today = dt.datetime.now(UTC).date()
+    bot = await make_rbot(Clock(at(f"{today} 00:00")))
+    card = last_card(await bot.send("Dune by Frank Herbert"))
+    await bot.tap(card, "🤝 Lend")
+    card = last_card(await bot.send("Alice in 3 weeks"))
+    due_on = today + dt.timedelta(weeks=3)
+    [info] = pending(session_factory, ADA.id)
+    assert (info.kind, info.due_at) == ("loan_due", dt.datetime.combine(due_on, dt.time(9), tzinfo=UTC))
+
+    _, [message] = await sweep(bot, info.due_at)
+    assert message.text == "📚 Alice has had <i>Dune</i> for 3 weeks — due today"
+    [overdue] = pending(session_factory, ADA.id)
+    assert overdue.kind == "loan_overdue" and overdue.due_at == info.due_at + dt.timedelta(weeks=1)
+
+    await bot.tap(card, "↩ Returned")
+    assert pending(session_factory, ADA.id) == []
+    _, sent = await sweep(bot, overdue.due_at)
+    assert sent == []
 
 
 async def test_loan_buttons_of_another_library_are_not_found(make_rbot, session_factory):
