@@ -133,6 +133,15 @@ def test_user_syntax_never_breaks_the_query(session, shelf):
         "\\",
         "%",
         "_",
+        "😀",
+        "ⅷ",
+        "\u0301",
+        "ǅemal",
+        "日本語",
+        "x\u200by",
+        "½ ²",
+        "ﬁsh",
+        "İstanbul",
     ]:
         search(session, shelf.library_id, text)
     assert found(session, shelf, "NEAR AND") == ["Near and Far"]
