@@ -50,6 +50,9 @@ ACTIONS = {
     "sv": "redraw the /stats chart: sv:<view>:<year>",
     "yr": "another year in review: yr:<year>",
     "pb": "the problems report: pb (post it) | pb:o (overview in place) | pb:<kind>:<page>",
+    # your data in and out
+    "im": "a CSV import's dry run: im:<token>:<go|skip|no> (skip: leave out the rows with problems)",
+    "rs": "a backup restore's preview: rs:<token>:<go|no>",
 }
 
 

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.handlers import add_flow, adding, book_actions, browse, inline, reminders, scan, search, start, stats
+from bot.handlers import (
+    add_flow,
+    adding,
+    book_actions,
+    browse,
+    data,
+    inline,
+    reminders,
+    scan,
+    search,
+    start,
+    stats,
+)
 
 
 def register(application: Application) -> None:
@@ -18,5 +30,6 @@ def register(application: Application) -> None:
     scan.register(application)
     stats.register(application)
     reminders.register(application)
+    data.register(application)
     # The fallback goes last: any update nobody else answered gets a hint.
     start.register_fallback(application)

@@ -1,0 +1,639 @@
+"""Your data in and out: import a CSV sent as a document, restore a JSON backup, /export, /backup.
+
+A CSV document (Goodreads export, the original Librium's export, our own /export) gets a dry run
+first: ONE message with the numbers (new, already in the library, rows with problems by line) and
+Import / Import and skip problem rows / Cancel. A JSON document is a backup: the message says what a
+restore would change, with Restore / Cancel.
+
+What waits for the button is small and picklable (``user_data[DATA_FILES][token]``: the Telegram
+file_id, never the bytes, and the dry run's numbers), because the database persistence stores
+user_data. On confirm the file is downloaded again, planned again and applied in ONE ``dbcall.run``,
+so an import or restore is all-or-nothing: a failure (or a restart) leaves the library as it was.
+Progress is shown by editing that same message from the worker thread (scheduled onto the event loop,
+at most every ``PROGRESS_INTERVAL`` seconds). Tokens live in the tapping user's own user_data and are
+tied to the chat, so another user's tap or a forged token answers "expired"; a token is consumed
+before the first await, so a double tap never imports twice (and re-importing finds only duplicates).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+from telegram import Bot, Document, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks, cards, dbcall
+from bot.access import Actor, actor_of, resolve
+from bot.handlers.book_actions import local_today, tapped
+from bot.keyboards import button, markup
+from bot.render import MAX_MESSAGE, esc
+from librium.database.sqlalchemy import db
+from librium.errors import Invalid, LibriumError
+from librium.services import backup, exporting, libraries, reminders
+from librium.services.importing import apply_plan, plan_import
+
+log = logging.getLogger(__name__)
+
+DATA_FILES = "data_files"  # user_data key: token -> a pending import or restore
+MAX_PENDING = 5  # older pending files expire first
+MAX_DOWNLOAD = 20 * 1024 * 1024  # what the Bot API lets a bot download
+PROGRESS_INTERVAL = 2.0  # seconds between progress edits
+SHOWN_PROBLEMS = 5
+
+CSV, BACKUP = "csv", "backup"
+
+TOO_BIG = (
+    "That file is too big for me: Telegram lets bots download files up to 20 MB. "
+    "Split it into smaller files and send them one by one."
+)
+DOWNLOAD_FAILED = "I couldn't download that file. Please send it again."
+DOWNLOAD_AGAIN_FAILED = "I couldn't download the file again — send it once more. Nothing was changed."
+EXPIRED = "That button has expired — send the file again."
+UNCHANGED = "Nothing was changed: your library is as it was."
+WHAT_I_READ = (
+    "I can import a CSV export of your books (Goodreads: My Books → Import and export → Export library; "
+    "or a file from /export), or restore a .json backup from /backup."
+)
+EMPTY_LIBRARY = "Your library is empty — nothing to export yet. Send me a Goodreads CSV to fill it."
+BACKUP_USAGE = "/backup sends your backup now; <code>/backup weekly on</code> or <code>off</code> switches the weekly one."
+
+_KINDS_BY_EXTENSION = {
+    "pdf": "a PDF",
+    "xlsx": "an Excel workbook",
+    "xls": "an Excel workbook",
+    "ods": "a spreadsheet",
+    "numbers": "a Numbers spreadsheet",
+    "zip": "a ZIP archive",
+    "doc": "a Word document",
+    "docx": "a Word document",
+    "epub": "an e-book",
+    "mobi": "an e-book",
+}
+_SPREADSHEETS = {"xlsx", "xls", "ods", "numbers"}
+
+# Documents we read: CSV/JSON/text by name or by type. Images go to the barcode scanner (scan.py).
+DATA_DOCUMENT = (
+    filters.Document.FileExtension("csv")
+    | filters.Document.FileExtension("json")
+    | filters.Document.FileExtension("txt")
+    | filters.Document.FileExtension("tsv")
+    | filters.Document.Category("text/")
+    | filters.Document.MimeType("application/json")
+    | filters.Document.MimeType("application/csv")
+)
+OTHER_DOCUMENT = filters.Document.ALL & ~filters.Document.IMAGE & ~DATA_DOCUMENT
+
+
+# --------------------------------------------------------------------------- pending files
+
+
+def _pending(context: ContextTypes.DEFAULT_TYPE) -> dict[str, dict[str, Any]]:
+    return context.user_data.setdefault(DATA_FILES, {})
+
+
+def remember(context: ContextTypes.DEFAULT_TYPE, entry: dict[str, Any]) -> str:
+    """Keep a pending import/restore (plain data only) and return its token."""
+    pending = _pending(context)
+    while len(pending) >= MAX_PENDING:
+        pending.pop(min(pending, key=lambda t: pending[t].get("at", 0)))
+    token = secrets.token_urlsafe(6)
+    pending[token] = {**entry, "at": time.time()}
+    return token
+
+
+def _entry_for(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, token: str | None, kind: str
+) -> dict | None:
+    entry = _pending(context).get(token or "")
+    if not entry or entry.get("kind") != kind or entry.get("chat") != update.effective_chat.id:
+        return None
+    return entry
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class Progress:
+    """``progress(done, total)`` for the services, called in the worker thread.
+
+    Each call that is due (the first one, then at most every ``interval`` seconds) schedules an edit of
+    the one status message onto the event loop; ``settle()`` waits for those edits so none lands after
+    the final text.
+    """
+
+    def __init__(
+        self, bot: Bot, chat_id: int, message_id: int, verb: str, *, interval: float = PROGRESS_INTERVAL
+    ):
+        self.bot = bot
+        self.chat_id = chat_id
+        self.message_id = message_id
+        self.verb = verb
+        self.interval = interval
+        self.loop = asyncio.get_running_loop()
+        self.last: float | None = None
+        self.futures: list[Future] = []
+        self.reported: list[tuple[int, int]] = []
+
+    def __call__(self, done: int, total: int) -> None:
+        if total == 0 or done >= total:
+            return  # the final message follows at once
+        now = time.monotonic()
+        if self.last is not None and now - self.last < self.interval:
+            return
+        self.last = now
+        self.reported.append((done, total))
+        text = f"⏳ {self.verb}… {done:,} of {total:,}"
+        self.futures.append(asyncio.run_coroutine_threadsafe(self._edit(text), self.loop))
+
+    async def _edit(self, text: str) -> None:
+        try:
+            await self.bot.edit_message_text(text, chat_id=self.chat_id, message_id=self.message_id)
+        except TelegramError as error:  # a lost progress line must never fail the import
+            log.info("progress edit failed: %s", error)
+
+    async def settle(self) -> None:
+        if self.futures:
+            await asyncio.gather(*(asyncio.wrap_future(f) for f in self.futures), return_exceptions=True)
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+def import_headline(fmt: str, rows: int, new: int, duplicates: int, problems: int) -> str:
+    """ "Goodreads export: 326 rows — 310 new, 12 already in your library, 4 with problems"."""
+    head = f"{fmt}: {_plural(rows, 'row')} — "
+    if new == 0 and problems == 0:
+        return head + f"0 new — all {duplicates:,} are already in your library"
+    return head + f"{new:,} new, {duplicates:,} already in your library, {problems:,} with problems"
+
+
+# --------------------------------------------------------------------------- dry runs (worker thread)
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    format_name: str
+    rows: int
+    new: int
+    duplicates: int
+    problems: int
+    problem_lines: list[str]
+    notices: int
+    notice_lines: list[str]
+    warnings: list[str]
+
+
+def _preview_import(session: Session, actor: Actor, data: bytes) -> ImportPreview:
+    who = resolve(session, actor)
+    plan = plan_import(session, who.library_id, data, max_bytes=MAX_DOWNLOAD)
+    return ImportPreview(
+        format_name=plan.format_name,
+        rows=plan.rows,
+        new=len(plan.new),
+        duplicates=len(plan.duplicates),
+        problems=len(plan.problems),
+        problem_lines=[str(p) for p in plan.problems[:SHOWN_PROBLEMS]],
+        notices=len(plan.notices),
+        notice_lines=[str(n) for n in plan.notices[:3]],
+        warnings=list(plan.warnings),
+    )
+
+
+def preview_text(p: ImportPreview) -> str:
+    lines = ["📥 " + esc(import_headline(p.format_name, p.rows, p.new, p.duplicates, p.problems)) + "."]
+    if p.problems:
+        shown = "first few" if p.problems > SHOWN_PROBLEMS else "by line"
+        lines.append(f"Rows with problems ({shown}):")
+        lines.extend("• " + esc(line) for line in p.problem_lines)
+        if p.problems > SHOWN_PROBLEMS:
+            lines.append(f"… and {p.problems - SHOWN_PROBLEMS:,} more.")
+    if p.notices:
+        lines.append(f"{_plural(p.notices, 'row')} will lose a value I can't keep, e.g.:")
+        lines.extend("• " + esc(line) for line in p.notice_lines)
+    lines.extend("⚠️ " + esc(w) for w in p.warnings)
+    if p.new == 0:
+        lines.append("Nothing to import.")
+    elif p.problems:
+        lines.append(
+            "Import refuses a file with problem rows; “skip problem rows” imports the others. "
+            "Or fix the rows and send the file again."
+        )
+    else:
+        lines.append(f"Import the {_plural(p.new, 'new book')}?")
+    return _fit("\n".join(lines))
+
+
+def import_keyboard(token: str, new: int, problems: int, *, plain: bool = True) -> InlineKeyboardMarkup:
+    rows = []
+    if plain:
+        rows.append([button(f"📥 Import {new:,}", "im", token, "go")])
+    if problems:
+        rows.append([button(f"📥 Import {new:,}, skip {problems:,} problem rows", "im", token, "skip")])
+    rows.append([button("✗ Cancel", "im", token, "no")])
+    return markup(*rows)
+
+
+@dataclass(frozen=True)
+class RestorePreview:
+    books: int
+    added: int
+    changed: int
+    summary: str
+
+
+def _preview_restore(session: Session, actor: Actor, data: bytes) -> RestorePreview:
+    who = resolve(session, actor)
+    plan = backup.plan_restore(session, who.library_id, backup.read_dump(data, max_bytes=MAX_DOWNLOAD))
+    return RestorePreview(len(plan.dump["books"]), len(plan.added), len(plan.changed), plan.summary())
+
+
+# --------------------------------------------------------------------------- applying (one transaction)
+
+
+@dataclass(frozen=True)
+class ImportDone:
+    format_name: str
+    added: int
+    duplicates: int
+    skipped: int
+
+
+def _apply_import(
+    session: Session, actor: Actor, data: bytes, skip: bool, progress: Callable[[int, int], None]
+) -> ImportDone:
+    who = resolve(session, actor)
+    plan = plan_import(session, who.library_id, data, max_bytes=MAX_DOWNLOAD)
+    result = apply_plan(
+        session, who.library_id, plan, skip_invalid=skip, progress=progress, user_id=who.user_id
+    )
+    return ImportDone(plan.format_name, result.added, result.duplicates, result.skipped)
+
+
+def done_text(done: ImportDone) -> str:
+    if done.added == 0:
+        text = f"0 new — all {done.duplicates:,} are already in your library. Nothing was added."
+    else:
+        text = f"✓ Imported {_plural(done.added, 'book')} from the {esc(done.format_name)}."
+        if done.duplicates:
+            text += f" {done.duplicates:,} already in your library were left alone."
+    if done.skipped:
+        text += f" {_plural(done.skipped, 'row')} with problems skipped."
+    return text
+
+
+@dataclass(frozen=True)
+class RestoreDone:
+    added: int
+    changed: int
+    unchanged: int
+    conflicts: int
+    notes: list[str]
+
+
+def _apply_restore(
+    session: Session, actor: Actor, data: bytes, progress: Callable[[int, int], None]
+) -> RestoreDone:
+    who = resolve(session, actor)
+    plan = backup.plan_restore(session, who.library_id, backup.read_dump(data, max_bytes=MAX_DOWNLOAD))
+    result = backup.apply_restore(session, who.library_id, plan, progress=progress)
+    notes = [f"Not restored: {c}" for c in plan.conflicts[:SHOWN_PROBLEMS]] + list(plan.warnings)
+    return RestoreDone(result.added, result.changed, result.unchanged, result.conflicts, notes)
+
+
+# --------------------------------------------------------------------------- receiving a document
+
+
+async def _download(bot: Bot, file_id: str) -> bytes:
+    return bytes(await (await bot.get_file(file_id)).download_as_bytearray())
+
+
+def _extension(document: Document) -> str:
+    name = document.file_name or ""
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _is_backup(document: Document, data: bytes) -> bool:
+    """JSON by name or type, or text that starts like JSON: a backup. Anything else is a CSV."""
+    if _extension(document) == "json" or document.mime_type == "application/json":
+        return True
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+
+
+async def on_data_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    document = message.document if message else None
+    if document is None:
+        return
+    if document.file_size and document.file_size > MAX_DOWNLOAD:
+        await message.reply_text(TOO_BIG)
+        return
+    try:
+        data = await _download(context.bot, document.file_id)
+    except (TelegramError, RuntimeError) as error:  # RuntimeError: Telegram gave no file path
+        log.info("could not download a document: %s", error)
+        await message.reply_text(DOWNLOAD_FAILED)
+        return
+    if len(data) > MAX_DOWNLOAD:
+        await message.reply_text(TOO_BIG)
+        return
+    await _chat_action(update, context, ChatAction.TYPING)
+    if _is_backup(document, data):
+        await _offer_restore(update, context, message, document, data)
+    else:
+        await _offer_import(update, context, message, document, data)
+
+
+async def _offer_import(update, context, message: Message, document: Document, data: bytes) -> None:
+    try:
+        preview = await dbcall.run(context, _preview_import, actor_of(update), data)
+    except Invalid as error:
+        await message.reply_text(f"✗ {esc(error.message)}\nNothing was imported.")
+        return
+    if preview.new == 0:
+        await message.reply_text(preview_text(preview))
+        return
+    entry = {
+        "kind": CSV,
+        "chat": update.effective_chat.id,
+        "file_id": document.file_id,
+        "name": (document.file_name or "")[:60],
+        "format": preview.format_name,
+        "rows": preview.rows,
+        "new": preview.new,
+        "duplicates": preview.duplicates,
+        "problems": preview.problems,
+    }
+    token = remember(context, entry)
+    await message.reply_text(
+        preview_text(preview), reply_markup=import_keyboard(token, preview.new, preview.problems)
+    )
+
+
+async def _offer_restore(update, context, message: Message, document: Document, data: bytes) -> None:
+    try:
+        preview = await dbcall.run(context, _preview_restore, actor_of(update), data)
+    except Invalid as error:
+        await message.reply_text(f"✗ {esc(error.message)}\nNothing was restored.")
+        return
+    text = "💾 " + esc(preview.summary)
+    if preview.added == 0 and preview.changed == 0:
+        await message.reply_text(
+            text + "\nYour library already has everything in this backup: nothing to restore."
+        )
+        return
+    entry = {
+        "kind": BACKUP,
+        "chat": update.effective_chat.id,
+        "file_id": document.file_id,
+        "name": (document.file_name or "")[:60],
+        "books": preview.books,
+        "added": preview.added,
+        "changed": preview.changed,
+    }
+    token = remember(context, entry)
+    keyboard = markup([button("♻️ Restore", "rs", token, "go"), button("✗ Cancel", "rs", token, "no")])
+    await message.reply_text(
+        _fit(text + "\nRestore it? Books not in the backup are left alone."), reply_markup=keyboard
+    )
+
+
+async def on_other_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A document that is neither an image nor CSV/JSON/text: say what I can read (private chats only)."""
+    message = update.effective_message
+    if message is None or message.document is None or actor_of(update).in_group:
+        return
+    extension = _extension(message.document)
+    what = _KINDS_BY_EXTENSION.get(extension) or (
+        f"a .{esc(extension)} file" if extension else "this kind of file"
+    )
+    text = f"I can't read {what}. {WHAT_I_READ}"
+    if extension in _SPREADSHEETS:
+        text = (
+            f"I can't read {what}: save it as CSV (File → Export/Save as → CSV) and send that. {WHAT_I_READ}"
+        )
+    await message.reply_text(text)
+
+
+# --------------------------------------------------------------------------- the buttons
+
+
+@tapped
+async def on_import_button(update, context, data, tap) -> None:
+    token, op = data.arg(0), data.arg(1) or ""
+    entry = _entry_for(update, context, token, CSV)
+    if entry is None or op not in ("go", "skip", "no"):
+        await tap.answer(EXPIRED, alert=True)
+        return
+    # Consumed before the first await: a second tap finds it gone.
+    _pending(context).pop(token, None)
+    if op == "no":
+        await tap.answer("Cancelled.")
+        await cards.edit_in_place(update, "Cancelled — nothing was imported.")
+        return
+    await tap.answer("Importing…")
+    message = update.callback_query.message
+    skip = op == "skip"
+    count = entry["new"]
+    await cards.edit_in_place(update, f"⏳ Importing {_plural(count, 'book')}…")
+    try:
+        data_bytes = await _download(context.bot, entry["file_id"])
+    except (TelegramError, RuntimeError) as error:
+        log.info("could not download an import again: %s", error)
+        await cards.edit_in_place(update, DOWNLOAD_AGAIN_FAILED)
+        return
+    progress = Progress(context.bot, message.chat_id, message.message_id, "Importing")
+    try:
+        done = await dbcall.run(context, _apply_import, actor_of(update), data_bytes, skip, progress)
+    except LibriumError as error:
+        await progress.settle()
+        text = f"✗ {esc(error.message)}"
+        if "Nothing was" not in error.message:
+            text += " " + UNCHANGED
+        keyboard = None
+        if entry["problems"] and not skip:  # the plain Import refused problem rows: offer to skip them
+            token = remember(context, entry)
+            keyboard = import_keyboard(token, entry["new"], entry["problems"], plain=False)
+        await cards.edit_in_place(update, _fit(text), keyboard)
+        return
+    except Exception:
+        await progress.settle()
+        await cards.edit_in_place(update, f"✗ The import failed. {UNCHANGED}")
+        raise
+    await progress.settle()
+    await cards.edit_in_place(update, done_text(done))
+
+
+@tapped
+async def on_restore_button(update, context, data, tap) -> None:
+    token, op = data.arg(0), data.arg(1) or ""
+    entry = _entry_for(update, context, token, BACKUP)
+    if entry is None or op not in ("go", "no"):
+        await tap.answer(EXPIRED, alert=True)
+        return
+    _pending(context).pop(token, None)
+    if op == "no":
+        await tap.answer("Cancelled.")
+        await cards.edit_in_place(update, "Cancelled — nothing was restored.")
+        return
+    await tap.answer("Restoring…")
+    message = update.callback_query.message
+    await cards.edit_in_place(update, f"⏳ Restoring {_plural(entry['books'], 'book')}…")
+    try:
+        data_bytes = await _download(context.bot, entry["file_id"])
+    except (TelegramError, RuntimeError) as error:
+        log.info("could not download a backup again: %s", error)
+        await cards.edit_in_place(update, DOWNLOAD_AGAIN_FAILED)
+        return
+    progress = Progress(context.bot, message.chat_id, message.message_id, "Restoring")
+    try:
+        done = await dbcall.run(context, _apply_restore, actor_of(update), data_bytes, progress)
+    except LibriumError as error:
+        await progress.settle()
+        text = f"✗ {esc(error.message)}"
+        if "Nothing was" not in error.message:
+            text += " " + UNCHANGED
+        await cards.edit_in_place(update, _fit(text))
+        return
+    except Exception:
+        await progress.settle()
+        await cards.edit_in_place(update, f"✗ The restore failed. {UNCHANGED}")
+        raise
+    await progress.settle()
+    lines = [
+        f"✓ Restored: {done.added:,} added, {done.changed:,} changed, {done.unchanged:,} left as they were."
+    ]
+    if done.conflicts:
+        lines.append(f"{_plural(done.conflicts, 'book')} not restored (their ISBN is on another book).")
+    lines.extend(esc(n) for n in done.notes)
+    await cards.edit_in_place(update, _fit("\n".join(lines)))
+
+
+# --------------------------------------------------------------------------- /export and /backup
+
+
+@dataclass(frozen=True)
+class Export:
+    books: int
+    day: str
+    csv: bytes | None
+    json: bytes | None
+
+
+def _export(session: Session, actor: Actor, with_csv: bool) -> Export:
+    who = resolve(session, actor)
+    books = libraries.library_summary(session, who.library_id).books
+    day = local_today(who).isoformat()
+    if books == 0:
+        return Export(0, day, None, None)
+    csv_bytes = exporting.export_goodreads_csv(session, who.library_id) if with_csv else None
+    return Export(books, day, csv_bytes, exporting.export_json(session, who.library_id))
+
+
+async def _chat_action(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> None:
+    try:
+        await context.bot.send_chat_action(update.effective_chat.id, action)
+    except TelegramError:
+        pass
+
+
+async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _chat_action(update, context, ChatAction.UPLOAD_DOCUMENT)
+    export = await dbcall.run(context, _export, actor_of(update), True)
+    message = update.effective_message
+    if export.books == 0:
+        await message.reply_text(EMPTY_LIBRARY)
+        return
+    await message.reply_document(
+        export.csv,
+        filename=f"librium-{export.day}.csv",
+        caption=f"📤 {_plural(export.books, 'book')} in Goodreads' CSV layout: StoryGraph, Goodreads and "
+        "most book apps can import it.",
+    )
+    await message.reply_document(
+        export.json,
+        filename=f"librium-{export.day}.json",
+        caption="💾 The full backup (every field, readings, loans, reminders). Send it back to me to restore.",
+    )
+
+
+def _weekly(session: Session, actor: Actor, on: bool) -> tuple[str | None, str]:
+    """Weekly backups go to the user's private chat (a group must not get someone's own library)."""
+    who = resolve(session, actor)
+    user = session.get(db.User, who.user_id)
+    info = reminders.set_weekly_backup(session, user, actor.telegram_id, on)
+    return (info.local_time if info else None), (info.timezone if info else who.timezone)
+
+
+async def backup_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    args = [a.lower() for a in (context.args or [])]
+    if args:
+        if len(args) != 2 or args[0] != "weekly" or args[1] not in ("on", "off"):
+            await message.reply_text(BACKUP_USAGE)
+            return
+        on = args[1] == "on"
+        local_time, zone = await dbcall.run(context, _weekly, actor_of(update), on)
+        if on:
+            when = f" at {esc(local_time)}" if local_time else ""
+            where = " in our private chat" if actor_of(update).in_group else " here"
+            await message.reply_text(
+                f"💾 Weekly backup on: every Sunday{when} ({esc(zone)}) I'll send your library's backup{where}. "
+                "/timezone changes the zone; <code>/backup weekly off</code> stops it."
+            )
+        else:
+            await message.reply_text("Weekly backup off. /backup still sends one whenever you ask.")
+        return
+    await _chat_action(update, context, ChatAction.UPLOAD_DOCUMENT)
+    export = await dbcall.run(context, _export, actor_of(update), False)
+    if export.books == 0:
+        await message.reply_text(EMPTY_LIBRARY)
+        return
+    await message.reply_document(
+        export.json,
+        filename=f"librium-backup-{export.day}.json",
+        caption=f"💾 Backup of {_plural(export.books, 'book')}. Keep it somewhere safe; send it back to me "
+        "to restore. <code>/backup weekly on</code> sends one every week.",
+    )
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("export", export_command))
+    application.add_handler(CommandHandler("backup", backup_command))
+    application.add_handler(CallbackQueryHandler(on_import_button, pattern=callbacks.pattern("im")))
+    application.add_handler(CallbackQueryHandler(on_restore_button, pattern=callbacks.pattern("rs")))
+    application.add_handler(MessageHandler(DATA_DOCUMENT, on_data_file))
+    application.add_handler(MessageHandler(OTHER_DOCUMENT, on_other_file))
+
+
+__all__ = [
+    "DATA_FILES",
+    "Progress",
+    "import_headline",
+    "on_data_file",
+    "register",
+]
