@@ -193,7 +193,11 @@ class FakeBotApi(BaseRequest):
             if "caption" in params:
                 message["caption"] = params["caption"]
             markup = params.get("reply_markup")
-            message["reply_markup"] = (json.loads(markup) if isinstance(markup, str) else markup) or {}
+            markup = (json.loads(markup) if isinstance(markup, str) else markup) or {}
+            if markup.get("inline_keyboard"):
+                message["reply_markup"] = markup
+            else:  # an edit without buttons removes them, as in Telegram
+                message.pop("reply_markup", None)
             return message
         if method == "getFile":
             file_id = str(params.get("file_id"))
