@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -112,7 +113,7 @@ class FakeBotApi:
         self._callback_ids = itertools.count(1)
         self._sent_ids = itertools.count(100_000)
         self._file_ids = itertools.count(1)
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server = _QuietServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -379,6 +380,15 @@ class FakeBotApi:
         # answerCallbackQuery, answerInlineQuery, setMyCommands, deleteWebhook, setWebhook,
         # sendChatAction, deleteMessage, ...: Telegram answers True.
         return True
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that went away (killed bot, timed-out request) is not an error worth a traceback."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError, OSError)):
+            super().handle_error(request, client_address)
 
 
 def _parse_body(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
