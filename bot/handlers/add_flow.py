@@ -257,6 +257,10 @@ async def timed_out(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             pass
 
 
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.callback_query.answer(EXPIRED)
+
+
 def build(persistent: bool = False) -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     buttons = CallbackQueryHandler(on_button, pattern=callbacks.pattern("af"))
@@ -289,3 +293,6 @@ def build(persistent: bool = False) -> ConversationHandler:
 
 def register(application: Application) -> None:
     application.add_handler(build(persistent=application.persistence is not None))
+    # Right after the flow in the same group: runs only for "af" buttons the flow did not take (it
+    # ended or timed out), and claims them, so no catch-all answers a query a second time.
+    application.add_handler(CallbackQueryHandler(stale_button, pattern=callbacks.pattern("af")))

@@ -40,6 +40,7 @@ async def test_end_to_end(bot, session_factory):
     assert library_books(session_factory, ADA) == [], "nothing is written before Save"
 
     calls = await bot.tap(confirm, "Save")
+    assert answers(calls) == ["Saved."], "answered once, also when the flow ends"
     card = edited(calls)
     assert is_card(card) and "✓ Added <b>Dune</b>" in card.text
     [book] = library_books(session_factory, ADA)
@@ -94,6 +95,7 @@ async def test_cancel_button_saves_nothing(bot, session_factory):
     await bot.send("/add")
     series_q = (await bot.send("Dune"))[-1]
     calls = await bot.tap(series_q, "Cancel")
+    assert answers(calls) == ["Cancelled."]
     assert "Cancelled — nothing was saved" in edited(calls).text
     assert library_books(session_factory, ADA) == []
     calls = await bot.send("Frank Herbert")
