@@ -211,3 +211,63 @@ async def test_group_library_is_shared(bot, session_factory):
     assert book.status == "read"
     # Bob's private chat is Bob's own library: the group's book is not there.
     assert library_books(session_factory, BOB, Chat(id=BOB.id)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "readings"),
+    [
+        ("Dune by Frank Herbert", [("Dune", "Frank Herbert")]),
+        ("Stand by Me by Stephen King", [("Stand by Me", "Stephen King")]),
+        ("Frank Herbert - Dune", [("Dune", "Frank Herbert")]),
+        ("The Hobbit — J.R.R. Tolkien", [("The Hobbit", "J.R.R. Tolkien")]),
+        (
+            "Ursula K. Le Guin - The Left Hand of Darkness",
+            [("The Left Hand of Darkness", "Ursula K. Le Guin")],
+        ),
+        ("frank herbert - dune", [("dune", "frank herbert")]),
+        (
+            "Good Omens - Terry Pratchett",
+            [("Terry Pratchett", "Good Omens"), ("Good Omens", "Terry Pratchett")],
+        ),
+        ("stand by the door and wait", []),
+        ("dune", []),
+        ("a - b - c", []),
+        ("Dune 1965", []),
+    ],
+)
+def test_reading_title_and_author(text, readings):
+    from bot.parse import read_title_author
+
+    assert [(r.title, r.author) for r in read_title_author(text)] == readings
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dune 1", ("Dune", "1")),
+        ("Discworld #2.5", ("Discworld", "2.5")),
+        ("Foundation, 3", ("Foundation", "3")),
+        ("Earthsea", ("Earthsea", None)),
+        ("1984", ("1984", None)),
+    ],
+)
+def test_reading_series(text, expected):
+    from bot.parse import read_series
+
+    name, index = read_series(text)
+    assert (name, None if index is None else f"{index.normalize():f}") == expected
+
+
+def test_reading_a_loan():
+    import datetime as dt
+
+    from bot.parse import read_loan
+
+    now = dt.datetime(2026, 11, 26, 10, tzinfo=dt.UTC)
+    assert read_loan("Alice 2026-12-24", "Europe/Berlin", now) == ("Alice", dt.date(2026, 12, 24))
+    assert read_loan("Alice in 3 weeks", "UTC", now) == ("Alice", dt.date(2026, 12, 17))
+    assert read_loan("Mary Jane Watson for 2 weeks", "UTC", now) == (
+        "Mary Jane Watson",
+        dt.date(2026, 12, 10),
+    )
+    assert read_loan("Alice Smith", "UTC", now) == ("Alice Smith", None)
