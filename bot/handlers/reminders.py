@@ -157,11 +157,6 @@ class Tap:
         except BadRequest as error:  # "message is not modified", or a message too old to edit
             log.info("could not edit the reminder message: %s", error)
 
-    @property
-    def html(self) -> str:
-        message = self.query.message if self.query else None
-        return getattr(message, "text_html", None) or ""
-
 
 TapFn = Callable[[Update, ContextTypes.DEFAULT_TYPE, callbacks.Callback, Tap], Awaitable[None]]
 
@@ -470,14 +465,13 @@ async def loan_tap(update, context, data, tap) -> None:
     if loan_id is None or choice not in ("r", "x"):
         await tap.answer(EXPIRED)
         return
-    original = tap.html
     if choice == "r":
         library_id, book_id = data.int_arg(2), data.int_arg(3)
         if library_id is None or book_id is None:
             raise NotFound(NOT_FOUND)
         loan = await _in_chat(update, context, _returned, loan_id, library_id, book_id)
         await tap.answer("Welcome back!")
-        await tap.edit(f"{original}\n✅ {italic(loan.book_title)} is back.")
+        await tap.edit(f"✅ {italic(loan.book_title)} is back from {esc(loan.borrower)}.")
         return
     due = await _in_chat(update, context, _extend, loan_id)
     await tap.answer(f"Now due {jobs.short_day(due.due_on)}.")
@@ -485,7 +479,7 @@ async def loan_tap(update, context, data, tap) -> None:
         due.loan_id, due.book_id, due.library_id, due.title, due.borrower, due.lent_on, due.due_on
     )
     await tap.edit(
-        f"{original}\n⏳ Extended: now due {jobs.short_day(due.due_on)}.",
+        f"📚 {esc(due.borrower)} has {italic(due.title)} — ⏳ extended: now due {jobs.short_day(due.due_on)}.",
         jobs.loan_keyboard(info, extend=False),
     )
 

@@ -338,7 +338,10 @@ async def test_loan_due_extend_overdue_and_returned(make_rbot, session_factory):
     calls = await bot.tap(due, "Extend")
     assert "Now due Tue 29 Dec." in [c.params.get("text") for c in calls if c.method == "answerCallbackQuery"]
     [edit] = [c for c in calls if c.method == "editMessageText"]
-    assert "Extended: now due Tue 29 Dec" in edit.text and edit.button_texts() == ["✅ Returned"]
+    assert (
+        edit.text == "📚 Alice has <i>Dune</i> — ⏳ extended: now due Tue 29 Dec."
+        and edit.button_texts() == ["✅ Returned"]
+    )
     assert loan_row(session_factory, loan_id) == (dt.date(2026, 12, 29), None)
 
     _, sent = await sweep(bot, at("2026-12-28 09:00"))
@@ -355,6 +358,7 @@ async def test_loan_due_extend_overdue_and_returned(make_rbot, session_factory):
     clock.now = at("2027-01-05 10:00")
     calls = await bot.tap(overdue, "Returned")
     assert "Welcome back!" in [c.params.get("text") for c in calls if c.method == "answerCallbackQuery"]
+    assert [c.text for c in calls if c.method == "editMessageText"] == ["✅ <i>Dune</i> is back from Alice."]
     assert loan_row(session_factory, loan_id) == (dt.date(2026, 12, 29), dt.date(2027, 1, 5))
     for week in range(1, 4):
         _, sent = await sweep(bot, at("2027-01-05 09:00") + dt.timedelta(weeks=week))
