@@ -475,13 +475,15 @@ def problems_overview(session: Session, actor: Actor) -> lists.Screen:
     for problem in report.problems:
         if not problem.count:
             continue
-        titles = ", ".join(esc(truncate(b.title, 30)) for b in problem.books[:PROBLEM_PREVIEW])
-        more = "…" if problem.count > PROBLEM_PREVIEW else ""
+        # Three books fit a row; from four on, two and a button to the kind's full list.
+        shown = problem.books if problem.count <= PROBLEM_PREVIEW + 1 else problem.books[:PROBLEM_PREVIEW]
+        titles = ", ".join(esc(truncate(b.title, 30)) for b in shown)
+        more = "…" if problem.count > len(shown) else ""
         lines.append(
             f"{PROBLEM_ICONS[problem.kind]} {bold(problem.label)}: {problem.count:,} — {titles}{more}"
         )
-        row = [_problem_button(problem.kind, b) for b in problem.books[:PROBLEM_PREVIEW]]
-        if problem.count > PROBLEM_PREVIEW:
+        row = [_problem_button(problem.kind, b, 24 if len(shown) < 3 else 16) for b in shown]
+        if problem.count > len(shown):
             row.append(button(f"All {problem.count:,} ›", "pb", problem.kind, 1))
         rows.append(row)
     lines.append("\nTap a book to open its card and fix it.")

@@ -536,3 +536,15 @@ async def test_another_users_library_never_appears(bot, library, session_factory
     assert "Dune" not in reply.text and "Bob's book" in reply.text
     calls = await bot.send("/year", person=BOB)
     assert not photos(calls) and "No books finished" in calls[-1].text
+
+
+async def test_three_books_of_a_kind_are_three_buttons_four_are_two_and_a_list(bot, ada):
+    for n in range(3):
+        ada.add(f"Coverless {n}", "Some Author", isbn=None)
+    reply = (await bot.send("/problems"))[-1]
+    cover = [b for b in reply.button_texts() if b.startswith("🖼")]
+    assert len(cover) == 3 and not [b for b in reply.button_texts() if b.startswith("All")]
+    ada.add("Coverless 3", "Some Author")
+    reply = (await bot.send("/problems"))[-1]
+    assert [b for b in reply.button_texts() if b.startswith("🖼")] == ["🖼 Coverless 0", "🖼 Coverless 1"]
+    assert "All 4 ›" in reply.button_texts()
