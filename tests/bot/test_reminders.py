@@ -489,7 +489,8 @@ async def test_timezone_command_buttons_and_location(make_rbot, session_factory)
 @pytest.mark.parametrize(
     "data",
     ["rm:999999", "rm:x", "rm", "rl:999999:r:999999:999999", "rl:1:x", "rl:1:z", "rl:1:r", "rp:1:1:10",
-     "rp:1:1:99", "rp:x:y:f", "tz:999", "tz:-1", "tz"],
+     "rp:1:1:99", "rp:x:y:f", "tz:999", "tz:-1", "tz",
+     "rm:99999999999999", "rl:99999999999:r:99999999999:1", "rl:99999999999:x", "rp:99999999999:1:f"],
 )  # fmt: skip
 async def test_forged_callback_data_gets_a_clear_answer(make_rbot, caplog, data):
     bot = await make_rbot(Clock(at("2026-12-20 10:00")))
