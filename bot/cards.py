@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import warnings
 from decimal import Decimal
 
 from telegram import Bot, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
-from telegram.warnings import PTBUserWarning
 
 from bot import dbcall
 from bot.keyboards import button, markup
@@ -205,30 +202,17 @@ async def edit_message(
     photo: bool = False,
     keyboard: InlineKeyboardMarkup | None = None,
 ) -> None:
-    """Edit a message by id; without ``keyboard`` its buttons are removed.
-
-    Sent as a raw API request (the result is not parsed into a Message): an edit without buttons
-    then needs nothing from the answer but success.
-    """
-    params: dict = {"chat_id": chat_id, "message_id": message_id, "parse_mode": ParseMode.HTML}
+    """Edit a message by id (its caption when ``photo``); without ``keyboard`` its buttons go."""
     if photo:
-        params["caption"] = text[:CAPTION_LIMIT]
+        await bot.edit_message_caption(
+            chat_id, message_id, caption=text[:CAPTION_LIMIT], reply_markup=keyboard
+        )
     else:
-        params["text"] = text
-    if keyboard is not None:
-        params["reply_markup"] = keyboard
-    await _raw(bot, "editMessageCaption" if photo else "editMessageText", params)
+        await bot.edit_message_text(text, chat_id, message_id, reply_markup=keyboard)
 
 
 async def remove_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
-    await _raw(bot, "editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id})
-
-
-async def _raw(bot: Bot, method: str, params: dict) -> None:
-    with warnings.catch_warnings():
-        # PTB suggests its typed method; the raw call is on purpose (see edit_message).
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message="Please use")
-        await bot.do_api_request(method, api_kwargs=params)
+    await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
 
 
 async def send_card(
