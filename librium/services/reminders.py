@@ -519,9 +519,11 @@ def digest(
 ) -> Digest:
     """The weekly summary over [since, until): books added, finished (by this user), pages, loans due.
 
-    Finishing dates are calendar dates, compared with the dates of ``since`` and ``until`` as given
-    (pass local midnights for a local week). Loans listed: open ones due before ``until + loans_ahead``.
+    Finishing dates are calendar dates, compared with the dates of ``since`` and ``until`` in the zone
+    they are given in (pass local midnights for a local week), not in UTC, which would shift the week
+    by a day east of Greenwich. Loans listed: open ones due before ``until + loans_ahead``.
     """
+    first_day, end_day = since.date(), until.date()
     since, until = when.utc(since), when.utc(until)
     ids = list(library_ids)
     if not ids:
@@ -547,11 +549,11 @@ def digest(
             db.Book.deleted_at.is_(None),
             or_(db.Reading.user_id == user_id, db.Reading.user_id.is_(None)),
             db.Reading.abandoned.is_(False),
-            db.Reading.finished_on >= since.date(),
-            db.Reading.finished_on < until.date(),
+            db.Reading.finished_on >= first_day,
+            db.Reading.finished_on < end_day,
         )
     ).one()
-    loans = loans_due_by(session, ids, until.date(), (until + loans_ahead).date())
+    loans = loans_due_by(session, ids, end_day, end_day + loans_ahead)
     return Digest(since, until, int(added or 0), int(finished[0] or 0), int(finished[1] or 0), loans)
 
 

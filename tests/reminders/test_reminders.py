@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -260,3 +261,24 @@ def test_digest_counts(session, person):
     assert summary.pages_read == 412 + 88
     assert [x.title for x in summary.loans_due] == ["Lent"]
     assert reminders.digest(session, person.user_id, [], since, until).books_added == 0
+
+
+def test_digest_week_is_local_east_of_utc(session, person):
+    """In Tokyo the week starts at local midnight (15:00 UTC the day before); finishing dates are local."""
+    tokyo = ZoneInfo("Asia/Tokyo")
+    since = dt.datetime(2026, 11, 23, tzinfo=tokyo)
+    until = dt.datetime(2026, 11, 30, tzinfo=tokyo)
+    lib = person.library_id
+    first, last, outside = (db.Book(library_id=lib, title=t, page_count=100) for t in ("First", "Last", "Out"))
+    session.add_all([first, last, outside])
+    session.flush()
+    session.add_all(
+        [
+            db.Reading(book_id=first.id, user_id=person.user_id, finished_on=dt.date(2026, 11, 23)),
+            db.Reading(book_id=last.id, user_id=person.user_id, finished_on=dt.date(2026, 11, 29)),
+            db.Reading(book_id=outside.id, user_id=person.user_id, finished_on=dt.date(2026, 11, 22)),
+        ]
+    )
+    session.flush()
+    summary = reminders.digest(session, person.user_id, [lib], since, until)
+    assert (summary.books_finished, summary.pages_read) == (2, 200)
