@@ -41,6 +41,7 @@ from telegram.ext import (
 
 from bot import callbacks, cards, dbcall
 from bot.access import Actor, actor_of, resolve
+from bot.errors import database_unavailable
 from bot.handlers.book_actions import local_today, tapped
 from bot.keyboards import button, markup
 from bot.render import MAX_MESSAGE, esc
@@ -442,6 +443,15 @@ async def on_other_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 # --------------------------------------------------------------------------- the buttons
 
 
+def _failed(what: str, error: Exception) -> str:
+    """The text for an import/restore that failed outside our rules; logged here, not by on_error."""
+    if database_unavailable(error):
+        log.warning("database unavailable during a %s: %s", what, type(error).__name__)
+        return f"✗ I lost my database during the {what}. {UNCHANGED} Try again in a moment."
+    log.error("the %s failed", what, exc_info=error)
+    return f"✗ The {what} failed on my side. {UNCHANGED} You can try again."
+
+
 @tapped
 async def on_import_button(update, context, data, tap) -> None:
     token, op = data.arg(0), data.arg(1) or ""
@@ -480,10 +490,12 @@ async def on_import_button(update, context, data, tap) -> None:
             keyboard = import_keyboard(token, entry["new"], entry["problems"], plain=False)
         await cards.edit_in_place(update, _fit(text), keyboard)
         return
-    except Exception:
+    except Exception as error:  # the database or a bug: the transaction was rolled back
         await progress.settle()
-        await cards.edit_in_place(update, f"✗ The import failed. {UNCHANGED}")
-        raise
+        token = remember(context, entry)
+        keyboard = import_keyboard(token, entry["new"], entry["problems"], plain=not skip)
+        await cards.edit_in_place(update, _failed("import", error), keyboard)
+        return
     await progress.settle()
     await cards.edit_in_place(update, done_text(done))
 
@@ -519,10 +531,12 @@ async def on_restore_button(update, context, data, tap) -> None:
             text += " " + UNCHANGED
         await cards.edit_in_place(update, _fit(text))
         return
-    except Exception:
+    except Exception as error:  # the database or a bug: the transaction was rolled back
         await progress.settle()
-        await cards.edit_in_place(update, f"✗ The restore failed. {UNCHANGED}")
-        raise
+        token = remember(context, entry)
+        keyboard = markup([button("♻️ Try again", "rs", token, "go"), button("✗ Cancel", "rs", token, "no")])
+        await cards.edit_in_place(update, _failed("restore", error), keyboard)
+        return
     await progress.settle()
     lines = [
         f"✓ Restored: {done.added:,} added, {done.changed:,} changed, {done.unchanged:,} left as they were."

@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.access import resolve
 from bot.fake_api import Call
@@ -23,6 +24,7 @@ from librium.database.sqlalchemy.session import session_scope
 from librium.services.importing import import_file, plan_import
 from tests.bot.adding_helpers import (
     actor,
+    all_books_snapshot,
     answers,
     library_books,
     no_unhandled_errors,  # noqa: F401 - autouse fixture
@@ -236,6 +238,58 @@ async def test_import_refused_with_problem_rows_changes_nothing_then_skip_works(
     calls = await bot.tap(final, "skip")
     assert texts(calls)[-1] == "✓ Imported 2 books from the Goodreads export. 1 row with problems skipped."
     assert sorted(b.title for b in library_books(session_factory, ADA)) == ["Also fine", "Fine"]
+
+
+@contextmanager
+def failing_insert(engine, title: str):
+    """A real database trigger that refuses to insert a book with this title (a failure mid-import)."""
+    if engine.dialect.name == "sqlite":
+        create = [
+            f"CREATE TRIGGER test_fail_book BEFORE INSERT ON books WHEN NEW.title = '{title}' "
+            "BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END"
+        ]
+        drop = ["DROP TRIGGER IF EXISTS test_fail_book"]
+    else:
+        create = [
+            "CREATE FUNCTION test_fail_book() RETURNS trigger AS $$ BEGIN "
+            f"IF NEW.title = '{title}' THEN RAISE EXCEPTION 'simulated disk failure'; END IF; "
+            "RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER test_fail_book BEFORE INSERT ON books FOR EACH ROW EXECUTE FUNCTION test_fail_book()",
+        ]
+        drop = ["DROP TRIGGER IF EXISTS test_fail_book ON books", "DROP FUNCTION IF EXISTS test_fail_book()"]
+    with engine.begin() as conn:
+        for statement in create:
+            conn.execute(text(statement))
+    try:
+        yield
+    finally:
+        with engine.begin() as conn:
+            for statement in drop:
+                conn.execute(text(statement))
+
+
+async def test_a_database_failure_mid_import_leaves_the_library_as_it_was(
+    bot, session_factory, engine, caplog
+):
+    import_into(session_factory, ADA, goodreads_csv([{"Title": "Already here", "Author": "Ann Author"}]))
+    before = all_books_snapshot(session_factory)
+    rows = [{"Title": f"Book {i}", "Author": f"Author {i % 9}", "Bookshelves": "sf"} for i in range(1200)]
+    rows[1100]["Title"] = "Explode"  # in the third batch: two batches are written before it fails
+    message = dry_run(await bot.upload(goodreads_csv(rows), "big.csv", CSV_MIME))
+    with failing_insert(engine, "Explode"):
+        calls = await bot.tap(message, "Import")
+    edits = [c.text for c in edits_of(calls, message)]
+    assert "⏳ Importing… 500 of 1,200" in edits
+    assert edits[-1] == (
+        "✗ The import failed on my side. Nothing was changed: your library is as it was. You can try again."
+    )
+    assert all_books_snapshot(session_factory) == before
+    assert any(r.name == "bot.handlers.data" and r.levelname == "ERROR" for r in caplog.records)
+    # the failure kept the file: the same button now imports it
+    retry = edits_of(calls, message)[-1]
+    calls = await bot.tap(retry, "Import 1,200")
+    assert texts(calls)[-1] == "✓ Imported 1,200 books from the Goodreads export."
+    assert len(library_books(session_factory, ADA)) == 1201
 
 
 async def test_a_file_gone_before_confirming_changes_nothing(bot, session_factory):
