@@ -385,6 +385,8 @@ class FakeBotApi:
 class _QuietServer(ThreadingHTTPServer):
     """A client that went away (killed bot, timed-out request) is not an error worth a traceback."""
 
+    request_queue_size = 1024  # bursts of concurrent requests must not overflow the listen backlog
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         error = sys.exc_info()[1]
         if not isinstance(error, (ConnectionError, TimeoutError, OSError)):
@@ -415,6 +417,7 @@ def _parse_body(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[st
 def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stalls
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             return None

@@ -1,0 +1,252 @@
+"""End to end: the fake Bot API server (bench/fake_botapi.py) feeds updates to a real bot process over HTTP.
+
+    python -m bench.e2e                      # 2,000 updates, 10,000-book SQLite library, both modes
+    python -m bench.e2e --updates 600 --mode deployed --url postgresql://postgres@127.0.0.1:55432/bench
+
+For search, add and card views it measures updates/second (open loop: a kind's whole batch injected at
+once, until its last reply) and latency percentiles (closed loop: one update in flight, injected →
+reply recorded by the server), for Librium (``python -m bot``) next to bench/echo_bot.py (the framework's
+ceiling), and prints "ours / echo".
+
+Two modes. ``deployed``: both bots exactly as deployed, with AIORateLimiter, which holds every bot to
+Telegram's 30 messages/second. ``capacity``: both without the rate limiter (ours is started by this
+module with ``build_application(..., rate_limit=False)``, otherwise what ``python -m bot`` runs), which
+shows what the process itself can do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from bench.fake_botapi import SENDING, FakeBotApi, percentiles
+from bench.generate import FIRST, LAST, WORDS, generate, new_library
+from librium.database.sqlalchemy import db
+from librium.database.sqlalchemy.session import make_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_USER = 424242
+KINDS = ("search", "add", "card")
+
+
+@dataclass
+class Library:
+    url: str
+    book_ids: list[int]
+    words: list[str]
+
+
+def prepare_library(url: str, books: int, seed: int = 1) -> Library:
+    """Migrate ``url`` and fill a library of ``books`` books owned by the bench user."""
+    from alembic import command
+    from bench.search import alembic_config
+
+    command.upgrade(alembic_config(url), "head")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        library_id = new_library(conn)
+        made = generate(conn, library_id, books, seed=seed)
+        owner = conn.scalar(select(db.Library.owner_id).where(db.Library.id == library_id))
+        conn.execute(update(db.User).where(db.User.telegram_id == BENCH_USER).values(telegram_id=-BENCH_USER))
+        conn.execute(update(db.User).where(db.User.id == owner).values(telegram_id=BENCH_USER))
+        ids = list(
+            conn.scalars(
+                select(db.Book.id).where(db.Book.library_id == library_id, db.Book.deleted_at.is_(None))
+            )
+        )
+    engine.dispose()
+    return Library(url, ids, made.words + made.surnames)
+
+
+def bot_env(api: FakeBotApi, url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL", "WEBHOOK_"))}
+    env.update(api.env(), DATABASE_URL=url, METADATA_LOOKUPS="off", PYTHONUNBUFFERED="1")
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def start(command: list[str], api: FakeBotApi, url: str, log: Path) -> subprocess.Popen:
+    """Start a bot process and wait for its first getUpdates."""
+    seen = len(api.of("getUpdates"))
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env=bot_env(api, url), stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
+    api.wait_for(lambda calls: len([c for c in calls if c.method == "getUpdates"]) > seen, timeout=60)
+    return proc
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+# --------------------------------------------------------------------------- workload
+
+
+def make_update(api: FakeBotApi, kind: str, rng: random.Random, library: Library, n: int) -> dict:
+    if kind == "search":
+        words = rng.sample(library.words, rng.choice((1, 1, 2)))
+        return api.message_update(BENCH_USER, " ".join(words))
+    if kind == "add":
+        title = f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS).capitalize()} {n}"
+        return api.message_update(BENCH_USER, f"{title} by {rng.choice(FIRST)} {rng.choice(LAST)}")
+    return api.callback_update(BENCH_USER, f"b:{rng.choice(library.book_ids)}")
+
+
+def _done(calls, since: float, callbacks: set[str]) -> list:
+    """The calls that complete updates: replies to the bench user, answers to our taps."""
+    return [
+        c
+        for c in calls
+        if c.at >= since
+        and (
+            (c.method in SENDING and c.chat_id == BENCH_USER and not callbacks)
+            or (c.method == "answerCallbackQuery" and str(c.params.get("callback_query_id")) in callbacks)
+        )
+    ]
+
+
+def throughput(api: FakeBotApi, updates: list[dict]) -> tuple[float, float]:
+    """Inject all at once; (updates per second, seconds) until the last one is answered."""
+    callbacks = {u["callback_query"]["id"] for u in updates if "callback_query" in u}
+    started = time.monotonic()
+    for u in updates:
+        api.inject(u)
+    done = api.wait_for(
+        lambda calls: (d := _done(calls, started, callbacks)) and len(d) >= len(updates) and d,
+        timeout=max(120, len(updates) / 5),
+    )
+    elapsed = max(c.at for c in done) - started
+    return len(updates) / elapsed, elapsed
+
+
+def latencies(api: FakeBotApi, updates: list[dict]) -> list[float]:
+    """One update in flight at a time; milliseconds from injection to its reply."""
+    result = []
+    for u in updates:
+        callbacks = {u["callback_query"]["id"]} if "callback_query" in u else set()
+        since = time.monotonic()
+        update_id = api.inject(u)
+        done = api.wait_for(lambda calls, s=since, cb=callbacks: _done(calls, s, cb), timeout=60)
+        result.append((done[0].at - api.injected_at[update_id]) * 1000)
+    return result
+
+
+@dataclass
+class KindResult:
+    per_second: float
+    seconds: float
+    latency_ms: list[float]
+
+
+def drive(command: list[str], library: Library, per_kind: int, samples: int, seed: int, log: Path) -> dict:
+    rng = random.Random(seed)
+    results: dict[str, KindResult] = {}
+    with FakeBotApi() as api:
+        proc = start(command, api, library.url, log)
+        try:
+            # Warm up (imports, first queries, connection pool), then measure.
+            for kind in KINDS:
+                latencies(api, [make_update(api, kind, rng, library, 10**6 + i) for i in range(5)])
+            for kind in KINDS:
+                batch = [make_update(api, kind, rng, library, i) for i in range(per_kind)]
+                rate, seconds = throughput(api, batch)
+                closed = [make_update(api, kind, rng, library, 10**5 + i) for i in range(samples)]
+                results[kind] = KindResult(rate, seconds, latencies(api, closed))
+        finally:
+            stop(proc)
+    return results
+
+
+def ours_unlimited() -> None:
+    """``python -m bot`` in polling mode, without the rate limiter (capacity runs)."""
+    from bot import logs
+    from bot.app import build_application
+    from librium import config
+    from librium.database.sqlalchemy.migrations import require_head
+    from librium.database.sqlalchemy.session import make_sessionmaker
+
+    settings = config.load()
+    logs.setup(settings.log_level, settings.bot_token)
+    engine = make_engine(settings.database_url)
+    require_head(engine)
+    build_application(settings, make_sessionmaker(engine), rate_limit=False).run_polling()
+
+
+def fmt(values: list[float]) -> str:
+    return " / ".join(f"{v:6.1f}" for v in percentiles(values))
+
+
+def report(mode: str, ours: dict, echo: dict, per_kind: int) -> None:
+    print(f"\n{mode}: {per_kind} updates per kind, throughput open loop, latency closed loop (ms)")
+    print(
+        f"{'kind':8} {'ours/s':>8} {'echo/s':>8} {'ours/echo':>10}   {'ours p50/p95/p99':>24}   "
+        f"{'echo p50/p95/p99':>24}"
+    )
+    for kind in KINDS:
+        o, e = ours[kind], echo[kind]
+        print(
+            f"{kind:8} {o.per_second:8.1f} {e.per_second:8.1f} {o.per_second / e.per_second:9.0%}   "
+            f"{fmt(o.latency_ms):>24}   {fmt(e.latency_ms):>24}"
+        )
+    total = len(KINDS) * per_kind
+    o_all = total / sum(r.seconds for r in ours.values())
+    e_all = total / sum(r.seconds for r in echo.values())
+    print(f"{'all':8} {o_all:8.1f} {e_all:8.1f} {o_all / e_all:9.0%}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=2000, help="updates per bot per mode (split by kind)")
+    parser.add_argument("--samples", type=int, default=150, help="closed-loop latency samples per kind")
+    parser.add_argument("--books", type=int, default=10_000)
+    parser.add_argument("--url", help="an empty database (default: a new SQLite file)")
+    parser.add_argument("--mode", choices=("deployed", "capacity", "both"), default="both")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--serve-unlimited", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_unlimited:
+        ours_unlimited()
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="librium-e2e-"))
+    url = args.url or f"sqlite:///{workdir / 'bench.sqlite'}"
+    started = time.perf_counter()
+    library = prepare_library(url, args.books)
+    print(
+        f"{len(library.book_ids):,} live books in {time.perf_counter() - started:.1f} s on "
+        f"{make_engine(url).dialect.name}; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}; logs in {workdir}"
+    )
+    per_kind = max(1, args.updates // len(KINDS))
+    python = sys.executable
+    modes = {
+        "deployed": ([python, "-m", "bot"], [python, "-m", "bench.echo_bot"]),
+        "capacity": (
+            [python, "-m", "bench.e2e", "--serve-unlimited"],
+            [python, "-m", "bench.echo_bot", "--no-rate-limit"],
+        ),
+    }
+    for mode, (ours_cmd, echo_cmd) in modes.items():
+        if args.mode not in (mode, "both"):
+            continue
+        ours = drive(ours_cmd, library, per_kind, args.samples, args.seed, workdir / f"ours-{mode}.log")
+        echo = drive(echo_cmd, library, per_kind, args.samples, args.seed, workdir / f"echo-{mode}.log")
+        report(mode, ours, echo, per_kind)
+    print(f"\nmedian add latency, ours: {statistics.median(ours['add'].latency_ms):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""A minimal python-telegram-bot echo bot with Librium's Application settings: the framework's ceiling.
+
+    TELEGRAM_BOT_TOKEN=123:abc TELEGRAM_API_BASE_URL=http://127.0.0.1:8081/bot python -m bench.echo_bot
+
+Same builder settings as bot/app.py (HTML parse mode, concurrent updates, AIORateLimiter with 3
+retries unless ``--no-rate-limit``), no database: a text is echoed back, a button tap is answered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.helpers import escape
+
+log = logging.getLogger("echo")
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(escape(update.effective_message.text or ""))
+
+
+async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.callback_query.answer()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-rate-limit", action="store_true", help="no AIORateLimiter (capacity runs)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    builder = (
+        ApplicationBuilder()
+        .token(os.environ["TELEGRAM_BOT_TOKEN"])
+        .base_url(os.environ.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot"))
+        .base_file_url(os.environ.get("TELEGRAM_API_FILE_URL", "https://api.telegram.org/file/bot"))
+        .defaults(Defaults(parse_mode="HTML", link_preview_options=None))
+        .concurrent_updates(True)
+    )
+    if not args.no_rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    application.add_handler(CallbackQueryHandler(tap))
+    application.run_polling()
+
+
+if __name__ == "__main__":
+    main()
