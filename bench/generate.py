@@ -806,10 +806,12 @@ def main() -> None:
     args = parser.parse_args()
     from alembic import command
     from bench.search import alembic_config
+    from librium.config import database_url
     from librium.database.sqlalchemy.session import make_engine
 
-    command.upgrade(alembic_config(args.url), "head")
-    engine = make_engine(args.url)
+    url = database_url(args.url)
+    command.upgrade(alembic_config(url), "head")
+    engine = make_engine(url)
     with engine.begin() as conn:
         made = generate(conn, new_library(conn), args.books, seed=args.seed)
     print(

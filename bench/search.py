@@ -75,7 +75,7 @@ def postgres_url() -> str | None:
     return None
 
 
-def operations(made: Generated) -> dict[str, list[Callable[[Session], object]]]:
+def operations(session: Session, made: Generated) -> dict[str, list[Callable[[Session], object]]]:
     """Each benchmark row: a rotation of calls with different arguments."""
     lib = made.library_id
     words = made.words[:12]
@@ -108,11 +108,14 @@ def operations(made: Generated) -> dict[str, list[Callable[[Session], object]]]:
             lambda s: browse.authors(s, lib),
             lambda s: browse.authors(s, lib, page=40),
         ],
-        "browse series (+ one series)": [
+        "browse series (page 1 / page 3)": [
             lambda s: browse.series(s, lib),
             lambda s: browse.series(s, lib, page=3),
         ],
-        "series detail": [lambda s: browse.series_detail(s, lib, browse.series(s, lib).items[0].id)],
+        "series detail": [
+            lambda s, i=entry.id: browse.series_detail(s, lib, i)
+            for entry in browse.series(session, lib).items[:5]
+        ],
         "browse genres / years": [lambda s: browse.genres(s, lib), lambda s: browse.years(s, lib)],
     }
     if importlib.util.find_spec("librium.services.stats"):
@@ -153,7 +156,9 @@ def run(kind: str, sizes: list[int], calls: int, workdir: Path) -> dict[int, dic
                 flush=True,
             )
             with Session(engine) as session:
-                results[n] = {name: measure(session, ops, calls) for name, ops in operations(made).items()}
+                results[n] = {
+                    name: measure(session, ops, calls) for name, ops in operations(session, made).items()
+                }
             engine.dispose()
     return results
 

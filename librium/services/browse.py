@@ -141,7 +141,7 @@ def authors(session: Session, library_id: int, *, page: int = 1, page_size: int 
         book_authors.c.author_id == authors_t.c.id, books.c.id == book_authors.c.book_id, *_live(library_id)
     )
     where = [authors_t.c.library_id == library_id, has_books]
-    total = session.execute(select(func.count()).select_from(authors_t).where(*where)).scalar_one()
+    total = _count_with_live_books(session, library_id, authors_t, book_authors.c.author_id)
     page = min(page, max(1, math.ceil(total / page_size)))
     rows = session.execute(
         select(authors_t.c.id, authors_t.c.display_name, authors_t.c.sort_name)
@@ -156,6 +156,40 @@ def authors(session: Session, library_id: int, *, page: int = 1, page_size: int 
         count, read = counts.get(r.id, (0, 0))
         items.append(AuthorEntry(r.id, r.display_name, r.sort_name, count, read, count - read))
     return _page(items, total, page, page_size)
+
+
+def _count_with_live_books(session: Session, library_id: int, entity, link_column) -> int:
+    """How many authors (or series) have at least one live book.
+
+    Counted as "linked to any book" minus "linked only to deleted books": the first needs one index
+    probe per name, the second looks at deleted books only, which together cost half of checking
+    every name's books for a live one.
+    """
+    link = link_column.table
+    linked = (
+        select(func.count())
+        .select_from(entity)
+        .where(entity.c.library_id == library_id, exists().where(link_column == entity.c.id))
+        .scalar_subquery()
+    )
+    other_link, other_book = link.alias(), books.alias()
+    other_column = other_link.c[link_column.name]
+    deleted_only = (
+        select(func.count(func.distinct(link_column)))
+        .select_from(books)
+        .join(link, link.c.book_id == books.c.id)
+        .where(
+            books.c.library_id == library_id,
+            books.c.deleted_at.is_not(None),
+            ~exists().where(
+                other_column == link_column,
+                other_book.c.id == other_link.c.book_id,
+                other_book.c.deleted_at.is_(None),
+            ),
+        )
+        .scalar_subquery()
+    )
+    return int(session.execute(select(linked - deleted_only)).scalar_one())
 
 
 def _author_counts(session: Session, library_id: int, ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -239,7 +273,7 @@ def series(session: Session, library_id: int, *, page: int = 1, page_size: int =
         book_series.c.series_id == series_t.c.id, books.c.id == book_series.c.book_id, *_live(library_id)
     )
     where = [series_t.c.library_id == library_id, has_books]
-    total = session.execute(select(func.count()).select_from(series_t).where(*where)).scalar_one()
+    total = _count_with_live_books(session, library_id, series_t, book_series.c.series_id)
     page = min(page, max(1, math.ceil(total / page_size)))
     rows = session.execute(
         select(series_t.c.id, series_t.c.name)

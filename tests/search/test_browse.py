@@ -87,14 +87,17 @@ def library_books(shelf):
 
 
 def test_authors_sorted_by_sort_name_with_counts(session, library_books):
+    library_books.author("Anne Orphan")  # no books at all
+    library_books.named("series", "Empty Saga")
     page = browse.authors(session, library_books.library_id)
     assert [(a.sort_name, a.books, a.read, a.unread) for a in page.items] == [
         ("Gaiman, Neil", 1, 1, 0),
         ("García Márquez, Gabriel", 1, 0, 1),
         ("Le Guin, Ursula K.", 6, 3, 3),  # the deleted book is not counted
         ("Pratchett, Terry", 1, 1, 0),
-    ]  # "Ghost Writer" has only a deleted book
+    ]  # "Ghost Writer" has only a deleted book, "Anne Orphan" none
     assert (page.total, page.pages) == (4, 1)
+    assert browse.series(session, library_books.library_id).total == 1  # Earthsea; not the empty one
 
 
 def test_authors_paginate(session, library_books):
