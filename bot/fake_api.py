@@ -38,7 +38,11 @@ class Call:
 
     @property
     def text(self) -> str:
-        return str(self.params.get("text") or self.params.get("caption") or "")
+        media = self.params.get("media")
+        if isinstance(media, str):
+            media = json.loads(media)
+        media_caption = media.get("caption") if isinstance(media, dict) else None
+        return str(self.params.get("text") or self.params.get("caption") or media_caption or "")
 
     @property
     def buttons(self) -> list[list[dict[str, Any]]]:
@@ -192,6 +196,11 @@ class FakeBotApi(BaseRequest):
                 message["text"] = params["text"]
             if "caption" in params:
                 message["caption"] = params["caption"]
+            media = params.get("media")
+            if isinstance(media, str):
+                media = json.loads(media)
+            if isinstance(media, dict) and "caption" in media:
+                message["caption"] = media["caption"]
             markup = params.get("reply_markup")
             markup = (json.loads(markup) if isinstance(markup, str) else markup) or {}
             if markup.get("inline_keyboard"):

@@ -60,12 +60,15 @@ def placeholder_title(isbn13: str) -> str:
     return f"ISBN {isbn_mod.hyphenate(isbn13)}"
 
 
-async def lookup_isbn(context: ContextTypes.DEFAULT_TYPE, isbn13: str):
-    """A metadata LookupResult for the ISBN, or None when lookups are switched off (bot/metadata.py)."""
+async def lookup_isbn(context: ContextTypes.DEFAULT_TYPE, isbn13: str, *, refresh: bool = False):
+    """A metadata LookupResult for the ISBN, or None when lookups are switched off (bot/metadata.py).
+
+    ``refresh`` asks the providers again even when the cache holds an answer (the Refresh button).
+    """
     from bot import metadata
 
     try:
-        return await metadata.lookup_isbn(context, isbn13)
+        return await metadata.lookup_isbn(context, isbn13, refresh=refresh)
     except LibriumError:
         return None
 

@@ -364,7 +364,7 @@ async def refresh(update, context, data, tap) -> None:
     if not book.isbn13:
         await tap.answer("This book has no ISBN to look up.")
         return
-    result = await adding.lookup_isbn(context, book.isbn13)
+    result = await adding.lookup_isbn(context, book.isbn13, refresh=True)
     if result is None:
         await tap.answer("Book details are not looked up on this server.", alert=True)
         return

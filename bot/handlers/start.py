@@ -59,7 +59,12 @@ async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     )
 
 
+async def ignore_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message is not a new request: acting on it again would add or search twice."""
+
+
 def register(application: Application) -> None:
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, ignore_edit))
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("library", library))

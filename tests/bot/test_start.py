@@ -104,3 +104,13 @@ async def test_errors_are_apologised_for_and_never_log_the_token(make_bot, setti
     logged = stream.getvalue()
     assert "kaboom with <token>" in logged
     assert settings.bot_token not in logged
+
+
+async def test_an_edited_message_is_not_acted_on_again(bot):
+    from bot.fake_updates import Chat
+
+    data = bot.updates.message(ADA, Chat(id=ADA.id), "Dune by Frank Herbert")
+    data["edited_message"] = data.pop("message")
+    data["edited_message"]["edit_date"] = data["edited_message"]["date"]
+    calls = await bot.process(data)
+    assert [c for c in calls if c.method in ("sendMessage", "editMessageText")] == []
