@@ -101,7 +101,8 @@ class ConsoleChat:
     # ------------------------------------------------------------------ input
     def to_update(self, line: str) -> dict | None:
         line = line.rstrip("\n")
-        if line.strip().isdigit() and self.buttons:
+        # A short number taps a button; a long one (an ISBN, a year) is sent as text.
+        if line.strip().isdigit() and len(line.strip()) <= 2 and self.buttons:
             index = int(line.strip()) - 1
             if 0 <= index < len(self.buttons):
                 data, message, _ = self.buttons[index]
