@@ -1,0 +1,68 @@
+"""Resident memory of the bot process with a large library, after it served a few hundred updates.
+
+python -m bench.memory [--books 100000] [--updates 300] [--url ...]   # target: VmRSS under 150 MB
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.e2e import KINDS, latencies, make_update, prepare_library, start, stop, throughput
+from bench.fake_botapi import FakeBotApi
+
+
+def memory_of(pid: int) -> dict[str, float]:
+    """VmRSS (now) and VmHWM (peak) in MB, from /proc/<pid>/status."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = int(value.split()[0]) / 1024
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--books", type=int, default=100_000)
+    parser.add_argument("--updates", type=int, default=300)
+    parser.add_argument("--url", help="an empty database (default: a new SQLite file)")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="librium-memory-"))
+    url = args.url or f"sqlite:///{workdir / 'memory.sqlite'}"
+    began = time.perf_counter()
+    library = prepare_library(url, args.books)
+    print(
+        f"{len(library.book_ids):,} live books generated in {time.perf_counter() - began:.1f} s ({url.split(':')[0]})"
+    )
+    rng = random.Random(3)
+    rows = []
+    with FakeBotApi() as api:
+        proc = start([sys.executable, "-m", "bot"], api, url, workdir / "bot.log")
+        try:
+            rows.append(("after start-up", 0, memory_of(proc.pid)))
+            served = 0
+            per_kind = max(1, args.updates // len(KINDS) // 2)
+            for kind in KINDS:  # half in bursts, half one at a time
+                throughput(api, [make_update(api, kind, rng, library, served + i) for i in range(per_kind)])
+                latencies(
+                    api, [make_update(api, kind, rng, library, 10**6 + served + i) for i in range(per_kind)]
+                )
+                served += 2 * per_kind
+                rows.append((f"after {kind}", served, memory_of(proc.pid)))
+        finally:
+            stop(proc)
+    print(f"{'bot process':18} {'updates':>8} {'VmRSS MB':>9} {'VmHWM MB':>9}")
+    for label, count, mem in rows:
+        print(f"{label:18} {count:8d} {mem['VmRSS']:9.1f} {mem['VmHWM']:9.1f}")
+    final = rows[-1][2]
+    verdict = "OK" if final["VmHWM"] < 150 else "OVER"
+    print(f"peak resident memory {final['VmHWM']:.1f} MB (target < 150 MB): {verdict}")
+
+
+if __name__ == "__main__":
+    main()
