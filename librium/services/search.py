@@ -116,56 +116,14 @@ def search(
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     page = max(1, int(page))
 
-    dialect = session.get_bind().dialect.name
     where = [books.c.library_id == library_id, books.c.deleted_at.is_(None), *conditions(library_id, parsed)]
-    if not parsed.has_text:
-        # Filters only: a count, then the page (which can walk an index in sort order and stop early).
-        base = select(*_book_columns()).where(*where)
-        total = session.execute(
-            select(func.count()).select_from(base.with_only_columns(books.c.id).subquery())
-        ).scalar_one()
-        page = min(page, max(1, math.ceil(total / page_size)))
-        stmt = base.order_by(*_order(sort_key, desc, books.c, None))
-        result = session.execute(stmt.limit(page_size).offset((page - 1) * page_size)).all() if total else []
-    else:
-        # Words: the engine's index finds the matches (with their rank only when sorting by it), the
-        # filters narrow them, one pass orders them and counts them (a window count), and only the
-        # page's rows are widened to book columns.
-        matches = _matches(dialect, library_id, parsed, ranked=sort_key == "relevance")
-        ranked = (
-            select(books.c.id, matches.c.rank, func.count().over().label("total"))
-            .select_from(matches)
-            .join(books, books.c.id == matches.c.book_id)
-            .where(*where)
+    if parsed.has_text:
+        matches = _matches(
+            session.get_bind().dialect.name, library_id, parsed, ranked=sort_key == "relevance"
         )
-
-        def page_rows(number: int) -> list:
-            window = (
-                ranked.order_by(*_order(sort_key, desc, books.c, ranked.selected_columns.rank))
-                .limit(page_size)
-                .offset((number - 1) * page_size)
-                .subquery("page")
-            )
-            wide = _WIDE
-            return session.execute(
-                select(*(wide.c[col.name] for col in _book_columns()), window.c.total)
-                .join(window, window.c.id == wide.c.id)
-                .order_by(*_order(sort_key, desc, wide.c, window.c.rank))
-            ).all()
-
-        result = page_rows(page)
-        if result:
-            total = result[0].total
-        else:
-            total = (
-                session.execute(select(func.count()).select_from(ranked.subquery())).scalar_one()
-                if page > 1
-                else 0
-            )
-            last = max(1, math.ceil(total / page_size))
-            if total and page > last:
-                page = last
-                result = page_rows(page)
+        result, total, page = _text_page(session, matches, where, sort_key, desc, page, page_size)
+    else:
+        result, total, page = _filter_page(session, where, sort_key, desc, page, page_size)
     rows = light_rows(session, result)
     return SearchPage(
         rows=rows,
@@ -177,6 +135,54 @@ def search(
         sort=sort_key,
         sort_desc=desc,
     )
+
+
+def _filter_page(session: Session, where: list, sort_key: str, desc: bool, page: int, page_size: int):
+    """Filters only: a count, then the page (which can walk an index in sort order and stop early)."""
+    base = select(*_book_columns()).where(*where)
+    total = session.execute(
+        select(func.count()).select_from(base.with_only_columns(books.c.id).subquery())
+    ).scalar_one()
+    page = min(page, max(1, math.ceil(total / page_size)))
+    stmt = base.order_by(*_order(sort_key, desc, books.c, None))
+    result = session.execute(stmt.limit(page_size).offset((page - 1) * page_size)).all() if total else []
+    return result, total, page
+
+
+def _text_page(session: Session, matches, where: list, sort_key: str, desc: bool, page: int, page_size: int):
+    """Words: the engine's index finds the matches (ranked only when sorting by relevance), the filters
+    narrow them, one pass orders and counts them (a window count), and only the page's rows are widened
+    to book columns. A page past the end costs a count and shows the last page."""
+    ranked = (
+        select(books.c.id, matches.c.rank, func.count().over().label("total"))
+        .select_from(matches)
+        .join(books, books.c.id == matches.c.book_id)
+        .where(*where)
+    )
+
+    def rows_of(number: int) -> list:
+        window = (
+            ranked.order_by(*_order(sort_key, desc, books.c, matches.c.rank))
+            .limit(page_size)
+            .offset((number - 1) * page_size)
+            .subquery("page")
+        )
+        return session.execute(
+            select(*(_WIDE.c[col.name] for col in _book_columns()), window.c.total)
+            .join(window, window.c.id == _WIDE.c.id)
+            .order_by(*_order(sort_key, desc, _WIDE.c, window.c.rank))
+        ).all()
+
+    result = rows_of(page)
+    if result:
+        return result, result[0].total, page
+    if page == 1:
+        return [], 0, page
+    total = session.execute(select(func.count()).select_from(ranked.subquery())).scalar_one()
+    last = max(1, math.ceil(total / page_size))
+    if total and page > last:
+        return rows_of(last), total, last
+    return [], total, page
 
 
 # --------------------------------------------------------------------------- matching
