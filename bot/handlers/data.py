@@ -46,7 +46,7 @@ from bot.handlers.book_actions import local_today, tapped
 from bot.keyboards import button, markup
 from bot.render import MAX_MESSAGE, esc
 from librium.database.sqlalchemy import db
-from librium.errors import Invalid, LibriumError
+from librium.errors import LibriumError
 from librium.services import backup, exporting, libraries, reminders
 from librium.services.importing import apply_plan, plan_import
 
@@ -372,7 +372,7 @@ async def on_data_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def _offer_import(update, context, message: Message, document: Document, data: bytes) -> None:
     try:
         preview = await dbcall.run(context, _preview_import, actor_of(update), data)
-    except Invalid as error:
+    except LibriumError as error:
         await message.reply_text(f"✗ {esc(error.message)}\nNothing was imported.")
         return
     if preview.new == 0:
@@ -398,7 +398,7 @@ async def _offer_import(update, context, message: Message, document: Document, d
 async def _offer_restore(update, context, message: Message, document: Document, data: bytes) -> None:
     try:
         preview = await dbcall.run(context, _preview_restore, actor_of(update), data)
-    except Invalid as error:
+    except LibriumError as error:
         await message.reply_text(f"✗ {esc(error.message)}\nNothing was restored.")
         return
     text = "💾 " + esc(preview.summary)
