@@ -3,7 +3,7 @@
     TELEGRAM_BOT_TOKEN=123:abc TELEGRAM_API_BASE_URL=http://127.0.0.1:8081/bot python -m bench.echo_bot
 
 Same builder settings as bot/app.py (HTML parse mode, concurrent updates, AIORateLimiter with 3
-retries unless ``--no-rate-limit``), no database: a text is echoed back, a button tap is answered.
+retries unless ``--no-rate-limit``), no database: a text is echoed back; a button tap gets a message and its answer (as a card view).
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Like a card view: a message with the data, then the answer."""
+    await context.bot.send_message(update.effective_chat.id, escape(update.callback_query.data or ""))
     await update.callback_query.answer()
 
 
