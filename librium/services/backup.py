@@ -170,6 +170,15 @@ def plan_restore(session: Session, library_id: int, dump: dict) -> RestorePlan:
         for entry in chunk:
             uid, title = entry["uuid"], entry["title"]
             isbn = entry.get("isbn13")
+            if (
+                uid not in existing
+                and uid in elsewhere
+                and _already_copied(session, library_id, entry, author_uuids)
+            ):
+                # Restored here before under a new uuid (the original is in another library).
+                plan.unchanged += 1
+                plan._actions[uid] = "keep"
+                continue
             owner = live_isbns.get(isbn) if isbn else None
             if isbn and ((owner and owner != uid) or isbn in seen_isbns):
                 plan.conflicts.append(f"“{title[:60]}”: another book already has ISBN {isbn}.")
@@ -178,6 +187,15 @@ def plan_restore(session: Session, library_id: int, dump: dict) -> RestorePlan:
             if isbn:
                 seen_isbns[isbn] = uid
             book = existing.get(uid)
+            if (
+                book is None
+                and uid in elsewhere
+                and _already_copied(session, library_id, entry, author_uuids)
+            ):
+                # Restored here before under a new uuid (the original is in another library).
+                plan.unchanged += 1
+                plan._actions[uid] = "keep"
+                continue
             if book is None:
                 plan.added.append(title)
                 plan._actions[uid] = "add"
@@ -205,6 +223,16 @@ def plan_restore(session: Session, library_id: int, dump: dict) -> RestorePlan:
                 plan.unchanged += 1
                 plan._actions[uid] = "keep"
     return plan
+
+
+def _already_copied(session: Session, library_id: int, entry: dict, author_uuids: dict[str, dict]) -> bool:
+    """Does the library hold this book already (same ISBN, or same title and first author)?"""
+    from librium.services.books import find_duplicates
+
+    names = [author_uuids[u]["display_name"] for u in entry["authors"] if u in author_uuids]
+    return bool(
+        find_duplicates(session, library_id, title=entry["title"], authors=names, isbn=entry.get("isbn13"))
+    )
 
 
 def _comparable(value):

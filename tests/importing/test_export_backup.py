@@ -357,3 +357,54 @@ def test_goodreads_layout_round_trip_of_a_real_export(session, library):
 
     assert len(before["books"]) == 326 - 2 - 1  # rows - duplicates - the row with a bad ISBN
     assert essentials(after) == essentials(before)
+
+
+def _second_library(session) -> db.Library:
+    other = db.Library(name="Bob's library", kind="personal")
+    session.add(other)
+    session.flush()
+    return other
+
+
+def test_our_csv_imports_into_another_library(session, library):
+    """uuids are unique across the database: books from someone else's export get new ones."""
+    books.add_book(
+        session, library.id, books.BookInput(title="Dune", authors="Frank Herbert", isbn="9780441172719")
+    )
+    books.add_book(session, library.id, books.BookInput(title="Solaris", authors="Stanisław Lem"))
+    data = exporting.export_goodreads_csv(session, library.id)
+    other = _second_library(session)
+    result = import_file(session, other.id, data)
+    assert result.added == 2
+    titles = session.scalars(
+        select(db.Book.title).where(db.Book.library_id == other.id).order_by(db.Book.title)
+    )
+    assert list(titles) == ["Dune", "Solaris"]
+
+
+def test_reimporting_our_csv_after_a_delete_brings_the_book_back(session, library):
+    kept = books.add_book(session, library.id, books.BookInput(title="Kept", authors="A. Writer")).book
+    gone = books.add_book(session, library.id, books.BookInput(title="Gone", authors="B. Writer")).book
+    data = exporting.export_goodreads_csv(session, library.id)
+    books.delete_book(session, library.id, gone.id)
+    result = import_file(session, library.id, data)
+    assert result.added == 1
+    live = session.scalars(
+        select(db.Book.title).where(db.Book.library_id == library.id, db.Book.deleted_at.is_(None))
+    )
+    assert sorted(live) == ["Gone", "Kept"]
+    assert kept.id in {b.id for b in books.get_books(session, library.id, [kept.id])}
+
+
+def test_restoring_one_backup_twice_into_another_library_adds_nothing_the_second_time(session, library):
+    books.add_book(session, library.id, books.BookInput(title="No ISBN here", authors="C. Writer"))
+    books.add_book(
+        session, library.id, books.BookInput(title="Dune", authors="Frank Herbert", isbn="9780441172719")
+    )
+    dump = exporting.export_json(session, library.id)
+    other = _second_library(session)
+    first = backup.restore(session, other.id, dump)
+    second_plan = backup.plan_restore(session, other.id, backup.read_dump(dump))
+    assert len(second_plan.added) == 0 and second_plan.unchanged == 2, (first, second_plan.summary())
+    count = session.scalar(select(func.count()).select_from(db.Book).where(db.Book.library_id == other.id))
+    assert count == 2

@@ -147,8 +147,14 @@ def _write_batch(
     """Insert one batch: a few executemany statements whatever the batch size."""
     now = dt.datetime.now(dt.UTC)
     rows, links = [], []
+    # A uuid from the file that a book already has (another library's, or a deleted one) cannot be
+    # kept: uuids are unique across the database. The book then gets a new one.
+    wanted = [r.uuid for r in records if r.uuid]
+    taken = set(session.scalars(select(db.Book.uuid).where(db.Book.uuid.in_(wanted)))) if wanted else set()
     for record in records:
         try:
+            if record.uuid in taken:
+                record.uuid = None
             book = validated_book(library_id, record, now)
             fmt = cache.named(db.Format, record.format)
             location = cache.named(db.Location, record.location)
