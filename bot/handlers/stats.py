@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -29,11 +30,13 @@ from bot import callbacks, dbcall, lists
 from bot.access import Actor, Who, actor_of, resolve
 from bot.keyboards import button
 from bot.render import bold, esc, stars, truncate
-from librium import charts, validation
-from librium.charts import EmptyStats, views
-from librium.charts.collection import MIN_BOOKS
+from librium import validation
+from librium.charts.empty import MIN_BOOKS, EmptyStats
 from librium.errors import Invalid
 from librium.services import goals, libraries, stats
+
+if TYPE_CHECKING:  # the chart modules load matplotlib: imported where a chart is drawn
+    from librium.charts import views
 
 EXPIRED_BUTTON = "That button has expired."
 CAPTION_LIMIT = 1024
@@ -180,6 +183,8 @@ class StatsScreen:
 
 
 def _request(session: Session, who: Who, year: int, today: dt.date) -> views.Request:
+    from librium.charts import views
+
     return views.Request(
         library_id=who.library_id,
         year=year,
@@ -203,6 +208,8 @@ def stats_screen(session: Session, actor: Actor) -> StatsScreen:
     if found.empty:
         return StatsScreen(EMPTY_LIBRARY, this_year=today.year, message=EMPTY_LIBRARY, has_books=False)
     request = _request(session, who, year, today)
+    from librium.charts import views
+
     if not found.tiny:
         for name, _label in VIEW_BUTTONS:
             try:
@@ -220,6 +227,8 @@ def summary_of(session: Session, actor: Actor) -> Summary:
 
 def chart_of(session: Session, actor: Actor, view: str, year: int) -> views.Chart | str:
     """One view's chart, or the EmptyStats sentence saying why there is none."""
+    from librium.charts import views
+
     who = resolve(session, actor)
     try:
         return views.render(session, view, _request(session, who, year, local_today(who)))
@@ -346,6 +355,8 @@ def year_screen(session: Session, actor: Actor, year: int | None) -> YearScreen:
     years = stats.read_per_year(session, who.library_id, user_id=who.user_id)
     first_year = years[0].year if years else None
     review = stats.year_review(session, who.library_id, year, user_id=who.user_id)
+    from librium import charts
+
     try:
         png = charts.year_in_review(review)
     except EmptyStats as empty:

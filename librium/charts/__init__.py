@@ -6,15 +6,31 @@ whose message is a friendly sentence to send instead when there is too little da
 :mod:`librium.charts.views` runs the query and the render for a named view in one call.
 """
 
-from librium.charts.collection import breakdown, decades, money_per_year, top_authors
-from librium.charts.reading import (
-    books_per_month,
-    goal_progress,
-    pages_per_year,
-    reading_pace,
-    year_in_review,
-)
-from librium.charts.style import EmptyStats
+import importlib
+from typing import Any
+
+from librium.charts.empty import EmptyStats
+
+# Renderers load matplotlib (~0.8 s, ~55 MB): import them on first use, not when the bot starts.
+_RENDERERS = {
+    "breakdown": "collection",
+    "decades": "collection",
+    "money_per_year": "collection",
+    "top_authors": "collection",
+    "books_per_month": "reading",
+    "goal_progress": "reading",
+    "pages_per_year": "reading",
+    "reading_pace": "reading",
+    "year_in_review": "reading",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _RENDERERS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'librium.charts' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"librium.charts.{module}"), name)
+
 
 __all__ = [
     "EmptyStats",

@@ -7,10 +7,8 @@ from decimal import Decimal
 from matplotlib.figure import Figure
 
 from librium.charts import style
-from librium.charts.style import EmptyStats
+from librium.charts.empty import MIN_BOOKS, EmptyStats
 from librium.services.stats import AuthorCount, Breakdown, Bucket, MoneyStats
-
-MIN_BOOKS = 3  # below this a breakdown says nothing a sentence would not
 
 
 def _hbars(title: str, subtitle: str, labels: list[str], values: list[int], colors: list[str]) -> Figure:

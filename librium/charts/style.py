@@ -22,7 +22,7 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from librium.errors import LibriumError
+from librium.charts.empty import EmptyStats  # noqa: F401 - re-exported
 
 WIDTH_PX = 1080
 DPI = 100
@@ -54,10 +54,6 @@ that one message; it changes nothing else)."""
 warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
 
 MONTHS = ["J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D"]
-
-
-class EmptyStats(LibriumError):
-    """There is too little data for a chart; ``message`` is a friendly sentence to send instead."""
 
 
 def figure(height_px: int = 760) -> Figure:
