@@ -64,8 +64,12 @@ def ensure_user(
 def _add_member(session: Session, library: db.Library, user: db.User, role: str) -> None:
     exists = session.get(db.LibraryMember, (library.id, user.id))
     if exists is None:
-        session.add(db.LibraryMember(library_id=library.id, user_id=user.id, role=role))
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(db.LibraryMember(library_id=library.id, user_id=user.id, role=role))
+        except IntegrityError:  # the same user's first two messages arrived at the same moment
+            if session.get(db.LibraryMember, (library.id, user.id)) is None:
+                raise
 
 
 def personal_library(session: Session, user: db.User) -> db.Library:

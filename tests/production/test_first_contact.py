@@ -10,12 +10,6 @@ NEWCOMERS = [9101, 9102, 9103, 9104]
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    reason="product bug (racy, so not strict): libraries._add_member reads then inserts the membership "
-    "without handling IntegrityError, so two first messages of one user can collide "
-    "(UNIQUE library_members.library_id, user_id) and one gets the generic apology",
-)
 @pytest.mark.parametrize("fresh_db_url", ["sqlite", "postgresql"], indirect=True)
 def test_simultaneous_first_messages(migrated_fresh_url, fake_api, start_bot):
     bot = start_bot(migrated_fresh_url)

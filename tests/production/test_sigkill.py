@@ -116,18 +116,7 @@ def test_sigkill_during_adds_leaves_a_consistent_database(migrated_fresh_url, fa
 
 @pytest.mark.parametrize(
     "fresh_db_url",
-    [
-        pytest.param(
-            "sqlite",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="product bug: pysqlite runs SAVEPOINT outside a transaction, so RELEASE commits "
-                "(entities._create / libraries.ensure_user use begin_nested); session.make_engine needs "
-                "SQLAlchemy's documented pysqlite SAVEPOINT recipe",
-            ),
-        ),
-        "postgresql",
-    ],
+    ["sqlite", "postgresql"],
     indirect=True,
 )
 def test_a_failed_add_leaves_nothing(migrated_fresh_url):
