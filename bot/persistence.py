@@ -44,6 +44,9 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
             update_interval=update_interval,
         )
         self.factory = session_factory
+        # What this process last read or wrote per row: an unchanged value is not written again,
+        # which saves a transaction on most updates (handlers rarely change user_data).
+        self._known: dict[tuple[str, str], str] = {}
 
     async def _db(self, fn: Callable[[Session], T]) -> T:
         def work() -> T:
@@ -58,14 +61,28 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
                 select(BotState.key, BotState.data).where(BotState.namespace == namespace)
             ).all()
         )
+        for key, data in rows:
+            self._known[(namespace, key)] = data
         return {int(key): _load(data) for key, data in rows}
 
     async def _get_one(self, namespace: str, key: str) -> Any | None:
-        row = await self._db(lambda s: s.get(BotState, (namespace, key)))
-        return _load(row.data) if row else None
+        data = await self._db(
+            lambda s: s.scalar(
+                select(BotState.data).where(BotState.namespace == namespace, BotState.key == key)
+            )
+        )
+        if data is None:
+            self._known.pop((namespace, key), None)
+            return None
+        self._known[(namespace, key)] = data
+        return _load(data)
 
     async def _put(self, namespace: str, key: str, value: Any) -> None:
         encoded = _dump(value)
+        if self._known.get((namespace, key)) == encoded:
+            return
+        if not value and (namespace, key) not in self._known:
+            return  # nothing stored and nothing to store
 
         def work(session: Session) -> None:
             row = session.get(BotState, (namespace, key))
@@ -76,8 +93,10 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
                 row.updated_at = utcnow()
 
         await self._db(work)
+        self._known[(namespace, key)] = encoded
 
     async def _drop(self, namespace: str, key: str) -> None:
+        self._known.pop((namespace, key), None)
         await self._db(
             lambda s: s.execute(delete(BotState).where(BotState.namespace == namespace, BotState.key == key))
         )
