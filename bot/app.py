@@ -53,9 +53,17 @@ class LibriumApplication(Application):
 
     async def process_update(self, update: object) -> None:
         started = time.perf_counter()
+        prefetching = isinstance(self.persistence, DatabasePersistence) and isinstance(update, Update)
+        if prefetching:
+            # One read for the user's and the chat's data instead of one each.
+            user_id = update.effective_user.id if update.effective_user else None
+            chat_id = update.effective_chat.id if update.effective_chat else None
+            await self.persistence.prefetch(user_id, chat_id)
         try:
             await super().process_update(update)
         finally:
+            if prefetching:
+                self.persistence.forget_prefetch(user_id, chat_id)
             if self.persistence:
                 # Write user/chat data now, not on a timer: another process may get the next update.
                 await self.update_persistence()

@@ -18,7 +18,7 @@ import pickle
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import BasePersistence, PersistenceInput
 
@@ -47,6 +47,8 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
         # What this process last read or wrote per row: an unchanged value is not written again,
         # which saves a transaction on most updates (handlers rarely change user_data).
         self._known: dict[tuple[str, str], str] = {}
+        # Rows read ahead for the update about to be handled (see prefetch), consumed by refresh_*.
+        self._prefetched: dict[tuple[str, str], str | None] = {}
 
     async def _db(self, fn: Callable[[Session], T]) -> T:
         def work() -> T:
@@ -65,7 +67,36 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
             self._known[(namespace, key)] = data
         return {int(key): _load(data) for key, data in rows}
 
+    async def prefetch(self, user_id: int | None, chat_id: int | None) -> None:
+        """Read an update's user and chat rows in one query, before python-telegram-bot asks for them."""
+        wanted = [(USER, str(user_id))] if user_id is not None else []
+        if chat_id is not None:
+            wanted.append((CHAT, str(chat_id)))
+        if not wanted:
+            return
+        condition = or_(*(and_(BotState.namespace == ns, BotState.key == key) for ns, key in wanted))
+        rows = await self._db(
+            lambda s: s.execute(
+                select(BotState.namespace, BotState.key, BotState.data).where(condition)
+            ).all()
+        )
+        found = {(ns, key): data for ns, key, data in rows}
+        for item in wanted:
+            self._prefetched[item] = found.get(item)
+
+    def forget_prefetch(self, user_id: int | None, chat_id: int | None) -> None:
+        """Drop read-ahead rows nobody consumed (an update no handler took), so none goes stale."""
+        self._prefetched.pop((USER, str(user_id)), None)
+        self._prefetched.pop((CHAT, str(chat_id)), None)
+
     async def _get_one(self, namespace: str, key: str) -> Any | None:
+        if (namespace, key) in self._prefetched:
+            data = self._prefetched.pop((namespace, key))
+            if data is None:
+                self._known.pop((namespace, key), None)
+                return None
+            self._known[(namespace, key)] = data
+            return _load(data)
         data = await self._db(
             lambda s: s.scalar(
                 select(BotState.data).where(BotState.namespace == namespace, BotState.key == key)

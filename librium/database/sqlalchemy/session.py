@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -44,15 +46,37 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+_sqlite_locks: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_sqlite_locks_guard = threading.Lock()
+
+
+def _writer_lock(factory: sessionmaker[Session]) -> AbstractContextManager:
+    """On SQLite, one transaction at a time per process, queued on a Python lock.
+
+    SQLite has a single writer; with BEGIN IMMEDIATE the others wait in SQLite's busy handler, which
+    sleeps in steps of up to 100 ms. Queuing threads here hands the database over at once instead.
+    (Other processes still wait through the busy timeout.)
+    """
+    bind = factory.kw.get("bind")
+    if bind is None or bind.dialect.name != "sqlite":
+        return nullcontext()
+    with _sqlite_locks_guard:
+        lock = _sqlite_locks.get(bind)
+        if lock is None:
+            lock = _sqlite_locks[bind] = threading.RLock()
+    return lock
+
+
 @contextmanager
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error (nothing half-written stays)."""
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    with _writer_lock(factory):
+        session = factory()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
