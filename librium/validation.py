@@ -145,7 +145,13 @@ def half_stars(value: int | None) -> int | None:
 
 def reading_status(value: str) -> str:
     text = (value or "").strip().lower().replace("_", "-").replace(" ", "-")
-    aliases = {"toread": "to-read", "unread": "to-read", "want": "to-read", "currently-reading": "reading", "dnf": "abandoned"}
+    aliases = {
+        "toread": "to-read",
+        "unread": "to-read",
+        "want": "to-read",
+        "currently-reading": "reading",
+        "dnf": "abandoned",
+    }
     text = aliases.get(text, text)
     if text not in READING_STATUSES:
         raise Invalid(f"“{value}” is not a reading status (use {', '.join(READING_STATUSES)}).")

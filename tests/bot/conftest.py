@@ -16,7 +16,9 @@ from tests.bot.harness import BotHarness
 def settings(engine) -> Settings:
     # No lookups by default: tests never reach the internet. A test that wants them passes
     # metadata_lookups=True with openlibrary_url/googlebooks_url pointing at a server on 127.0.0.1.
-    return Settings(database_url=str(engine.url), bot_token="123456:TEST-TOKEN-abcdef", metadata_lookups=False)
+    return Settings(
+        database_url=str(engine.url), bot_token="123456:TEST-TOKEN-abcdef", metadata_lookups=False
+    )
 
 
 @pytest.fixture

@@ -30,8 +30,6 @@ def alembic_config():
     return Config(config_options={"script_location": str(ROOT / "alembic"), "configure_logger": False})
 
 
-
-
 def test_data_written_at_an_older_revision_survives_upgrade(alembic_runner, alembic_engine):
     alembic_runner.migrate_up_to("0001")
     alembic_runner.insert_into("libraries", {"id": 1, "name": "Mine", "kind": "personal"})
@@ -57,7 +55,9 @@ def test_data_written_at_an_older_revision_survives_upgrade(alembic_runner, alem
         indexed = conn.execute(text("SELECT title_text, other_text FROM book_search WHERE book_id = 7")).one()
         assert tuple(indexed) == ("cien anos de soledad", "9780060883287")
         if alembic_engine.dialect.name == "sqlite":
-            hits = conn.execute(text("SELECT rowid FROM book_fts WHERE book_fts MATCH 'sole*'")).scalars().all()
+            hits = (
+                conn.execute(text("SELECT rowid FROM book_fts WHERE book_fts MATCH 'sole*'")).scalars().all()
+            )
             assert hits == [7]
 
 

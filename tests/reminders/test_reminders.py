@@ -269,7 +269,9 @@ def test_digest_week_is_local_east_of_utc(session, person):
     since = dt.datetime(2026, 11, 23, tzinfo=tokyo)
     until = dt.datetime(2026, 11, 30, tzinfo=tokyo)
     lib = person.library_id
-    first, last, outside = (db.Book(library_id=lib, title=t, page_count=100) for t in ("First", "Last", "Out"))
+    first, last, outside = (
+        db.Book(library_id=lib, title=t, page_count=100) for t in ("First", "Last", "Out")
+    )
     session.add_all([first, last, outside])
     session.flush()
     session.add_all(
