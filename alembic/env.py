@@ -2,9 +2,9 @@
 
 from logging.config import fileConfig
 
+from alembic import context
 from sqlalchemy import Connection, Engine, pool
 
-from alembic import context
 from librium.config import database_url
 from librium.database.sqlalchemy.db import FTS_OBJECT_PREFIX, UTCDateTime, metadata
 from librium.database.sqlalchemy.session import make_engine

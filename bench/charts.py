@@ -22,14 +22,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from alembic.config import Config
+from alembic import command
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from alembic import command
 from librium import charts
 from librium.charts import views
 from librium.database.sqlalchemy import db
+from librium.database.sqlalchemy.migrations import alembic_config
 from librium.database.sqlalchemy.session import make_engine
 from librium.services import goals, stats
 from librium.text import fold
@@ -99,14 +99,6 @@ WORDS = [
     "glass",
     "road",
 ]
-
-
-def alembic_config(url: str) -> Config:
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "alembic"))
-    cfg.attributes["url"] = url
-    cfg.attributes["configure_logger"] = False
-    return cfg
 
 
 def _names(session: Session, model, library_id: int, names: list[str]) -> list[int]:

@@ -49,7 +49,8 @@ class Library:
 def prepare_library(url: str, books: int, seed: int = 1) -> Library:
     """Migrate ``url`` and fill a library of ``books`` books owned by the bench user."""
     from alembic import command
-    from bench.search import alembic_config
+
+    from librium.database.sqlalchemy.migrations import alembic_config
 
     command.upgrade(alembic_config(url), "head")
     engine = make_engine(url)

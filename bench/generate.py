@@ -805,8 +805,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     from alembic import command
-    from bench.search import alembic_config
+
     from librium.config import database_url
+    from librium.database.sqlalchemy.migrations import alembic_config
     from librium.database.sqlalchemy.session import make_engine
 
     url = database_url(args.url)

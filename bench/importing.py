@@ -18,10 +18,10 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from stdnum import ean
 
-from alembic import command
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import make_engine, make_sessionmaker
 from librium.services import exporting

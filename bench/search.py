@@ -25,27 +25,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic.config import Config
+from alembic import command
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from alembic import command
 from bench.generate import Generated, generate, new_library
 from librium.config import database_url
+from librium.database.sqlalchemy.migrations import alembic_config
 from librium.database.sqlalchemy.session import make_engine
 from librium.services import browse
 from librium.services.search import search
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000, 100_000)
-
-
-def alembic_config(url: str) -> Config:
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "alembic"))
-    cfg.attributes["url"] = url
-    cfg.attributes["configure_logger"] = False
-    return cfg
 
 
 @contextmanager

@@ -45,7 +45,8 @@ def main() -> None:
     parser.add_argument("--url", help="a database (default: a new migrated SQLite file)")
     args = parser.parse_args()
     from alembic import command
-    from bench.search import alembic_config
+
+    from librium.database.sqlalchemy.migrations import alembic_config
 
     workdir = Path(tempfile.mkdtemp(prefix="librium-startup-"))
     url = args.url or f"sqlite:///{workdir / 'startup.sqlite'}"

@@ -12,25 +12,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic.config import Config
+from alembic import command
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from alembic import command
 from librium.config import database_url
 from librium.database.sqlalchemy import db
+from librium.database.sqlalchemy.migrations import alembic_config
 from librium.database.sqlalchemy.session import make_engine, make_sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-
-
-def alembic_config(url: str) -> Config:
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "alembic"))
-    cfg.attributes["url"] = url
-    cfg.attributes["configure_logger"] = False
-    return cfg
 
 
 def pg_admin_url() -> str | None:

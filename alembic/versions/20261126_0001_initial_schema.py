@@ -9,7 +9,6 @@ Create Date: 2026-11-26 00:13:59.767148
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 # revision identifiers, used by Alembic.

@@ -10,7 +10,6 @@ import unicodedata
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = "0002"

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from alembic import command
-from tests.conftest import ROOT, alembic_config
+
+from librium.database.sqlalchemy.migrations import alembic_config
+from tests.conftest import ROOT
 from tests.fakes.botapi_server import FakeBotApi
 
 SCRUBBED = ("TELEGRAM_", "DATABASE_URL", "WEBHOOK_", "PORT", "LOG_LEVEL", "METADATA_", "ALLOWED_USER_IDS")

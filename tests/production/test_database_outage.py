@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 from alembic import command
+
 from bot.errors import APOLOGY, DATABASE_DOWN
-from tests.conftest import alembic_config
+from librium.database.sqlalchemy.migrations import alembic_config
 
 ADA = 5151
 

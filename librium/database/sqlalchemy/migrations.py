@@ -14,10 +14,25 @@ from librium.errors import ConfigError
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def script_directory() -> ScriptDirectory:
+def alembic_config(url: str | None = None) -> Config:
+    """The project's Alembic configuration, usable from any working directory (tests, benchmarks)."""
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "alembic"))
-    return ScriptDirectory.from_config(cfg)
+    if url:
+        cfg.attributes["url"] = url
+    cfg.attributes["configure_logger"] = False
+    return cfg
+
+
+def upgrade_to_head(url: str) -> None:
+    """`alembic upgrade head` on ``url``."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), "head")
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
 
 
 def head_revision() -> str | None:
