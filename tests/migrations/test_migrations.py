@@ -66,3 +66,22 @@ def test_downgrade_to_base_leaves_no_table(alembic_runner, alembic_engine):
     alembic_runner.migrate_down_to("base")
     tables = set(inspect(alembic_engine).get_table_names()) - {"alembic_version"}
     assert tables == set()
+
+
+def test_offline_sql_builds_the_same_schema(tmp_path):
+    """`alembic upgrade head --sql` (as in docs/alembic_usage.md) prints SQL that builds head."""
+    import io
+    import sqlite3
+
+    from alembic import command
+
+    from librium.database.sqlalchemy.migrations import alembic_config, head_revision
+
+    url = f"sqlite:///{tmp_path / 'offline.sqlite'}"
+    cfg = alembic_config(url)
+    cfg.output_buffer = io.StringIO()
+    command.upgrade(cfg, "head", sql=True)
+    with sqlite3.connect(tmp_path / "offline.sqlite") as conn:
+        conn.executescript(cfg.output_buffer.getvalue())
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (head_revision(),)
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'book_fts'").fetchone() == (1,)
