@@ -10,6 +10,7 @@ apologise (that is the error handler firing) and must not log at ERROR.
 from __future__ import annotations
 
 import logging
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -152,7 +153,7 @@ async def _tap_a_real_button(bot, index: int, person):
 
 
 @settings(
-    max_examples=300,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "1500")),  # per engine: thousands in all
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
