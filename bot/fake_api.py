@@ -149,9 +149,10 @@ class FakeBotApi(BaseRequest):
             "from": BOT_USER,
             **extra,
         }
-        if "reply_markup" in params:
-            markup = params["reply_markup"]
-            message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+        markup = params.get("reply_markup")
+        markup = (json.loads(markup) if isinstance(markup, str) else markup) or {}
+        if markup.get("inline_keyboard"):  # Telegram returns only inline keyboards (not ForceReply)
+            message["reply_markup"] = markup
         self.messages[(chat_id, message["message_id"])] = message
         return message
 

@@ -1,9 +1,11 @@
 """/add: a short guided flow — title → authors → series and number → format → confirm.
 
 Every step but the title has Skip; every step has « Back (except the first) and ✗ Cancel; /cancel
-leaves at any time. Unexpected input re-asks the current question. The answers live in
+leaves at any time (the same bot/pending.py cancel as everywhere, so it also drops any other pending
+question of the user in this chat). Unexpected input re-asks the current question. The answers live in
 ``user_data[FLOW]`` and nothing touches the database until "Save" (one transaction, which may still
-stop at a suspected duplicate and ask, like a typed add).
+stop at a suspected duplicate and ask, like a typed add). In groups every step that takes typed text
+also sends a ForceReply prompt (bot/questions.py) so the answer reaches a bot in privacy mode.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import callbacks, cards, dbcall, parse
+from bot import callbacks, cards, dbcall, parse, pending, questions
 from bot.access import actor_of
 from bot.handlers import adding, book_actions
 from bot.handlers.book_actions import EXPIRED
@@ -41,6 +43,13 @@ STEPS = [TITLE, AUTHORS, SERIES, FORMAT, CONFIRM]
 FORMATS = ["Paperback", "Hardcover", "Ebook", "Audiobook"]
 TIMEOUT_SECONDS = 600
 END = ConversationHandler.END
+# Steps answered by typing: what the group prompt asks for, and the input field's placeholder.
+TYPED = {
+    TITLE: ("the title", "Title"),
+    AUTHORS: ("the author(s)", "Author & Author"),
+    SERIES: ("the series and number", "Dune 1"),
+    FORMAT: ("the format", "Paperback"),
+}
 
 
 # --------------------------------------------------------------------------- questions
@@ -83,14 +92,19 @@ def question(step: str, flow: dict[str, Any]) -> tuple[str, Any]:
     )
 
 
-async def _ask_new(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> str:
+async def _ask_new(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: str, note: str | None = None
+) -> str:
     """Ask ``step`` in a new message, taking the buttons off the previous question."""
     flow = _flow(context)
     await _retire_prompt(context, flow)
     flow["step"] = step
     text, keyboard = question(step, flow)
-    sent = await update.effective_message.reply_text(text, reply_markup=keyboard)
+    sent = await update.effective_message.reply_text(
+        f"{note}\n{text}" if note else text, reply_markup=keyboard
+    )
     flow["prompt"] = [sent.chat_id, sent.message_id]
+    await _group_prompt(update, context, step)
     return step
 
 
@@ -100,7 +114,15 @@ async def _ask_here(update: Update, context: ContextTypes.DEFAULT_TYPE, step: st
     flow["step"] = step
     text, keyboard = question(step, flow)
     await cards.edit_in_place(update, text, keyboard)
+    await _group_prompt(update, context, step)
     return step
+
+
+async def _group_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> None:
+    """In a group, a ForceReply prompt for a typed step (the buttons stay on the question)."""
+    if step in TYPED:
+        what, placeholder = TYPED[step]
+        await questions.prompt(update, context, f"↩️ Reply to this message with {what}.", placeholder)
 
 
 async def _retire_prompt(context: ContextTypes.DEFAULT_TYPE, flow: dict[str, Any]) -> None:
@@ -118,7 +140,7 @@ async def _retire_prompt(context: ContextTypes.DEFAULT_TYPE, flow: dict[str, Any
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     book_actions.cancel_awaiting(context)
-    context.user_data[FLOW] = {}
+    context.user_data[FLOW] = {"chat": update.effective_chat.id}
     given = " ".join(context.args or []).strip()
     if given:
         return await _take_title(update, context, given)
@@ -129,8 +151,7 @@ async def _take_title(update: Update, context: ContextTypes.DEFAULT_TYPE, text: 
     try:
         _flow(context)["title"] = validation.title(text)
     except LibriumError as error:
-        await update.effective_message.reply_text(f"{esc(error.message)} What's the title?")
-        return TITLE
+        return await _ask_new(update, context, TITLE, note=esc(error.message))
     return await _ask_new(update, context, AUTHORS)
 
 
@@ -155,8 +176,7 @@ async def on_series(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
         name = validation.name(name, "series name")
         index = validation.series_index(index)
     except LibriumError as error:
-        await update.effective_message.reply_text(esc(error.message))
-        return await _ask_new(update, context, SERIES)
+        return await _ask_new(update, context, SERIES, note=esc(error.message))
     flow = _flow(context)
     flow["series"], flow["index"] = name, (f"{index.normalize():f}" if index is not None else None)
     return await _ask_new(update, context, FORMAT)
@@ -166,8 +186,7 @@ async def on_format(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     try:
         _flow(context)["format"] = validation.name(update.effective_message.text, "format")
     except LibriumError as error:
-        await update.effective_message.reply_text(esc(error.message))
-        return await _ask_new(update, context, FORMAT)
+        return await _ask_new(update, context, FORMAT, note=esc(error.message))
     return await _ask_new(update, context, CONFIRM)
 
 
@@ -236,11 +255,23 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: dict[s
 # --------------------------------------------------------------------------- leaving
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    flow = context.user_data.pop(FLOW, None) or {}
+@pending.cancel_hook("add flow")
+async def _cancel_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """Drop the /add answers of this chat (a flow in another chat is left alone)."""
+    flow = context.user_data.get(FLOW)
+    if not flow:
+        context.user_data.pop(FLOW, None)
+        return None
+    if flow.get("chat", update.effective_chat.id) != update.effective_chat.id:
+        return None
+    context.user_data.pop(FLOW, None)
     await _retire_prompt(context, flow)
-    book_actions.cancel_awaiting(context)
-    await update.effective_message.reply_text(adding.CANCELLED)
+    return "the /add steps"
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """/cancel inside the flow: the one global cancel (it answers once), then the conversation ends."""
+    await pending.cancel_command(update, context)
     return END
 
 

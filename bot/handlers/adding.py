@@ -28,7 +28,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, cards, dbcall, parse
+from bot import callbacks, cards, dbcall, parse, pending
 from bot.access import Actor, Who, actor_of, resolve
 from bot.handlers import book_actions
 from bot.handlers.book_actions import EXPIRED, tapped
@@ -45,7 +45,7 @@ PENDING = "pending_adds"
 MAX_PENDING = 20
 METADATA_CLIENT = "metadata_client"  # bot.metadata.CLIENT: tests put a local client there
 STALE = "That button has expired — send the book again."
-CANCELLED = "Cancelled — nothing was saved."
+CANCELLED = pending.CANCELLED
 NOT_A_BOOK = "I couldn't read that as a book. Send “Title by Author”, “Author - Title”, an ISBN, or use /add."
 FETCH_FAILED = "Details could not be fetched — tap Refresh later."
 NOT_KNOWN = "No catalogue knows this ISBN yet: tap ✎ Edit to give the title."
@@ -132,11 +132,19 @@ def remember(context: ContextTypes.DEFAULT_TYPE, chat_id: int, inputs: list[dict
 
 
 def cancel_pending(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> bool:
-    pending = _pending(context)
-    mine = [t for t, p in pending.items() if p.get("chat") == chat_id]
+    """Forget the confirmations waiting in this chat (their buttons then answer "expired")."""
+    waiting = _pending(context)
+    mine = [t for t, p in waiting.items() if p.get("chat") == chat_id]
     for token in mine:
-        pending.pop(token, None)
+        waiting.pop(token, None)
     return bool(mine)
+
+
+@pending.cancel_hook("add confirmation")
+def _cancel_confirmations(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    if cancel_pending(context, update.effective_chat.id):
+        return "the “Title by Author” confirmation"
+    return None
 
 
 def _book_line(book: BookView) -> str:
@@ -334,19 +342,13 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, data: call
     )
 
 
-# --------------------------------------------------------------------------- /cancel outside the /add flow
-
-
-async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    dropped = book_actions.cancel_awaiting(context)
-    dropped = cancel_pending(context, update.effective_chat.id) or dropped
-    text = CANCELLED if dropped else "Nothing to cancel — you're not in the middle of anything."
-    await update.effective_message.reply_text(text)
+# --------------------------------------------------------------------------- wiring
 
 
 def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(confirm, pattern=callbacks.pattern("add")))
-    application.add_handler(CommandHandler("cancel", cancel_command))
+    # The one /cancel outside the /add flow (which answers /cancel itself, with the same function).
+    application.add_handler(CommandHandler("cancel", pending.cancel_command))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
 
 

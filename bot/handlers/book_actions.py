@@ -6,7 +6,8 @@ another library gets NotFound → "That book isn't in this library." The card is
 
 Edit, "New shelf…" and Lend ask for one line of text: the request is kept in ``user_data[AWAITING]``
 and :func:`take_awaited_text` (called first by the text router) consumes the user's next message in
-that chat. /cancel drops it.
+that chat. In groups the question also goes out as a ForceReply prompt (bot/questions.py), so the answer
+reaches a bot in privacy mode. /cancel drops it (a cancel hook, bot/pending.py) and restores the card.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from bot import callbacks, cards, dbcall, parse
+from bot import callbacks, cards, dbcall, parse, pending, questions
 from bot.access import Actor, Who, actor_of, resolve
 from bot.keyboards import button, grid, markup
 from bot.render import bold, esc, truncate
@@ -195,23 +196,64 @@ def _drop_awaiting(context: ContextTypes.DEFAULT_TYPE, book_id: int | None = Non
 
 
 def cancel_awaiting(context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Forget any pending edit/shelf/lend question; True when there was one (for /cancel)."""
+    """Forget any pending edit/shelf/lend question; True when there was one."""
     return _drop_awaiting(context)
 
 
-async def _ask(update: Update, context, book: BookView, kind: str, question: str, **extra: Any) -> None:
+_ASKED_FOR = {"shelf": "the new shelf", "lend": "the loan"}
+
+
+@pending.cancel_hook("card question")
+async def _cancel_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """/cancel: drop the question asked in this chat and put the plain card back on its message."""
+    waiting = _awaiting(context)
+    if not waiting or waiting.get("chat") != update.effective_chat.id:
+        return None
+    context.user_data.pop(AWAITING, None)
+    try:
+        book = await run_in_library(context, update, _card, waiting.get("book"))
+    except LibriumError:
+        book = None  # deleted meanwhile: the card's buttons answer for themselves
+    if book is not None:
+        await _restore_old_card(context, waiting, book)
+    if waiting.get("kind") == "edit":
+        return f"the edit of the {waiting.get('field')}"
+    return _ASKED_FOR.get(str(waiting.get("kind")), "the card question")
+
+
+PLACEHOLDERS = {
+    "title": "The new title",
+    "authors": "Author & Author",
+    "series": "Discworld 2",
+    "year": "1965",
+    "pages": "412",
+    "notes": "Your notes",
+    "shelf": "Living room",
+    "lend": "Alice in 3 weeks",
+}
+
+
+async def _ask(
+    update: Update, context, book: BookView, kind: str, question: str, placeholder: str, **extra: Any
+) -> None:
+    """Put the question on the card; in a group also a ForceReply prompt aimed at the tapper."""
     message = update.callback_query.message if update.callback_query else None
-    context.user_data[AWAITING] = {
+    waiting = {
         "kind": kind,
         "book": book.id,
         "chat": update.effective_chat.id,
         "message": message.message_id if message else None,
         "photo": bool(message and (message.photo or message.caption)),
+        "asked": [message.message_id] if message else [],
         **extra,
     }
+    context.user_data[AWAITING] = waiting
     code = "ed" if kind == "edit" else "ln" if kind == "lend" else "sh"
     keyboard = markup([button("✗ Cancel", code, book.id, "x")])
     await cards.edit_in_place(update, cards.render_card(book, note=question), keyboard)
+    sent = await questions.prompt(update, context, f"{question}\n↩️ Reply to this message.", placeholder)
+    if sent is not None:
+        waiting["asked"].append(sent.message_id)
 
 
 @tapped
@@ -235,6 +277,7 @@ async def edit(update, context, data, tap) -> None:
             book,
             "edit",
             f"✎ Send the new {esc(EDIT_FIELDS[field])}, or /cancel.",
+            PLACEHOLDERS[field],
             field=field,
         )
     else:
@@ -280,7 +323,14 @@ async def shelf(update, context, data, tap) -> None:
         await cards.edit_in_place(update, cards.render_card(book, note=note), markup(*grid(buttons, 2), last))
     elif choice == "new":
         book = await run_in_library(context, update, _card, book_id)
-        await _ask(update, context, book, "shelf", "🗄 Send the name of the new shelf, or /cancel.")
+        await _ask(
+            update,
+            context,
+            book,
+            "shelf",
+            "🗄 Send the name of the new shelf, or /cancel.",
+            PLACEHOLDERS["shelf"],
+        )
     elif choice == "x":
         _drop_awaiting(context, book_id)
         book = await run_in_library(context, update, _card, book_id)
@@ -322,7 +372,7 @@ async def lend(update, context, data, tap) -> None:
             await tap.answer(f"Already lent to {book.current_loan.borrower}.")
             await cards.show_card(update, context, book, edit=True)
             return
-        await _ask(update, context, book, "lend", esc(LEND_QUESTION) + " — or /cancel.")
+        await _ask(update, context, book, "lend", esc(LEND_QUESTION) + " — or /cancel.", PLACEHOLDERS["lend"])
     else:
         await tap.answer(EXPIRED)
 
@@ -420,6 +470,8 @@ async def take_awaited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     message = update.effective_message
     if not waiting or message is None or waiting.get("chat") != update.effective_chat.id:
         return False
+    if not questions.answers(update, waiting.get("asked") or []):
+        return False  # a reply to another message of mine is about that message
     text = message.text or ""
     kind, book_id = waiting.get("kind"), waiting.get("book")
     try:
@@ -441,7 +493,13 @@ async def take_awaited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await message.reply_text(NOT_HERE)
         return True
     except LibriumError as error:
-        await message.reply_text(f"{esc(error.message)}\nSend it again, or /cancel.")
+        placeholder = PLACEHOLDERS.get(waiting.get("field") or kind, "")
+        again = await message.reply_text(
+            f"{esc(error.message)}\nSend it again, or /cancel.",
+            reply_markup=questions.markup_for(update, placeholder),
+        )
+        if questions.in_group(update):
+            waiting.setdefault("asked", []).append(again.message_id)
         return True
     context.user_data.pop(AWAITING, None)
     await _restore_old_card(context, waiting, book)

@@ -39,7 +39,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, cards, dbcall
+from bot import callbacks, cards, dbcall, pending
 from bot.access import Actor, actor_of, resolve
 from bot.errors import database_unavailable
 from bot.handlers.book_actions import local_today, tapped
@@ -117,6 +117,20 @@ def remember(context: ContextTypes.DEFAULT_TYPE, entry: dict[str, Any]) -> str:
     token = secrets.token_urlsafe(6)
     pending[token] = {**entry, "at": time.time()}
     return token
+
+
+@pending.cancel_hook("import or restore")
+def _cancel_files(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """/cancel: imports and restores of this chat still waiting for a tap go; nothing was written."""
+    waiting = _pending(context)
+    mine = [t for t, e in waiting.items() if e.get("chat") == update.effective_chat.id]
+    kinds = {waiting.pop(t).get("kind") for t in mine}
+    if not kinds:
+        return None
+    return (
+        " and ".join(name for kind, name in ((CSV, "the import"), (BACKUP, "the restore")) if kind in kinds)
+        or "the file"
+    )
 
 
 def _entry_for(

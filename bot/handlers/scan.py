@@ -26,7 +26,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot import callbacks, cards, dbcall
+from bot import callbacks, cards, dbcall, pending
 from bot import metadata as bot_metadata
 from bot.access import Actor, Who, actor_of, resolve
 from bot.dbcall import SETTINGS
@@ -149,6 +149,16 @@ def remember_scan(context: ContextTypes.DEFAULT_TYPE, entry: dict[str, Any]) -> 
     token = secrets.token_urlsafe(6)
     scans[token] = {**entry, "at": time.time()}
     return token
+
+
+@pending.cancel_hook("scan list")
+def _cancel_scans(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """/cancel: scan lists of this chat still waiting for a choice go (added books' summaries stay)."""
+    scans = _scans(context)
+    waiting = [t for t, e in scans.items() if e.get("chat") == update.effective_chat.id and "items" in e]
+    for token in waiting:
+        scans.pop(token, None)
+    return "the scanned books list" if waiting else None
 
 
 def _item(isbn13: str, result, owned: Owned) -> dict[str, Any]:

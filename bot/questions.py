@@ -1,0 +1,71 @@
+"""Questions answered by typing, in a way that works in groups too.
+
+Telegram's default for bots is privacy mode: in a group the bot only sees commands, mentions and replies
+to its own messages. A question that waits for plain text therefore gets, in groups, a prompt sent with
+``ForceReply(selective=True)`` that replies to the asking user's message (or, after a button tap, mentions
+them): their client opens a reply to the prompt, and the reply reaches the bot. Private chats see every
+message, so nothing extra is sent there.
+"""
+
+from __future__ import annotations
+
+from telegram import ForceReply, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.access import actor_of
+from bot.render import truncate
+
+PLACEHOLDER_MAX = 64  # the Bot API's limit for input_field_placeholder
+
+
+def in_group(update: Update) -> bool:
+    return update.effective_chat is not None and actor_of(update).in_group
+
+
+def force_reply(placeholder: str) -> ForceReply:
+    return ForceReply(selective=True, input_field_placeholder=truncate(placeholder, PLACEHOLDER_MAX))
+
+
+def markup_for(update: Update, placeholder: str) -> ForceReply | None:
+    """ForceReply for a reply to the user's own message in a group; None in private chats."""
+    return force_reply(placeholder) if in_group(update) else None
+
+
+async def prompt(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, placeholder: str
+) -> Message | None:
+    """In a group, send ``text`` (HTML) as a ForceReply prompt aimed at the asking user; None elsewhere.
+
+    Replies to the user's message when the update is one; after a button tap there is none, so the
+    prompt mentions the user instead (a selective ForceReply targets mentioned users).
+    """
+    if not in_group(update):
+        return None
+    markup = force_reply(placeholder)
+    user = update.effective_user
+    try:
+        if update.message is not None:
+            return await update.message.reply_text(text, reply_markup=markup, do_quote=True)
+        mention = user.mention_html() + ", " if user else ""
+        return await context.bot.send_message(update.effective_chat.id, mention + text, reply_markup=markup)
+    except TelegramError:
+        return None  # the question itself was asked; a lost prompt must not lose it
+
+
+def answers(update: Update, asked: list[int] | tuple[int, ...]) -> bool:
+    """Whether this message may be the answer to a question shown in the messages ``asked``.
+
+    A reply to another message of the bot is about that message, not an answer; anything else from the
+    user (a reply to the question, or a plain message where the bot sees every message) is.
+    """
+    message = update.effective_message
+    replied = message.reply_to_message if message else None
+    if replied is None or not asked:
+        return True
+    if replied.from_user is not None and not replied.from_user.is_bot:
+        return True  # replying to a person: still a plain message to the bot
+    return replied.message_id in asked
+
+
+__all__ = ["answers", "force_reply", "in_group", "markup_for", "prompt"]
