@@ -29,7 +29,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 TOKEN = "123:abc"
 BOT_USER = {
@@ -436,8 +436,9 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             prefix = f"/file/bot{api.token}/files/"
-            if self.path.startswith(prefix):
-                content = api.files.get(self.path[len(prefix) :])
+            path = unquote(self.path)  # PTB percent-encodes the file URL (the token's ":" becomes %3A)
+            if path.startswith(prefix):
+                content = api.files.get(path[len(prefix) :])
                 if content is not None:
                     self._send(200, content, "application/octet-stream")
                     return
