@@ -98,9 +98,23 @@ def _open_reading(session: Session, book_id: int) -> db.Reading | None:
 
 
 def set_status(session: Session, library_id: int, book_id: int, status: str) -> BookView:
-    """Set the reading status (to-read, reading, read, abandoned; "unread"/"dnf" accepted) without dates."""
+    """Set the reading status (to-read, reading, read, abandoned; "unread"/"dnf" accepted) without dates.
+
+    A book that stops being read must not stay "currently reading" (in /reading, in nudges), so its
+    open reading is closed:
+    - back to "to-read": an open reading with no progress (no pages read) was a mistaken start and is
+      deleted; one with progress is kept as history, marked abandoned;
+    - "abandoned": the open reading is marked abandoned.
+    "read" leaves the reading alone: finishing needs a date, which :func:`finish_reading` records.
+    """
     book = _book(session, library_id, book_id)
     book.status = status
+    if book.status in ("to-read", "abandoned"):
+        reading = _open_reading(session, book.id)
+        if reading is not None and book.status == "to-read" and not reading.pages_read:
+            session.delete(reading)
+        elif reading is not None:
+            reading.abandoned = True
     session.flush()
     return get_book(session, library_id, book.id)
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from bot.cards import CAPTION_LIMIT, render_card
 from bot.handlers.adding import METADATA_CLIENT
 from librium.database.sqlalchemy import db
-from librium.services import books
+from librium.database.sqlalchemy.session import session_scope
+from librium.services import books, reading
 from tests.bot.adding_helpers import (
     DUNE_ISBN13,
     answers,
@@ -279,3 +280,57 @@ def test_card_dates_and_overdue(session, library):
     assert "Lent to Alice since 3 Nov, due 24 Nov" in render_card(view, today=dt.date(2026, 11, 10))
     assert "(overdue)" in render_card(view, today=dt.date(2026, 11, 25))
     assert "since 3 Nov 2026" in render_card(view, today=dt.date(2027, 1, 2))
+
+
+def readings_of(session_factory, book_id: int) -> list[tuple]:
+    with session_factory() as session:
+        rows = session.execute(
+            select(db.Reading.finished_on, db.Reading.abandoned, db.Reading.pages_read)
+            .where(db.Reading.book_id == book_id)
+            .order_by(db.Reading.id)
+        ).all()
+        return [tuple(r) for r in rows]
+
+
+def currently_reading(session_factory, book) -> list[int]:
+    with session_factory() as session:
+        return [r.book_id for r in reading.current_readings(session, book.library_id)]
+
+
+async def test_not_reading_without_progress_deletes_the_open_reading(bot, session_factory):
+    card = await add_dune(bot)
+    reading_card = edits(await bot.tap(card, "📖 Reading"))[-1]
+    book = only_book(session_factory)
+    assert currently_reading(session_factory, book) == [book.id]
+
+    calls = await bot.tap(reading_card, "⏸ Not reading")
+    assert answers(calls) == ["Marked as not read."]
+    book = only_book(session_factory)
+    assert (book.status, book.readings) == ("to-read", 0)
+    assert readings_of(session_factory, book.id) == [], "a start without progress was a mistake: gone"
+    assert currently_reading(session_factory, book) == []
+    assert "Dune" not in last_text(await bot.send("/reading"))
+
+
+async def test_not_reading_with_progress_keeps_the_reading_as_abandoned(bot, session_factory):
+    card = await add_dune(bot)
+    reading_card = edits(await bot.tap(card, "📖 Reading"))[-1]
+    book = only_book(session_factory)
+    with session_scope(session_factory) as session:
+        reading.add_progress(session, book.library_id, book.id, 120)
+
+    await bot.tap(reading_card, "⏸ Not reading")
+    book = only_book(session_factory)
+    assert book.status == "to-read"
+    assert readings_of(session_factory, book.id) == [(None, True, 120)], "the pages read stay as history"
+    assert currently_reading(session_factory, book) == []
+
+
+async def test_not_read_after_read_keeps_the_finished_reading(bot, session_factory):
+    card = await add_dune(bot)
+    read_card = edits(await bot.tap(edits(await bot.tap(card, "📖 Reading"))[-1], "✓ Read"))[-1]
+    await bot.tap(read_card, "↺ Not read")
+    book = only_book(session_factory)
+    [(finished_on, abandoned, _)] = readings_of(session_factory, book.id)
+    assert (book.status, finished_on is not None, abandoned) == ("to-read", True, False)
+    assert currently_reading(session_factory, book) == []
