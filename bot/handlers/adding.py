@@ -2,7 +2,8 @@
 
 A text message is, in this order: the answer to a question a card button asked (edit, new shelf,
 lend); an ISBN (looked up, then added); "Title by Author" / "Author - Title" (added, after a one-tap
-confirm when the order is unclear or the book may be a duplicate); anything else is a search.
+confirm when the order is unclear or the book may be a duplicate); anything else is a search. An unclear
+order is settled without asking when exactly one side is an author the library already has.
 
 A parsed book waiting for a tap lives in ``user_data[PENDING][token]`` (callback
 ``add:<token>:<choice>``); a token that is gone answers "That button has expired — send the book again".
@@ -15,6 +16,7 @@ import secrets
 import time
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.constants import ChatAction
@@ -35,9 +37,12 @@ from bot.handlers.book_actions import EXPIRED, tapped
 from bot.keyboards import button, markup
 from bot.render import bold, esc, truncate
 from librium import isbn as isbn_mod
+from librium.database.sqlalchemy import db
 from librium.errors import LibriumError
+from librium.names import parse_author
 from librium.services import books
 from librium.services.books import AddResult, BookInput, BookView
+from librium.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +106,40 @@ def apply_metadata(session: Session, who: Who, book_id: int, meta) -> BookView:
 def _add(session: Session, actor: Actor, inputs: dict[str, Any], allow_duplicate: bool = False) -> AddResult:
     who = resolve(session, actor)
     return books.add_book(session, who.library_id, BookInput(**inputs), allow_duplicate=allow_duplicate)
+
+
+def known_authors(session: Session, library_id: int, names: list[str]) -> set[str]:
+    """Those of ``names`` that are authors of the library already (matched like the author rows: the
+    folded display name of the parsed name, so case, accents and "Last, First" do not matter)."""
+    keys: dict[str, str] = {}
+    for name in names:
+        try:
+            keys[name] = fold(parse_author(name).display)
+        except LibriumError:
+            continue  # not a person's name at all: not a known author
+    if not keys:
+        return set()
+    found = set(
+        session.scalars(
+            select(db.Author.key).where(
+                db.Author.library_id == library_id, db.Author.key.in_(set(keys.values()))
+            )
+        )
+    )
+    return {name for name, key in keys.items() if key in found}
+
+
+def _add_unless_unclear(
+    session: Session, actor: Actor, choices: list[dict[str, Any]]
+) -> tuple[AddResult, dict[str, Any]] | None:
+    """Add the one reading whose author the library knows (with the inputs chosen); None when no
+    reading or every reading names a known author, so the user is asked."""
+    who = resolve(session, actor)
+    known = known_authors(session, who.library_id, [c["authors"][0] for c in choices])
+    matching = [c for c in choices if c["authors"][0] in known]
+    if len(matching) != 1:
+        return None
+    return books.add_book(session, who.library_id, BookInput(**matching[0])), matching[0]
 
 
 def _add_copy(session: Session, actor: Actor, inputs: dict[str, Any], existing_id: int) -> AddResult:
@@ -258,6 +297,10 @@ async def add_typed(
 ) -> None:
     inputs = [{"title": r.title, "authors": [r.author]} for r in readings]
     if len(readings) > 1:
+        settled = await dbcall.run(context, _add_unless_unclear, actor_of(update), inputs)
+        if settled is not None:
+            await _settle(update, context, *settled, edit=False)
+            return
         token = remember(
             context, update.effective_chat.id, inputs, readings=[(r.title, r.author) for r in readings]
         )

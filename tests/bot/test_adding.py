@@ -271,3 +271,45 @@ def test_reading_a_loan():
         dt.date(2026, 12, 10),
     )
     assert read_loan("Alice Smith", "UTC", now) == ("Alice Smith", None)
+
+
+async def test_a_known_author_settles_the_order_without_asking(bot, session_factory):
+    await bot.send("Mort by Terry Pratchett")
+    calls = await bot.send("Good Omens - Terry Pratchett")
+    assert not any("Which one is the title?" in c.text for c in calls)
+    assert "✓ Added <b>Good Omens</b>" in last_card(calls).text
+    calls = await bot.send("TERRY PRATCHETT - SMALL GODS")  # any case and order: the folded name matches
+    assert "✓ Added <b>SMALL GODS</b>" in last_card(calls).text
+    assert {(b.title, tuple(b.author_names)) for b in library_books(session_factory, ADA)} == {
+        ("Mort", ("Terry Pratchett",)),
+        ("Good Omens", ("Terry Pratchett",)),
+        ("SMALL GODS", ("Terry Pratchett",)),
+    }
+
+
+async def test_unknown_or_both_known_authors_still_ask(bot, session_factory):
+    await bot.send("Mort by Terry Pratchett")
+    prompt = (await bot.send("Good Omens - Neil Gaiman"))[-1]
+    assert "Which one is the title?" in prompt.text, "neither side is a known author"
+    assert len(library_books(session_factory, ADA)) == 1
+    await bot.tap(prompt, "“Good Omens” by Neil Gaiman")
+    prompt = (await bot.send("Neil Gaiman - Terry Pratchett"))[-1]
+    assert "Which one is the title?" in prompt.text, "both sides are known authors"
+    assert len(library_books(session_factory, ADA)) == 2
+
+
+async def test_known_authors_are_per_library(bot, session_factory):
+    await bot.send("Small Gods by Terry Pratchett", person=BOB)
+    prompt = (await bot.send("Good Omens - Terry Pratchett"))[-1]
+    assert "Which one is the title?" in prompt.text, "Bob's authors say nothing about Ada's library"
+    assert library_books(session_factory, ADA) == []
+
+
+async def test_a_known_author_reading_can_still_be_a_duplicate(bot, session_factory):
+    await bot.send("Good Omens by Terry Pratchett")
+    prompt = (await bot.send("Good Omens - Terry Pratchett"))[-1]
+    assert "You may have this one already" in prompt.text
+    calls = await bot.tap(prompt, "Add another copy")
+    assert "now 2" in last_text(calls)
+    [book] = library_books(session_factory, ADA)
+    assert (book.title, book.copies) == ("Good Omens", 2)
