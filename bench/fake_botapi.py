@@ -103,6 +103,7 @@ class FakeBotApi:
         self.faulted: list[Call] = []  # requests that got a fault instead of an answer
         self.injected_at: dict[int, float] = {}
         self.delivered_at: dict[int, float] = {}  # first time getUpdates handed an update out
+        self.confirmed_at: dict[int, float] = {}  # when an offset past it dropped it from the queue
         self.files: dict[str, bytes] = {}
         self._queue: list[dict[str, Any]] = []  # injected, not yet confirmed by an offset
         self._faults: list[Fault] = []
@@ -301,8 +302,12 @@ class FakeBotApi:
         timeout = float(params.get("timeout") or 0)
         deadline = time.monotonic() + timeout
         with self._cond:
-            if offset:
+            confirmed = [u["update_id"] for u in self._queue if u["update_id"] < offset]
+            if confirmed:
+                now = time.monotonic()
+                self.confirmed_at.update(dict.fromkeys(confirmed, now))
                 self._queue = [u for u in self._queue if u["update_id"] >= offset]
+                self._cond.notify_all()  # wait_for() predicates may watch confirmed_at
             while not self._queue and not self._stopping.is_set():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
