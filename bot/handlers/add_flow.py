@@ -270,8 +270,12 @@ async def _cancel_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> st
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """/cancel inside the flow: the one global cancel (it answers once), then the conversation ends."""
-    await pending.cancel_command(update, context)
+    """/cancel inside the flow: the same cancel as everywhere (one answer), then the conversation ends.
+
+    The conversation was running even if another chat's /add replaced the answers, so it always counts.
+    """
+    dropped = await pending.cancel_all(update, context) or ["the /add steps"]
+    await update.effective_message.reply_text(pending.cancelled_text(dropped))
     return END
 
 
