@@ -89,24 +89,33 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
         self._prefetched.pop((USER, str(user_id)), None)
         self._prefetched.pop((CHAT, str(chat_id)), None)
 
-    async def _get_one(self, namespace: str, key: str) -> Any | None:
+    async def _fetch(self, namespace: str, key: str) -> str | None:
+        """The stored (encoded) row: read ahead by prefetch, or read now."""
         if (namespace, key) in self._prefetched:
-            data = self._prefetched.pop((namespace, key))
-            if data is None:
-                self._known.pop((namespace, key), None)
-                return None
-            self._known[(namespace, key)] = data
-            return _load(data)
-        data = await self._db(
+            return self._prefetched.pop((namespace, key))
+        return await self._db(
             lambda s: s.scalar(
                 select(BotState.data).where(BotState.namespace == namespace, BotState.key == key)
             )
         )
-        if data is None:
+
+    async def _refresh(self, namespace: str, key: str, live: dict) -> None:
+        """Bring ``live`` (this process's dict) up to date with the database.
+
+        Only a row another process changed replaces it: when the row is what this process last read or
+        wrote, ``live`` may hold newer changes not yet written (an update still being handled, e.g. the
+        message whose button is being tapped right now), and those must not be lost.
+        """
+        data = await self._fetch(namespace, key)
+        if data == self._known.get((namespace, key)):
+            return
+        if data is None:  # dropped elsewhere
             self._known.pop((namespace, key), None)
-            return None
+            live.clear()
+            return
         self._known[(namespace, key)] = data
-        return _load(data)
+        live.clear()
+        live.update(_load(data))
 
     async def _put(self, namespace: str, key: str, value: Any) -> None:
         encoded = _dump(value)
@@ -152,16 +161,10 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
         await self._drop(CHAT, str(chat_id))
 
     async def refresh_user_data(self, user_id: int, user_data: dict) -> None:
-        stored = await self._get_one(USER, str(user_id))
-        if stored is not None:
-            user_data.clear()
-            user_data.update(stored)
+        await self._refresh(USER, str(user_id), user_data)
 
     async def refresh_chat_data(self, chat_id: int, chat_data: dict) -> None:
-        stored = await self._get_one(CHAT, str(chat_id))
-        if stored is not None:
-            chat_data.clear()
-            chat_data.update(stored)
+        await self._refresh(CHAT, str(chat_id), chat_data)
 
     # ------------------------------------------------------------------ conversations
     async def get_conversations(self, name: str) -> dict:

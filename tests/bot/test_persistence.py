@@ -45,3 +45,28 @@ async def test_state_survives_a_restart(make_bot):
     restarted = await make_bot()
     add_memory_commands(restarted.application)
     assert last_text(await restarted.send("/recall")) == "note=kept"
+
+
+async def test_a_tap_during_the_update_that_made_its_button_sees_the_new_state(make_bot):
+    """user_data written by an update still in progress is not overwritten by the stored copy."""
+    import asyncio
+
+    bot = await make_bot()
+    add_memory_commands(bot.application)
+    await bot.send("/remember old")  # something is stored for Ada
+    token_set, release = asyncio.Event(), asyncio.Event()
+
+    async def slow(update, context):
+        context.user_data["note"] = "fresh token"
+        await update.effective_message.reply_text("here is your button")
+        token_set.set()
+        await release.wait()  # the update is still being handled when the tap comes
+        raise ApplicationHandlerStop
+
+    bot.application.add_handler(CommandHandler("slow", slow), group=-3)
+    first = asyncio.create_task(bot.send("/slow"))
+    await token_set.wait()
+    assert last_text(await bot.send("/recall")) == "note=fresh token"
+    release.set()
+    await first
+    assert last_text(await bot.send("/recall")) == "note=fresh token"
