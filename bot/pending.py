@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import inspect
 import logging
+import secrets
+import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -24,6 +27,21 @@ NOTHING = "Nothing to cancel."
 
 CancelHook = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[str | None] | str | None]
 _HOOKS: dict[str, CancelHook] = {}
+
+
+def keep(store: dict[str, dict[str, Any]], entry: dict[str, Any], limit: int) -> str:
+    """Keep ``entry`` (plain data: it is persisted) under a new short token for callback data.
+
+    The oldest entries go once ``limit`` are kept, so a store never grows without bound; their
+    buttons then answer "expired".
+    """
+    while len(store) >= limit:
+        store.pop(min(store, key=lambda t: store[t].get("at", 0)))
+    token = secrets.token_urlsafe(6)
+    while token in store:
+        token = secrets.token_urlsafe(6)
+    store[token] = {**entry, "at": time.time()}
+    return token
 
 
 def cancel_hook(name: str) -> Callable[[CancelHook], CancelHook]:

@@ -12,8 +12,6 @@ A parsed book waiting for a tap lives in ``user_data[PENDING][token]`` (callback
 from __future__ import annotations
 
 import logging
-import secrets
-import time
 from typing import Any
 
 from sqlalchemy import select
@@ -162,12 +160,7 @@ def _pending(context: ContextTypes.DEFAULT_TYPE) -> dict[str, dict[str, Any]]:
 
 def remember(context: ContextTypes.DEFAULT_TYPE, chat_id: int, inputs: list[dict[str, Any]], **extra) -> str:
     """Keep parsed book(s) waiting for a tap; returns the token for ``add:<token>:<choice>``."""
-    pending = _pending(context)
-    while len(pending) >= MAX_PENDING:
-        pending.pop(min(pending, key=lambda t: pending[t]["at"]))
-    token = secrets.token_urlsafe(6)
-    pending[token] = {"chat": chat_id, "inputs": inputs, "at": time.time(), **extra}
-    return token
+    return pending.keep(_pending(context), {"chat": chat_id, "inputs": inputs, **extra}, MAX_PENDING)
 
 
 def cancel_pending(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> bool:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -111,12 +110,7 @@ def _pending(context: ContextTypes.DEFAULT_TYPE) -> dict[str, dict[str, Any]]:
 
 def remember(context: ContextTypes.DEFAULT_TYPE, entry: dict[str, Any]) -> str:
     """Keep a pending import/restore (plain data only) and return its token."""
-    pending = _pending(context)
-    while len(pending) >= MAX_PENDING:
-        pending.pop(min(pending, key=lambda t: pending[t].get("at", 0)))
-    token = secrets.token_urlsafe(6)
-    pending[token] = {**entry, "at": time.time()}
-    return token
+    return pending.keep(_pending(context), entry, MAX_PENDING)
 
 
 @pending.cancel_hook("import or restore")

@@ -15,7 +15,6 @@ inside its transaction, so a double tap never adds a book twice.
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -143,12 +142,7 @@ def _scans(context: ContextTypes.DEFAULT_TYPE) -> dict[str, dict[str, Any]]:
 
 
 def remember_scan(context: ContextTypes.DEFAULT_TYPE, entry: dict[str, Any]) -> str:
-    scans = _scans(context)
-    while len(scans) >= MAX_SCANS:
-        scans.pop(min(scans, key=lambda t: scans[t].get("at", 0)))
-    token = secrets.token_urlsafe(6)
-    scans[token] = {**entry, "at": time.time()}
-    return token
+    return pending.keep(_scans(context), entry, MAX_SCANS)
 
 
 @pending.cancel_hook("scan list")
