@@ -58,7 +58,10 @@ class LibriumApplication(Application):
             # One read for the user's and the chat's data instead of one each.
             user_id = update.effective_user.id if update.effective_user else None
             chat_id = update.effective_chat.id if update.effective_chat else None
-            await self.persistence.prefetch(user_id, chat_id)
+            try:
+                await self.persistence.prefetch(user_id, chat_id)
+            except Exception:  # the refresh inside process_update retries; its failure reaches on_error
+                log.debug("prefetch failed", exc_info=True)
         try:
             await super().process_update(update)
         finally:
@@ -66,7 +69,10 @@ class LibriumApplication(Application):
                 self.persistence.forget_prefetch(user_id, chat_id)
             if self.persistence:
                 # Write user/chat data now, not on a timer: another process may get the next update.
-                await self.update_persistence()
+                try:
+                    await self.update_persistence()
+                except Exception:  # the user was answered; the data is written with the next update
+                    log.warning("could not save user/chat data", exc_info=True)
             if isinstance(update, Update):
                 updates_log.info(
                     "update=%s kind=%s user=%s chat=%s latency_ms=%.1f",
