@@ -26,8 +26,11 @@ from librium.config import Settings
 
 INTRO = """Librium console chat — you are talking to the real bot, offline.
 Type as you would in Telegram (try /help, “Dune by Frank Herbert”, 9780441172719).
-Buttons show as [1] [2] …: type the number to tap. Also: !photo PATH, !file PATH, @ QUERY (inline), !quit.
+Buttons show as [1] [2] …: type the number to tap. Also: !photo PATH, !file PATH, @ QUERY (inline),
+!group (talk in a group chat with a shared library), !private, !as NAME (be another person), !quit.
 """
+
+GROUP_CHAT = Chat(id=-100, type="group", title="Console book club")
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -99,8 +102,32 @@ class ConsoleChat:
         print(text, file=self.out, flush=True)
 
     # ------------------------------------------------------------------ input
+    def switch(self, line: str) -> bool:
+        """The console's own commands for trying groups and other people; True when ``line`` was one."""
+        command, _, argument = line.strip().partition(" ")
+        if command == "!group":
+            self.chat = GROUP_CHAT
+            self._print(
+                f"(you are now in the group “{GROUP_CHAT.title}”: its library is shared by its members)"
+            )
+        elif command == "!private":
+            self.chat = Chat(id=self.person.id)
+            self._print("(you are back in your private chat)")
+        elif command == "!as" and argument.strip():
+            name = argument.strip()[:40]
+            self.person = Person(id=1000 + sum(map(ord, name)) % 100_000, first_name=name)
+            if self.chat.type == "private":
+                self.chat = Chat(id=self.person.id)
+            self._print(f"(you are now {name})")
+        else:
+            return False
+        self.buttons = []
+        return True
+
     def to_update(self, line: str) -> dict | None:
         line = line.rstrip("\n")
+        if self.switch(line):
+            return None
         # A short number taps a button; a long one (an ISBN, a year) is sent as text.
         if line.strip().isdigit() and len(line.strip()) <= 2 and self.buttons:
             index = int(line.strip()) - 1

@@ -32,3 +32,17 @@ def test_numbers_tap_buttons_but_isbns_are_text():
 
 def test_plain_strips_html():
     assert plain("<b>Tom &amp; Jerry</b>") == "Tom & Jerry"
+
+
+def test_group_and_other_people_can_be_tried():
+    chat = ConsoleChat(out=io.StringIO())
+    assert chat.to_update("!group") is None
+    in_group = chat.to_update("Dune by Frank Herbert")
+    assert in_group["message"]["chat"]["type"] == "group"
+    assert chat.to_update("!as Bob") is None
+    as_bob = chat.to_update("/library")
+    assert as_bob["message"]["from"]["first_name"] == "Bob"
+    assert as_bob["message"]["chat"]["type"] == "group"
+    chat.to_update("!private")
+    back = chat.to_update("/library")
+    assert back["message"]["chat"] == {"id": as_bob["message"]["from"]["id"], "type": "private"}
