@@ -184,7 +184,8 @@ class AddResult:
 
 # --------------------------------------------------------------------------- loading
 
-_CARD_OPTIONS = (
+CARD_OPTIONS = (
+    # Everything a BookView shows, in a fixed number of queries whatever the number of books.
     joinedload(db.Book.format),
     joinedload(db.Book.location),
     selectinload(db.Book.author_links).joinedload(db.BookAuthor.author),
@@ -257,7 +258,7 @@ def get_books(
     query = (
         select(db.Book)
         .where(db.Book.library_id == library_id, db.Book.id.in_(wanted))
-        .options(*_CARD_OPTIONS)
+        .options(*CARD_OPTIONS)
         .execution_options(populate_existing=True)
     )
     if not include_deleted:

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, selectinload
 from librium import isbn as isbn_mod
 from librium.database.sqlalchemy import db
 from librium.errors import NotFound
+from librium.services.books import CARD_OPTIONS
 from librium.services.importing.series_title import format_index, series_in_title
 from librium.text import fold
 
@@ -96,18 +97,7 @@ EXCLUSIVE_SHELF = {
     "abandoned": "did-not-finish",
 }
 
-_BOOK_OPTIONS = (
-    selectinload(db.Book.format),
-    selectinload(db.Book.location),
-    selectinload(db.Book.author_links).selectinload(db.BookAuthor.author),
-    selectinload(db.Book.series_links).selectinload(db.BookSeries.series),
-    selectinload(db.Book.genres),
-    selectinload(db.Book.publishers),
-    selectinload(db.Book.languages),
-    selectinload(db.Book.tags),
-    selectinload(db.Book.readings),
-    selectinload(db.Book.loans),
-)
+_BOOK_OPTIONS = (*CARD_OPTIONS, selectinload(db.Book.readings), selectinload(db.Book.loans))
 
 
 # --------------------------------------------------------------------------- loading

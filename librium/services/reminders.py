@@ -210,6 +210,15 @@ def _check_text(text: str | None) -> str:
 # --------------------------------------------------------------------------- one-off reminders
 
 
+def _schedule(session: Session, user: db.User, chat_id: int, **fields) -> ReminderInfo:
+    """A pending reminder row for ``user`` in ``chat_id`` (in the user's zone), returned as ReminderInfo."""
+    fields.setdefault("text", "")
+    row = R(user_id=user.id, chat_id=chat_id, timezone=user.timezone, state="pending", **fields)
+    session.add(row)
+    session.flush()
+    return _info(row)
+
+
 def create_reminder(
     session: Session,
     user: db.User,
@@ -226,19 +235,9 @@ def create_reminder(
     )
     if (pending or 0) >= MAX_PENDING_PER_USER:
         raise Invalid(f"You have {MAX_PENDING_PER_USER} reminders waiting already; delete some first.")
-    row = R(
-        user_id=user.id,
-        chat_id=chat_id,
-        library_id=library_id,
-        kind="custom",
-        text=text,
-        due_at=when.utc(due_at),
-        timezone=user.timezone,
-        state="pending",
+    return _schedule(
+        session, user, chat_id, kind="custom", text=text, due_at=when.utc(due_at), library_id=library_id
     )
-    session.add(row)
-    session.flush()
-    return _info(row)
 
 
 def list_reminders(
@@ -288,20 +287,8 @@ def _replace_recurring(
     if recurrence is None or local_time is None:
         return None
     hhmm = _hhmm(local_time)
-    row = R(
-        user_id=user.id,
-        chat_id=chat_id,
-        kind=kind,
-        text="",
-        due_at=_next_occurrence(kind, recurrence, hhmm, user.timezone, now),
-        recurrence=recurrence,
-        local_time=hhmm,
-        timezone=user.timezone,
-        state="pending",
-    )
-    session.add(row)
-    session.flush()
-    return _info(row)
+    due_at = _next_occurrence(kind, recurrence, hhmm, user.timezone, now)
+    return _schedule(session, user, chat_id, kind=kind, due_at=due_at, recurrence=recurrence, local_time=hhmm)
 
 
 def set_nudge(
@@ -419,20 +406,10 @@ def schedule_loan_reminders(
     due_at = when.localize(loan.due_on, LOAN_TIME, tz)
     if due_at <= now:
         due_at = when.next_daily(LOAN_TIME, tz, now)
-    row = R(
-        user_id=user.id,
-        chat_id=chat_id,
-        library_id=book.library_id,
-        loan_id=loan.id,
-        kind="loan_due" if due_at.astimezone(tz).date() <= loan.due_on else "loan_overdue",
-        text="",
-        due_at=due_at,
-        timezone=user.timezone,
-        state="pending",
+    kind = "loan_due" if due_at.astimezone(tz).date() <= loan.due_on else "loan_overdue"
+    return _schedule(
+        session, user, chat_id, kind=kind, due_at=due_at, library_id=book.library_id, loan_id=loan.id
     )
-    session.add(row)
-    session.flush()
-    return _info(row)
 
 
 def extend_loan(
