@@ -16,6 +16,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.dbcall import SETTINGS
 from librium.services import libraries
+from librium.text import clean
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,28 @@ def actor_of(update: Update) -> Actor:
     )
 
 
+def _up_to_date(known: libraries.ChatLibrary, actor: Actor) -> bool:
+    """Whether the stored user and library already say what Telegram says (no write needed)."""
+    if actor.name and clean(actor.name) != known.display_name:
+        return False
+    if actor.language and actor.language[:16] != known.language:
+        return False
+    title = clean(actor.chat_title)
+    return not (actor.in_group and title and title[:200] != known.library_name)
+
+
 def resolve(session: Session, actor: Actor) -> Who:
     """Find or create the user and the library this chat uses (inside the caller's transaction)."""
+    known = libraries.chat_library(session, actor.telegram_id, actor.chat_id if actor.in_group else None)
+    if known is not None and _up_to_date(known, actor):
+        return Who(
+            known.user_id,
+            known.library_id,
+            known.library_name,
+            known.library_kind,
+            known.timezone,
+            actor.chat_id,
+        )
     user = libraries.ensure_user(session, actor.telegram_id, actor.name, actor.language)
     if actor.in_group:
         library = libraries.group_library(session, actor.chat_id, actor.chat_title or "Group library", user)

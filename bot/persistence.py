@@ -18,7 +18,7 @@ import pickle
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, bindparam, delete, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import BasePersistence, PersistenceInput
 
@@ -35,6 +35,15 @@ def _dump(value: Any) -> str:
 
 def _load(text: str) -> Any:
     return pickle.loads(base64.b64decode(text))  # only our own writes are ever read
+
+
+# The user's and the chat's rows (a None key matches nothing); built once, run before every update.
+_PREFETCH = select(BotState.namespace, BotState.key, BotState.data).where(
+    or_(
+        and_(BotState.namespace == USER, BotState.key == bindparam(USER)),
+        and_(BotState.namespace == CHAT, BotState.key == bindparam(CHAT)),
+    )
+)
 
 
 class DatabasePersistence(BasePersistence[dict, dict, dict]):
@@ -74,12 +83,9 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
             wanted.append((CHAT, str(chat_id)))
         if not wanted:
             return
-        condition = or_(*(and_(BotState.namespace == ns, BotState.key == key) for ns, key in wanted))
-        rows = await self._db(
-            lambda s: s.execute(
-                select(BotState.namespace, BotState.key, BotState.data).where(condition)
-            ).all()
-        )
+        params = {USER: str(user_id) if user_id is not None else None}
+        params[CHAT] = str(chat_id) if chat_id is not None else None
+        rows = await self._db(lambda s: s.execute(_PREFETCH, params).all())
         found = {(ns, key): data for ns, key, data in rows}
         for item in wanted:
             self._prefetched[item] = found.get(item)

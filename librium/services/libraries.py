@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,9 @@ from librium.errors import Forbidden, NotFound
 from librium.text import clean
 
 __all__ = [
+    "ChatLibrary",
     "LibrarySummary",
+    "chat_library",
     "ensure_user",
     "group_library",
     "library_for_chat",
@@ -37,6 +39,57 @@ class LibrarySummary:
     members: int
     books: int  # live books (not deleted), counted once each whatever their copies
     copies: int  # live books counting their copies
+
+
+@dataclass(frozen=True)
+class ChatLibrary:
+    """A user as stored and the library a chat works on, when both exist and the user is a member."""
+
+    user_id: int
+    display_name: str
+    language: str | None
+    timezone: str
+    library_id: int
+    library_name: str
+    library_kind: str
+
+
+def _chat_library_query(group: bool):
+    user, library, member = db.User, db.Library, db.LibraryMember
+    which = (
+        library.telegram_chat_id == bindparam("chat_id")
+        if group
+        else and_(library.kind == "personal", library.owner_id == user.id)
+    )
+    return (
+        select(
+            user.id,
+            user.display_name,
+            user.language,
+            user.timezone,
+            library.id,
+            library.name,
+            library.kind,
+        )
+        .join(library, which)
+        .join(member, and_(member.library_id == library.id, member.user_id == user.id))
+        .where(user.telegram_id == bindparam("telegram_id"))
+    )
+
+
+# Built once: every update starts with this query, and building it costs more than running it.
+_CHAT_LIBRARY = {group: _chat_library_query(group) for group in (False, True)}
+
+
+def chat_library(session: Session, telegram_id: int, group_chat_id: int | None = None) -> ChatLibrary | None:
+    """One read for the common case of :func:`ensure_user` + :func:`library_for_chat`: nothing to create.
+
+    ``group_chat_id``: the group's chat id, or None for the user's personal library. None when the
+    user, the library or the membership does not exist yet (the caller then creates them).
+    """
+    params = {"telegram_id": telegram_id, "chat_id": group_chat_id}
+    row = session.execute(_CHAT_LIBRARY[group_chat_id is not None], params).first()
+    return ChatLibrary(*row) if row else None
 
 
 def ensure_user(

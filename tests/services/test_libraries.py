@@ -70,3 +70,27 @@ def test_summary_counts_live_books_and_copies(session, library):
     assert (summary.members, summary.books, summary.copies) == (1, 2, 4)
     with pytest.raises(NotFound):
         libraries.library_summary(session, 987654321)
+
+
+def test_chat_library_reads_what_exists_and_nothing_else(session):
+    telegram_id, chat_id = 10_000_000_090, -100_990
+    assert libraries.chat_library(session, telegram_id) is None  # unknown user
+    ada = libraries.ensure_user(session, telegram_id, "Ada", "en")
+    assert libraries.chat_library(session, telegram_id) is None  # no library yet
+    own = libraries.personal_library(session, ada)
+    found = libraries.chat_library(session, telegram_id)
+    assert found == libraries.ChatLibrary(ada.id, "Ada", "en", "UTC", own.id, own.name, "personal")
+
+    assert libraries.chat_library(session, telegram_id, chat_id) is None  # no group library yet
+    bob = libraries.ensure_user(session, 10_000_000_091, "Bob")
+    club = libraries.group_library(session, chat_id, "Book club", bob)
+    assert libraries.chat_library(session, telegram_id, chat_id) is None  # Ada is not a member yet
+    assert libraries.chat_library(session, bob.telegram_id, chat_id).library_id == club.id
+    libraries.group_library(session, chat_id, "Book club", ada)
+    found = libraries.chat_library(session, telegram_id, chat_id)
+    assert (found.user_id, found.library_id, found.library_name, found.library_kind) == (
+        ada.id,
+        club.id,
+        "Book club",
+        "group",
+    )
