@@ -15,6 +15,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.dbcall import SETTINGS
+from librium.database.sqlalchemy.session import READ_ONLY, WriteNeeded
 from librium.services import libraries
 from librium.text import clean
 
@@ -84,6 +85,8 @@ def resolve(session: Session, actor: Actor) -> Who:
             known.timezone,
             actor.chat_id,
         )
+    if session.info.get(READ_ONLY):
+        raise WriteNeeded
     user = libraries.ensure_user(session, actor.telegram_id, actor.name, actor.language)
     if actor.in_group:
         library = libraries.group_library(session, actor.chat_id, actor.chat_title or "Group library", user)

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import ContextTypes
 
-from librium.database.sqlalchemy.session import session_scope
+from librium.database.sqlalchemy.session import WriteNeeded, read_scope, session_scope
 
 T = TypeVar("T")
 
@@ -34,3 +34,21 @@ async def run(context: ContextTypes.DEFAULT_TYPE, fn: Callable[..., T], *args: A
             return fn(session, *args, **kwargs)
 
     return await asyncio.to_thread(work)
+
+
+async def read(context: ContextTypes.DEFAULT_TYPE, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Like :func:`run` for work that only reads: a read-only transaction that never waits for writers.
+
+    When ``fn`` finds it must write after all (``WriteNeeded``, e.g. a user's very first message), it
+    runs again in a read-write transaction.
+    """
+    factory = factory_of(context)
+
+    def work() -> T:
+        with read_scope(factory) as session:
+            return fn(session, *args, **kwargs)
+
+    try:
+        return await asyncio.to_thread(work)
+    except WriteNeeded:
+        return await run(context, fn, *args, **kwargs)

@@ -19,11 +19,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import and_, bindparam, delete, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import BasePersistence, PersistenceInput
 
 from librium.database.sqlalchemy.db import BotState, utcnow
-from librium.database.sqlalchemy.session import session_scope
+from librium.database.sqlalchemy.session import read_scope, session_scope
 
 T = TypeVar("T")
 USER, CHAT, CONVERSATION = "user", "chat", "conv"
@@ -59,9 +61,11 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
         # Rows read ahead for the update about to be handled (see prefetch), consumed by refresh_*.
         self._prefetched: dict[tuple[str, str], str | None] = {}
 
-    async def _db(self, fn: Callable[[Session], T]) -> T:
+    async def _db(self, fn: Callable[[Session], T], *, read: bool = False) -> T:
+        scope = read_scope if read else session_scope
+
         def work() -> T:
-            with session_scope(self.factory) as session:
+            with scope(self.factory) as session:
                 return fn(session)
 
         return await asyncio.to_thread(work)
@@ -85,7 +89,7 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
             return
         params = {USER: str(user_id) if user_id is not None else None}
         params[CHAT] = str(chat_id) if chat_id is not None else None
-        rows = await self._db(lambda s: s.execute(_PREFETCH, params).all())
+        rows = await self._db(lambda s: s.execute(_PREFETCH, params).all(), read=True)
         found = {(ns, key): data for ns, key, data in rows}
         for item in wanted:
             self._prefetched[item] = found.get(item)
@@ -102,7 +106,8 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
         return await self._db(
             lambda s: s.scalar(
                 select(BotState.data).where(BotState.namespace == namespace, BotState.key == key)
-            )
+            ),
+            read=True,
         )
 
     async def _refresh(self, namespace: str, key: str, live: dict) -> None:
@@ -131,12 +136,16 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
             return  # nothing stored and nothing to store
 
         def work(session: Session) -> None:
-            row = session.get(BotState, (namespace, key))
-            if row is None:
-                session.add(BotState(namespace=namespace, key=key, data=encoded))
-            elif row.data != encoded:
-                row.data = encoded
-                row.updated_at = utcnow()
+            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            values = {"namespace": namespace, "key": key, "data": encoded, "updated_at": utcnow()}
+            statement = insert(BotState).values(values)
+            excluded = statement.excluded
+            session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[BotState.namespace, BotState.key],
+                    set_={"data": excluded.data, "updated_at": excluded.updated_at},
+                )
+            )
 
         await self._db(work)
         self._known[(namespace, key)] = encoded

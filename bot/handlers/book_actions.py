@@ -122,7 +122,7 @@ def _card(session: Session, who: Who, book_id: int) -> BookView:
 
 @tapped
 async def open_card(update, context, data, tap) -> None:
-    book = await run_in_library(context, update, _card, book_id_of(data))
+    book = await dbcall.read(context, in_library, actor_of(update), _card, book_id_of(data))
     if data.arg(1) == "e":
         _drop_awaiting(context, book.id)
         await cards.show_card(update, context, book, edit=True)

@@ -89,7 +89,7 @@ async def show_results(update: Update, context: ContextTypes.DEFAULT_TYPE, query
         await update.effective_message.reply_text(USAGE)
         return
     token = remember(context.chat_data, query)
-    found, views = await dbcall.run(context, _page, actor_of(update), query, 1)
+    found, views = await dbcall.read(context, _page, actor_of(update), query, 1)
     await lists.show(update, results_screen(query, token, found, views))
 
 
@@ -107,7 +107,7 @@ async def page_callback(
     if query is None:
         await update.callback_query.answer(EXPIRED)
         return
-    found, views = await dbcall.run(context, _page, actor_of(update), query, page or 1)
+    found, views = await dbcall.read(context, _page, actor_of(update), query, page or 1)
     await update.callback_query.answer()
     await lists.show(update, results_screen(query, token, found, views))
 

@@ -85,3 +85,21 @@ async def test_a_second_member_of_a_known_group_joins_its_library(make_bot, sess
     await bot.send("/library", person=BOB, chat=GROUP)
     assert members(session_factory, library.id) == {ADA.id, BOB.id}
     assert group_library(session_factory).id == library.id
+
+
+async def test_a_first_message_that_only_reads_still_creates_the_user_and_library(make_bot, session_factory):
+    """Searches and cards read in a read-only transaction; a stranger's first one switches to writing."""
+    bot = await make_bot()
+    calls = await bot.send("Dune")
+    assert "Nothing matches" in last_text(calls)
+    ada = user_row(session_factory, ADA.id)
+    assert ada is not None and ada.display_name == "Ada"
+    with session_factory() as session:
+        library = session.scalar(select(db.Library).where(db.Library.owner_id == ada.id))
+    assert library is not None and members(session_factory, library.id) == {ADA.id}
+
+    message = {"message_id": 1, "date": 0, "chat": {"id": BOB.id, "type": "private"}}
+    calls = await bot.process(bot.updates.callback(BOB, message, "b:1"))  # Bob's very first update: a tap
+    [answer] = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert answer.params.get("show_alert") in (True, "true")
+    assert user_row(session_factory, BOB.id) is not None

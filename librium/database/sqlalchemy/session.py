@@ -10,6 +10,15 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+READ_ONLY = "librium_read_only"
+
+
+class WriteNeeded(Exception):
+    """Raised inside a :func:`read_scope` by code that finds it must write after all (a first contact).
+
+    Callers that read optimistically catch it and run the same work again in :func:`session_scope`.
+    """
+
 
 def make_engine(url: str, **kwargs) -> Engine:
     """Create an engine; on SQLite, enforce foreign keys and use WAL with a busy timeout."""
@@ -35,7 +44,10 @@ def make_engine(url: str, **kwargs) -> Engine:
             # IMMEDIATE takes the write lock up front and waits (busy timeout) for it: a deferred
             # transaction that reads, then writes, fails at once with "database is locked" when
             # another connection wrote in between. SQLite has one writer at a time anyway.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A read scope (see read_scope) takes no lock: WAL readers see a snapshot and never wait.
+            read_only = bool(conn.get_execution_options().get(READ_ONLY))
+            conn.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -80,3 +92,25 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
             raise
         finally:
             session.close()
+
+
+@contextmanager
+def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One read-only transaction, rolled back at the end.
+
+    Unlike :func:`session_scope` it does not queue behind this process's SQLite writers: on SQLite it
+    is a deferred transaction on a WAL snapshot with ``PRAGMA query_only``; on PostgreSQL a READ ONLY
+    transaction. A write in it fails loudly on both engines. ``session.info[READ_ONLY]`` tells code that
+    would write (first contact) to raise :class:`WriteNeeded` instead.
+    """
+    session = factory()
+    session.info[READ_ONLY] = True
+    try:
+        options = {READ_ONLY: True}
+        if session.get_bind().dialect.name == "postgresql":
+            options["postgresql_readonly"] = True
+        session.connection(execution_options=options)
+        yield session
+    finally:
+        session.rollback()
+        session.close()
