@@ -2,8 +2,8 @@
 
     TELEGRAM_BOT_TOKEN=123:abc TELEGRAM_API_BASE_URL=http://127.0.0.1:8081/bot python -m bench.echo_bot
 
-Same builder settings as bot/app.py (HTML parse mode, concurrent updates, AIORateLimiter with 3
-retries unless ``--no-rate-limit``), no database: a text is echoed back; a button tap gets a message and its answer (as a card view).
+Same builder settings as bot/app.py (HTML parse mode, ``--concurrency`` updates at once as
+CONCURRENT_UPDATES does for ours, AIORateLimiter with 3 retries unless ``--no-rate-limit``), no database: a text is echoed back; a button tap gets a message and its answer (as a card view).
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-rate-limit", action="store_true", help="no AIORateLimiter (capacity runs)")
+    parser.add_argument(
+        "--concurrency", type=int, default=0, help="updates handled at once (0: as bot/app.py)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     builder = (
@@ -48,7 +51,7 @@ def main() -> None:
         .base_url(os.environ.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot"))
         .base_file_url(os.environ.get("TELEGRAM_API_FILE_URL", "https://api.telegram.org/file/bot"))
         .defaults(Defaults(parse_mode="HTML", link_preview_options=None))
-        .concurrent_updates(True)
+        .concurrent_updates(args.concurrency or True)
     )
     if not args.no_rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))

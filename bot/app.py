@@ -161,7 +161,7 @@ def build_application(
         .defaults(Defaults(parse_mode="HTML", link_preview_options=None))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .concurrent_updates(True)
+        .concurrent_updates(settings.concurrent_updates)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

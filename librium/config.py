@@ -70,6 +70,7 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     port: int = 8080
+    concurrent_updates: int = 16
 
     @property
     def console(self) -> bool:
@@ -111,6 +112,10 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
         raise ConfigError(f"PORT must be a TCP port number, got “{port_raw}”")
 
+    concurrency_raw = get("CONCURRENT_UPDATES") or str(Settings.concurrent_updates)
+    if not concurrency_raw.isdigit() or not 1 <= int(concurrency_raw) <= 256:
+        raise ConfigError(f"CONCURRENT_UPDATES must be a number from 1 to 256, got “{concurrency_raw}”")
+
     webhook_url = get("WEBHOOK_URL") or None
     webhook_secret = get("WEBHOOK_SECRET") or None
     if webhook_url:
@@ -147,4 +152,5 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         port=int(port_raw),
+        concurrent_updates=int(concurrency_raw),
     )

@@ -13,6 +13,7 @@ def test_defaults():
     assert settings.api_base_url == "https://api.telegram.org/bot"
     assert settings.default_timezone == "UTC"
     assert settings.allowed_user_ids == frozenset()
+    assert settings.concurrent_updates == 16
 
 
 @pytest.mark.parametrize(
@@ -40,6 +41,7 @@ def test_everything_set():
             "WEBHOOK_URL": "https://bot.example.org",
             "WEBHOOK_SECRET": "s3cret",
             "PORT": "5000",
+            "CONCURRENT_UPDATES": "64",
         }
     )
     assert settings.console is False
@@ -47,6 +49,7 @@ def test_everything_set():
     assert settings.api_base_url == "http://127.0.0.1:8081/bot"
     assert settings.log_level == "DEBUG"
     assert settings.port == 5000
+    assert settings.concurrent_updates == 64
     assert "123456:ABC-def" not in repr(settings)
 
 
@@ -59,6 +62,9 @@ def test_everything_set():
         ({"ALLOWED_USER_IDS": "12,abc"}, "ALLOWED_USER_IDS"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"PORT": "http"}, "PORT"),
+        ({"CONCURRENT_UPDATES": "0"}, "CONCURRENT_UPDATES"),
+        ({"CONCURRENT_UPDATES": "many"}, "CONCURRENT_UPDATES"),
+        ({"CONCURRENT_UPDATES": "1000"}, "CONCURRENT_UPDATES"),
         ({"TELEGRAM_API_BASE_URL": "ftp://x"}, "TELEGRAM_API_BASE_URL"),
         ({"WEBHOOK_URL": "https://x.org"}, "WEBHOOK_SECRET"),
     ],
