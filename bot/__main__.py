@@ -28,7 +28,7 @@ def main() -> int:
     logs.setup(level, settings.bot_token)
     engine = make_engine(settings.database_url)
     try:
-        require_head(engine)
+        newer = require_head(engine)
     except ConfigError as error:
         print(f"Cannot start: {error}", file=sys.stderr)
         return 2
@@ -38,6 +38,8 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
+    if newer:
+        log.warning(newer)
     factory = make_sessionmaker(engine)
 
     from bot.app import build_application

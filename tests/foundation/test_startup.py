@@ -64,3 +64,37 @@ def test_release_then_console_worker(fresh_db_url):
     assert result.returncode == 0, result.stderr
     assert "Hello" in result.stdout
     assert "/find" in result.stdout
+
+
+def _set_revision(url: str, revision: str | None) -> None:
+    from sqlalchemy import text
+
+    from librium.database.sqlalchemy.session import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": revision})
+    engine.dispose()
+
+
+@pytest.mark.parametrize("fresh_db_url", ["sqlite", "postgresql"], indirect=True)
+def test_behind_is_refused_and_newer_is_served_with_a_warning(fresh_db_url):
+    """A database one revision behind is refused; one a newer release migrated (a rollback, or an old
+    worker restarted mid-deploy) is served, with one warning line."""
+    from alembic import command
+
+    from librium.database.sqlalchemy.migrations import alembic_config
+
+    env = {"DATABASE_URL": fresh_db_url, "LOG_LEVEL": "WARNING"}
+    command.upgrade(alembic_config(fresh_db_url), "head")
+    command.downgrade(alembic_config(fresh_db_url), "-1")
+    result = run([sys.executable, "-m", "bot"], env, stdin="!quit\n")
+    assert result.returncode == 2 and "alembic upgrade head" in result.stderr
+
+    command.upgrade(alembic_config(fresh_db_url), "head")
+    _set_revision(fresh_db_url, "f00dfeedbeef")  # a revision from a release this checkout has not seen
+    result = run([sys.executable, "-m", "bot"], env, stdin="/start\n!quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "Hello" in result.stdout
+    warnings = [line for line in (result.stdout + result.stderr).splitlines() if "f00dfeedbeef" in line]
+    assert len(warnings) == 1 and "newer" in warnings[0]

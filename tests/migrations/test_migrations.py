@@ -4,6 +4,8 @@ The imported pytest-alembic tests check: one head, upgrade from empty to head, t
 migrated DDL (what ``alembic check`` checks), and every revision goes up, down and up again.
 """
 
+import re
+
 import pytest
 from pytest_alembic.tests import (  # noqa: F401 - collected as tests
     test_model_definitions_match_ddl,
@@ -85,3 +87,57 @@ def test_offline_sql_builds_the_same_schema(tmp_path):
         conn.executescript(cfg.output_buffer.getvalue())
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (head_revision(),)
         assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'book_fts'").fetchone() == (1,)
+
+
+DESTRUCTIVE = re.compile(
+    r"\bDROP\s+(TABLE|COLUMN|VIEW)\b|\bRENAME\b|\bALTER\s+COLUMN\s+\S+\s+(TYPE|SET\s+NOT\s+NULL)\b",
+    re.IGNORECASE,
+)
+
+
+def upgrade_sql(revision, dialect_url: str) -> str:
+    import io
+
+    from alembic import command
+
+    from librium.database.sqlalchemy.migrations import alembic_config
+
+    cfg = alembic_config(dialect_url)
+    cfg.output_buffer = io.StringIO()
+    command.upgrade(cfg, f"{revision.down_revision}:{revision.revision}", sql=True)
+    return cfg.output_buffer.getvalue()
+
+
+def test_every_migration_only_expands_unless_it_says_it_contracts():
+    """The release phase migrates while the previous release's worker still runs: a revision may add
+    tables, columns, indexes and constraints, but not drop, rename or retype what that worker uses.
+    A contract revision (``CONTRACT = True`` in its module, removing what the release before it
+    stopped using) is the only exception. Checked on the PostgreSQL SQL each upgrade emits."""
+    from librium.database.sqlalchemy.migrations import script_directory
+
+    revisions = [r for r in script_directory().walk_revisions() if r.down_revision is not None]
+    assert revisions, "no revision after the first"
+    for revision in revisions:
+        statements = upgrade_sql(revision, "postgresql+psycopg://nobody@127.0.0.1:1/offline")
+        assert f"UPDATE alembic_version SET version_num='{revision.revision}'" in statements
+        destructive = [m.group(0) for m in DESTRUCTIVE.finditer(statements)]
+        if getattr(revision.module, "CONTRACT", False):
+            continue
+        assert not destructive, f"{revision.revision} is not expand-only: {destructive}"
+
+
+@pytest.mark.parametrize(
+    ("sql", "destructive"),
+    [
+        ("ALTER TABLE books DROP COLUMN notes;", True),
+        ("DROP TABLE loans;", True),
+        ("ALTER TABLE books RENAME TO volumes;", True),
+        ("ALTER TABLE books ALTER COLUMN title TYPE TEXT;", True),
+        ("ALTER TABLE books ALTER COLUMN notes SET NOT NULL;", True),
+        ("ALTER TABLE books ADD COLUMN shelf_note TEXT;", False),
+        ("CREATE UNIQUE INDEX uq_x ON libraries (owner_id) WHERE kind = 'personal';", False),
+        ("DROP INDEX ix_books_title;", False),
+    ],
+)
+def test_the_expand_check_tells_destructive_sql(sql, destructive):
+    assert bool(DESTRUCTIVE.search(sql)) is destructive
