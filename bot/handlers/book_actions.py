@@ -106,6 +106,11 @@ async def run_in_library(context: ContextTypes.DEFAULT_TYPE, update: Update, fn,
     return await dbcall.run(context, in_library, actor_of(update), fn, *args, **kwargs)
 
 
+async def read_in_library(context: ContextTypes.DEFAULT_TYPE, update: Update, fn, *args, **kwargs):
+    """``run_in_library`` for work that only reads (a read-only transaction; see dbcall.read)."""
+    return await dbcall.read(context, in_library, actor_of(update), fn, *args, **kwargs)
+
+
 def book_id_of(data: callbacks.Callback) -> int:
     book_id = data.int_arg(0)
     if book_id is None:
@@ -122,7 +127,7 @@ def _card(session: Session, who: Who, book_id: int) -> BookView:
 
 @tapped
 async def open_card(update, context, data, tap) -> None:
-    book = await dbcall.read(context, in_library, actor_of(update), _card, book_id_of(data))
+    book = await read_in_library(context, update, _card, book_id_of(data))
     if data.arg(1) == "e":
         _drop_awaiting(context, book.id)
         await cards.show_card(update, context, book, edit=True)
@@ -166,7 +171,7 @@ def _rate(session: Session, who: Who, book_id: int, half_stars: int) -> BookView
 async def rate(update, context, data, tap) -> None:
     book_id = book_id_of(data)
     if data.arg(1) is None:
-        book = await run_in_library(context, update, _card, book_id)
+        book = await read_in_library(context, update, _card, book_id)
         await cards.edit_in_place(
             update, cards.render_card(book, note="★ How many stars?"), cards.rating_keyboard(book)
         )
@@ -211,7 +216,7 @@ async def _cancel_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return None
     context.user_data.pop(AWAITING, None)
     try:
-        book = await run_in_library(context, update, _card, waiting.get("book"))
+        book = await read_in_library(context, update, _card, waiting.get("book"))
     except LibriumError:
         book = None  # deleted meanwhile: the card's buttons answer for themselves
     if book is not None:
@@ -260,7 +265,7 @@ async def _ask(
 async def edit(update, context, data, tap) -> None:
     book_id = book_id_of(data)
     field = data.arg(1)
-    book = await run_in_library(context, update, _card, book_id)
+    book = await read_in_library(context, update, _card, book_id)
     if field is None:
         fields = [button(f"✎ {name.capitalize()}", "ed", book.id, name) for name in EDIT_FIELDS]
         keyboard = markup(*grid(fields, 3), [button("« Back", "b", book.id, "e")])
@@ -305,7 +310,7 @@ async def shelf(update, context, data, tap) -> None:
     book_id = book_id_of(data)
     choice = data.arg(1)
     if choice is None:
-        book, shelves = await run_in_library(context, update, _shelves, book_id)
+        book, shelves = await read_in_library(context, update, _shelves, book_id)
         buttons = [
             button(
                 ("• " if book.location and book.location.id == s.id else "") + truncate(s.name, 30),
@@ -322,7 +327,7 @@ async def shelf(update, context, data, tap) -> None:
         note = "🗄 Which shelf?" if shelves else "🗄 No shelves yet: make the first one."
         await cards.edit_in_place(update, cards.render_card(book, note=note), markup(*grid(buttons, 2), last))
     elif choice == "new":
-        book = await run_in_library(context, update, _card, book_id)
+        book = await read_in_library(context, update, _card, book_id)
         await _ask(
             update,
             context,
@@ -333,7 +338,7 @@ async def shelf(update, context, data, tap) -> None:
         )
     elif choice == "x":
         _drop_awaiting(context, book_id)
-        book = await run_in_library(context, update, _card, book_id)
+        book = await read_in_library(context, update, _card, book_id)
         await cards.show_card(update, context, book, edit=True)
     else:
         location_id = None if choice == "none" else data.int_arg(1)
@@ -363,7 +368,7 @@ async def lend(update, context, data, tap) -> None:
         await tap.answer("Welcome back!")
         await cards.show_card(update, context, book, edit=True)
         return
-    book = await run_in_library(context, update, _card, book_id)
+    book = await read_in_library(context, update, _card, book_id)
     if choice == "x":
         _drop_awaiting(context, book_id)
         await cards.show_card(update, context, book, edit=True)
@@ -410,7 +415,7 @@ async def undo(update, context, data, tap) -> None:
 async def refresh(update, context, data, tap) -> None:
     from bot.handlers import adding
 
-    book = await run_in_library(context, update, _card, book_id_of(data))
+    book = await read_in_library(context, update, _card, book_id_of(data))
     if not book.isbn13:
         await tap.answer("This book has no ISBN to look up.")
         return

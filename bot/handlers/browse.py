@@ -402,7 +402,7 @@ async def respond(
     update: Update, context: ContextTypes.DEFAULT_TYPE, builder: Builder, item: int | None, page: int
 ) -> None:
     """Build a screen in one transaction; edit the tapped message or reply to the command."""
-    screen = await dbcall.run(context, _build, actor_of(update), builder, item, page)
+    screen = await dbcall.read(context, _build, actor_of(update), builder, item, page)
     query = update.callback_query
     if screen is None:
         if query is not None:

@@ -80,7 +80,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     inline = update.inline_query
     query = " ".join((inline.query or "").split())[:MAX_QUERY]
     page = offset_page(inline.offset)
-    views, more = await dbcall.run(context, _results, actor_of(update), query, page)
+    views, more = await dbcall.read(context, _results, actor_of(update), query, page)
     results = [
         InlineQueryResultArticle(
             id=str(view.id),

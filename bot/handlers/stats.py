@@ -254,7 +254,7 @@ def stats_keyboard(view: str, year: int, this_year: int, first_year: int | None)
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    screen = await dbcall.run(context, stats_screen, actor_of(update))
+    screen = await dbcall.read(context, stats_screen, actor_of(update))
     message = update.effective_message
     if screen.png is None or screen.view is None:
         keyboard = InlineKeyboardMarkup([[button("🔧 Problems", "pb")]]) if screen.has_books else None
@@ -297,7 +297,7 @@ async def on_view(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Two read-only transactions side by side: the summary's queries and the chart's query + render
     # (at 100,000 books each takes about half a second; one after the other they would add up).
     found, chart = await asyncio.gather(
-        dbcall.run(context, summary_of, actor), dbcall.run(context, chart_of, actor, view, year)
+        dbcall.read(context, summary_of, actor), dbcall.read(context, chart_of, actor, view, year)
     )
     if isinstance(chart, str):
         await query.answer(chart)  # too little data: say why and keep the chart shown
@@ -390,7 +390,7 @@ async def year_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     except Invalid as error:
         await message.reply_text(esc(str(error)))
         return
-    screen = await dbcall.run(context, year_screen, actor_of(update), year)
+    screen = await dbcall.read(context, year_screen, actor_of(update), year)
     keyboard = year_keyboard(screen.year, screen.this_year, screen.first_year)
     if screen.png is None:
         await message.reply_text(screen.caption, reply_markup=keyboard)
@@ -408,7 +408,7 @@ async def on_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not valid_year(year) or query.message is None:
         await query.answer(EXPIRED_BUTTON)
         return
-    screen = await dbcall.run(context, year_screen, actor_of(update), year)
+    screen = await dbcall.read(context, year_screen, actor_of(update), year)
     keyboard = year_keyboard(screen.year, screen.this_year, screen.first_year)
     if screen.png is None:
         await query.answer(truncate(screen.caption, 190))
@@ -531,7 +531,7 @@ def problems_kind(session: Session, actor: Actor, kind: str, page: int) -> lists
 
 
 async def problems_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    screen = await dbcall.run(context, problems_overview, actor_of(update))
+    screen = await dbcall.read(context, problems_overview, actor_of(update))
     await update.effective_message.reply_text(screen.text, reply_markup=screen.markup)
 
 
@@ -544,14 +544,14 @@ async def on_problems(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     target = data.arg(0)
     if target is None:
-        screen = await dbcall.run(context, problems_overview, actor_of(update))
+        screen = await dbcall.read(context, problems_overview, actor_of(update))
         await query.answer()
         await query.message.reply_text(screen.text, reply_markup=screen.markup)
         return
     if target == "o" and len(data.args) == 1:
-        screen = await dbcall.run(context, problems_overview, actor_of(update))
+        screen = await dbcall.read(context, problems_overview, actor_of(update))
     elif target in PROBLEM_ICONS and len(data.args) == 2 and data.int_arg(1):
-        screen = await dbcall.run(context, problems_kind, actor_of(update), target, data.int_arg(1))
+        screen = await dbcall.read(context, problems_kind, actor_of(update), target, data.int_arg(1))
     else:
         await query.answer(EXPIRED_BUTTON)
         return
