@@ -542,7 +542,7 @@ def add_book(
             raise Invalid("A series number needs a series name.")
     session.add(book)
     session.flush()
-    search_index.refresh(session, [book.id])
+    search_index.index_new_book(session, book)
     return AddResult(book=get_book(session, library_id, book.id), duplicates=duplicates, added=True)
 
 

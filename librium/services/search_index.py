@@ -24,7 +24,7 @@ from librium import isbn as isbn_mod
 from librium.database.sqlalchemy import db
 from librium.text import fold
 
-__all__ = ["refresh", "refresh_library", "search_row"]
+__all__ = ["index_new_book", "refresh", "refresh_library", "search_row"]
 
 _CHUNK = 500  # ids per statement: well under SQLite's bound-parameter limit
 
@@ -83,6 +83,29 @@ def refresh(session: Session, book_ids: Iterable[int]) -> None:
     session.flush()
     for start in range(0, len(ids), _CHUNK):
         _refresh_chunk(session, ids[start : start + _CHUNK])
+
+
+def index_new_book(session: Session, book: db.Book) -> None:
+    """The search row of a book just added, from what the session holds: no reads.
+
+    ``book`` must be flushed, with its author and series links, tags, publishers, genres and shelf
+    set in this session (as ``books.add_book`` does); ``refresh`` is the general way.
+    """
+    row = search_row(
+        title=book.title,
+        subtitle=book.subtitle,
+        isbn13=book.isbn13,
+        authors=[
+            (link.author.display_name, link.author.last_name)
+            for link in sorted(book.author_links, key=lambda link: link.position)
+        ],
+        series=sorted(link.series.name for link in book.series_links),
+        tags=sorted(t.name for t in book.tags),
+        publishers=sorted(p.name for p in book.publishers),
+        genres=sorted(g.name for g in book.genres),
+        location=book.location.name if book.location is not None else None,
+    )
+    session.execute(insert(db.BookSearch), [{"book_id": book.id, "library_id": book.library_id, **row}])
 
 
 def refresh_library(session: Session, library_id: int) -> int:

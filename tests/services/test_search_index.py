@@ -83,3 +83,33 @@ def test_search_row_columns():
         "people_text": "frank herbert herbert dune chronicles",
         "other_text": "9780441172719 0441172717 epico ace sf shelf ω",
     }
+
+
+def _row(session, book_id: int) -> dict[str, list[str]]:
+    row = session.get(db.BookSearch, book_id, populate_existing=True)
+    return {col: sorted(getattr(row, col).split()) for col in ("title_text", "people_text", "other_text")}
+
+
+def test_a_new_books_row_is_what_a_refresh_would_write(session, library):
+    """add_book writes the search row from what it just stored, without reading it back."""
+    full = BookInput(
+        title="The Colour of Magic",
+        subtitle="A Discworld Novel",
+        authors=["Terry Pratchett", "Ursula K. Le Guin", "Gabriel García Márquez"],
+        isbn="978-0-552-12475-1",
+        series="Discworld",
+        series_index="1",
+        genres="Fantasy, Humour",
+        publishers="Corgi; Colin Smythe",
+        languages="English",
+        tags="favourites, signed <1st>",
+        location="Living room, shelf 2",
+        format="Paperback",
+    )
+    bare = BookInput(title="Ἰλιάς", authors="Homer")
+    for data in (full, bare):
+        book = books.add_book(session, library.id, data).book
+        written = _row(session, book.id)
+        search_index.refresh(session, [book.id])
+        assert written == _row(session, book.id)
+    assert "pratchett" in written["people_text"] or "homer" in written["people_text"]
