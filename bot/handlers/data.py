@@ -460,6 +460,45 @@ def _failed(what: str, error: Exception) -> str:
     return f"✗ The {what} failed on my side. {UNCHANGED} You can try again."
 
 
+async def _apply_file(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    entry: dict[str, Any],
+    *,
+    what: str,
+    work: Callable[..., Any],
+    args: tuple[Any, ...],
+    refused_keyboard: Callable[[], InlineKeyboardMarkup | None],
+    failed_keyboard: Callable[[], InlineKeyboardMarkup | None],
+) -> Any | None:
+    """Fetch the file of a confirmed import or restore again and apply it in one transaction, with
+    progress in the tapped message. The result, or None when it did not happen (already answered)."""
+    verb = {"import": "Importing", "restore": "Restoring"}[what]
+    message = update.callback_query.message
+    try:
+        data_bytes = await _download(context.bot, entry["file_id"])
+    except (TelegramError, RuntimeError) as error:
+        log.info("could not download the file of a %s again: %s", what, error)
+        await cards.edit_in_place(update, DOWNLOAD_AGAIN_FAILED)
+        return None
+    progress = Progress(context.bot, message.chat_id, message.message_id, verb)
+    try:
+        done = await dbcall.run(context, work, actor_of(update), data_bytes, *args, progress)
+    except LibriumError as error:
+        await progress.settle()
+        text = f"✗ {esc(error.message)}"
+        if "Nothing was" not in error.message:
+            text += " " + UNCHANGED
+        await cards.edit_in_place(update, _fit(text), refused_keyboard())
+        return None
+    except Exception as error:  # the database or a bug: the transaction was rolled back
+        await progress.settle()
+        await cards.edit_in_place(update, _failed(what, error), failed_keyboard())
+        return None
+    await progress.settle()
+    return done
+
+
 @tapped
 async def on_import_button(update, context, data, tap) -> None:
     token, op = data.arg(0), data.arg(1) or ""
@@ -474,38 +513,29 @@ async def on_import_button(update, context, data, tap) -> None:
         await cards.edit_in_place(update, "Cancelled — nothing was imported.")
         return
     await tap.answer("Importing…")
-    message = update.callback_query.message
     skip = op == "skip"
-    count = entry["new"]
-    await cards.edit_in_place(update, f"⏳ Importing {_plural(count, 'book')}…")
-    try:
-        data_bytes = await _download(context.bot, entry["file_id"])
-    except (TelegramError, RuntimeError) as error:
-        log.info("could not download an import again: %s", error)
-        await cards.edit_in_place(update, DOWNLOAD_AGAIN_FAILED)
-        return
-    progress = Progress(context.bot, message.chat_id, message.message_id, "Importing")
-    try:
-        done = await dbcall.run(context, _apply_import, actor_of(update), data_bytes, skip, progress)
-    except LibriumError as error:
-        await progress.settle()
-        text = f"✗ {esc(error.message)}"
-        if "Nothing was" not in error.message:
-            text += " " + UNCHANGED
-        keyboard = None
+    await cards.edit_in_place(update, f"⏳ Importing {_plural(entry['new'], 'book')}…")
+
+    def refused() -> InlineKeyboardMarkup | None:
         if entry["problems"] and not skip:  # the plain Import refused problem rows: offer to skip them
-            token = remember(context, entry)
-            keyboard = import_keyboard(token, entry["new"], entry["problems"], plain=False)
-        await cards.edit_in_place(update, _fit(text), keyboard)
-        return
-    except Exception as error:  # the database or a bug: the transaction was rolled back
-        await progress.settle()
-        token = remember(context, entry)
-        keyboard = import_keyboard(token, entry["new"], entry["problems"], plain=not skip)
-        await cards.edit_in_place(update, _failed("import", error), keyboard)
-        return
-    await progress.settle()
-    await cards.edit_in_place(update, done_text(done))
+            return import_keyboard(remember(context, entry), entry["new"], entry["problems"], plain=False)
+        return None
+
+    def failed() -> InlineKeyboardMarkup:
+        return import_keyboard(remember(context, entry), entry["new"], entry["problems"], plain=not skip)
+
+    done = await _apply_file(
+        update,
+        context,
+        entry,
+        what="import",
+        work=_apply_import,
+        args=(skip,),
+        refused_keyboard=refused,
+        failed_keyboard=failed,
+    )
+    if done is not None:
+        await cards.edit_in_place(update, done_text(done))
 
 
 @tapped
@@ -521,31 +551,24 @@ async def on_restore_button(update, context, data, tap) -> None:
         await cards.edit_in_place(update, "Cancelled — nothing was restored.")
         return
     await tap.answer("Restoring…")
-    message = update.callback_query.message
     await cards.edit_in_place(update, f"⏳ Restoring {_plural(entry['books'], 'book')}…")
-    try:
-        data_bytes = await _download(context.bot, entry["file_id"])
-    except (TelegramError, RuntimeError) as error:
-        log.info("could not download a backup again: %s", error)
-        await cards.edit_in_place(update, DOWNLOAD_AGAIN_FAILED)
-        return
-    progress = Progress(context.bot, message.chat_id, message.message_id, "Restoring")
-    try:
-        done = await dbcall.run(context, _apply_restore, actor_of(update), data_bytes, progress)
-    except LibriumError as error:
-        await progress.settle()
-        text = f"✗ {esc(error.message)}"
-        if "Nothing was" not in error.message:
-            text += " " + UNCHANGED
-        await cards.edit_in_place(update, _fit(text))
-        return
-    except Exception as error:  # the database or a bug: the transaction was rolled back
-        await progress.settle()
+
+    def failed() -> InlineKeyboardMarkup:
         token = remember(context, entry)
-        keyboard = markup([button("♻️ Try again", "rs", token, "go"), button("✗ Cancel", "rs", token, "no")])
-        await cards.edit_in_place(update, _failed("restore", error), keyboard)
+        return markup([button("♻️ Try again", "rs", token, "go"), button("✗ Cancel", "rs", token, "no")])
+
+    done = await _apply_file(
+        update,
+        context,
+        entry,
+        what="restore",
+        work=_apply_restore,
+        args=(),
+        refused_keyboard=lambda: None,
+        failed_keyboard=failed,
+    )
+    if done is None:
         return
-    await progress.settle()
     lines = [
         f"✓ Restored: {done.added:,} added, {done.changed:,} changed, {done.unchanged:,} left as they were."
     ]
