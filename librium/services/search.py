@@ -2,7 +2,7 @@
 
 Words go to the engine's full-text index over ``book_search`` (folded text kept by
 :mod:`librium.services.search_index`): SQLite FTS5 ``book_fts`` ranked with bm25, PostgreSQL the GIN
-expression index ``book_fts_gin`` ranked with ts_rank. Filters are plain SQL conditions on ``books``
+stored tsvector ``book_fts_vector`` with its GIN index, ranked with ts_rank. Filters are plain SQL conditions on ``books``
 (``IN``/``EXISTS`` sub-queries, so a book with two authors or genres is never counted twice).
 
 A search costs a fixed number of statements whatever the page size: one for the page (with the total as
@@ -224,17 +224,11 @@ def _matches(dialect: str, library_id: int, parsed: ParsedQuery, *, ranked: bool
 
 
 def pg_vector() -> ColumnElement:
-    """The exact expression of the ``book_fts_gin`` index (any difference and the index is not used)."""
-    simple = literal_column("'simple'")
+    """The stored tsvector of a book_search row (revision 0004), GIN-indexed by ``book_fts_vector_gin``.
 
-    def weighted(column, weight: str) -> ColumnElement:
-        return func.setweight(func.to_tsvector(simple, column), literal_column(f"'{weight}'"))
-
-    return (
-        weighted(book_search.c.title_text, "A")
-        .op("||")(weighted(book_search.c.people_text, "B"))
-        .op("||")(weighted(book_search.c.other_text, "C"))
-    )
+    A generated column outside the models: title words weigh A, people and series B, the rest C.
+    """
+    return literal_column("book_search.book_fts_vector")
 
 
 def fts5_query(parsed: ParsedQuery) -> str:
