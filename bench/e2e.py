@@ -36,7 +36,7 @@ from sqlalchemy import select, update
 
 from bench.fake_botapi import SENDING, FakeBotApi, percentiles
 from bench.generate import FIRST, LAST, WORDS, generate, new_library
-from librium.config import Settings
+from librium.config import Settings, database_url
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import make_engine
 
@@ -252,7 +252,7 @@ def main() -> None:
         ours_unlimited()
         return
     workdir = Path(tempfile.mkdtemp(prefix="librium-e2e-"))
-    url = args.url or f"sqlite:///{workdir / 'bench.sqlite'}"
+    url = database_url(args.url) if args.url else f"sqlite:///{workdir / 'bench.sqlite'}"
     started = time.perf_counter()
     library = prepare_library(url, args.books)
     print(

@@ -22,6 +22,7 @@ from alembic import command
 from alembic.config import Config
 from stdnum import ean
 
+from librium.config import database_url
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import make_engine, make_sessionmaker
 from librium.services import exporting
@@ -173,7 +174,7 @@ def main() -> None:
 
     data = generate(args.rows)
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.url or _fresh_sqlite(tmp)
+        url = database_url(args.url) if args.url else _fresh_sqlite(tmp)
         engine = make_engine(url)
         factory = make_sessionmaker(engine)
         timed = _import(factory, data, trace=False)  # speed, without tracemalloc's overhead

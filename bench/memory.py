@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bench.e2e import KINDS, latencies, make_update, prepare_library, start, stop, throughput
 from bench.fake_botapi import FakeBotApi
+from librium.config import database_url
 
 
 def memory_of(pid: int) -> dict[str, float]:
@@ -33,7 +34,7 @@ def main() -> None:
     parser.add_argument("--url", help="an empty database (default: a new SQLite file)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="librium-memory-"))
-    url = args.url or f"sqlite:///{workdir / 'memory.sqlite'}"
+    url = database_url(args.url) if args.url else f"sqlite:///{workdir / 'memory.sqlite'}"
     began = time.perf_counter()
     library = prepare_library(url, args.books)
     print(

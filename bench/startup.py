@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bench.e2e import bot_env, stop
 from bench.fake_botapi import FakeBotApi
+from librium.config import database_url
 
 
 def first_poll(url: str, log: Path) -> dict[str, float]:
@@ -49,7 +50,7 @@ def main() -> None:
     from librium.database.sqlalchemy.migrations import alembic_config
 
     workdir = Path(tempfile.mkdtemp(prefix="librium-startup-"))
-    url = args.url or f"sqlite:///{workdir / 'startup.sqlite'}"
+    url = database_url(args.url) if args.url else f"sqlite:///{workdir / 'startup.sqlite'}"
     command.upgrade(alembic_config(url), "head")
     runs = [first_poll(url, workdir / f"run{i}.log") for i in range(args.runs)]
     print(f"start-up of python -m bot, {args.runs} runs ({url.split(':')[0]}), seconds from launch")
