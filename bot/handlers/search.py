@@ -3,7 +3,8 @@
 Results are a numbered list with a button per book and a pager that edits the same message. The query
 text stays on the server: the chat's data maps a short random token to it, and the pager's callback
 data carries only ``pg:q:<page>:<token>`` (callback data is short and never trusted). An unknown token
-means the list expired.
+means the list expired. Only lists with a pager are remembered, each query once, so most searches leave
+the chat's saved data as it was (nothing to write).
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ USAGE = (
 
 
 def remember(chat_data: dict, query: str) -> str:
-    """Keep ``query`` under a new short token (the newest ``KEEP`` survive)."""
+    """Keep ``query`` under a short token (the newest ``KEEP`` survive); a query kept already keeps its
+    token, so searching again for it changes nothing that must be saved."""
     saved: dict[str, str] = chat_data.setdefault(SEARCHES, {})
+    for token, kept in saved.items():
+        if kept == query:
+            return token
     token = secrets.token_urlsafe(6)
     while token in saved:
         token = secrets.token_urlsafe(6)
@@ -88,8 +93,9 @@ async def show_results(update: Update, context: ContextTypes.DEFAULT_TYPE, query
     if not query:
         await update.effective_message.reply_text(USAGE)
         return
-    token = remember(context.chat_data, query)
     found, views = await dbcall.read(context, _page, actor_of(update), query, 1)
+    # Only a list with more than one page has a pager that needs the query later.
+    token = remember(context.chat_data, query) if found.pages > 1 else ""
     await lists.show(update, results_screen(query, token, found, views))
 
 

@@ -135,12 +135,35 @@ async def test_stale_or_unknown_token_expires(bot, ada):
 
 async def test_old_searches_expire_after_many_new_ones(bot, ada):
     for n in range(10):
-        ada.add(f"Old saga {n}", "Anne Author")
+        ada.add(f"Old saga {n}", "Anne Author", year=2000)
     first = (await bot.send("/find old saga"))[-1]
-    for n in range(35):
-        await bot.send(f"/find other{n}")
+    for n in range(35):  # 35 other lists with a pager each
+        await bot.send(f"/find saga year:{1900 + n}..2100")
     calls = await bot.tap(first, "Next ▶")
     assert _answers(calls) == ["This list has expired — search again."]
+
+
+def _pager_token(call) -> str | None:
+    data = [b["callback_data"] for row in call.buttons for b in row if b["text"] == "Next ▶"]
+    return callbacks.decode(data[0]).arg(2) if data else None
+
+
+async def test_only_lists_with_a_pager_are_remembered_and_each_query_once(bot, ada):
+    """A one-page answer keeps nothing for later; the same query again reuses its pager's token."""
+    ada.add("Dune", "Frank Herbert")
+    for n in range(12):
+        ada.add(f"Saga {n}", "Anne Author")
+    chat_data = bot.application.chat_data[ADA.id]
+
+    assert "Dune" in last_text(await bot.send("/find dune"))
+    assert "Nothing matches" in last_text(await bot.send("/find zzz"))
+    assert not chat_data.get("searches")
+
+    first = (await bot.send("/find saga"))[-1]
+    again = (await bot.send("saga"))[-1]
+    assert _pager_token(first) is not None and _pager_token(first) == _pager_token(again)
+    assert list(chat_data["searches"].values()) == ["saga"]
+    assert "Page 2 of 2" in last_text(await bot.tap(again, "Next ▶"))
 
 
 async def test_tapping_a_result_opens_its_card(bot, ada):
