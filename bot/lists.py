@@ -54,6 +54,18 @@ class BookLine:
     lent: bool
 
     @classmethod
+    def from_row(cls, row) -> BookLine:
+        """From a ``librium.services.search.BookRow`` (a search result)."""
+        return cls(
+            id=row.id,
+            title=row.title,
+            author=row.authors[0] if row.authors else None,
+            year=row.release_year,
+            read=row.status == "read",
+            lent=row.lent,
+        )
+
+    @classmethod
     def from_view(cls, view) -> BookLine:
         """From a ``librium.services.books.BookView``."""
         return cls(

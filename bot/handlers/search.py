@@ -18,7 +18,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot import callbacks, dbcall, lists
 from bot.access import Actor, actor_of, resolve
 from bot.render import esc, truncate
-from librium.services import books, search
+from librium.services import search
 
 SEARCHES = "searches"  # chat_data key: {token: query text}
 KEEP = 30  # remembered searches per chat; older pagers expire
@@ -56,17 +56,12 @@ def recall(chat_data: dict | None, token: str | None) -> str | None:
     return saved.get(token) if isinstance(saved, dict) else None
 
 
-def _page(
-    session: Session, actor: Actor, query: str, page: int
-) -> tuple[search.SearchPage, list[books.BookView]]:
+def _page(session: Session, actor: Actor, query: str, page: int) -> search.SearchPage:
     who = resolve(session, actor)
-    found = search.search(session, who.library_id, query, page=page, page_size=lists.PAGE_SIZE)
-    return found, books.get_books(session, who.library_id, found.ids)
+    return search.search(session, who.library_id, query, page=page, page_size=lists.PAGE_SIZE)
 
 
-def results_screen(
-    query: str, token: str, found: search.SearchPage, views: list[books.BookView]
-) -> lists.Screen:
+def results_screen(query: str, token: str, found: search.SearchPage) -> lists.Screen:
     warnings = "; ".join(found.warnings[:3])
     notes = [f"⚠ {esc(truncate(warnings, 300))}"] if warnings else []
     shown = truncate(query, 60)
@@ -78,7 +73,7 @@ def results_screen(
         return lists.Screen(text)
     return lists.book_screen(
         f"🔎 {esc(shown)}",
-        [lists.BookLine.from_view(v) for v in views],
+        [lists.BookLine.from_row(row) for row in found.rows],
         page=found.page,
         total=found.total,
         data_for=lambda p: callbacks.encode("pg", "q", p, token),
@@ -93,10 +88,10 @@ async def show_results(update: Update, context: ContextTypes.DEFAULT_TYPE, query
     if not query:
         await update.effective_message.reply_text(USAGE)
         return
-    found, views = await dbcall.read(context, _page, actor_of(update), query, 1)
+    found = await dbcall.read(context, _page, actor_of(update), query, 1)
     # Only a list with more than one page has a pager that needs the query later.
     token = remember(context.chat_data, query) if found.pages > 1 else ""
-    await lists.show(update, results_screen(query, token, found, views))
+    await lists.show(update, results_screen(query, token, found))
 
 
 async def find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -113,9 +108,9 @@ async def page_callback(
     if query is None:
         await update.callback_query.answer(EXPIRED)
         return
-    found, views = await dbcall.read(context, _page, actor_of(update), query, page or 1)
+    found = await dbcall.read(context, _page, actor_of(update), query, page or 1)
     await update.callback_query.answer()
-    await lists.show(update, results_screen(query, token, found, views))
+    await lists.show(update, results_screen(query, token, found))
 
 
 def register(application: Application) -> None:

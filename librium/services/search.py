@@ -6,7 +6,7 @@ stored tsvector ``book_fts_vector`` with its GIN index, ranked with ts_rank. Fil
 (``IN``/``EXISTS`` sub-queries, so a book with two authors or genres is never counted twice).
 
 A search costs a fixed number of statements whatever the page size: one for the page (with the total as
-a window count), one for the page's authors and one for its series.
+a window count), one each for the page's authors, series and open loans.
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ class BookRow:
     status: str
     rating: int | None  # half stars, 1..10
     owned: bool
+    lent: bool = False  # an open loan
 
 
 @dataclass(frozen=True)
@@ -408,7 +409,7 @@ def _order(sort_key: str, desc: bool, cols, rank: ColumnElement | None) -> list:
 
 
 def light_rows(session: Session, result) -> list[BookRow]:
-    """BookRows for result rows carrying book columns, with authors and series in two queries."""
+    """BookRows for result rows carrying book columns, with authors, series and open loans in three queries."""
     ids = [row.id for row in result]
     if not ids:
         return []
@@ -428,6 +429,11 @@ def light_rows(session: Session, result) -> list[BookRow]:
         .order_by(book_series.c.book_id, series_t.c.key)
     ):
         marks[book_id].append(SeriesMark(series_id, name, index))
+    lent = set(
+        session.scalars(
+            select(loans.c.book_id).where(loans.c.book_id.in_(ids), loans.c.returned_on.is_(None))
+        )
+    )
     return [
         BookRow(
             id=row.id,
@@ -439,6 +445,7 @@ def light_rows(session: Session, result) -> list[BookRow]:
             status=row.status,
             rating=row.rating,
             owned=bool(row.owned),
+            lent=row.id in lent,
         )
         for row in result
     ]
