@@ -103,20 +103,32 @@ def name_score(text: str, *, case_known: bool = True) -> int:
     return 2 if len(tokens) > 1 else 1
 
 
+def _has_case(text: str) -> bool:
+    """Whether capitals in ``text`` say anything: mixed case does; all lower or all upper does not."""
+    return text != text.lower() and text != text.upper()
+
+
 def read_title_author(text: str) -> list[TitleAuthor]:
     """Plausible (title, author) readings of a message, best first; [] when it is not a book.
 
     "Dune by Frank Herbert" → one reading. "Frank Herbert - Dune" and "Dune — Frank Herbert" → one
     reading when one side looks like a name and the other does not, else both orders.
+
+    Capitals count per side: a side typed all in lower case ("terry pratchett") may still be a name,
+    judged by its words alone. When the rest of the message is capitalised, such a side needs two name
+    words after "by" ("Mort by terry pratchett", not "Poems by heart"), and in a tie between two sides
+    the capitalised one is the author ("William Gibson - burning chrome").
     """
     text = clean(text) or ""
     if not text or "\n" in text:
         return []
-    case_known = text != text.lower() and text != text.upper()
+    message_case = _has_case(text)
     parts = _BY.split(text)
     if len(parts) >= 2:
         title, author = " by ".join(parts[:-1]).strip(), parts[-1].strip()
-        if title and author and name_score(author, case_known=case_known) > 0:
+        author_case = _has_case(author)
+        score = name_score(author, case_known=author_case)
+        if title and author and score >= (2 if message_case and not author_case else 1):
             return [TitleAuthor(title, author)]
     sides = _DASH.split(text)
     if len(sides) != 2:
@@ -124,8 +136,12 @@ def read_title_author(text: str) -> list[TitleAuthor]:
     left, right = (s.strip() for s in sides)
     if not left or not right:
         return []
-    left_score = name_score(left, case_known=case_known)
-    right_score = name_score(right, case_known=case_known)
+    left_case, right_case = _has_case(left), _has_case(right)
+    left_score = name_score(left, case_known=left_case)
+    right_score = name_score(right, case_known=right_case)
+    if left_score == right_score and left_score and left_case != right_case:
+        left_score += left_case  # the side written like a name wins the tie
+        right_score += right_case
     if left_score > right_score:
         return [TitleAuthor(right, left)]
     if right_score > left_score:
