@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from librium import isbn as isbn_mod
 from librium.errors import Invalid
+from librium.names import capitalize_name
 from librium.services import when
 from librium.text import clean
 
@@ -46,6 +47,10 @@ def isbn_of(text: str) -> str | None:
 class TitleAuthor:
     title: str
     author: str
+
+    def __post_init__(self) -> None:
+        # "terry pratchett" was typed in a hurry: store "Terry Pratchett" (mixed case stays as typed).
+        object.__setattr__(self, "author", capitalize_name(self.author))
 
 
 # Words that make a phrase look like a title rather than a person's name.

@@ -28,7 +28,7 @@ from nameparser.config import CONSTANTS
 from librium.errors import Invalid
 from librium.text import clean, fold
 
-__all__ = ["AuthorName", "parse_author", "split_authors"]
+__all__ = ["AuthorName", "capitalize_name", "parse_author", "split_authors"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,32 @@ def _is_particle(token: str) -> bool:
 
 def _is_suffix(text: str) -> bool:
     return fold(text).replace(".", "").replace(" ", "") in _SUFFIXES
+
+
+_INITIALS = re.compile(r"^(?:[^\W\d_]\.)+$")
+
+
+def capitalize_name(text: str) -> str:
+    """A name typed all in lower or all in upper case, capitalised as names are written.
+
+    "terry pratchett" → "Terry Pratchett", "JOHN MCDONALD" → "John McDonald", "j.r.r. tolkien" →
+    "J.R.R. Tolkien", "ludwig van der rohe" → "Ludwig van der Rohe". Mixed case is the writer's
+    choice and stays as it is ("bell hooks" can only be kept by typing it in a capitalised message).
+    """
+    if not text or (text != text.lower() and text != text.upper()):
+        return text
+    name = HumanName(text)
+    name.capitalize(force=True)  # knows particles ("van der") and "Mc"/"O'"
+    cased = {word.lower(): word for word in re.split(r"[\s,]+", str(name)) if word}
+    words = []
+    for word in text.split():
+        bare, comma = (word[:-1], ",") if word.endswith(",") else (word, "")
+        if _INITIALS.match(bare):
+            words.append(bare.upper() + comma)
+        else:
+            words.append(cased.get(bare.lower(), bare.capitalize()) + comma)
+    words[0] = words[0][:1].upper() + words[0][1:]  # "le Guin, Ursula K." starts with a capital
+    return " ".join(words)
 
 
 def parse_author(text: str | None) -> AuthorName:

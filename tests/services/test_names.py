@@ -147,3 +147,29 @@ def test_display_round_trips_for_simple_names(words):
     assert name.display == text
     assert again.display == name.display
     assert again == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("terry pratchett", "Terry Pratchett"),
+        ("TERRY PRATCHETT", "Terry Pratchett"),
+        ("j.r.r. tolkien", "J.R.R. Tolkien"),
+        ("ludwig van der rohe", "Ludwig van der Rohe"),
+        ("simone de beauvoir", "Simone de Beauvoir"),
+        ("john mcdonald", "John McDonald"),
+        ("flannery o'connor", "Flannery O'Connor"),
+        ("jean-paul sartre", "Jean-Paul Sartre"),
+        ("gabriel garcía márquez", "Gabriel García Márquez"),
+        ("martin luther king jr.", "Martin Luther King Jr."),
+        ("le guin, ursula k.", "Le Guin, Ursula K."),
+        ("homer", "Homer"),
+        ("bell hooks", "Bell Hooks"),  # all lower case says nothing: capitalised
+        ("Ursula K. Le Guin", "Ursula K. Le Guin"),  # mixed case is the writer's choice
+        ("e. e. Cummings", "e. e. Cummings"),
+    ],
+)
+def test_capitalize_name(typed, written):
+    from librium.names import capitalize_name
+
+    assert capitalize_name(typed) == written
