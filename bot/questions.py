@@ -9,12 +9,16 @@ message, so nothing extra is sent there.
 
 from __future__ import annotations
 
-from telegram import ForceReply, Message, Update
+import logging
+
+from telegram import Bot, ForceReply, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.access import actor_of
 from bot.render import truncate
+
+log = logging.getLogger(__name__)
 
 PLACEHOLDER_MAX = 64  # the Bot API's limit for input_field_placeholder
 
@@ -53,6 +57,19 @@ async def prompt(
         return None  # the question itself was asked; a lost prompt must not lose it
 
 
+async def delete(bot: Bot, chat_id: int | None, message_ids: list[int]) -> None:
+    """Delete prompts that served their purpose, so a group is not left with stale questions.
+
+    Best effort: a prompt already deleted, or too old to delete, stays (the question is settled anyway).
+    """
+    if chat_id is None or not message_ids:
+        return
+    try:
+        await bot.delete_messages(chat_id, message_ids)
+    except TelegramError as error:
+        log.info("could not delete %d prompt(s): %s", len(message_ids), error)
+
+
 def answers(update: Update, asked: list[int] | tuple[int, ...]) -> bool:
     """Whether this message may be the answer to a question shown in the messages ``asked``.
 
@@ -68,4 +85,4 @@ def answers(update: Update, asked: list[int] | tuple[int, ...]) -> bool:
     return replied.message_id in asked
 
 
-__all__ = ["answers", "force_reply", "in_group", "markup_for", "prompt"]
+__all__ = ["answers", "delete", "force_reply", "in_group", "markup_for", "prompt"]

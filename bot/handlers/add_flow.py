@@ -114,6 +114,7 @@ async def _ask_here(update: Update, context: ContextTypes.DEFAULT_TYPE, step: st
     flow["step"] = step
     text, keyboard = question(step, flow)
     await cards.edit_in_place(update, text, keyboard)
+    await _delete_group_prompt(context, flow)
     await _group_prompt(update, context, step)
     return step
 
@@ -122,10 +123,21 @@ async def _group_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, step
     """In a group, a ForceReply prompt for a typed step (the buttons stay on the question)."""
     if step in TYPED:
         what, placeholder = TYPED[step]
-        await questions.prompt(update, context, f"↩️ Reply to this message with {what}.", placeholder)
+        sent = await questions.prompt(update, context, f"↩️ Reply to this message with {what}.", placeholder)
+        if sent is not None:
+            _flow(context)["force"] = [sent.chat_id, sent.message_id]
+
+
+async def _delete_group_prompt(context: ContextTypes.DEFAULT_TYPE, flow: dict[str, Any]) -> None:
+    """The previous step's ForceReply prompt has served: delete it (groups only have one)."""
+    force = flow.pop("force", None)
+    if force:
+        await questions.delete(context.bot, force[0], [force[1]])
 
 
 async def _retire_prompt(context: ContextTypes.DEFAULT_TYPE, flow: dict[str, Any]) -> None:
+    """The previous question loses its buttons and its group prompt goes."""
+    await _delete_group_prompt(context, flow)
     prompt = flow.pop("prompt", None)
     if not prompt:
         return
@@ -139,7 +151,7 @@ async def _retire_prompt(context: ContextTypes.DEFAULT_TYPE, flow: dict[str, Any
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    book_actions.cancel_awaiting(context)
+    await book_actions.cancel_awaiting(context)
     context.user_data[FLOW] = {"chat": update.effective_chat.id}
     given = " ".join(context.args or []).strip()
     if given:
@@ -248,6 +260,7 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: dict[s
         return CONFIRM
     await query.answer("Saved." if result.book else None)
     context.user_data.pop(FLOW, None)
+    await _delete_group_prompt(context, flow)
     await adding._settle(update, context, result, inputs, edit=True)
     return END
 

@@ -129,7 +129,7 @@ def _card(session: Session, who: Who, book_id: int) -> BookView:
 async def open_card(update, context, data, tap) -> None:
     book = await read_in_library(context, update, _card, book_id_of(data))
     if data.arg(1) == "e":
-        _drop_awaiting(context, book.id)
+        await _drop_awaiting(context, book.id)
         await cards.show_card(update, context, book, edit=True)
     else:
         await cards.send_card(update, context, book)
@@ -192,17 +192,25 @@ def _awaiting(context: ContextTypes.DEFAULT_TYPE) -> dict | None:
     return context.user_data.get(AWAITING) if context.user_data is not None else None
 
 
-def _drop_awaiting(context: ContextTypes.DEFAULT_TYPE, book_id: int | None = None) -> bool:
+async def _drop_awaiting(context: ContextTypes.DEFAULT_TYPE, book_id: int | None = None) -> bool:
+    """Forget the pending question (of ``book_id`` only, if given) and delete its group prompts."""
     waiting = _awaiting(context)
     if waiting and (book_id is None or waiting.get("book") == book_id):
         context.user_data.pop(AWAITING, None)
+        await _delete_prompts(context, waiting)
         return True
     return False
 
 
-def cancel_awaiting(context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def _delete_prompts(context: ContextTypes.DEFAULT_TYPE, waiting: dict) -> None:
+    """Delete the ForceReply prompts a question sent in a group (the card itself stays)."""
+    prompts = [i for i in waiting.get("asked") or [] if i != waiting.get("message")]
+    await questions.delete(context.bot, waiting.get("chat"), prompts)
+
+
+async def cancel_awaiting(context: ContextTypes.DEFAULT_TYPE) -> bool:
     """Forget any pending edit/shelf/lend question; True when there was one."""
-    return _drop_awaiting(context)
+    return await _drop_awaiting(context)
 
 
 _ASKED_FOR = {"shelf": "the new shelf", "lend": "the loan"}
@@ -215,6 +223,7 @@ async def _cancel_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not waiting or waiting.get("chat") != update.effective_chat.id:
         return None
     context.user_data.pop(AWAITING, None)
+    await _delete_prompts(context, waiting)
     try:
         book = await read_in_library(context, update, _card, waiting.get("book"))
     except LibriumError:
@@ -273,7 +282,7 @@ async def edit(update, context, data, tap) -> None:
             update, cards.render_card(book, note="✎ What do you want to change?"), keyboard
         )
     elif field == "x":
-        _drop_awaiting(context, book.id)
+        await _drop_awaiting(context, book.id)
         await cards.show_card(update, context, book, edit=True)
     elif field in EDIT_FIELDS:
         await _ask(
@@ -337,7 +346,7 @@ async def shelf(update, context, data, tap) -> None:
             PLACEHOLDERS["shelf"],
         )
     elif choice == "x":
-        _drop_awaiting(context, book_id)
+        await _drop_awaiting(context, book_id)
         book = await read_in_library(context, update, _card, book_id)
         await cards.show_card(update, context, book, edit=True)
     else:
@@ -370,7 +379,7 @@ async def lend(update, context, data, tap) -> None:
         return
     book = await read_in_library(context, update, _card, book_id)
     if choice == "x":
-        _drop_awaiting(context, book_id)
+        await _drop_awaiting(context, book_id)
         await cards.show_card(update, context, book, edit=True)
     elif choice is None:
         if book.current_loan:
@@ -396,7 +405,7 @@ def _restore(session: Session, who: Who, book_id: int) -> BookView:
 @tapped
 async def delete(update, context, data, tap) -> None:
     book = await run_in_library(context, update, _delete, book_id_of(data))
-    _drop_awaiting(context, book.id)
+    await _drop_awaiting(context, book.id)
     await tap.answer("Deleted.")
     await cards.edit_in_place(update, cards.deleted_text(book), markup([button("↶ Undo", "undo", book.id)]))
 
@@ -507,6 +516,7 @@ async def take_awaited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             waiting.setdefault("asked", []).append(again.message_id)
         return True
     context.user_data.pop(AWAITING, None)
+    await _delete_prompts(context, waiting)
     await _restore_old_card(context, waiting, book)
     await cards.send_card(update, context, book, note=done)
     return True

@@ -168,3 +168,61 @@ async def test_private_chats_get_no_force_reply(bot, session_factory):
     assert all(
         "reply_markup" not in c.params or "force_reply" not in str(c.params["reply_markup"]) for c in calls
     )
+
+
+def deleted_ids(calls: list[Call]) -> list[int]:
+    """Message ids the bot deleted (deleteMessages / deleteMessage) in these calls."""
+    ids: list[int] = []
+    for call in calls:
+        if call.method == "deleteMessages":
+            value = call.params["message_ids"]
+            ids.extend(int(i) for i in (json.loads(value) if isinstance(value, str) else value))
+        elif call.method == "deleteMessage":
+            ids.append(int(call.params["message_id"]))
+    return ids
+
+
+def message_id(call: Call) -> int:
+    return int(call.result["message_id"])
+
+
+async def test_a_settled_card_question_takes_its_prompts_away(bot, session_factory):
+    """Answered (after one bad try), cancelled by /cancel, or by the card's ✗ button: no prompt stays."""
+    card = last_card(await say(bot, "Dune by Frank Herbert"))
+    fields = edited(await bot.tap(card, "✎ Edit"))
+    prompt = the_prompt(await bot.tap(fields, "✎ Year"))
+    again = the_prompt(await say(bot, "next spring", reply_to=prompt))
+    calls = await say(bot, "1965", reply_to=again)
+    assert sorted(deleted_ids(calls)) == sorted([message_id(prompt), message_id(again)])
+    assert message_id(card) not in deleted_ids(calls), "the card itself stays"
+
+    fields = edited(await bot.tap(card, "✎ Edit"))
+    prompt = the_prompt(await bot.tap(fields, "✎ Title"))
+    assert deleted_ids(await say(bot, "/cancel")) == [message_id(prompt)]
+
+    calls = await bot.tap(card, "🤝 Lend")
+    prompt, asking = the_prompt(calls), edited(calls)
+    assert deleted_ids(await bot.tap(asking, "✗ Cancel")) == [message_id(prompt)]
+    [book] = library_books(session_factory, ADA, GROUP)
+    assert book.year == 1965 and book.current_loan is None
+
+
+async def test_each_add_step_takes_the_previous_prompt_away(bot, session_factory):
+    calls = await bot.process(bot.updates.message(ADA, GROUP, "/add"))
+    title_prompt = the_prompt(calls)
+    calls = await say(bot, "Dune", reply_to=title_prompt)
+    assert deleted_ids(calls) == [message_id(title_prompt)]
+    author_prompt = the_prompt(calls)
+    calls = await say(bot, "Frank Herbert", reply_to=author_prompt)
+    assert deleted_ids(calls) == [message_id(author_prompt)]
+    series_prompt = the_prompt(calls)
+    series_q = [c for c in calls if "part of a series" in c.text][-1]
+    calls = await bot.tap(series_q, "Skip")
+    assert deleted_ids(calls) == [message_id(series_prompt)]
+    format_prompt = the_prompt(calls)
+    calls = await say(bot, "Paperback", reply_to=format_prompt)
+    assert deleted_ids(calls) == [message_id(format_prompt)]
+    confirm = [c for c in calls if "Add this book?" in c.text][-1]
+    calls = await bot.tap(confirm, "Save")
+    assert deleted_ids(calls) == [] and is_card(edited(calls))
+    assert [b.title for b in library_books(session_factory, ADA, GROUP)] == ["Dune"]
