@@ -3,7 +3,8 @@
 Every step but the title has Skip; every step has « Back (except the first) and ✗ Cancel; /cancel
 leaves at any time (the same bot/pending.py cancel as everywhere, so it also drops any other pending
 question of the user in this chat). Unexpected input re-asks the current question. The answers live in
-``user_data[FLOW]`` and nothing touches the database until "Save" (one transaction, which may still
+``user_data[FLOWS][chat_id]`` (a flow per chat, like the conversation's state) and nothing touches the
+database until "Save" (one transaction, which may still
 stop at a suspected duplicate and ask, like a typed add). In groups every step that takes typed text
 also sends a ForceReply prompt (bot/questions.py) so the answer reaches a bot in privacy mode.
 """
@@ -37,7 +38,8 @@ from librium import validation
 from librium.errors import LibriumError
 from librium.names import split_authors
 
-FLOW = "add_flow"
+FLOW = "add_flow"  # the ConversationHandler's name; in user_data only in data saved before FLOWS
+FLOWS = "add_flows"
 TITLE, AUTHORS, SERIES, FORMAT, CONFIRM = "title", "authors", "series", "format", "confirm"
 STEPS = [TITLE, AUTHORS, SERIES, FORMAT, CONFIRM]
 FORMATS = ["Paperback", "Hardcover", "Ebook", "Audiobook"]
@@ -55,8 +57,22 @@ TYPED = {
 # --------------------------------------------------------------------------- questions
 
 
-def _flow(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
-    return context.user_data.setdefault(FLOW, {})
+def _flows(context: ContextTypes.DEFAULT_TYPE) -> dict[int, dict[str, Any]]:
+    """This user's /add answers, one flow per chat (an /add in a group and one in private coexist)."""
+    flows = context.user_data.setdefault(FLOWS, {})
+    legacy = context.user_data.pop(FLOW, None)  # one flow per user, as stored before
+    if isinstance(legacy, dict) and "chat" in legacy:
+        flows.setdefault(legacy["chat"], legacy)
+    return flows
+
+
+def _flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
+    chat_id = update.effective_chat.id
+    return _flows(context).setdefault(chat_id, {"chat": chat_id})
+
+
+def _drop_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any] | None:
+    return _flows(context).pop(update.effective_chat.id, None)
 
 
 def _summary(flow: dict[str, Any]) -> str:
@@ -96,7 +112,7 @@ async def _ask_new(
     update: Update, context: ContextTypes.DEFAULT_TYPE, step: str, note: str | None = None
 ) -> str:
     """Ask ``step`` in a new message, taking the buttons off the previous question."""
-    flow = _flow(context)
+    flow = _flow(update, context)
     await _retire_prompt(context, flow)
     flow["step"] = step
     text, keyboard = question(step, flow)
@@ -110,7 +126,7 @@ async def _ask_new(
 
 async def _ask_here(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> str:
     """Ask ``step`` by editing the question whose button was tapped."""
-    flow = _flow(context)
+    flow = _flow(update, context)
     flow["step"] = step
     text, keyboard = question(step, flow)
     await cards.edit_in_place(update, text, keyboard)
@@ -125,7 +141,7 @@ async def _group_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, step
         what, placeholder = TYPED[step]
         sent = await questions.prompt(update, context, f"↩️ Reply to this message with {what}.", placeholder)
         if sent is not None:
-            _flow(context)["force"] = [sent.chat_id, sent.message_id]
+            _flow(update, context)["force"] = [sent.chat_id, sent.message_id]
 
 
 async def _delete_group_prompt(context: ContextTypes.DEFAULT_TYPE, flow: dict[str, Any]) -> None:
@@ -152,7 +168,7 @@ async def _retire_prompt(context: ContextTypes.DEFAULT_TYPE, flow: dict[str, Any
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     await book_actions.cancel_awaiting(context)
-    context.user_data[FLOW] = {"chat": update.effective_chat.id}
+    _flows(context)[update.effective_chat.id] = {"chat": update.effective_chat.id}
     given = " ".join(context.args or []).strip()
     if given:
         return await _take_title(update, context, given)
@@ -161,7 +177,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
 
 async def _take_title(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> str:
     try:
-        _flow(context)["title"] = validation.title(text)
+        _flow(update, context)["title"] = validation.title(text)
     except LibriumError as error:
         return await _ask_new(update, context, TITLE, note=esc(error.message))
     return await _ask_new(update, context, AUTHORS)
@@ -175,7 +191,7 @@ async def on_authors(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     names = split_authors(update.effective_message.text or "")
     if not names:
         return await _ask_new(update, context, AUTHORS)
-    _flow(context)["authors"] = names
+    _flow(update, context)["authors"] = names
     return await _ask_new(update, context, SERIES)
 
 
@@ -189,14 +205,14 @@ async def on_series(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
         index = validation.series_index(index)
     except LibriumError as error:
         return await _ask_new(update, context, SERIES, note=esc(error.message))
-    flow = _flow(context)
+    flow = _flow(update, context)
     flow["series"], flow["index"] = name, (f"{index.normalize():f}" if index is not None else None)
     return await _ask_new(update, context, FORMAT)
 
 
 async def on_format(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     try:
-        _flow(context)["format"] = validation.name(update.effective_message.text, "format")
+        _flow(update, context)["format"] = validation.name(update.effective_message.text, "format")
     except LibriumError as error:
         return await _ask_new(update, context, FORMAT, note=esc(error.message))
     return await _ask_new(update, context, CONFIRM)
@@ -204,7 +220,7 @@ async def on_format(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
 
 async def reask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     """Unexpected input inside the flow: ask the current question again."""
-    return await _ask_new(update, context, _flow(context).get("step") or TITLE)
+    return await _ask_new(update, context, _flow(update, context).get("step") or TITLE)
 
 
 # --------------------------------------------------------------------------- buttons
@@ -214,14 +230,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str |
     query = update.callback_query
     data = callbacks.decode(query.data)
     step, choice = (data.arg(0), data.arg(1)) if data else (None, None)
-    current = _flow(context).get("step")
+    current = _flow(update, context).get("step")
     if step != current:
         await query.answer(EXPIRED)
         return None
-    flow = _flow(context)
+    flow = _flow(update, context)
     if choice == "cancel":
         await query.answer("Cancelled.")
-        context.user_data.pop(FLOW, None)
+        _drop_flow(update, context)
         await cards.edit_in_place(update, adding.CANCELLED)
         return END
     if choice == "back" and step != TITLE:
@@ -259,7 +275,7 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: dict[s
         await query.answer(error.message, show_alert=True)
         return CONFIRM
     await query.answer("Saved." if result.book else None)
-    context.user_data.pop(FLOW, None)
+    _drop_flow(update, context)
     await _delete_group_prompt(context, flow)
     await adding._settle(update, context, result, inputs, edit=True)
     return END
@@ -271,13 +287,9 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: dict[s
 @pending.cancel_hook("add flow")
 async def _cancel_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
     """Drop the /add answers of this chat (a flow in another chat is left alone)."""
-    flow = context.user_data.get(FLOW)
+    flow = _drop_flow(update, context)
     if not flow:
-        context.user_data.pop(FLOW, None)
         return None
-    if flow.get("chat", update.effective_chat.id) != update.effective_chat.id:
-        return None
-    context.user_data.pop(FLOW, None)
     await _retire_prompt(context, flow)
     return "the /add steps"
 
@@ -293,8 +305,10 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def timed_out(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    flow = context.user_data.pop(FLOW, None) if context.user_data is not None else None
-    if flow and isinstance(update, Update) and update.effective_chat:
+    if not isinstance(update, Update) or not update.effective_chat or context.user_data is None:
+        return
+    flow = _drop_flow(update, context)
+    if flow:
         await _retire_prompt(context, flow)
         try:
             await context.bot.send_message(

@@ -169,6 +169,36 @@ async def test_flows_are_per_user_and_chat(bot, session_factory):
     assert "part of a series" in last_text(await bot.send("Frank Herbert"))
 
 
+async def test_one_user_adds_in_a_group_and_in_private_at_the_same_time(bot, session_factory):
+    """Each chat has its own /add answers: one flow never overwrites the other."""
+    group = Chat(id=-1001, type="supergroup", title="Book club")
+    await bot.send("/add", chat=group)
+    await bot.send("Dune", chat=group)
+    await bot.send("/add")
+    await bot.send("Emma")
+    assert any("part of a series" in c.text for c in await bot.send("Frank Herbert", chat=group))
+    assert "part of a series" in last_text(await bot.send("Jane Austen"))
+
+    def series_question(chat_id: int):
+        return [
+            c
+            for c in bot.api.calls
+            if str(c.params.get("chat_id")) == str(chat_id) and "part of a series" in c.text
+        ][-1]
+
+    group_series, private_series = series_question(group.id), series_question(ADA.id)
+    for question in (group_series, private_series):
+        calls = await bot.tap(question, "Skip")
+        calls = await bot.tap(edited(calls), "Skip")
+        await bot.tap(edited(calls), "Save")
+    assert [(b.title, b.author_names) for b in library_books(session_factory, ADA, group)] == [
+        ("Dune", ["Frank Herbert"])
+    ]
+    assert [(b.title, b.author_names) for b in library_books(session_factory, ADA)] == [
+        ("Emma", ["Jane Austen"])
+    ]
+
+
 async def test_timeout_leaves_the_flow(bot, session_factory):
     await bot.send("/add")
     await bot.send("Dune")
@@ -180,3 +210,15 @@ async def test_timeout_leaves_the_flow(bot, session_factory):
     calls = await bot.send("Frank Herbert")
     assert "part of a series" not in last_text(calls)
     assert library_books(session_factory, ADA) == []
+
+
+def test_answers_saved_the_old_way_carry_on():
+    """Before flows were kept per chat, user_data held one under FLOW: it becomes that chat's flow."""
+    from types import SimpleNamespace
+
+    from bot.handlers import add_flow
+
+    context = SimpleNamespace(user_data={add_flow.FLOW: {"chat": 101, "step": "authors", "title": "Dune"}})
+    flows = add_flow._flows(context)
+    assert flows == {101: {"chat": 101, "step": "authors", "title": "Dune"}}
+    assert add_flow.FLOW not in context.user_data
