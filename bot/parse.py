@@ -62,23 +62,9 @@ _TITLE_WORDS = {
 }  # fmt: skip
 # Lowercase name particles ("Ursula K. Le Guin", "Johann von Goethe").
 _PARTICLES = {
-    "de",
-    "da",
-    "di",
-    "do",
-    "du",
-    "van",
-    "von",
-    "der",
-    "den",
-    "ter",
-    "ten",
-    "le",
-    "la",
-    "y",
-    "bin",
-    "al",
-}
+    "de", "da", "di", "do", "du", "dos", "del", "della", "van", "von", "der", "den", "ter", "ten", "zu",
+    "af", "le", "la", "y", "bin", "ibn", "al", "wa",
+}  # fmt: skip
 _NAME_TOKEN = re.compile(r"^(?:[^\W\d_]\.)+$|^[^\W\d_][^\W\d_'’.\-]*(?:[-'’][^\W\d_]+)*\.?$")
 _DASH = re.compile(r"\s+[-–—]+\s+")
 _BY = re.compile(r"\s+by\s+", re.IGNORECASE)

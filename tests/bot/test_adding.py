@@ -239,6 +239,7 @@ async def test_group_library_is_shared(bot, session_factory):
         ("burning chrome - William Gibson", [("burning chrome", "William Gibson")]),
         ("the dispossessed - Ursula K. Le Guin", [("the dispossessed", "Ursula K. Le Guin")]),
         ("Poems by heart", []),
+        ("Petals of Blood by Ngũgĩ wa Thiong'o", [("Petals of Blood", "Ngũgĩ wa Thiong'o")]),
         (
             "terry pratchett - good omens",
             [("good omens", "Terry Pratchett"), ("terry pratchett", "Good Omens")],
