@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from sqlalchemy import select
 
 from bot.fake_updates import Chat
@@ -103,3 +104,16 @@ async def test_a_first_message_that_only_reads_still_creates_the_user_and_librar
     [answer] = [c for c in calls if c.method == "answerCallbackQuery"]
     assert answer.params.get("show_alert") in (True, "true")
     assert user_row(session_factory, BOB.id) is not None
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["/authors", "/series", "/genres", "/shelves", "/unread", "/loans", "/stats", "/year", "/problems"],
+)
+async def test_any_read_only_command_can_be_a_strangers_first(make_bot, session_factory, command):
+    """Every read-only screen first tries a read-only transaction; a stranger's first one writes them in."""
+    bot = await make_bot()
+    stranger = dataclasses.replace(ADA, id=4_000_001, first_name="Zoe")
+    calls = await bot.send(command, person=stranger)
+    assert [c for c in calls if c.method in ("sendMessage", "sendPhoto")], calls
+    assert user_row(session_factory, stranger.id).display_name == "Zoe"
