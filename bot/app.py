@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import BotCommand, Update
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, TypeHandler
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import handlers, jobs, metadata
 from bot.access import enforce_allow_list
 from bot.dbcall import SESSION_FACTORY, SETTINGS
 from bot.errors import on_error
+from bot.inbox import INBOX, Inbox, InboxRequest
 from bot.persistence import DatabasePersistence
 from librium.config import Settings
 
@@ -52,6 +53,9 @@ class LibriumApplication(Application):
     """The Application, plus one log line per update: its kind and latency, never its text."""
 
     async def process_update(self, update: object) -> None:
+        inbox: Inbox | None = self.bot_data.get(INBOX)
+        if inbox is not None and isinstance(update, Update) and inbox.is_repeat(update.update_id):
+            return  # fetched again while its first copy (replayed from the inbox) is in hand
         started = time.perf_counter()
         prefetching = isinstance(self.persistence, DatabasePersistence) and isinstance(update, Update)
         if prefetching:
@@ -73,6 +77,8 @@ class LibriumApplication(Application):
                     await self.update_persistence()
                 except Exception:  # the user was answered; the data is written with the next update
                     log.warning("could not save user/chat data", exc_info=True)
+            if inbox is not None and isinstance(update, Update):
+                await inbox.handled(update.update_id)
             if isinstance(update, Update):
                 updates_log.info(
                     "update=%s kind=%s user=%s chat=%s latency_ms=%.1f",
@@ -132,10 +138,16 @@ COMMANDS = [
 
 async def post_init(application: Application) -> None:
     await application.bot.set_my_commands(COMMANDS)
+    inbox: Inbox | None = application.bot_data.get(INBOX)
+    if inbox is not None:
+        await inbox.replay(application)
     log.info("bot ready as @%s", application.bot.username)
 
 
 async def post_shutdown(application: Application) -> None:
+    inbox: Inbox | None = application.bot_data.get(INBOX)
+    if inbox is not None:
+        await inbox.flush()
     await metadata.close(application)
 
 
@@ -163,8 +175,13 @@ def build_application(
         .post_shutdown(post_shutdown)
         .concurrent_updates(settings.concurrent_updates)
     )
+    inbox = Inbox(session_factory) if persist else None
+    polling_request = request if request is not None else HTTPXRequest(connection_pool_size=1)
+    if inbox is not None:
+        polling_request = InboxRequest(polling_request, inbox)
+    builder = builder.get_updates_request(polling_request)
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
     if rate_limit:
         builder = builder.rate_limiter(RetryingRateLimiter(max_retries=3))
     if persist:
@@ -172,6 +189,8 @@ def build_application(
     application = builder.build()
     application.bot_data[SETTINGS] = settings
     application.bot_data[SESSION_FACTORY] = session_factory
+    if inbox is not None:
+        application.bot_data[INBOX] = inbox
     metadata.install(application)
 
     application.add_handler(TypeHandler(object, enforce_allow_list), group=-1)

@@ -72,6 +72,7 @@ class FakeBotApi(BaseRequest):
         self.files: dict[str, bytes] = {}  # file_id -> content, served by getFile + download
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat_id, message_id) -> message
         self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self.deliver: list[dict[str, Any]] = []  # updates getUpdates hands out until an offset confirms them
         self._ids = itertools.count(1000)
         self._file_ids = itertools.count(1)
 
@@ -160,7 +161,9 @@ class FakeBotApi(BaseRequest):
         if method == "getMe":
             return BOT_USER
         if method == "getUpdates":
-            return []
+            offset = int(params.get("offset") or 0)
+            self.deliver = [u for u in self.deliver if u["update_id"] >= offset]
+            return list(self.deliver)
         if method == "sendMessage":
             return self._message(params, text=str(params.get("text", "")))
         if method in ("sendPhoto", "sendDocument"):

@@ -624,5 +624,20 @@ class BotState(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+class UpdateInbox(Base):
+    """Updates fetched by polling and not yet handled: replayed after a crash (at-least-once polling).
+
+    Telegram forgets an update once the next getUpdates confirms it, which python-telegram-bot does
+    before the handlers run; a row here outlives a killed process.
+    """
+
+    __tablename__ = "update_inbox"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    data: Mapped[str] = mapped_column(Text)  # the update's JSON, as Telegram sent it
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    replays: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")  # crash loops end
+
+
 FTS_OBJECT_PREFIX = "book_fts"
 """Name prefix of the SQLite FTS5 objects the migrations create outside this metadata."""

@@ -1,0 +1,97 @@
+"""At-least-once polling (bot/inbox.py): fetched updates are kept until handled and replayed after a crash.
+
+The real killed-process case is tests/production/test_polling_durability.py; here the same code runs
+in-process, through the Application's own polling request (getUpdates answered by FakeBotApi).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from sqlalchemy import func, select
+
+from bot.fake_api import FakeBotApi
+from bot.fake_updates import Chat, UpdateFactory
+from bot.inbox import INBOX, Inbox, InboxRequest
+from librium.database.sqlalchemy import db
+from librium.database.sqlalchemy.session import make_engine, make_sessionmaker
+from tests.bot.adding_helpers import library_books
+from tests.bot.harness import ADA
+
+
+def inbox_ids(session_factory) -> list[int]:
+    with session_factory() as session:
+        return list(session.scalars(select(db.UpdateInbox.update_id).order_by(db.UpdateInbox.update_id)))
+
+
+async def test_a_fetched_update_stays_in_the_inbox_until_it_is_handled(make_bot, session_factory):
+    bot = await make_bot()
+    update = bot.updates.message(ADA, Chat(id=ADA.id), "Dune by Frank Herbert")
+    bot.api.deliver.append(update)
+    [fetched] = await bot.application.bot.get_updates()  # the Application's polling request
+    assert inbox_ids(session_factory) == [update["update_id"]], "kept before anyone handled it"
+
+    await bot.application.process_update(fetched)
+    await bot.application.bot_data[INBOX].flush()
+    assert inbox_ids(session_factory) == []
+    assert [b.title for b in library_books(session_factory, ADA)] == ["Dune"]
+
+
+async def test_a_new_process_handles_what_a_killed_one_left_and_skips_the_resent_copy(
+    make_bot, session_factory
+):
+    update = UpdateFactory().message(ADA, Chat(id=ADA.id), "Emma by Jane Austen")  # a killed process's
+    with session_factory.begin() as session:
+        session.add(db.UpdateInbox(update_id=update["update_id"], data=json.dumps(update)))
+
+    bot = await make_bot()  # post_init replays the inbox into the running Application
+    for _ in range(200):
+        if any("Added" in c.text for c in bot.api.calls):
+            break
+        await asyncio.sleep(0.05)
+    assert any("✓ Added <b>Emma</b>" in c.text for c in bot.api.calls)
+
+    # Telegram had not seen the confirmation: it sends the same update again. It is not handled twice.
+    bot.api.deliver.append(update)
+    [again] = await bot.application.bot.get_updates()
+    before = len(bot.api.calls)
+    await bot.application.process_update(again)
+    assert bot.api.calls[before:] == []
+    await bot.application.bot_data[INBOX].flush()
+    assert inbox_ids(session_factory) == []
+    assert [b.title for b in library_books(session_factory, ADA)] == ["Emma"]
+
+
+async def test_without_a_database_fetched_updates_still_go_through(tmp_path):
+    """A database that cannot take the batch: the updates are handed on unkept, so the handlers can
+    answer "try again in a moment" (tests/production/test_database_outage.py) instead of silence."""
+    broken = make_sessionmaker(make_engine(f"sqlite:///{tmp_path / 'no-tables.sqlite'}"))
+    api = FakeBotApi()
+    update = {"update_id": 7, "message": {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}}}
+    api.deliver.append(update)
+    request = InboxRequest(api, Inbox(broken))
+    assert await request.post("https://api.telegram.org/bot1:x/getUpdates") == [update]
+
+
+async def test_updates_that_never_came_by_polling_never_touch_the_inbox(make_bot, session_factory):
+    bot = await make_bot()
+    for _ in range(40):
+        await bot.send("/help")
+    await bot.application.bot_data[INBOX].flush()
+    with session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(db.UpdateInbox)) == 0
+
+
+async def test_an_update_that_keeps_killing_the_process_is_given_up(session_factory):
+    """Replayed at every start-up until handled, but not forever: a crash loop ends."""
+    from bot.inbox import MAX_REPLAYS
+
+    update = UpdateFactory().message(ADA, Chat(id=ADA.id), "whatever kills the process")
+    with session_factory.begin() as session:
+        session.add(db.UpdateInbox(update_id=update["update_id"], data=json.dumps(update)))
+    inbox = Inbox(session_factory)
+    for _ in range(MAX_REPLAYS):
+        assert await inbox.pending() == [update]  # a process starts, replays it, and dies again
+    assert await inbox.pending() == []
+    assert inbox_ids(session_factory) == []
