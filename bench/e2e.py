@@ -166,6 +166,13 @@ class KindResult:
     per_second: float
     seconds: float
     latency_ms: list[float]
+    cpu_ms: float  # CPU time (user + system, all threads) of the bot process per update, open loop
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def drive(
@@ -187,9 +194,11 @@ def drive(
                 latencies(api, [make_update(api, kind, rng, library, 10**6 + i) for i in range(5)])
             for kind in KINDS:
                 batch = [make_update(api, kind, rng, library, i) for i in range(per_kind)]
+                cpu_before = cpu_seconds(proc.pid)
                 rate, seconds = throughput(api, batch)
+                cpu_ms = (cpu_seconds(proc.pid) - cpu_before) / len(batch) * 1000
                 closed = [make_update(api, kind, rng, library, 10**5 + i) for i in range(samples)]
-                results[kind] = KindResult(rate, seconds, latencies(api, closed))
+                results[kind] = KindResult(rate, seconds, latencies(api, closed), cpu_ms)
         finally:
             stop(proc)
     return results
@@ -218,13 +227,13 @@ def report(mode: str, ours: dict, echo: dict, per_kind: int) -> None:
     print(f"\n{mode}: {per_kind} updates per kind, throughput open loop, latency closed loop (ms)")
     print(
         f"{'kind':8} {'ours/s':>8} {'echo/s':>8} {'ours/echo':>10}   {'ours p50/p95/p99':>24}   "
-        f"{'echo p50/p95/p99':>24}"
+        f"{'echo p50/p95/p99':>24}   {'CPU ms/update ours, echo':>24}"
     )
     for kind in KINDS:
         o, e = ours[kind], echo[kind]
         print(
             f"{kind:8} {o.per_second:8.1f} {e.per_second:8.1f} {o.per_second / e.per_second:9.0%}   "
-            f"{fmt(o.latency_ms):>24}   {fmt(e.latency_ms):>24}"
+            f"{fmt(o.latency_ms):>24}   {fmt(e.latency_ms):>24}   {o.cpu_ms:11.2f}, {e.cpu_ms:.2f}"
         )
     total = len(KINDS) * per_kind
     o_all = total / sum(r.seconds for r in ours.values())
