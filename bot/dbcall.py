@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import ContextTypes
 
-from librium.database.sqlalchemy.session import WriteNeeded, read_scope, session_scope
+from librium.database.sqlalchemy.session import WriteNeeded, in_thread
 
 T = TypeVar("T")
 
@@ -27,13 +26,7 @@ async def run(context: ContextTypes.DEFAULT_TYPE, fn: Callable[..., T], *args: A
     The session commits when ``fn`` returns and rolls back if it raises, so a failed action leaves
     nothing half-written. A thread keeps PostgreSQL round trips from stalling other updates.
     """
-    factory = factory_of(context)
-
-    def work() -> T:
-        with session_scope(factory) as session:
-            return fn(session, *args, **kwargs)
-
-    return await asyncio.to_thread(work)
+    return await in_thread(factory_of(context), fn, *args, **kwargs)
 
 
 async def read(context: ContextTypes.DEFAULT_TYPE, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -42,13 +35,7 @@ async def read(context: ContextTypes.DEFAULT_TYPE, fn: Callable[..., T], *args: 
     When ``fn`` finds it must write after all (``WriteNeeded``, e.g. a user's very first message), it
     runs again in a read-write transaction.
     """
-    factory = factory_of(context)
-
-    def work() -> T:
-        with read_scope(factory) as session:
-            return fn(session, *args, **kwargs)
-
     try:
-        return await asyncio.to_thread(work)
+        return await in_thread(factory_of(context), fn, *args, read=True, **kwargs)
     except WriteNeeded:
         return await run(context, fn, *args, **kwargs)

@@ -25,15 +25,13 @@ import time
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from librium.database.sqlalchemy.db import UpdateInbox
-from librium.database.sqlalchemy.session import session_scope
+from librium.database.sqlalchemy.session import in_thread, insert_for
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +54,7 @@ class Inbox:
         self._flush_lock = asyncio.Lock()
 
     async def _db(self, fn):
-        def work():
-            with session_scope(self.factory) as session:
-                return fn(session)
-
-        return await asyncio.to_thread(work)
+        return await in_thread(self.factory, fn)
 
     async def keep(self, updates: list[dict[str, Any]]) -> None:
         """Store fetched updates. One stored already (fetched before a crash, and replayed) is a repeat."""
@@ -73,8 +67,9 @@ class Inbox:
             return
 
         def work(session: Session) -> set[int]:
-            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-            statement = insert(UpdateInbox).on_conflict_do_nothing(index_elements=[UpdateInbox.update_id])
+            statement = insert_for(session)(UpdateInbox).on_conflict_do_nothing(
+                index_elements=[UpdateInbox.update_id]
+            )
             return set(session.scalars(statement.returning(UpdateInbox.update_id), rows))
 
         new = await self._db(work)

@@ -11,7 +11,6 @@ The present comes from :func:`now`, which tests replace through ``bot_data[CLOCK
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import os
@@ -30,7 +29,7 @@ from bot.dbcall import SESSION_FACTORY
 from bot.keyboards import button, markup
 from bot.render import esc, italic, truncate
 from librium.database.sqlalchemy import db
-from librium.database.sqlalchemy.session import session_scope
+from librium.database.sqlalchemy.session import in_thread
 from librium.services import libraries, reading, reminders, when
 from librium.services.reminders import ClaimedReminder, RecipientGone, SweepResult
 
@@ -248,12 +247,7 @@ def digest_for(session: Session, user_id: int, tz: str, at: dt.datetime) -> remi
 
 def _in_db(application: Application, fn: Callable[[Session], object]):
     factory: sessionmaker[Session] = application.bot_data[SESSION_FACTORY]
-
-    def work():
-        with session_scope(factory) as session:
-            return fn(session)
-
-    return asyncio.to_thread(work)
+    return in_thread(factory, fn)
 
 
 def _backup_dump(session: Session, claimed: ClaimedReminder) -> bytes | None:

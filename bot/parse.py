@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from librium import isbn as isbn_mod
 from librium.errors import Invalid
-from librium.names import capitalize_name
+from librium.names import capitalize_name, has_case
 from librium.services import when
 from librium.text import clean
 
@@ -94,11 +94,6 @@ def name_score(text: str, *, case_known: bool = True) -> int:
     return 2 if len(tokens) > 1 else 1
 
 
-def _has_case(text: str) -> bool:
-    """Whether capitals in ``text`` say anything: mixed case does; all lower or all upper does not."""
-    return text != text.lower() and text != text.upper()
-
-
 def read_title_author(text: str) -> list[TitleAuthor]:
     """Plausible (title, author) readings of a message, best first; [] when it is not a book.
 
@@ -113,11 +108,11 @@ def read_title_author(text: str) -> list[TitleAuthor]:
     text = clean(text) or ""
     if not text or "\n" in text:
         return []
-    message_case = _has_case(text)
+    message_case = has_case(text)
     parts = _BY.split(text)
     if len(parts) >= 2:
         title, author = " by ".join(parts[:-1]).strip(), parts[-1].strip()
-        author_case = _has_case(author)
+        author_case = has_case(author)
         score = name_score(author, case_known=author_case)
         if title and author and score >= (2 if message_case and not author_case else 1):
             return [TitleAuthor(title, author)]
@@ -127,7 +122,7 @@ def read_title_author(text: str) -> list[TitleAuthor]:
     left, right = (s.strip() for s in sides)
     if not left or not right:
         return []
-    left_case, right_case = _has_case(left), _has_case(right)
+    left_case, right_case = has_case(left), has_case(right)
     left_score = name_score(left, case_known=left_case)
     right_score = name_score(right, case_known=right_case)
     if left_score == right_score and left_score and left_case != right_case:

@@ -11,7 +11,6 @@ Values are pickled: they are our own objects (pending adds, page tokens), never 
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import pickle
@@ -19,13 +18,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import and_, bindparam, delete, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import BasePersistence, PersistenceInput
 
 from librium.database.sqlalchemy.db import BotState, utcnow
-from librium.database.sqlalchemy.session import read_scope, session_scope
+from librium.database.sqlalchemy.session import in_thread, insert_for
 
 T = TypeVar("T")
 USER, CHAT, CONVERSATION = "user", "chat", "conv"
@@ -62,13 +59,7 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
         self._prefetched: dict[tuple[str, str], str | None] = {}
 
     async def _db(self, fn: Callable[[Session], T], *, read: bool = False) -> T:
-        scope = read_scope if read else session_scope
-
-        def work() -> T:
-            with scope(self.factory) as session:
-                return fn(session)
-
-        return await asyncio.to_thread(work)
+        return await in_thread(self.factory, fn, read=read)
 
     async def _get_all(self, namespace: str) -> dict[int, dict]:
         rows = await self._db(
@@ -136,7 +127,7 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
             return  # nothing stored and nothing to store
 
         def work(session: Session) -> None:
-            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            insert = insert_for(session)
             values = {"namespace": namespace, "key": key, "data": encoded, "updated_at": utcnow()}
             statement = insert(BotState).values(values)
             excluded = statement.excluded

@@ -28,7 +28,7 @@ from nameparser.config import CONSTANTS
 from librium.errors import Invalid
 from librium.text import clean, fold
 
-__all__ = ["AuthorName", "capitalize_name", "parse_author", "split_authors"]
+__all__ = ["AuthorName", "capitalize_name", "has_case", "parse_author", "split_authors"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,11 @@ def _is_suffix(text: str) -> bool:
 _INITIALS = re.compile(r"^(?:[^\W\d_]\.)+$")
 
 
+def has_case(text: str) -> bool:
+    """Whether capitals in ``text`` say anything: mixed case does; all lower or all upper does not."""
+    return text != text.lower() and text != text.upper()
+
+
 def capitalize_name(text: str) -> str:
     """A name typed all in lower or all in upper case, capitalised as names are written.
 
@@ -90,7 +95,7 @@ def capitalize_name(text: str) -> str:
     "J.R.R. Tolkien", "ludwig van der rohe" → "Ludwig van der Rohe". Mixed case is the writer's
     choice and stays as it is ("bell hooks" can only be kept by typing it in a capitalised message).
     """
-    if not text or (text != text.lower() and text != text.upper()):
+    if not text or has_case(text):
         return text
     name = HumanName(text)
     name.capitalize(force=True)  # knows particles ("van der") and "Mc"/"O'"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import Numeric, String, and_, bindparam, cast, func, literal, null, or_, select, union_all
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from librium import isbn as isbn_mod
 from librium import validation
@@ -183,23 +183,6 @@ class AddResult:
 
 
 # --------------------------------------------------------------------------- loading
-
-CARD_OPTIONS = (
-    # Everything a BookView shows, in a fixed number of queries whatever the number of books.
-    joinedload(db.Book.format),
-    joinedload(db.Book.location),
-    selectinload(db.Book.author_links).joinedload(db.BookAuthor.author),
-    selectinload(db.Book.series_links).joinedload(db.BookSeries.series),
-    selectinload(db.Book.genres),
-    selectinload(db.Book.publishers),
-    selectinload(db.Book.languages),
-    selectinload(db.Book.tags),
-)
-
-
-def _named(rows) -> list[NamedRef]:
-    return sorted((NamedRef(r.id, r.name) for r in rows), key=lambda r: fold(r.name))
-
 
 _BOOK_COLUMNS = (
     db.Book.id,

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
 
 READ_ONLY = "librium_read_only"
 
@@ -114,3 +119,21 @@ def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     finally:
         session.rollback()
         session.close()
+
+
+async def in_thread(
+    factory: sessionmaker[Session], fn: Callable[..., T], *args: Any, read: bool = False, **kwargs: Any
+) -> T:
+    """``fn(session, *args, **kwargs)`` in a worker thread, in one :func:`session_scope` (or, with
+    ``read``, one :func:`read_scope`): database round trips never stall the event loop."""
+
+    def work() -> T:
+        with (read_scope if read else session_scope)(factory) as session:
+            return fn(session, *args, **kwargs)
+
+    return await asyncio.to_thread(work)
+
+
+def insert_for(session: Session):
+    """The engine's own ``insert`` (PostgreSQL or SQLite), which has ``on_conflict_do_*``."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
