@@ -6,7 +6,8 @@
 For search, add and card views it measures updates/second (open loop: a kind's whole batch injected at
 once, until its last reply) and latency percentiles (closed loop: one update in flight, injected →
 reply recorded by the server), for Librium (``python -m bot``) next to bench/echo_bot.py (the framework's
-ceiling), and prints "ours / echo".
+ceiling), and prints "ours / echo". In capacity mode it also runs the echo bot with ``--one-read`` (one
+primary-key read per update): the floor of any bot with a database.
 
 Two modes. ``deployed``: both bots exactly as deployed, with AIORateLimiter, which holds every bot to
 Telegram's 30 messages/second. ``capacity``: both without the rate limiter (ours is started by this
@@ -223,22 +224,45 @@ def fmt(values: list[float]) -> str:
     return " / ".join(f"{v:6.1f}" for v in percentiles(values))
 
 
-def report(mode: str, ours: dict, echo: dict, per_kind: int) -> None:
+def median_run(runs: list[dict]) -> dict:
+    """Per kind, the run with the median throughput (a quiet run and a noisy one do not decide alone)."""
+    return {
+        kind: sorted((run[kind] for run in runs), key=lambda r: r.per_second)[len(runs) // 2]
+        for kind in KINDS
+    }
+
+
+def report(mode: str, bots: dict[str, dict], per_kind: int) -> None:
+    """One row per kind: each bot's updates/s, ours as a share of the others, latency and CPU."""
+    names = list(bots)
+    ours, echo = bots["ours"], bots["echo"]
     print(f"\n{mode}: {per_kind} updates per kind, throughput open loop, latency closed loop (ms)")
+    header = f"{'kind':8} " + " ".join(f"{name + '/s':>10}" for name in names)
+    header += " " + " ".join(f"{'ours/' + name:>14}" for name in names[1:])
     print(
-        f"{'kind':8} {'ours/s':>8} {'echo/s':>8} {'ours/echo':>10}   {'ours p50/p95/p99':>24}   "
-        f"{'echo p50/p95/p99':>24}   {'CPU ms/update ours, echo':>24}"
+        header + f"   {'ours p50/p95/p99':>24}   {'echo p50/p95/p99':>24}   CPU ms/update " + ", ".join(names)
     )
     for kind in KINDS:
-        o, e = ours[kind], echo[kind]
-        print(
-            f"{kind:8} {o.per_second:8.1f} {e.per_second:8.1f} {o.per_second / e.per_second:9.0%}   "
-            f"{fmt(o.latency_ms):>24}   {fmt(e.latency_ms):>24}   {o.cpu_ms:11.2f}, {e.cpu_ms:.2f}"
-        )
+        rates = [bots[name][kind].per_second for name in names]
+        row = f"{kind:8} " + " ".join(f"{r:10.1f}" for r in rates)
+        row += " " + " ".join(f"{rates[0] / r:14.0%}" for r in rates[1:])
+        cpu = ", ".join(f"{bots[name][kind].cpu_ms:.2f}" for name in names)
+        print(row + f"   {fmt(ours[kind].latency_ms):>24}   {fmt(echo[kind].latency_ms):>24}   {cpu:>13}")
     total = len(KINDS) * per_kind
-    o_all = total / sum(r.seconds for r in ours.values())
-    e_all = total / sum(r.seconds for r in echo.values())
-    print(f"{'all':8} {o_all:8.1f} {e_all:8.1f} {o_all / e_all:9.0%}")
+    alls = [total / sum(r.seconds for r in bots[name].values()) for name in names]
+    print(
+        f"{'all':8} "
+        + " ".join(f"{r:10.1f}" for r in alls)
+        + " "
+        + " ".join(f"{alls[0] / r:14.0%}" for r in alls[1:])
+    )
+    if "echo+read" in bots:  # what one database read per update costs any bot
+        shares = [bots["echo+read"][k].per_second / echo[k].per_second for k in KINDS]
+        shares.append(alls[names.index("echo+read")] / alls[names.index("echo")])
+        print(
+            "echo+read / echo: "
+            + ", ".join(f"{k} {v:.0%}" for k, v in zip((*KINDS, "all"), shares, strict=True))
+        )
 
 
 def main() -> None:
@@ -249,6 +273,9 @@ def main() -> None:
     parser.add_argument("--url", help="an empty database (default: a new SQLite file)")
     parser.add_argument("--mode", choices=("deployed", "capacity", "both"), default="both")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run each bot this many times, report the median"
+    )
     parser.add_argument(
         "--concurrency",
         type=int,
@@ -270,29 +297,32 @@ def main() -> None:
     )
     per_kind = max(1, args.updates // len(KINDS))
     python = sys.executable
+    echo = [python, "-m", "bench.echo_bot"]
     modes = {
-        "deployed": ([python, "-m", "bot"], [python, "-m", "bench.echo_bot"]),
-        "capacity": (
-            [python, "-m", "bench.e2e", "--serve-unlimited"],
-            [python, "-m", "bench.echo_bot", "--no-rate-limit"],
-        ),
+        "deployed": {"ours": [python, "-m", "bot"], "echo": echo},
+        "capacity": {
+            "ours": [python, "-m", "bench.e2e", "--serve-unlimited"],
+            "echo": [*echo, "--no-rate-limit"],
+            "echo+read": [*echo, "--no-rate-limit", "--one-read"],
+        },
     }
     print(f"both bots handle {args.concurrency} updates at once")
-    for mode, (ours_cmd, echo_cmd) in modes.items():
+    for mode, commands in modes.items():
         if args.mode not in (mode, "both"):
             continue
-        echo_cmd = [*echo_cmd, "--concurrency", str(args.concurrency)]
-        ours = drive(
-            ours_cmd,
-            library,
-            per_kind,
-            args.samples,
-            args.seed,
-            workdir / f"ours-{mode}.log",
-            args.concurrency,
-        )
-        echo = drive(echo_cmd, library, per_kind, args.samples, args.seed, workdir / f"echo-{mode}.log")
-        report(mode, ours, echo, per_kind)
+        runs: dict[str, list[dict]] = {name: [] for name in commands}
+        for round_ in range(args.rounds):  # interleaved, so a slow spell on the machine hits every bot
+            for name, command in commands.items():
+                if name != "ours":
+                    command = [*command, "--concurrency", str(args.concurrency)]
+                log = workdir / f"{name.replace('+', '-')}-{mode}.log"
+                runs[name].append(
+                    # A new seed each round: the same adds again would take the (faster) duplicate path.
+                    drive(command, library, per_kind, args.samples, args.seed + round_, log, args.concurrency)
+                )
+        bots = {name: median_run(r) for name, r in runs.items()}
+        report(mode, bots, per_kind)
+        ours = bots["ours"]
     print(f"\nmedian add latency, ours: {statistics.median(ours['add'].latency_ms):.1f} ms")
 
 

@@ -4,14 +4,21 @@
 
 Same builder settings as bot/app.py (HTML parse mode, ``--concurrency`` updates at once as
 CONCURRENT_UPDATES does for ours, AIORateLimiter with 3 retries unless ``--no-rate-limit``), no database: a text is echoed back; a button tap gets a message and its answer (as a card view).
+
+``--one-read``: before answering, each update reads one row by primary key from DATABASE_URL (one
+SQLAlchemy connection checkout and one indexed SELECT in a worker thread, as a bot must do to keep its
+event loop free on PostgreSQL). It is the least work any bot that keeps its data in a database does per
+update, so it measures what the database path alone costs, before any handler logic.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 
+from sqlalchemy import Engine, select
 from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
@@ -25,15 +32,32 @@ from telegram.ext import (
 from telegram.helpers import escape
 
 log = logging.getLogger("echo")
+ENGINE = "engine"
+
+
+def read_one(engine: Engine, text: str) -> str:
+    """``text`` and the title of the book whose id is its length (or None): one primary-key read."""
+    from librium.database.sqlalchemy.db import Book
+
+    with engine.connect() as conn:
+        title = conn.scalar(select(Book.title).where(Book.id == len(text)))
+    return f"{text} {title}"
+
+
+async def answer_text(context: ContextTypes.DEFAULT_TYPE, text: str) -> str:
+    engine = context.bot_data.get(ENGINE)
+    return await asyncio.to_thread(read_one, engine, text) if engine is not None else text
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(escape(update.effective_message.text or ""))
+    text = await answer_text(context, update.effective_message.text or "")
+    await update.effective_message.reply_text(escape(text))
 
 
 async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Like a card view: a message with the data, then the answer."""
-    await context.bot.send_message(update.effective_chat.id, escape(update.callback_query.data or ""))
+    text = await answer_text(context, update.callback_query.data or "")
+    await context.bot.send_message(update.effective_chat.id, escape(text))
     await update.callback_query.answer()
 
 
@@ -42,6 +66,9 @@ def main() -> None:
     parser.add_argument("--no-rate-limit", action="store_true", help="no AIORateLimiter (capacity runs)")
     parser.add_argument(
         "--concurrency", type=int, default=0, help="updates handled at once (0: as bot/app.py)"
+    )
+    parser.add_argument(
+        "--one-read", action="store_true", help="read one row from DATABASE_URL per update (see above)"
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -56,6 +83,10 @@ def main() -> None:
     if not args.no_rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application = builder.build()
+    if args.one_read:
+        from librium.database.sqlalchemy.session import make_engine
+
+        application.bot_data[ENGINE] = make_engine(os.environ["DATABASE_URL"])
     application.add_handler(MessageHandler(filters.TEXT, echo))
     application.add_handler(CallbackQueryHandler(tap))
     application.run_polling()
