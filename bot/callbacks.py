@@ -35,7 +35,7 @@ ACTIONS = {
     "sc": "a barcode photo's list: sc:<token>:<all|sel|no|t<index>> (t: tick/untick one book)",
     "sr": "fetch the details of the books a scan added while offline: sr:<token>",
     # search and browse
-    "pg": "page through results: pg:<kind>:<page>[:<token>]",
+    "pg": "page through results: pg:<kind>:<page>[:<token>] (a search: pg:s:<page>:<query> or pg:q:<page>:<token>)",
     "au": "an author's books: au:<author_id>[:<page>]",
     "se": "a series card: se:<series_id>",
     "gn": "books of a genre: gn:<genre_id>[:<page>]",

@@ -426,8 +426,8 @@ async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """``pg:<kind>:<page>[:<token>]``: another page of a list, edited in place."""
     data = callbacks.decode(update.callback_query.data)
     kind = data.arg(0) if data else None
-    if kind == "q":
-        await search_handlers.page_callback(update, context, data.int_arg(1), data.arg(2))
+    if kind in ("s", "q"):
+        await search_handlers.page_callback(update, context, kind, data.int_arg(1), data.arg(2))
     elif kind in LISTS:
         await respond(update, context, LISTS[kind], None, data.int_arg(1) or 1)
     else:

@@ -1,14 +1,17 @@
 """Search: /find <query>, and ``show_results`` for any text the adding router does not take.
 
-Results are a numbered list with a button per book and a pager that edits the same message. The query
-text stays on the server: the chat's data maps a short random token to it, and the pager's callback
-data carries only ``pg:q:<page>:<token>`` (callback data is short and never trusted). An unknown token
-means the list expired. Only lists with a pager are remembered, each query once, so most searches leave
-the chat's saved data as it was (nothing to write).
+Results are a numbered list with a button per book and a pager that edits the same message. A query
+of up to 30 bytes (most are) rides in the pager's own callback data, ``pg:s:<page>:<query as
+base64url>``: nothing is saved, and the pager never expires. A longer one stays on the server: the
+chat's data maps a short random token to it, the pager carries ``pg:q:<page>:<token>``, and an unknown
+token means the list expired. Either way callback data is only a request: the query runs in the
+library of whoever taps, exactly as if they had typed it.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
 
 from sqlalchemy.orm import Session
@@ -23,6 +26,7 @@ from librium.services import search
 SEARCHES = "searches"  # chat_data key: {token: query text}
 KEEP = 30  # remembered searches per chat; older pagers expire
 MAX_QUERY = 300  # characters of a query that are used
+CARRIED = 40  # longest base64url query a pager carries itself (callback data is at most 64 bytes)
 EXPIRED = "This list has expired — search again."
 
 USAGE = (
@@ -49,6 +53,24 @@ def remember(chat_data: dict, query: str) -> str:
     return token
 
 
+def pack(query: str) -> str | None:
+    """``query`` as a callback argument (base64url, no padding) when it fits, else None."""
+    packed = base64.urlsafe_b64encode(query.encode()).decode().rstrip("=")
+    return packed if len(packed) <= CARRIED else None
+
+
+def unpack(packed: str | None) -> str | None:
+    """The query a pager carries; None for anything that is not one (forged or garbled data)."""
+    if not packed or len(packed) > CARRIED:
+        return None
+    try:
+        query = base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    query = " ".join(query.split())[:MAX_QUERY]
+    return query or None
+
+
 def recall(chat_data: dict | None, token: str | None) -> str | None:
     if not chat_data or not token:
         return None
@@ -61,7 +83,19 @@ def _page(session: Session, actor: Actor, query: str, page: int) -> search.Searc
     return search.search(session, who.library_id, query, page=page, page_size=lists.PAGE_SIZE)
 
 
-def results_screen(query: str, token: str, found: search.SearchPage) -> lists.Screen:
+def pager_data(chat_data: dict, query: str, found: search.SearchPage):
+    """The pager's callback data for each page: the query itself when it fits, else a saved token.
+    Only a list with more than one page has a pager that needs the query later."""
+    if found.pages <= 1:
+        return lambda page: callbacks.encode("noop")  # never used: one page has no pager
+    packed = pack(query)
+    if packed is not None:
+        return lambda page: callbacks.encode("pg", "s", page, packed)
+    token = remember(chat_data, query)
+    return lambda page: callbacks.encode("pg", "q", page, token)
+
+
+def results_screen(query: str, data_for, found: search.SearchPage) -> lists.Screen:
     warnings = "; ".join(found.warnings[:3])
     notes = [f"⚠ {esc(truncate(warnings, 300))}"] if warnings else []
     shown = truncate(query, 60)
@@ -76,7 +110,7 @@ def results_screen(query: str, token: str, found: search.SearchPage) -> lists.Sc
         [lists.BookLine.from_row(row) for row in found.rows],
         page=found.page,
         total=found.total,
-        data_for=lambda p: callbacks.encode("pg", "q", p, token),
+        data_for=data_for,
         size=found.page_size,
         notes=notes,
     )
@@ -89,9 +123,7 @@ async def show_results(update: Update, context: ContextTypes.DEFAULT_TYPE, query
         await update.effective_message.reply_text(USAGE)
         return
     found = await dbcall.read(context, _page, actor_of(update), query, 1)
-    # Only a list with more than one page has a pager that needs the query later.
-    token = remember(context.chat_data, query) if found.pages > 1 else ""
-    await lists.show(update, results_screen(query, token, found))
+    await lists.show(update, results_screen(query, pager_data(context.chat_data, query, found), found))
 
 
 async def find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -101,16 +133,16 @@ async def find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def page_callback(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, page: int | None, token: str | None
+    update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str, page: int | None, arg: str | None
 ) -> None:
-    """``pg:q:<page>:<token>``: another page of a remembered search, edited in place."""
-    query = recall(context.chat_data, token)
+    """``pg:s:<page>:<query>`` or ``pg:q:<page>:<token>``: another page of a search, edited in place."""
+    query = unpack(arg) if kind == "s" else recall(context.chat_data, arg)
     if query is None:
         await update.callback_query.answer(EXPIRED)
         return
     found = await dbcall.read(context, _page, actor_of(update), query, page or 1)
     await update.callback_query.answer()
-    await lists.show(update, results_screen(query, token, found))
+    await lists.show(update, results_screen(query, pager_data(context.chat_data, query, found), found))
 
 
 def register(application: Application) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot import callbacks
+from bot.handlers import search as search_handlers
 from tests.bot.harness import ADA, BOB, last_text
 from tests.bot.querying_data import Library
 
@@ -119,37 +123,79 @@ async def test_page_beyond_the_end_shows_the_last_page(bot, ada):
         ada.add(f"Saga {n}", "Anne Author")
     first = (await bot.send("/find saga"))[-1]
     next_data = next(b["callback_data"] for row in first.buttons for b in row if b["text"] == "Next ▶")
-    token = callbacks.decode(next_data).arg(2)
-    calls = await bot.callback(first, callbacks.encode("pg", "q", 99, token))
+    pager = callbacks.decode(next_data)
+    calls = await bot.callback(first, callbacks.encode("pg", pager.arg(0), 99, pager.arg(2)))
     assert "Page 2 of 2" in last_text(calls)
 
 
-async def test_stale_or_unknown_token_expires(bot, ada):
+async def test_stale_unknown_or_garbled_pager_data_expires(bot, ada):
     ada.add("Dune", "Frank Herbert")
     first = (await bot.send("/find dune"))[-1]
-    for data in ("pg:q:2:nosuchtoken", "pg:q:2", "pg:q:x:y"):
+    not_utf8 = base64.urlsafe_b64encode(b"\xff\xfe\xfd").decode()
+    blank = base64.urlsafe_b64encode(b"   ").decode()
+    for data in (
+        "pg:q:2:nosuchtoken",
+        "pg:q:2",
+        "pg:q:x:y",
+        "pg:s:2",
+        "pg:s:2:a",
+        f"pg:s:2:{not_utf8}",
+        f"pg:s:2:{blank}",
+    ):
         calls = await bot.callback(first, data)
         assert _answers(calls) == ["This list has expired — search again."], data
         assert not [c for c in calls if c.method in ("editMessageText", "sendMessage")]
 
 
-async def test_old_searches_expire_after_many_new_ones(bot, ada):
+LONG = "old saga is:unread sort:title year:1990..2030"  # too long for a pager to carry
+
+
+async def test_old_long_searches_expire_after_many_new_ones(bot, ada):
     for n in range(10):
         ada.add(f"Old saga {n}", "Anne Author", year=2000)
-    first = (await bot.send("/find old saga"))[-1]
-    for n in range(35):  # 35 other lists with a pager each
-        await bot.send(f"/find saga year:{1900 + n}..2100")
+    first = (await bot.send(f"/find {LONG}"))[-1]
+    assert _pager(first).arg(0) == "q"
+    for n in range(35):  # 35 other long lists with a pager each
+        await bot.send(f"/find saga year:{1900 + n}..2100 sort:title is:unread")
     calls = await bot.tap(first, "Next ▶")
     assert _answers(calls) == ["This list has expired — search again."]
 
 
-def _pager_token(call) -> str | None:
-    data = [b["callback_data"] for row in call.buttons for b in row if b["text"] == "Next ▶"]
-    return callbacks.decode(data[0]).arg(2) if data else None
+async def test_a_short_querys_pager_carries_it_and_never_expires(bot, ada):
+    """Nothing is saved for it: the pager works after many other searches and with the chat's data gone."""
+    for n in range(10):
+        ada.add(f"Old saga {n}", "Anne Author", year=2000)
+    first = (await bot.send("/find Old sága"))[-1]
+    pager = _pager(first)
+    assert pager.arg(0) == "s" and search_handlers.unpack(pager.arg(2)) == "Old sága"
+    for n in range(35):
+        await bot.send(f"/find saga year:{1900 + n}..2100 sort:title is:unread")
+    bot.application.chat_data[ADA.id].clear()
+    second = (await bot.tap(first, "Next ▶"))[-1]
+    assert second.method == "editMessageText" and "Page 2 of 2" in second.text
+    assert "Old saga 9" in second.text
+    assert _pager(second, "◀ Prev").arg(2) == pager.arg(2)
 
 
-async def test_only_lists_with_a_pager_are_remembered_and_each_query_once(bot, ada):
-    """A one-page answer keeps nothing for later; the same query again reuses its pager's token."""
+@given(st.text(max_size=40))
+def test_a_carried_query_comes_back_as_it_was_sent_or_not_at_all(query):
+    packed = search_handlers.pack(query)
+    if len(query.encode()) > 30:
+        assert packed is None
+        return
+    assert packed is not None
+    assert callbacks.decode(callbacks.encode("pg", "s", 2**31 - 1, packed)) is not None
+    assert search_handlers.unpack(packed) == (" ".join(query.split()) or None)
+
+
+def _pager(call, label: str = "Next ▶") -> callbacks.Callback | None:
+    data = [b["callback_data"] for row in call.buttons for b in row if b["text"] == label]
+    return callbacks.decode(data[0]) if data else None
+
+
+async def test_only_long_queries_with_a_pager_are_remembered_and_each_once(bot, ada):
+    """A one-page answer or a short query keeps nothing for later; the same long query again reuses
+    its pager's token."""
     ada.add("Dune", "Frank Herbert")
     for n in range(12):
         ada.add(f"Saga {n}", "Anne Author")
@@ -157,12 +203,14 @@ async def test_only_lists_with_a_pager_are_remembered_and_each_query_once(bot, a
 
     assert "Dune" in last_text(await bot.send("/find dune"))
     assert "Nothing matches" in last_text(await bot.send("/find zzz"))
+    assert "Page 1 of 2" in last_text(await bot.send("/find saga"))
     assert not chat_data.get("searches")
 
-    first = (await bot.send("/find saga"))[-1]
-    again = (await bot.send("saga"))[-1]
-    assert _pager_token(first) is not None and _pager_token(first) == _pager_token(again)
-    assert list(chat_data["searches"].values()) == ["saga"]
+    long = "saga author:anne is:unread sort:title"
+    first = (await bot.send(f"/find {long}"))[-1]
+    again = (await bot.send(long))[-1]
+    assert _pager(first).arg(0) == "q" and _pager(first) == _pager(again)
+    assert list(chat_data["searches"].values()) == [long]
     assert "Page 2 of 2" in last_text(await bot.tap(again, "Next ▶"))
 
 
