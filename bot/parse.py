@@ -1,4 +1,5 @@
-"""Reading what people type: an ISBN, "Title by Author", "Author - Title", a series and number.
+"""Reading what people type: an ISBN, "Title by Author", "Author - Title", a series and number, and
+questions about the library ("do I own Dune?", "who has my copy of Dune?").
 
 Nothing here touches the database or Telegram. The title/author reader returns every plausible
 reading: one when the order is clear, two when either side could be the author (the bot then asks).
@@ -38,6 +39,67 @@ def isbn_of(text: str) -> str | None:
     """The ISBN-13 of a message that is a valid ISBN-10/13, else None."""
     digits = isbn_candidate(text)
     return isbn_mod.try_normalise(digits) if digits else None
+
+
+# --------------------------------------------------------------------------- questions
+
+OWN, LENT, READ, UNREAD = "own", "lent", "read", "unread"
+
+_QUOTES = "\"'“”‘’«»"
+# "my copy of Dune" → "Dune"; a leading "The" or "A" stays: it is part of most such titles.
+_SUBJECT = r"(?:(?:my|our) )?(?:(?:the |a )?(?:copy|copies) of )?(?P<subject>.+?)"
+_END = r"\s*[?!.]*\s*$"
+_I = r"(?:i|we)"
+# (kind, pattern, sure): a sure pattern is a question even when the text also reads as an add
+# ("what's unread by Frank Herbert"); the others ("who has …", "where is …", which begin real
+# titles such as "Who Has Seen the Wind by W. O. Mitchell") only with a question mark or no add reading.
+_QUESTIONS = [
+    (OWN, rf"(?:do|did) {_I} (?:already |still )?(?:own|have|got) {_SUBJECT}", True),
+    (OWN, rf"(?:have|got) {_I} got {_SUBJECT}", True),
+    (OWN, rf"is {_SUBJECT} in (?:my|our|the) (?:library|collection|catalogue|catalog|shelves)", True),
+    (READ, rf"(?:have|did) {_I} (?:already |ever )?(?:read|finish|finished) {_SUBJECT}", True),
+    (
+        UNREAD,
+        r"(?:(?:what|which)(?:'s|’s| is| are)?(?: books?| ones?)?(?: are| is)?|show(?: me)?(?: the)?|list)?\s*"
+        rf"(?:still |left )?(?:unread|not read(?: yet)?|to read)(?: books?)? (?:in|of|from|by) (?:the )?"
+        rf"{_SUBJECT}(?: series| books)?",
+        True,
+    ),
+    (
+        LENT,
+        rf"(?:who(?:'s|’s| is)? (?:has|have|got|borrowed|borrowing)|who has got|where(?:'s|’s| is| are)) {_SUBJECT}",
+        False,
+    ),
+]
+_QUESTION_RES = [
+    (kind, re.compile(rf"^{body}{_END}", re.IGNORECASE), sure) for kind, body, sure in _QUESTIONS
+]
+VAGUE_SUBJECTS = {"this", "that", "it", "this series", "that series", "this book", "that book", "this one"}
+
+
+@dataclass(frozen=True)
+class Question:
+    kind: str  # OWN, LENT, READ or UNREAD
+    subject: str  # the book, series or author asked about, as typed ("" when only "this" or "it")
+    sure: bool  # a question even if the text also reads as "Title by Author"
+
+
+def read_question(text: str) -> Question | None:
+    """A question about the library, or None. "do I own Dune?" → (own, "Dune")."""
+    text = clean(text) or ""
+    if not text or "\n" in text or len(text) > 300:
+        return None
+    for kind, pattern, sure in _QUESTION_RES:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        subject = match.group("subject").strip().strip(_QUOTES).strip()
+        if not subject:
+            continue
+        if subject.lower() in VAGUE_SUBJECTS:
+            subject = ""
+        return Question(kind, subject, sure or text.rstrip().endswith("?"))
+    return None
 
 
 # --------------------------------------------------------------------------- title and author

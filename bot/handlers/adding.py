@@ -30,7 +30,7 @@ from telegram.ext import (
 
 from bot import callbacks, cards, dbcall, parse, pending
 from bot.access import Actor, Who, actor_of, resolve
-from bot.handlers import book_actions
+from bot.handlers import asking, book_actions
 from bot.handlers.book_actions import EXPIRED, tapped
 from bot.keyboards import button, markup
 from bot.render import bold, esc, truncate
@@ -323,6 +323,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await book_actions.take_awaited_text(update, context):
         return
     text = message.text
+    question = parse.read_question(text)
+    if question is not None and question.sure:
+        await asking.answer(update, context, question)
+        return
     try:
         digits = parse.isbn_candidate(text)
         if digits:
@@ -334,6 +338,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
     except LibriumError as error:
         await message.reply_text(esc(error.message))
+        return
+    if question is not None:  # "who has dune" with no "?": not a book, so the question
+        await asking.answer(update, context, question)
         return
     await search_instead(update, context, text)
 

@@ -31,6 +31,7 @@ from bot.access import Actor, Who, actor_of, resolve
 from bot.dbcall import SETTINGS
 from bot.handlers.adding import apply_metadata, placeholder_title
 from bot.handlers.book_actions import local_today, tapped
+from bot.holdings import ownership_line, title_by
 from bot.keyboards import button, markup
 from bot.render import MAX_MESSAGE, bold, esc, truncate
 from librium import isbn as isbn_mod
@@ -38,7 +39,6 @@ from librium.errors import LibriumError
 from librium.services import barcodes, books, ownership
 from librium.services.books import BookInput, BookView
 from librium.services.metadata import book_input_kwargs
-from librium.services.ownership import Holding
 
 log = logging.getLogger(__name__)
 
@@ -61,45 +61,6 @@ TOO_LARGE = "That file is too large for me (20 MB at most). Send a photo of the 
 
 # What a lookup said about an ISBN (kept in user_data as plain strings).
 FOUND, NOT_FOUND, UNAVAILABLE, OFF = "found", "not_found", "unavailable", "off"
-
-_STATUS_WORDS = {
-    "read": "read",
-    "reading": "reading now",
-    "to-read": "not read yet",
-    "abandoned": "abandoned",
-}
-
-
-# --------------------------------------------------------------------------- "do I own this?"
-
-
-def holding_facts(holding: Holding, today) -> str:
-    """ "read, lent to Alice since 3 Nov, shelf: Living room"."""
-    facts = [_STATUS_WORDS.get(holding.status, holding.status)]
-    if holding.times_read > 1:
-        facts[0] += f" ({holding.times_read} times)"
-    if holding.copies > 1:
-        facts.append(f"{holding.copies} copies")
-    if holding.loan:
-        loan = f"lent to {esc(holding.loan.borrower)} since {cards.short_date(holding.loan.lent_on, today)}"
-        if holding.loan.due_on:
-            loan += f", due {cards.short_date(holding.loan.due_on, today)}"
-        facts.append(loan)
-    if holding.shelf:
-        facts.append(f"shelf: {esc(holding.shelf)}")
-    return ", ".join(facts)
-
-
-def _title_by(title: str, authors: list[str] | tuple[str, ...]) -> str:
-    text = bold(truncate(title, 80))
-    if authors:
-        text += " by " + esc(truncate(", ".join(authors), 60))
-    return text
-
-
-def ownership_line(holding: Holding, today) -> str:
-    head = "✅ Already in your library:" if holding.owned else "⭐ On your wishlist (not owned yet):"
-    return f"{head} {_title_by(holding.title, holding.authors)} — {holding_facts(holding, today)}"
 
 
 @dataclass(frozen=True)
@@ -367,7 +328,7 @@ def _needs_details(book: BookView) -> bool:
 
 
 def _book_line(book: BookView, lookups: bool) -> str:
-    line = _title_by(book.title, book.author_names)
+    line = title_by(book.title, book.author_names)
     if book.year:
         line += f", {book.year}"
     if lookups and _needs_details(book):
@@ -414,7 +375,7 @@ async def _add(
 
     views = [o.book for o in outcomes if o.book is not None and o.kind in ("added", "wishlist")]
     notes = [
-        f"Already owned, not added again: {_title_by(o.book.title, o.book.author_names)}"
+        f"Already owned, not added again: {title_by(o.book.title, o.book.author_names)}"
         for o in outcomes
         if o.kind == "owned" and o.book
     ]
@@ -548,6 +509,5 @@ __all__ = [
     "answer_isbns",
     "no_book_answer",
     "on_image",
-    "ownership_line",
     "register",
 ]

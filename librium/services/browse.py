@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import ColumnElement, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from librium.database.sqlalchemy import db
 from librium.errors import Invalid, NotFound
 from librium.services.query import ParsedQuery
 from librium.services.search import SearchPage, search
+from librium.text import fold
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
@@ -293,6 +294,28 @@ def series(session: Session, library_id: int, *, page: int = 1, page_size: int =
             counts[series_id] = (int(count), int(read))
     items = [SeriesEntry(r.id, r.name, *counts.get(r.id, (0, 0))) for r in rows]
     return _page(items, total, page, page_size)
+
+
+def find_series(session: Session, library_id: int, name: str, *, limit: int = 5) -> list[tuple[int, str]]:
+    """Series of the library named like ``name`` (case and accents ignored), best first: the exact
+    name, then names with a word starting with it ("disc" finds "Discworld"), shortest first."""
+    key = fold(name)
+    if not key:
+        return []
+    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = session.execute(
+        select(series_t.c.id, series_t.c.name, series_t.c.key)
+        .where(
+            series_t.c.library_id == library_id,
+            or_(
+                series_t.c.key.like(pattern + "%", escape="\\"),
+                series_t.c.key.like("% " + pattern + "%", escape="\\"),
+            ),
+        )
+        .order_by((series_t.c.key != key), func.length(series_t.c.key), series_t.c.key)
+        .limit(limit)
+    ).all()
+    return [(r.id, r.name) for r in rows]
 
 
 def series_detail(session: Session, library_id: int, series_id: int) -> SeriesDetail:

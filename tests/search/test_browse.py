@@ -179,6 +179,23 @@ def test_series_detail_unnumbered_last_and_not_found(session, shelf, other_shelf
         browse.series_detail(session, shelf.library_id, theirs.id)
 
 
+def test_find_series_by_name_exact_first_then_word_prefixes(session, shelf, other_shelf):
+    for name in ("Discworld", "Discworld: City Watch", "The Disc Saga", "100% Disc_s", "Dune"):
+        shelf.book(f"A book of {name}", series=[(name, 1)])
+    other_shelf.book("Theirs", series=[("Discworld", 1)])
+
+    def names(text: str, **kw) -> list[str]:
+        return [name for _, name in browse.find_series(session, shelf.library_id, text, **kw)]
+
+    assert names("discworld") == ["Discworld", "Discworld: City Watch"]
+    # No exact name: the shortest first.
+    assert names("DÍSC") == ["Discworld", "100% Disc_s", "The Disc Saga", "Discworld: City Watch"]
+    assert names("disc", limit=1) == ["Discworld"]
+    assert names("city") == ["Discworld: City Watch"]
+    assert names("100%") == ["100% Disc_s"] and names("disc_") == ["100% Disc_s"]  # LIKE wildcards are plain
+    assert names("%") == [] and names("") == [] and names("nothing") == []
+
+
 def test_groupings_with_counts(session, library_books):
     lib = library_books.library_id
 

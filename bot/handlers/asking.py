@@ -1,0 +1,138 @@
+"""Questions typed in plain words: "do I own Dune?", "who has my copy of Dune?", "have I read Mort?",
+"what's unread in Discworld?" (bot/parse.py reads them; the adding router sends them here).
+
+Books are found the way "do I own this?" finds them for a barcode (librium.services.ownership): an
+ISBN, an exact title, else titles holding every word typed. "Title by Author" narrows by the author.
+Unread questions try a series first (answered in series order), then an author, then plain words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import dbcall, lists, parse
+from bot.access import Actor, Who, actor_of, resolve
+from bot.handlers import search as search_handlers
+from bot.handlers.book_actions import local_today
+from bot.holdings import lent_line, ownership_line, read_line
+from bot.keyboards import button
+from bot.render import bold, esc, truncate
+from librium.errors import LibriumError
+from librium.services import browse, ownership, search
+from librium.services.ownership import Ownership
+from librium.text import fold
+
+SHOWN = 5  # books answered about at most; more are left to /find
+WHICH_BOOK = "Which book? Ask with its title, for example “who has Dune?” or “have I read Mort?”."
+WHICH_SERIES = "Which series or author? Ask with the name, for example “what's unread in Discworld?”."
+
+
+@dataclass(frozen=True)
+class Found:
+    who: Who
+    answer: Ownership
+
+
+def _find(session: Session, actor: Actor, subject: str) -> Found:
+    """The library's books for ``subject``: an ISBN or a title, or "Title by Author"."""
+    who = resolve(session, actor)
+    answer = ownership.check(session, who.library_id, subject)
+    if not answer.found:
+        for reading in parse.read_title_author(subject):
+            alt = ownership.check(session, who.library_id, reading.title)
+            surname = fold(reading.author).split()[-1:]
+            kept = [h for h in alt.matches if any(set(surname) <= set(fold(a).split()) for a in h.authors)]
+            if kept:
+                return Found(who, Ownership(subject, alt.by, alt.isbn13, kept))
+    return Found(who, answer)
+
+
+def not_found(answer: Ownership) -> str:
+    if answer.by == "isbn":
+        return f"No, {esc(answer.summary)} Send the ISBN on its own to add it."
+    what = esc(truncate(answer.query, 80))
+    return f"No, “{what}” is not in your library. Send “{what} by Author” to add it."
+
+
+def book_answer(kind: str, found: Found) -> lists.Screen:
+    """The answer to an own / lent / read question, with a button to each book's card."""
+    answer = found.answer
+    if not answer.found:
+        return lists.Screen(not_found(answer))
+    today = local_today(found.who)
+    line = {parse.OWN: ownership_line, parse.LENT: lent_line, parse.READ: read_line}[kind]
+    shown = answer.matches[:SHOWN]
+    lines = [line(h, today) for h in shown]
+    if len(answer.matches) > SHOWN:
+        lines.append(f"…and {len(answer.matches) - SHOWN} more: /find {esc(truncate(answer.query, 60))}")
+    rows = [[button(f"📖 {truncate(h.title, 40)}", "b", h.book_id)] for h in shown]
+    return lists.Screen("\n".join(lines), rows)
+
+
+@dataclass(frozen=True)
+class Unread:
+    series: browse.SeriesDetail | None = None  # a series matched: its books, in order
+    query: str = ""  # else the search that found them
+    page: search.SearchPage | None = None
+
+
+def _unread(session: Session, actor: Actor, subject: str) -> Unread:
+    who = resolve(session, actor)
+    named = browse.find_series(session, who.library_id, subject, limit=1)
+    if named:
+        return Unread(series=browse.series_detail(session, who.library_id, named[0][0]))
+    quoted = subject.replace('"', " ").strip()
+    queries = [f'author:"{quoted}" is:unread', f"{quoted} is:unread"]
+    for query in queries:
+        page = search.search(session, who.library_id, query, page_size=lists.PAGE_SIZE)
+        if page.total:
+            break
+    return Unread(query=query, page=page)
+
+
+def series_unread_screen(detail: browse.SeriesDetail) -> lists.Screen:
+    unread = [b for b in detail.books if not b.read]
+    head = f"📚 {bold(detail.name)}"
+    whole = [button("📚 Whole series", "se", detail.id)]
+    if not unread:
+        return lists.Screen(f"{head}: all {lists.plural(detail.total, 'book')} read ✓", [whole])
+    shown = unread[: lists.PAGE_SIZE]
+    lines = [f"{head} · {len(unread)} of {lists.plural(detail.total, 'book')} unread, in order:"]
+    rows = []
+    for book in shown:
+        number = f"#{book.series_index.normalize():f} " if book.series_index is not None else ""
+        state = " — reading now" if book.status == "reading" else ""
+        lines.append(f"{esc(number)}{bold(truncate(book.title, 80))}{state}")
+        rows.append([button(f"{number}{truncate(book.title, 40)}", "b", book.id)])
+    if len(unread) > len(shown):
+        lines.append(f"…and {len(unread) - len(shown)} more in the whole series.")
+    return lists.Screen("\n".join(lines), [*rows, whole])
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: parse.Question) -> None:
+    """Reply to a question about the library."""
+    message = update.effective_message
+    if not question.subject:
+        await message.reply_text(WHICH_SERIES if question.kind == parse.UNREAD else WHICH_BOOK)
+        return
+    subject = question.subject[: search_handlers.MAX_QUERY]
+    try:
+        if question.kind == parse.UNREAD:
+            found = await dbcall.read(context, _unread, actor_of(update), subject)
+            if found.series is not None:
+                await lists.show(update, series_unread_screen(found.series))
+            elif not found.page.total:
+                await message.reply_text(f"Nothing unread matches “{esc(truncate(subject, 80))}”.")
+            else:
+                data_for = search_handlers.pager_data(context.chat_data, found.query, found.page)
+                await lists.show(update, search_handlers.results_screen(found.query, data_for, found.page))
+            return
+        found = await dbcall.read(context, _find, actor_of(update), subject)
+    except LibriumError as error:  # e.g. an ISBN with a wrong check digit
+        await message.reply_text(esc(error.message))
+        return
+    await lists.show(update, book_answer(question.kind, found))
