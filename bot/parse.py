@@ -102,6 +102,59 @@ def read_question(text: str) -> Question | None:
     return None
 
 
+# --------------------------------------------------------------------------- actions
+
+FINISHED, STARTED, LENT_OUT, RETURNED = "finished", "started", "lent", "returned"
+
+_BOOK = r"(?:(?:my|our|the) (?:copy of )?)?(?P<subject>.+?)"
+_ACTIONS = [
+    (FINISHED, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:finished|completed) (?:reading )?{_BOOK}"),
+    (FINISHED, rf"i(?:'ve|’ve| have)? (?:just )?read {_BOOK}"),
+    (FINISHED, rf"mark(?:ed)? {_BOOK} (?:as )?read"),
+    (STARTED, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:started|began|begun) (?:reading )?{_BOOK}"),
+    (STARTED, rf"(?:i(?:'m|’m| am) )?(?:now )?reading {_BOOK}"),
+    (STARTED, rf"mark(?:ed)? {_BOOK} (?:as )?reading"),
+    (LENT_OUT, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:lent|lend|loaned|gave) {_BOOK} to (?P<rest>.+?)"),
+    (RETURNED, rf"(?:(?P<who>[^\s]+) )?(?:returned|gave back|brought back) {_BOOK}"),
+    (RETURNED, rf"got {_BOOK} back"),
+    (RETURNED, rf"{_BOOK} (?:is|was|came|has come) back"),
+    (RETURNED, rf"{_BOOK} (?:is|was|has been) returned"),
+]
+_ACTION_RES = [(kind, re.compile(rf"^{body}\s*[!.]*\s*$", re.IGNORECASE)) for kind, body in _ACTIONS]
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str  # FINISHED, STARTED, LENT_OUT or RETURNED
+    subjects: tuple[str, ...]  # the book as typed; for a loan, each way to split "X to Y", longest X first
+    rest: tuple[str, ...] = ()  # for a loan, the borrower (and due date) of each split
+
+
+def read_action(text: str) -> Action | None:
+    """Something done with a book, told in words: "finished Dune", "lent Dune to Alice until Friday",
+    "Dune is back". The caller acts only when the book is in the library (else it is an add or a search)."""
+    text = clean(text) or ""
+    if not text or "\n" in text or len(text) > 300 or text.endswith("?"):
+        return None
+    for kind, pattern in _ACTION_RES:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        subject = match.group("subject").strip().strip(_QUOTES).strip()
+        if not subject or subject.lower() in VAGUE_SUBJECTS:
+            continue
+        if kind != LENT_OUT:
+            return Action(kind, (subject,))
+        # "lent A Guide to Birds to Alice": every " to " could end the title; the caller tries each.
+        whole = f"{subject} to {match.group('rest')}"
+        splits = [(m.start(), m.end()) for m in re.finditer(r"\s+to\s+", whole, re.IGNORECASE)]
+        pairs = [(whole[:a].strip(_QUOTES + " "), whole[b:].strip()) for a, b in splits]
+        pairs = [(book, who) for book, who in reversed(pairs) if book and who]
+        if pairs:
+            return Action(kind, tuple(b for b, _ in pairs), tuple(w for _, w in pairs))
+    return None
+
+
 # --------------------------------------------------------------------------- title and author
 
 

@@ -30,7 +30,7 @@ from telegram.ext import (
 
 from bot import callbacks, cards, dbcall, parse, pending
 from bot.access import Actor, Who, actor_of, resolve
-from bot.handlers import asking, book_actions
+from bot.handlers import asking, book_actions, telling
 from bot.handlers.book_actions import EXPIRED, tapped
 from bot.keyboards import button, markup
 from bot.render import bold, esc, truncate
@@ -327,6 +327,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if question is not None and question.sure:
         await asking.answer(update, context, question)
         return
+    action = parse.read_action(text)
+    if action is not None and await telling.act(update, context, action):
+        return  # "finished Dune", "lent Dune to Alice": done to a book of the library
     try:
         digits = parse.isbn_candidate(text)
         if digits:

@@ -37,18 +37,22 @@ class Found:
     answer: Ownership
 
 
-def _find(session: Session, actor: Actor, subject: str) -> Found:
+def holdings_for(session: Session, library_id: int, subject: str) -> Ownership:
     """The library's books for ``subject``: an ISBN or a title, or "Title by Author"."""
-    who = resolve(session, actor)
-    answer = ownership.check(session, who.library_id, subject)
+    answer = ownership.check(session, library_id, subject)
     if not answer.found:
         for reading in parse.read_title_author(subject):
-            alt = ownership.check(session, who.library_id, reading.title)
+            alt = ownership.check(session, library_id, reading.title)
             surname = fold(reading.author).split()[-1:]
             kept = [h for h in alt.matches if any(set(surname) <= set(fold(a).split()) for a in h.authors)]
             if kept:
-                return Found(who, Ownership(subject, alt.by, alt.isbn13, kept))
-    return Found(who, answer)
+                return Ownership(subject, alt.by, alt.isbn13, kept)
+    return answer
+
+
+def _find(session: Session, actor: Actor, subject: str) -> Found:
+    who = resolve(session, actor)
+    return Found(who, holdings_for(session, who.library_id, subject))
 
 
 def not_found(answer: Ownership) -> str:

@@ -138,7 +138,7 @@ async def open_card(update, context, data, tap) -> None:
 # --------------------------------------------------------------------------- status and rating
 
 
-def _set_status(session: Session, who: Who, book_id: int, status: str) -> BookView:
+def set_reading_status(session: Session, who: Who, book_id: int, status: str) -> BookView:
     today = local_today(who)
     if status == "read":
         reading.finish_reading(session, who.library_id, book_id, user_id=who.user_id, today=today)
@@ -158,7 +158,7 @@ async def set_status(update, context, data, tap) -> None:
     if status not in STATUS_DONE:
         await tap.answer(EXPIRED)
         return
-    book = await run_in_library(context, update, _set_status, book_id_of(data), status)
+    book = await run_in_library(context, update, set_reading_status, book_id_of(data), status)
     await tap.answer(STATUS_DONE[status])
     await cards.show_card(update, context, book, edit=True)
 
@@ -359,7 +359,7 @@ async def shelf(update, context, data, tap) -> None:
         await cards.show_card(update, context, book, edit=True)
 
 
-def _return(session: Session, who: Who, book_id: int) -> BookView:
+def return_loan(session: Session, who: Who, book_id: int) -> BookView:
     loan = loans.return_book(session, who.library_id, book_id, local_today(who))
     reminders.cancel_loan_reminders(session, loan.id)
     return books.get_book(session, who.library_id, book_id)
@@ -373,7 +373,7 @@ async def lend(update, context, data, tap) -> None:
     book_id = book_id_of(data)
     choice = data.arg(1)
     if choice == "ret":
-        book = await run_in_library(context, update, _return, book_id)
+        book = await run_in_library(context, update, return_loan, book_id)
         await tap.answer("Welcome back!")
         await cards.show_card(update, context, book, edit=True)
         return
@@ -465,7 +465,7 @@ def _apply_shelf(session: Session, who: Who, book_id: int, name: str) -> BookVie
     return books.set_location(session, who.library_id, book_id, name)
 
 
-def _apply_lend(session: Session, who: Who, book_id: int, text: str) -> BookView:
+def apply_lend(session: Session, who: Who, book_id: int, text: str) -> BookView:
     tz = who.timezone or "UTC"
     borrower, due = parse.read_loan(text, tz, dt.datetime.now(dt.UTC))
     loan = loans.lend(session, who.library_id, book_id, borrower, local_today(who), due)
@@ -496,7 +496,7 @@ async def take_awaited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             book = await run_in_library(context, update, _apply_shelf, book_id, text)
             done = f"✓ Moved to {bold(book.location.name) if book.location else 'no shelf'}."
         elif kind == "lend":
-            book = await run_in_library(context, update, _apply_lend, book_id, text)
+            book = await run_in_library(context, update, apply_lend, book_id, text)
             loan = book.current_loan
             done = f"✓ Lent to {bold(loan.borrower)}." if loan else "✓ Lent."
         else:

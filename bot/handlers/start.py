@@ -14,6 +14,7 @@ HELP = (
     "<b>Add</b>: send “Dune by Frank Herbert”, an ISBN, or a photo of the barcode. /add asks step by step.\n"
     "<b>Find</b>: send any words, or /find with filters: <code>author:tolkien year:1950..1960 is:unread</code>\n"
     "<b>Ask</b>: “do I own Dune?”, “who has Dune?”, “have I read Mort?”, “what's unread in Discworld?”\n"
+    "<b>Tell</b>: “finished Dune”, “I'm reading Mort”, “lent Dune to Alice until Friday”, “Dune is back”\n"
     "<b>Browse</b>: /authors /series /genres /shelves /unread /reading /loans\n"
     "<b>Numbers</b>: /stats, /year 2025, /goal 30\n"
     "<b>Reminders</b>: /remind tomorrow 9:00 return the book, /reminders, /nudge 21:30, /timezone\n"

@@ -1,0 +1,101 @@
+"""Things done with a book, told in words: "finished Dune", "I'm reading Mort", "lent Dune to Alice
+until Friday", "Dune is back" (bot/parse.py reads them; the adding router asks here before an add).
+
+Only a book already in the library is acted on. When the words name none, the text goes on to be an
+add or a search ("Finished Business by Jane Doe" is a new book), and so does a text that is itself the
+exact title of a book ("Reading Lolita in Tehran"). When they name several books, the answer lists
+them with a button to each card and nothing changes. Every change is one transaction, done by the same
+functions as the card's buttons, and answered with the book's card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import cards, dbcall, lists, parse
+from bot.access import Actor, actor_of, resolve
+from bot.handlers.asking import SHOWN, holdings_for
+from bot.handlers.book_actions import apply_lend, local_today, return_loan, set_reading_status
+from bot.holdings import title_by
+from bot.keyboards import button
+from bot.render import esc, truncate
+from librium.errors import LibriumError
+from librium.services import ownership
+from librium.services.books import BookView
+from librium.services.ownership import Holding
+from librium.text import fold
+
+DONE = {
+    parse.FINISHED: "✓ Marked as read.",
+    parse.STARTED: "📖 Marked as reading. Enjoy the book!",
+    parse.RETURNED: "✓ Returned. Welcome back!",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    book: BookView | None = None  # the book acted on
+    note: str = ""
+    choices: list[Holding] = field(default_factory=list)  # several books matched: nothing done
+
+    @property
+    def handled(self) -> bool:
+        return self.book is not None or bool(self.choices)
+
+
+def _names_a_title(session: Session, library_id: int, text: str) -> bool:
+    """Whether ``text``, or its title when read as "Title by Author", is exactly a book's title."""
+    titles = [text, *(r.title for r in parse.read_title_author(text))]
+    for title in titles:
+        if any(fold(h.title) == fold(title) for h in ownership.check(session, library_id, title).matches):
+            return True
+    return False
+
+
+def _act(session: Session, actor: Actor, action: parse.Action, text: str) -> Outcome:
+    who = resolve(session, actor)
+    for index, subject in enumerate(action.subjects):
+        matches = holdings_for(session, who.library_id, subject).matches
+        if not matches:
+            continue
+        if _names_a_title(session, who.library_id, text):
+            return Outcome()  # the whole text is a title: a search or an add, not an action
+        if len(matches) > 1:
+            return Outcome(choices=matches)
+        book_id = matches[0].book_id
+        if action.kind == parse.LENT_OUT:
+            book = apply_lend(session, who, book_id, action.rest[index])
+            loan = book.current_loan
+            due = f", due {cards.short_date(loan.due_on, local_today(who))}" if loan and loan.due_on else ""
+            return Outcome(book, f"🤝 Lent to {esc(loan.borrower if loan else '')}{due}.")
+        if action.kind == parse.RETURNED:
+            return Outcome(return_loan(session, who, book_id), DONE[action.kind])
+        status = "read" if action.kind == parse.FINISHED else "reading"
+        return Outcome(set_reading_status(session, who, book_id, status), DONE[action.kind])
+    return Outcome()
+
+
+def which_one(choices: list[Holding]) -> lists.Screen:
+    shown = choices[:SHOWN]
+    lines = ["Which one? Open its card and use its buttons:"]
+    lines += [f"• {title_by(h.title, h.authors)}" for h in shown]
+    rows = [[button(f"📖 {truncate(h.title, 40)}", "b", h.book_id)] for h in shown]
+    return lists.Screen("\n".join(lines), rows)
+
+
+async def act(update: Update, context: ContextTypes.DEFAULT_TYPE, action: parse.Action) -> bool:
+    """Do what ``action`` says to the book it names; False when it names no book of the library."""
+    try:
+        outcome = await dbcall.run(context, _act, actor_of(update), action, update.effective_message.text)
+    except LibriumError as error:  # already lent, not lent out, a wishlist book, a bad due date
+        await update.effective_message.reply_text(esc(error.message))
+        return True
+    if outcome.choices:
+        await lists.show(update, which_one(outcome.choices))
+    elif outcome.book is not None:
+        await cards.send_card(update, context, outcome.book, note=outcome.note)
+    return outcome.handled

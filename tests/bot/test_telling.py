@@ -1,0 +1,158 @@
+"""Things done with a book, told in words: "finished Dune", "I'm reading Mort", "lent Dune to Alice until
+Friday", "Dune is back". Real Application, real database; each change checked in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from bot import parse
+from bot.cards import short_date
+from librium.database.sqlalchemy import db
+from tests.bot.harness import ADA, BOB, last_text
+from tests.bot.querying_data import Library
+
+
+@pytest.fixture
+def ada(session_factory) -> Library:
+    return Library(session_factory, ADA)
+
+
+def _book(session_factory, book_id: int) -> db.Book:
+    with session_factory() as session:
+        return session.get(db.Book, book_id)
+
+
+def _count(session_factory, model) -> int:
+    with session_factory() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def _open_loans(session_factory, book_id: int) -> list[tuple[str, dt.date | None]]:
+    with session_factory() as session:
+        return [
+            (loan.borrower, loan.due_on)
+            for loan in session.scalars(
+                select(db.Loan).where(db.Loan.book_id == book_id, db.Loan.returned_on.is_(None))
+            )
+        ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "subjects", "rest"),
+    [
+        ("finished Dune", parse.FINISHED, ("Dune",), ()),
+        ("I just finished reading Dune by Frank Herbert", parse.FINISHED, ("Dune by Frank Herbert",), ()),
+        ("I've read Mort", parse.FINISHED, ("Mort",), ()),
+        ("mark Dune as read", parse.FINISHED, ("Dune",), ()),
+        ("I'm reading Mort", parse.STARTED, ("Mort",), ()),
+        ("started Mort", parse.STARTED, ("Mort",), ()),
+        ("lent Dune to Alice until Friday", parse.LENT_OUT, ("Dune",), ("Alice until Friday",)),
+        (
+            "lent A Guide to Birds to Al",
+            parse.LENT_OUT,
+            ("A Guide to Birds", "A Guide"),
+            ("Al", "Birds to Al"),
+        ),
+        ("gave my copy of Dune to Bob", parse.LENT_OUT, ("Dune",), ("Bob",)),
+        ("Alice returned Dune", parse.RETURNED, ("Dune",), ()),
+        ("got Dune back", parse.RETURNED, ("Dune",), ()),
+        ("Dune is back", parse.RETURNED, ("Dune",), ()),
+    ],
+)
+def test_actions_are_read(text, kind, subjects, rest):
+    assert parse.read_action(text) == parse.Action(kind, subjects, rest)
+
+
+@pytest.mark.parametrize("text", ["Dune by Frank Herbert", "dune", "finished dune?", "lent it to Bob"])
+def test_other_texts_are_not_actions(text):
+    assert parse.read_action(text) is None
+
+
+async def test_finished_marks_the_book_read_and_shows_its_card(bot, ada, session_factory):
+    dune = ada.add("Dune", "Frank Herbert")
+    calls = await bot.send("I just finished Dune!")
+    text = last_text(calls)
+    assert text.startswith("✓ Marked as read.") and "Frank Herbert" in text
+    assert _book(session_factory, dune).status == "read"
+    with session_factory() as session:
+        finished = session.scalars(select(db.Reading.finished_on).where(db.Reading.book_id == dune)).all()
+    assert len(finished) == 1 and finished[0] is not None
+
+
+async def test_reading_marks_the_book_reading(bot, ada, session_factory):
+    mort = ada.add("Mort", "Terry Pratchett")
+    assert "Enjoy the book" in last_text(await bot.send("I'm reading mort"))
+    assert _book(session_factory, mort).status == "reading"
+
+
+async def test_lend_and_return_in_words(bot, ada, session_factory):
+    dune = ada.add("Dune", "Frank Herbert")
+    reminders_before = _count(session_factory, db.Reminder)
+    today = dt.datetime.now(dt.UTC).date()
+    due = today + dt.timedelta(days=40)
+    text = last_text(await bot.send(f"lent Dune to Alice until {due.isoformat()}"))
+    assert text.startswith(f"🤝 Lent to Alice, due {short_date(due, today)}.")
+    assert _open_loans(session_factory, dune) == [("Alice", due)]
+    assert _count(session_factory, db.Reminder) > reminders_before  # due-day reminder, as with the button
+
+    again = last_text(await bot.send("lent Dune to Bob"))
+    assert "already lent to Alice" in again
+    assert _open_loans(session_factory, dune) == [("Alice", due)]
+
+    assert last_text(await bot.send("Dune is back")).startswith("✓ Returned. Welcome back!")
+    assert _open_loans(session_factory, dune) == []
+    assert "is not lent out" in last_text(await bot.send("Alice returned Dune"))
+
+
+async def test_a_title_with_to_in_it_is_lent_whole(bot, ada, session_factory):
+    guide = ada.add("A Guide to Birds", "Ann Author")
+    ada.add("A Guide", "Someone Else")
+    assert "Lent to Al" in last_text(await bot.send("lent A Guide to Birds to Al"))
+    assert _open_loans(session_factory, guide) == [("Al", None)]
+
+
+async def test_several_matches_change_nothing_and_ask_which(bot, ada, session_factory):
+    first = ada.add("Emma", "Jane Austen")
+    second = ada.add("Emma", "Someone Else")
+    calls = await bot.send("finished emma")
+    assert "Which one?" in last_text(calls)
+    assert {b["callback_data"] for row in calls[-1].buttons for b in row} == {f"b:{first}", f"b:{second}"}
+    assert {_book(session_factory, first).status, _book(session_factory, second).status} == {"to-read"}
+    # "Title by Author" settles it.
+    assert "Marked as read" in last_text(await bot.send("finished Emma by Jane Austen"))
+    assert _book(session_factory, first).status == "read"
+    assert _book(session_factory, second).status == "to-read"
+
+
+async def test_a_book_not_in_the_library_is_an_add_or_a_search(bot, ada, session_factory):
+    ada.add("Dune", "Frank Herbert")
+    books = _count(session_factory, db.Book)
+    assert "Added" in last_text(await bot.send("Finished Business by Jane Doe"))
+    assert _count(session_factory, db.Book) == books + 1
+    assert "Nothing matches" in last_text(await bot.send("reading list"))
+
+
+async def test_a_text_that_is_a_title_is_not_an_action(bot, ada, session_factory):
+    tehran = ada.add("Reading Lolita in Tehran", "Azar Nafisi")
+    ada.add("Lolita in Tehran: a study", "Azar Nafisi")
+    calls = await bot.send("Reading Lolita in Tehran")
+    assert "Reading Lolita in Tehran" in last_text(calls) and "Enjoy" not in last_text(calls)
+    assert _book(session_factory, tehran).status == "to-read"
+
+
+async def test_a_wishlist_book_cannot_be_lent(bot, ada, session_factory):
+    wished = ada.add("Neuromancer", "William Gibson", owned=False)
+    assert "wishlist" in last_text(await bot.send("lent Neuromancer to Bob"))
+    assert _open_loans(session_factory, wished) == []
+
+
+async def test_others_cannot_act_on_adas_books(bot, ada, session_factory):
+    dune = ada.add("Dune", "Frank Herbert")
+    calls = await bot.send("finished Dune", person=BOB)
+    assert "Marked as read" not in last_text(calls)
+    await bot.send("lent Dune to Mallory", person=BOB)
+    assert _book(session_factory, dune).status == "to-read"
+    assert _open_loans(session_factory, dune) == []
