@@ -44,6 +44,8 @@ def isbn_of(text: str) -> str | None:
 # --------------------------------------------------------------------------- questions
 
 OWN, LENT, READ, UNREAD = "own", "lent", "read", "unread"
+# Questions about the whole library, answered with a list (/reading, /loans, /unread) or the counts.
+READING_NOW, LENT_NOW, UNREAD_ALL, HOW_MANY = "reading_now", "lent_now", "unread_all", "how_many"
 
 _QUOTES = "\"'“”‘’«»"
 # "my copy of Dune" → "Dune"; a leading "The" or "A" stays: it is part of most such titles.
@@ -74,12 +76,32 @@ _QUESTIONS = [
 _QUESTION_RES = [
     (kind, re.compile(rf"^{body}{_END}", re.IGNORECASE), sure) for kind, body, sure in _QUESTIONS
 ]
+_LIBRARY_QUESTIONS = [
+    (READING_NOW, rf"what(?:'s| is| am| are)? {_I} (?:currently |now )?reading(?: now| at the moment)?"),
+    (
+        LENT_NOW,
+        rf"(?:what(?:'s| is| are)?|which books are) (?:lent(?: out)?|on loan|borrowed)"
+        rf"|who (?:has|have|borrowed) (?:my|our) books|what have {_I} lent(?: out)?",
+    ),
+    (
+        UNREAD_ALL,
+        rf"what(?:'s| is)? (?:still )?unread|what should {_I} read(?: next)?"
+        rf"|what(?:'s| is) on (?:my|our) (?:to-?read|tbr) (?:list|pile)",
+    ),
+    (
+        HOW_MANY,
+        rf"how many books(?: do {_I} (?:have|own)| have {_I} got| are there)?(?: in (?:my|our|the) library)?",
+    ),
+]
+_LIBRARY_QUESTION_RES = [
+    (kind, re.compile(rf"^(?:{body}){_END}", re.IGNORECASE)) for kind, body in _LIBRARY_QUESTIONS
+]
 VAGUE_SUBJECTS = {"this", "that", "it", "this series", "that series", "this book", "that book", "this one"}
 
 
 @dataclass(frozen=True)
 class Question:
-    kind: str  # OWN, LENT, READ or UNREAD
+    kind: str  # OWN, LENT, READ, UNREAD, or one about the whole library (READING_NOW …)
     subject: str  # the book, series or author asked about, as typed ("" when only "this" or "it")
     sure: bool  # a question even if the text also reads as "Title by Author"
 
@@ -89,6 +111,9 @@ def read_question(text: str) -> Question | None:
     text = clean(text) or ""
     if not text or "\n" in text or len(text) > 300:
         return None
+    for kind, pattern in _LIBRARY_QUESTION_RES:
+        if pattern.match(text):
+            return Question(kind, "", True)
     for kind, pattern, sure in _QUESTION_RES:
         match = pattern.match(text)
         if match is None:

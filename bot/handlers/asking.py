@@ -16,13 +16,14 @@ from telegram.ext import ContextTypes
 
 from bot import dbcall, lists, parse
 from bot.access import Actor, Who, actor_of, resolve
+from bot.handlers import browse as browse_handlers
 from bot.handlers import search as search_handlers
 from bot.handlers.book_actions import local_today
 from bot.holdings import lent_line, ownership_line, read_line
 from bot.keyboards import button
 from bot.render import bold, esc, truncate
 from librium.errors import LibriumError
-from librium.services import browse, ownership, search
+from librium.services import browse, ownership, search, stats
 from librium.services.ownership import Ownership
 from librium.text import fold
 
@@ -117,9 +118,37 @@ def series_unread_screen(detail: browse.SeriesDetail) -> lists.Screen:
     return lists.Screen("\n".join(lines), [*rows, whole])
 
 
+# Questions about the whole library that a browse list answers.
+LIST_FOR = {parse.READING_NOW: "rd", parse.LENT_NOW: "ln", parse.UNREAD_ALL: "un"}
+
+
+def _totals(session: Session, actor: Actor) -> stats.Totals:
+    return stats.totals(session, resolve(session, actor).library_id)
+
+
+def totals_text(totals: stats.Totals) -> str:
+    if not totals.books and not totals.wishlist:
+        return "Your library is empty. Send “Title by Author”, an ISBN or a barcode photo to add a book."
+    parts = [f"{totals.read} read", f"{totals.unread} not read yet"]
+    parts += [f"{totals.reading} reading now"] if totals.reading else []
+    parts += [f"{totals.abandoned} abandoned"] if totals.abandoned else []
+    text = f"📚 You have {lists.plural(totals.books, 'book')}: {', '.join(parts)}."
+    if totals.wishlist:
+        text += f"\n⭐ {lists.plural(totals.wishlist, 'more book')} on your wishlist."
+    return text + "\n/stats draws the charts."
+
+
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: parse.Question) -> None:
     """Reply to a question about the library."""
     message = update.effective_message
+    if question.kind in LIST_FOR:
+        await browse_handlers.respond(
+            update, context, browse_handlers.LISTS[LIST_FOR[question.kind]], None, 1
+        )
+        return
+    if question.kind == parse.HOW_MANY:
+        await message.reply_text(totals_text(await dbcall.read(context, _totals, actor_of(update))))
+        return
     if not question.subject:
         await message.reply_text(WHICH_SERIES if question.kind == parse.UNREAD else WHICH_BOOK)
         return

@@ -192,3 +192,42 @@ async def test_questions_only_see_the_askers_library(bot, ada):
 async def test_html_in_questions_is_escaped(bot, ada):
     text = last_text(await bot.send("do I own <b>x</b> & y?"))
     assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("what am I reading?", parse.READING_NOW),
+        ("what are we reading now", parse.READING_NOW),
+        ("what's lent out?", parse.LENT_NOW),
+        ("who has my books?", parse.LENT_NOW),
+        ("what should I read next?", parse.UNREAD_ALL),
+        ("what's on my TBR pile?", parse.UNREAD_ALL),
+        ("how many books do I have?", parse.HOW_MANY),
+    ],
+)
+def test_questions_about_the_whole_library_are_read(text, kind):
+    assert parse.read_question(text) == parse.Question(kind, "", True)
+
+
+async def test_what_am_i_reading_and_whats_lent_answer_with_the_lists(bot, ada):
+    ada.add("Mort", "Terry Pratchett", status="reading")
+    dune = ada.add("Dune", "Frank Herbert")
+    ada.lend(dune, "Alice", dt.date.today())
+    assert last_text(await bot.send("what am I reading?")) == last_text(await bot.send("/reading"))
+    assert "Mort" in last_text(await bot.send("what am I reading?"))
+    lent = last_text(await bot.send("what's lent out?"))
+    assert lent == last_text(await bot.send("/loans")) and "Alice" in lent
+    assert last_text(await bot.send("what should I read next?")) == last_text(await bot.send("/unread"))
+
+
+async def test_how_many_books_counts_them(bot, ada):
+    assert "Your library is empty" in last_text(await bot.send("how many books do I have?"))
+    ada.add("Mort", "Terry Pratchett", status="reading")
+    ada.add("Dune", "Frank Herbert", status="read")
+    ada.add("Emma", "Jane Austen")
+    ada.add("Neuromancer", "William Gibson", owned=False)
+    assert last_text(await bot.send("how many books?")) == (
+        "📚 You have 3 books: 1 read, 1 not read yet, 1 reading now.\n"
+        "⭐ 1 more book on your wishlist.\n/stats draws the charts."
+    )
