@@ -130,6 +130,7 @@ def read_question(text: str) -> Question | None:
 # --------------------------------------------------------------------------- actions
 
 FINISHED, STARTED, LENT_OUT, RETURNED = "finished", "started", "lent", "returned"
+RATED, SHELVED = "rated", "shelved"
 
 _BOOK = r"(?:(?:my|our|the) (?:copy of )?)?(?P<subject>.+?)"
 _ACTIONS = [
@@ -140,19 +141,27 @@ _ACTIONS = [
     (STARTED, rf"(?:i(?:'m|’m| am) )?(?:now )?reading {_BOOK}"),
     (STARTED, rf"mark(?:ed)? {_BOOK} (?:as )?reading"),
     (LENT_OUT, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:lent|lend|loaned|gave) {_BOOK} to (?P<rest>.+?)"),
+    (RATED, rf"(?:i )?(?:rate|rated|give|gave) {_BOOK} (?P<rest>[0-5](?:[.,]5)?)(?: ?(?:stars?|/ ?5|★))?"),
+    (RATED, rf"{_BOOK}:? (?P<rest>[0-5](?:[.,]5)?) ?(?:stars?|/ ?5|★)"),
+    (SHELVED, rf"(?:put|move|moved|shelve|shelved) {_BOOK} (?:on|to|onto|in|into) (?P<rest>.+?)"),
     (RETURNED, rf"(?:(?P<who>[^\s]+) )?(?:returned|gave back|brought back) {_BOOK}"),
     (RETURNED, rf"got {_BOOK} back"),
     (RETURNED, rf"{_BOOK} (?:is|was|came|has come) back"),
     (RETURNED, rf"{_BOOK} (?:is|was|has been) returned"),
 ]
+_SPLIT_ON = {
+    LENT_OUT: re.compile(r"\s+to\s+", re.IGNORECASE),
+    SHELVED: re.compile(r"\s+(?:on|to|onto|in|into)\s+", re.IGNORECASE),
+}
+_SHELF_WORDS = re.compile(r"^(?:the\s+)?(?:shelf\s+)?|\s+shelf$", re.IGNORECASE)
 _ACTION_RES = [(kind, re.compile(rf"^{body}\s*[!.]*\s*$", re.IGNORECASE)) for kind, body in _ACTIONS]
 
 
 @dataclass(frozen=True)
 class Action:
-    kind: str  # FINISHED, STARTED, LENT_OUT or RETURNED
-    subjects: tuple[str, ...]  # the book as typed; for a loan, each way to split "X to Y", longest X first
-    rest: tuple[str, ...] = ()  # for a loan, the borrower (and due date) of each split
+    kind: str  # FINISHED, STARTED, LENT_OUT, RETURNED, RATED or SHELVED
+    subjects: tuple[str, ...]  # the book as typed; for "X to Y" each way to split it, longest X first
+    rest: tuple[str, ...] = ()  # for each subject: the borrower (and due date), the stars, the shelf
 
 
 def read_action(text: str) -> Action | None:
@@ -168,15 +177,19 @@ def read_action(text: str) -> Action | None:
         subject = match.group("subject").strip().strip(_QUOTES).strip()
         if not subject or subject.lower() in VAGUE_SUBJECTS:
             continue
-        if kind != LENT_OUT:
+        if kind == RATED:
+            return Action(kind, (subject,), (match.group("rest").replace(",", "."),))
+        if kind not in _SPLIT_ON:
             return Action(kind, (subject,))
         # "lent A Guide to Birds to Alice": every " to " could end the title; the caller tries each.
-        whole = f"{subject} to {match.group('rest')}"
-        splits = [(m.start(), m.end()) for m in re.finditer(r"\s+to\s+", whole, re.IGNORECASE)]
+        whole = text[match.start("subject") : match.end("rest")]
+        splits = [(m.start(), m.end()) for m in _SPLIT_ON[kind].finditer(whole)]
         pairs = [(whole[:a].strip(_QUOTES + " "), whole[b:].strip()) for a, b in splits]
-        pairs = [(book, who) for book, who in reversed(pairs) if book and who]
+        pairs = [(book, rest) for book, rest in reversed(pairs) if book and rest]
+        if kind == SHELVED:  # "on the Hall shelf", "to shelf Hall" → "Hall"
+            pairs = [(book, _SHELF_WORDS.sub("", rest).strip() or rest) for book, rest in pairs]
         if pairs:
-            return Action(kind, tuple(b for b, _ in pairs), tuple(w for _, w in pairs))
+            return Action(kind, tuple(b for b, _ in pairs), tuple(r for _, r in pairs))
     return None
 
 

@@ -163,7 +163,7 @@ async def set_status(update, context, data, tap) -> None:
     await cards.show_card(update, context, book, edit=True)
 
 
-def _rate(session: Session, who: Who, book_id: int, half_stars: int) -> BookView:
+def rate_book(session: Session, who: Who, book_id: int, half_stars: int) -> BookView:
     return reading.rate(session, who.library_id, book_id, half_stars / 2 if half_stars else None)
 
 
@@ -180,7 +180,7 @@ async def rate(update, context, data, tap) -> None:
     if half_stars is None or half_stars > 10:
         await tap.answer(EXPIRED)
         return
-    book = await run_in_library(context, update, _rate, book_id, half_stars)
+    book = await run_in_library(context, update, rate_book, book_id, half_stars)
     await tap.answer(f"Rated {cards.rating_text(book.rating)}" if book.rating else "Rating cleared.")
     await cards.show_card(update, context, book, edit=True)
 
@@ -461,7 +461,7 @@ def _apply_edit(session: Session, who: Who, book_id: int, field: str, text: str)
     raise Invalid("I can't change that.")
 
 
-def _apply_shelf(session: Session, who: Who, book_id: int, name: str) -> BookView:
+def apply_shelf(session: Session, who: Who, book_id: int, name: str) -> BookView:
     return books.set_location(session, who.library_id, book_id, name)
 
 
@@ -493,7 +493,7 @@ async def take_awaited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             book = await run_in_library(context, update, _apply_edit, book_id, waiting.get("field"), text)
             done = f"✓ {str(waiting.get('field')).capitalize()} changed."
         elif kind == "shelf":
-            book = await run_in_library(context, update, _apply_shelf, book_id, text)
+            book = await run_in_library(context, update, apply_shelf, book_id, text)
             done = f"✓ Moved to {bold(book.location.name) if book.location else 'no shelf'}."
         elif kind == "lend":
             book = await run_in_library(context, update, apply_lend, book_id, text)

@@ -1,5 +1,6 @@
 """Things done with a book, told in words: "finished Dune", "I'm reading Mort", "lent Dune to Alice
-until Friday", "Dune is back" (bot/parse.py reads them; the adding router asks here before an add).
+until Friday", "Dune is back", "rate Dune 4.5", "put Dune on the Hall shelf" (bot/parse.py reads them;
+the adding router asks here before an add).
 
 Only a book already in the library is acted on. When the words name none, the text goes on to be an
 add or a search ("Finished Business by Jane Doe" is a new book), and so does a text that is itself the
@@ -19,10 +20,17 @@ from telegram.ext import ContextTypes
 from bot import cards, dbcall, lists, parse
 from bot.access import Actor, actor_of, resolve
 from bot.handlers.asking import SHOWN, holdings_for
-from bot.handlers.book_actions import apply_lend, local_today, return_loan, set_reading_status
+from bot.handlers.book_actions import (
+    apply_lend,
+    apply_shelf,
+    local_today,
+    rate_book,
+    return_loan,
+    set_reading_status,
+)
 from bot.holdings import title_by
 from bot.keyboards import button
-from bot.render import esc, truncate
+from bot.render import bold, esc, truncate
 from librium.errors import LibriumError
 from librium.services import ownership
 from librium.services.books import BookView
@@ -74,6 +82,14 @@ def _act(session: Session, actor: Actor, action: parse.Action, text: str) -> Out
             return Outcome(book, f"🤝 Lent to {esc(loan.borrower if loan else '')}{due}.")
         if action.kind == parse.RETURNED:
             return Outcome(return_loan(session, who, book_id), DONE[action.kind])
+        if action.kind == parse.RATED:
+            book = rate_book(session, who, book_id, round(float(action.rest[index]) * 2))
+            return Outcome(
+                book, f"★ Rated {cards.rating_text(book.rating)}." if book.rating else "Rating cleared."
+            )
+        if action.kind == parse.SHELVED:
+            book = apply_shelf(session, who, book_id, action.rest[index])
+            return Outcome(book, f"🗄 Now on the shelf {bold(book.location.name)}." if book.location else "")
         status = "read" if action.kind == parse.FINISHED else "reading"
         return Outcome(set_reading_status(session, who, book_id, status), DONE[action.kind])
     return Outcome()

@@ -60,6 +60,16 @@ def _open_loans(session_factory, book_id: int) -> list[tuple[str, dt.date | None
         ("Alice returned Dune", parse.RETURNED, ("Dune",), ()),
         ("got Dune back", parse.RETURNED, ("Dune",), ()),
         ("Dune is back", parse.RETURNED, ("Dune",), ()),
+        ("rate Dune 4", parse.RATED, ("Dune",), ("4",)),
+        ("Dune 4,5 stars", parse.RATED, ("Dune",), ("4.5",)),
+        ("Dune: 3/5", parse.RATED, ("Dune",), ("3",)),
+        ("put Dune on the Hall shelf", parse.SHELVED, ("Dune",), ("Hall",)),
+        (
+            "move Death on the Nile to shelf Attic",
+            parse.SHELVED,
+            ("Death on the Nile", "Death"),
+            ("Attic", "Nile to shelf Attic"),
+        ),
     ],
 )
 def test_actions_are_read(text, kind, subjects, rest):
@@ -156,3 +166,24 @@ async def test_others_cannot_act_on_adas_books(bot, ada, session_factory):
     await bot.send("lent Dune to Mallory", person=BOB)
     assert _book(session_factory, dune).status == "to-read"
     assert _open_loans(session_factory, dune) == []
+
+
+async def test_rate_in_words(bot, ada, session_factory):
+    dune = ada.add("Dune", "Frank Herbert")
+    assert last_text(await bot.send("rate Dune 4.5")).startswith("★ Rated ★★★★½.")
+    assert _book(session_factory, dune).rating == 9  # stored in half stars
+    assert last_text(await bot.send("Dune 2 stars")).startswith("★ Rated ★★.")
+    assert _book(session_factory, dune).rating == 4
+
+
+async def test_shelve_in_words_creates_the_shelf_once(bot, ada, session_factory):
+    nile = ada.add("Death on the Nile", "Agatha Christie")
+    ada.add("Death", "Someone Else")
+    assert last_text(await bot.send("move Death on the Nile to the Attic shelf")).startswith(
+        "🗄 Now on the shelf <b>Attic</b>."
+    )
+    await bot.send("put death on the nile in attic")
+    with session_factory() as session:
+        shelves = session.scalars(select(db.Location.name)).all()
+        assert shelves == ["Attic"]
+        assert session.get(db.Location, session.get(db.Book, nile).location_id).name == "Attic"
