@@ -130,10 +130,18 @@ def read_question(text: str) -> Question | None:
 # --------------------------------------------------------------------------- actions
 
 FINISHED, STARTED, LENT_OUT, RETURNED = "finished", "started", "lent", "returned"
-RATED, SHELVED = "rated", "shelved"
+RATED, SHELVED, PROGRESS = "rated", "shelved", "progress"
 
 _BOOK = r"(?:(?:my|our|the) (?:copy of )?)?(?P<subject>.+?)"
 _ACTIONS = [
+    # Progress first: "I read 50 pages of Mort" is not "I read <a book>".
+    (PROGRESS, rf"(?:i(?:'m|’m| am) )?(?:now )?(?:on|at) page (?P<rest>\d{{1,5}}) (?:of|in) {_BOOK}"),
+    (PROGRESS, rf"page (?P<rest>\d{{1,5}}) (?:of|in) {_BOOK}"),
+    (PROGRESS, rf"{_BOOK},? (?:p\.?|page) ?(?P<rest>\d{{1,5}})"),
+    (
+        PROGRESS,
+        rf"(?:i(?:'ve|’ve| have)? )?(?:just )?read (?P<more>\d{{1,5}}) (?:more )?pages (?:of|in) {_BOOK}",
+    ),
     (FINISHED, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:finished|completed) (?:reading )?{_BOOK}"),
     (FINISHED, rf"i(?:'ve|’ve| have)? (?:just )?read {_BOOK}"),
     (FINISHED, rf"mark(?:ed)? {_BOOK} (?:as )?read"),
@@ -159,9 +167,9 @@ _ACTION_RES = [(kind, re.compile(rf"^{body}\s*[!.]*\s*$", re.IGNORECASE)) for ki
 
 @dataclass(frozen=True)
 class Action:
-    kind: str  # FINISHED, STARTED, LENT_OUT, RETURNED, RATED or SHELVED
+    kind: str  # FINISHED, STARTED, LENT_OUT, RETURNED, RATED, SHELVED or PROGRESS
     subjects: tuple[str, ...]  # the book as typed; for "X to Y" each way to split it, longest X first
-    rest: tuple[str, ...] = ()  # for each subject: the borrower (and due date), the stars, the shelf
+    rest: tuple[str, ...] = ()  # per subject: the borrower (and due date), stars, shelf, page or +pages
 
 
 def read_action(text: str) -> Action | None:
@@ -179,6 +187,9 @@ def read_action(text: str) -> Action | None:
             continue
         if kind == RATED:
             return Action(kind, (subject,), (match.group("rest").replace(",", "."),))
+        if kind == PROGRESS:  # "120": at page 120; "+50": 50 more pages
+            more = match.groupdict().get("more")
+            return Action(kind, (subject,), (f"+{more}" if more else match.group("rest"),))
         if kind not in _SPLIT_ON:
             return Action(kind, (subject,))
         # "lent A Guide to Birds to Alice": every " to " could end the title; the caller tries each.

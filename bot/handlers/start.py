@@ -16,7 +16,7 @@ HELP = (
     "<b>Ask</b>: “do I own Dune?”, “who has Dune?”, “have I read Mort?”, “what's unread in Discworld?”, "
     "“what am I reading?”, “how many books do I have?”\n"
     "<b>Tell</b>: “finished Dune”, “I'm reading Mort”, “lent Dune to Alice until Friday”, “Dune is back”, "
-    "“rate Dune 4.5”, “put Dune on the Hall shelf”\n"
+    "“rate Dune 4.5”, “put Dune on the Hall shelf”, “on page 120 of Mort”\n"
     "<b>Browse</b>: /authors /series /genres /shelves /unread /reading /loans\n"
     "<b>Numbers</b>: /stats, /year 2025, /goal 30\n"
     "<b>Reminders</b>: /remind tomorrow 9:00 return the book, /reminders, /nudge 21:30, /timezone\n"

@@ -1,6 +1,6 @@
 """Things done with a book, told in words: "finished Dune", "I'm reading Mort", "lent Dune to Alice
-until Friday", "Dune is back", "rate Dune 4.5", "put Dune on the Hall shelf" (bot/parse.py reads them;
-the adding router asks here before an add).
+until Friday", "Dune is back", "rate Dune 4.5", "put Dune on the Hall shelf", "on page 120 of Mort"
+(bot/parse.py reads them; the adding router asks here before an add).
 
 Only a book already in the library is acted on. When the words name none, the text goes on to be an
 add or a search ("Finished Business by Jane Doe" is a new book), and so does a text that is itself the
@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import cards, dbcall, lists, parse
-from bot.access import Actor, actor_of, resolve
+from bot.access import Actor, Who, actor_of, resolve
 from bot.handlers.asking import SHOWN, holdings_for
 from bot.handlers.book_actions import (
     apply_lend,
@@ -32,7 +32,7 @@ from bot.holdings import title_by
 from bot.keyboards import button
 from bot.render import bold, esc, truncate
 from librium.errors import LibriumError
-from librium.services import ownership
+from librium.services import books, ownership, reading
 from librium.services.books import BookView
 from librium.services.ownership import Holding
 from librium.text import fold
@@ -87,12 +87,24 @@ def _act(session: Session, actor: Actor, action: parse.Action, text: str) -> Out
             return Outcome(
                 book, f"★ Rated {cards.rating_text(book.rating)}." if book.rating else "Rating cleared."
             )
+        if action.kind == parse.PROGRESS:
+            return _progress(session, who, book_id, action.rest[index])
         if action.kind == parse.SHELVED:
             book = apply_shelf(session, who, book_id, action.rest[index])
             return Outcome(book, f"🗄 Now on the shelf {bold(book.location.name)}." if book.location else "")
         status = "read" if action.kind == parse.FINISHED else "reading"
         return Outcome(set_reading_status(session, who, book_id, status), DONE[action.kind])
     return Outcome()
+
+
+def _progress(session: Session, who: Who, book_id: int, pages: str) -> Outcome:
+    """ "120": at page 120; "+50": 50 more pages. Starts a reading when none is open."""
+    absolute = not pages.startswith("+")
+    view = reading.add_progress(
+        session, who.library_id, book_id, int(pages.lstrip("+")), absolute=absolute, today=local_today(who)
+    )
+    of = f" of {view.page_count} ({view.percent}%)" if view.page_count else ""
+    return Outcome(books.get_book(session, who.library_id, book_id), f"📖 Page {view.pages_read}{of}.")
 
 
 def which_one(choices: list[Holding]) -> lists.Screen:

@@ -187,3 +187,28 @@ async def test_shelve_in_words_creates_the_shelf_once(bot, ada, session_factory)
         shelves = session.scalars(select(db.Location.name)).all()
         assert shelves == ["Attic"]
         assert session.get(db.Location, session.get(db.Book, nile).location_id).name == "Attic"
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("on page 120 of Mort", "120"),
+        ("I'm at page 12 in Mort", "12"),
+        ("Mort p. 120", "120"),
+        ("I read 50 pages of Mort", "+50"),
+        ("read 30 more pages of Mort", "+30"),
+    ],
+)
+def test_progress_is_read(text, rest):
+    assert parse.read_action(text) == parse.Action(parse.PROGRESS, ("Mort",), (rest,))
+
+
+async def test_progress_in_words_starts_a_reading_and_counts_pages(bot, ada, session_factory):
+    mort = ada.add("Mort", "Terry Pratchett", pages=300)
+    assert last_text(await bot.send("on page 120 of Mort")).startswith("📖 Page 120 of 300 (40%).")
+    assert _book(session_factory, mort).status == "reading"
+    assert last_text(await bot.send("I read 30 pages of mort")).startswith("📖 Page 150 of 300 (50%).")
+    assert "only 300 pages" in last_text(await bot.send("mort page 301"))
+    with session_factory() as session:
+        pages = session.scalars(select(db.Reading.pages_read).where(db.Reading.book_id == mort)).all()
+    assert pages == [150]
