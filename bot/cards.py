@@ -15,7 +15,7 @@ from telegram import Bot, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import dbcall
+from bot import callbacks, dbcall
 from bot.keyboards import button, markup
 from bot.render import bold, esc, italic, stars, truncate
 from librium import isbn as isbn_mod
@@ -266,6 +266,27 @@ async def show_card(
         await edit_in_place(update, render_card(book, note=note), card_keyboard(book))
     else:
         await send_card(update, context, book, note=note)
+
+
+# Callback actions whose first argument is the book the message is about (bot/callbacks.py).
+_BOOK_ACTIONS = {"b", "st", "rt", "ed", "sh", "ln", "del", "undo", "rf"}
+
+
+def book_of(message: Message | None) -> int | None:
+    """The one book a message's buttons act on (a card), else None (no buttons, or a list of books).
+
+    Used for "lend it to Alice" sent as a reply to a card. Only a request, like any callback data: the
+    services check that the book is in the library of whoever sent the reply.
+    """
+    markup = message.reply_markup if message is not None else None
+    ids = set()
+    for row in markup.inline_keyboard if markup is not None else ():
+        for pressed in row:
+            data = callbacks.decode(pressed.callback_data if isinstance(pressed.callback_data, str) else None)
+            book_id = data.int_arg(0) if data is not None and data.action in _BOOK_ACTIONS else None
+            if book_id is not None:
+                ids.add(book_id)
+    return ids.pop() if len(ids) == 1 else None
 
 
 def added_note(title: str) -> str:

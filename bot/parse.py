@@ -183,8 +183,9 @@ def read_action(text: str) -> Action | None:
         if match is None:
             continue
         subject = match.group("subject").strip().strip(_QUOTES).strip()
-        if not subject or subject.lower() in VAGUE_SUBJECTS:
+        if not subject:
             continue
+        subject = "" if subject.lower() in VAGUE_SUBJECTS else subject  # "it": the replied-to card's book
         if kind == RATED:
             return Action(kind, (subject,), (match.group("rest").replace(",", "."),))
         if kind == PROGRESS:  # "120": at page 120; "+50": 50 more pages
@@ -197,6 +198,7 @@ def read_action(text: str) -> Action | None:
         splits = [(m.start(), m.end()) for m in _SPLIT_ON[kind].finditer(whole)]
         pairs = [(whole[:a].strip(_QUOTES + " "), whole[b:].strip()) for a, b in splits]
         pairs = [(book, rest) for book, rest in reversed(pairs) if book and rest]
+        pairs = [("" if book.lower() in VAGUE_SUBJECTS else book, rest) for book, rest in pairs]
         if kind == SHELVED:  # "on the Hall shelf", "to shelf Hall" → "Hall"
             pairs = [(book, _SHELF_WORDS.sub("", rest).strip() or rest) for book, rest in pairs]
         if pairs:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import dbcall, lists, parse
+from bot import cards, dbcall, lists, parse
 from bot.access import Actor, Who, actor_of, resolve
 from bot.handlers import browse as browse_handlers
 from bot.handlers import search as search_handlers
@@ -23,13 +23,19 @@ from bot.holdings import lent_line, ownership_line, read_line
 from bot.keyboards import button
 from bot.render import bold, esc, truncate
 from librium.errors import LibriumError
-from librium.services import browse, ownership, search, stats
+from librium.services import books, browse, ownership, search, stats
 from librium.services.ownership import Ownership
 from librium.text import fold
 
 SHOWN = 5  # books answered about at most; more are left to /find
-WHICH_BOOK = "Which book? Ask with its title, for example “who has Dune?” or “have I read Mort?”."
-WHICH_SERIES = "Which series or author? Ask with the name, for example “what's unread in Discworld?”."
+WHICH_BOOK = (
+    "Which book? Ask with its title, for example “who has Dune?”, or send the question as a reply to "
+    "the book's card."
+)
+WHICH_SERIES = (
+    "Which series or author? Ask with the name, for example “what's unread in Discworld?”, or as a "
+    "reply to a card of the series."
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,8 @@ def _find(session: Session, actor: Actor, subject: str) -> Found:
 
 
 def not_found(answer: Ownership) -> str:
+    if answer.by == "id":
+        return "That book is not in your library."
     if answer.by == "isbn":
         return f"No, {esc(answer.summary)} Send the ISBN on its own to add it."
     what = esc(truncate(answer.query, 80))
@@ -82,7 +90,7 @@ def book_answer(kind: str, found: Found) -> lists.Screen:
 class Unread:
     series: browse.SeriesDetail | None = None  # a series matched: its books, in order
     query: str = ""  # else the search that found them
-    page: search.SearchPage | None = None
+    page: search.SearchPage | None = None  # None: nothing to search for
 
 
 def _unread(session: Session, actor: Actor, subject: str) -> Unread:
@@ -138,8 +146,39 @@ def totals_text(totals: stats.Totals) -> str:
     return text + "\n/stats draws the charts."
 
 
+def _about_book(session: Session, actor: Actor, book_id: int) -> Found:
+    """The card replied to: ``book_id`` only if it is a live book of the asker's library."""
+    who = resolve(session, actor)
+    return Found(who, ownership.by_ids(session, who.library_id, [book_id]))
+
+
+def _unread_around(session: Session, actor: Actor, book_id: int) -> Unread:
+    """ "What's unread in this series?" replying to a card: the book's series, else its author."""
+    who = resolve(session, actor)
+    book = books.get_book(session, who.library_id, book_id)  # NotFound for another library's book
+    if book.series:
+        return Unread(series=browse.series_detail(session, who.library_id, book.series[0].id))
+    if not book.authors:
+        return Unread()
+    name = book.authors[0].name.replace('"', " ")
+    query = f'author:"{name}" is:unread'
+    return Unread(query=query, page=search.search(session, who.library_id, query, page_size=lists.PAGE_SIZE))
+
+
+async def _show_unread(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, found: Unread, subject: str
+) -> None:
+    if found.series is not None:
+        await lists.show(update, series_unread_screen(found.series))
+    elif found.page is None or not found.page.total:
+        await update.effective_message.reply_text(f"Nothing unread matches “{esc(truncate(subject, 80))}”.")
+    else:
+        data_for = search_handlers.pager_data(context.chat_data, found.query, found.page)
+        await lists.show(update, search_handlers.results_screen(found.query, data_for, found.page))
+
+
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: parse.Question) -> None:
-    """Reply to a question about the library."""
+    """Reply to a question about the library. "it" / "this series" is the card the question replies to."""
     message = update.effective_message
     if question.kind in LIST_FOR:
         await browse_handlers.respond(
@@ -149,23 +188,24 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: p
     if question.kind == parse.HOW_MANY:
         await message.reply_text(totals_text(await dbcall.read(context, _totals, actor_of(update))))
         return
-    if not question.subject:
+    replied = cards.book_of(message.reply_to_message) if not question.subject else None
+    if not question.subject and replied is None:
         await message.reply_text(WHICH_SERIES if question.kind == parse.UNREAD else WHICH_BOOK)
         return
-    subject = question.subject[: search_handlers.MAX_QUERY]
+    subject = question.subject[: search_handlers.MAX_QUERY] or "this book"
     try:
         if question.kind == parse.UNREAD:
-            found = await dbcall.read(context, _unread, actor_of(update), subject)
-            if found.series is not None:
-                await lists.show(update, series_unread_screen(found.series))
-            elif not found.page.total:
-                await message.reply_text(f"Nothing unread matches “{esc(truncate(subject, 80))}”.")
+            if replied is not None:
+                found = await dbcall.read(context, _unread_around, actor_of(update), replied)
             else:
-                data_for = search_handlers.pager_data(context.chat_data, found.query, found.page)
-                await lists.show(update, search_handlers.results_screen(found.query, data_for, found.page))
+                found = await dbcall.read(context, _unread, actor_of(update), subject)
+            await _show_unread(update, context, found, subject)
             return
-        found = await dbcall.read(context, _find, actor_of(update), subject)
-    except LibriumError as error:  # e.g. an ISBN with a wrong check digit
+        if replied is not None:
+            found = await dbcall.read(context, _about_book, actor_of(update), replied)
+        else:
+            found = await dbcall.read(context, _find, actor_of(update), subject)
+    except LibriumError as error:  # an ISBN with a wrong check digit; a card of another library
         await message.reply_text(esc(error.message))
         return
     await lists.show(update, book_answer(question.kind, found))

@@ -2,7 +2,8 @@
 until Friday", "Dune is back", "rate Dune 4.5", "put Dune on the Hall shelf", "on page 120 of Mort"
 (bot/parse.py reads them; the adding router asks here before an add).
 
-Only a book already in the library is acted on. When the words name none, the text goes on to be an
+Only a book already in the library is acted on; "it" or "this book" is the book of the card the text
+replies to. When the words name none, the text goes on to be an
 add or a search ("Finished Business by Jane Doe" is a new book), and so does a text that is itself the
 exact title of a book ("Reading Lolita in Tehran"). When they name several books, the answer lists
 them with a button to each card and nothing changes. Every change is one transaction, done by the same
@@ -44,15 +45,19 @@ DONE = {
 }
 
 
+WHICH_BOOK = "Which book? Send that as a reply to the book's card, or name it: “finished Dune”."
+
+
 @dataclass(frozen=True)
 class Outcome:
     book: BookView | None = None  # the book acted on
     note: str = ""
     choices: list[Holding] = field(default_factory=list)  # several books matched: nothing done
+    which: bool = False  # "finished it" with no card replied to: nothing done
 
     @property
     def handled(self) -> bool:
-        return self.book is not None or bool(self.choices)
+        return self.book is not None or bool(self.choices) or self.which
 
 
 def _names_a_title(session: Session, library_id: int, text: str) -> bool:
@@ -64,9 +69,12 @@ def _names_a_title(session: Session, library_id: int, text: str) -> bool:
     return False
 
 
-def _act(session: Session, actor: Actor, action: parse.Action, text: str) -> Outcome:
+def _act(session: Session, actor: Actor, action: parse.Action, text: str, replied: int | None) -> Outcome:
+    """``replied``: the book of the card this text replies to, for "it" (checked like callback data)."""
     who = resolve(session, actor)
     for index, subject in enumerate(action.subjects):
+        if not subject:
+            return _perform(session, who, action, index, replied) if replied else Outcome(which=True)
         matches = holdings_for(session, who.library_id, subject).matches
         if not matches:
             continue
@@ -74,27 +82,31 @@ def _act(session: Session, actor: Actor, action: parse.Action, text: str) -> Out
             return Outcome()  # the whole text is a title: a search or an add, not an action
         if len(matches) > 1:
             return Outcome(choices=matches)
-        book_id = matches[0].book_id
-        if action.kind == parse.LENT_OUT:
-            book = apply_lend(session, who, book_id, action.rest[index])
-            loan = book.current_loan
-            due = f", due {cards.short_date(loan.due_on, local_today(who))}" if loan and loan.due_on else ""
-            return Outcome(book, f"🤝 Lent to {esc(loan.borrower if loan else '')}{due}.")
-        if action.kind == parse.RETURNED:
-            return Outcome(return_loan(session, who, book_id), DONE[action.kind])
-        if action.kind == parse.RATED:
-            book = rate_book(session, who, book_id, round(float(action.rest[index]) * 2))
-            return Outcome(
-                book, f"★ Rated {cards.rating_text(book.rating)}." if book.rating else "Rating cleared."
-            )
-        if action.kind == parse.PROGRESS:
-            return _progress(session, who, book_id, action.rest[index])
-        if action.kind == parse.SHELVED:
-            book = apply_shelf(session, who, book_id, action.rest[index])
-            return Outcome(book, f"🗄 Now on the shelf {bold(book.location.name)}." if book.location else "")
-        status = "read" if action.kind == parse.FINISHED else "reading"
-        return Outcome(set_reading_status(session, who, book_id, status), DONE[action.kind])
+        return _perform(session, who, action, index, matches[0].book_id)
     return Outcome()
+
+
+def _perform(session: Session, who: Who, action: parse.Action, index: int, book_id: int) -> Outcome:
+    rest = action.rest[index] if action.rest else ""
+    if action.kind == parse.LENT_OUT:
+        book = apply_lend(session, who, book_id, rest)
+        loan = book.current_loan
+        due = f", due {cards.short_date(loan.due_on, local_today(who))}" if loan and loan.due_on else ""
+        return Outcome(book, f"🤝 Lent to {esc(loan.borrower if loan else '')}{due}.")
+    if action.kind == parse.RETURNED:
+        return Outcome(return_loan(session, who, book_id), DONE[action.kind])
+    if action.kind == parse.RATED:
+        book = rate_book(session, who, book_id, round(float(rest) * 2))
+        return Outcome(
+            book, f"★ Rated {cards.rating_text(book.rating)}." if book.rating else "Rating cleared."
+        )
+    if action.kind == parse.PROGRESS:
+        return _progress(session, who, book_id, rest)
+    if action.kind == parse.SHELVED:
+        book = apply_shelf(session, who, book_id, rest)
+        return Outcome(book, f"🗄 Now on the shelf {bold(book.location.name)}." if book.location else "")
+    status = "read" if action.kind == parse.FINISHED else "reading"
+    return Outcome(set_reading_status(session, who, book_id, status), DONE[action.kind])
 
 
 def _progress(session: Session, who: Who, book_id: int, pages: str) -> Outcome:
@@ -118,11 +130,15 @@ def which_one(choices: list[Holding]) -> lists.Screen:
 async def act(update: Update, context: ContextTypes.DEFAULT_TYPE, action: parse.Action) -> bool:
     """Do what ``action`` says to the book it names; False when it names no book of the library."""
     try:
-        outcome = await dbcall.run(context, _act, actor_of(update), action, update.effective_message.text)
+        message = update.effective_message
+        replied = cards.book_of(message.reply_to_message)
+        outcome = await dbcall.run(context, _act, actor_of(update), action, message.text, replied)
     except LibriumError as error:  # already lent, not lent out, a wishlist book, a bad due date
         await update.effective_message.reply_text(esc(error.message))
         return True
-    if outcome.choices:
+    if outcome.which:
+        await update.effective_message.reply_text(WHICH_BOOK)
+    elif outcome.choices:
         await lists.show(update, which_one(outcome.choices))
     elif outcome.book is not None:
         await cards.send_card(update, context, outcome.book, note=outcome.note)

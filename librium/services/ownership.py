@@ -86,7 +86,7 @@ class Holding:
 @dataclass(frozen=True)
 class Ownership:
     query: str
-    by: str  # "isbn" or "title"
+    by: str  # "isbn", "title" or "id"
     isbn13: str | None
     matches: list[Holding]
 
@@ -133,6 +133,18 @@ def check(session: Session, library_id: int, isbn_or_title: str) -> Ownership:
         )
         return Ownership(text, "isbn", isbn13, _holdings(session, ids))
     return Ownership(text, "title", None, _holdings(session, _by_title(session, library_id, text)))
+
+
+def by_ids(session: Session, library_id: int, ids: list[int]) -> Ownership:
+    """The library's live books among ``ids`` (ids of other libraries are left out), as an answer."""
+    kept = list(
+        session.scalars(
+            select(books.c.id)
+            .where(books.c.library_id == library_id, books.c.deleted_at.is_(None), books.c.id.in_(ids))
+            .order_by(books.c.id)
+        )
+    )
+    return Ownership("", "id", None, _holdings(session, kept))
 
 
 def _by_title(session: Session, library_id: int, text: str) -> list[int]:

@@ -33,6 +33,12 @@ class BotHarness:
         chat = chat or Chat(id=person.id)
         return await self.process(self.updates.message(person, chat, text))
 
+    async def reply(self, call: Call, text: str, person: Person = ADA) -> list[Call]:
+        """Send ``text`` as a reply to the message ``call`` sent (Telegram includes its buttons)."""
+        message = call.result if isinstance(call.result, dict) else {}
+        chat = Chat(id=message.get("chat", {}).get("id", person.id))
+        return await self.process(self.updates.message(person, chat, text, reply_to_message=message))
+
     async def tap(self, call: Call, label: str, person: Person = ADA) -> list[Call]:
         """Tap the button whose text contains ``label`` on the message ``call`` sent or edited."""
         for row in call.buttons:
@@ -59,6 +65,11 @@ class BotHarness:
         chat = chat or Chat(id=person.id)
         file_id = self.api.add_file(content)
         return await self.process(self.updates.photo(person, chat, file_id, len(content)))
+
+
+def last_sent(calls: list[Call]) -> Call:
+    """The last message the bot sent (a card, say), not the answer to a tap."""
+    return [c for c in calls if c.method in ("sendMessage", "sendPhoto")][-1]
 
 
 def last_text(calls: list[Call]) -> str:

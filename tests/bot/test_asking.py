@@ -12,7 +12,7 @@ from bot import callbacks, parse
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import session_scope
 from librium.services import reading
-from tests.bot.harness import ADA, BOB, last_text
+from tests.bot.harness import ADA, BOB, last_sent, last_text
 from tests.bot.querying_data import Library
 
 
@@ -231,3 +231,22 @@ async def test_how_many_books_counts_them(bot, ada):
         "📚 You have 3 books: 1 read, 1 not read yet, 1 reading now.\n"
         "⭐ 1 more book on your wishlist.\n/stats draws the charts."
     )
+
+
+async def test_questions_about_it_use_the_card_replied_to(bot, ada):
+    dune = ada.add("Dune", "Frank Herbert", series="Dune Chronicles", series_index=1, status="read")
+    ada.add("Dune Messiah", "Frank Herbert", series="Dune Chronicles", series_index=2)
+    ada.lend(dune, "Alice", dt.date.today())
+    card = last_sent(await bot.callback((await bot.send("hello"))[-1], f"b:{dune}"))
+    assert "is with <b>Alice</b>" in last_text(await bot.reply(card, "who has it?"))
+    assert "Yes, you read <b>Dune</b>" in last_text(await bot.reply(card, "have I read it?"))
+    unread = last_text(await bot.reply(card, "what's unread in this series?"))
+    assert unread.startswith("📚 <b>Dune Chronicles</b> · 1 of 2 books unread") and "Dune Messiah" in unread
+
+
+async def test_a_question_about_another_librarys_card_answers_nothing_of_it(bot, ada):
+    dune = ada.add("Dune", "Frank Herbert")
+    card = last_sent(await bot.callback((await bot.send("hello"))[-1], f"b:{dune}"))
+    text = last_text(await bot.reply(card, "who has it?", person=BOB))
+    assert text == "That book is not in your library."
+    assert "Dune" not in last_text(await bot.reply(card, "what's unread in this series?", person=BOB))

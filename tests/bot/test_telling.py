@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot import parse
 from bot.cards import short_date
 from librium.database.sqlalchemy import db
-from tests.bot.harness import ADA, BOB, last_text
+from tests.bot.harness import ADA, BOB, last_sent, last_text
 from tests.bot.querying_data import Library
 
 
@@ -76,7 +76,7 @@ def test_actions_are_read(text, kind, subjects, rest):
     assert parse.read_action(text) == parse.Action(kind, subjects, rest)
 
 
-@pytest.mark.parametrize("text", ["Dune by Frank Herbert", "dune", "finished dune?", "lent it to Bob"])
+@pytest.mark.parametrize("text", ["Dune by Frank Herbert", "dune", "finished dune?", "lent to Bob"])
 def test_other_texts_are_not_actions(text):
     assert parse.read_action(text) is None
 
@@ -212,3 +212,32 @@ async def test_progress_in_words_starts_a_reading_and_counts_pages(bot, ada, ses
     with session_factory() as session:
         pages = session.scalars(select(db.Reading.pages_read).where(db.Reading.book_id == mort)).all()
     assert pages == [150]
+
+
+async def test_it_is_the_book_of_the_card_replied_to(bot, ada, session_factory):
+    dune = ada.add("Dune", "Frank Herbert")
+    card = last_sent(await bot.tap((await bot.send("/find dune"))[-1], "1. Dune"))  # the book's card
+    text = last_text(await bot.reply(card, "lend it to Alice"))
+    assert text.startswith("🤝 Lent to Alice.")
+    assert _open_loans(session_factory, dune) == [("Alice", None)]
+    assert last_text(await bot.reply(card, "it is back")).startswith("✓ Returned.")
+    assert last_text(await bot.reply(card, "finished it")).startswith("✓ Marked as read.")
+    assert _book(session_factory, dune).status == "read"
+
+
+async def test_it_without_a_card_asks_which_book(bot, ada, session_factory):
+    dune = ada.add("Dune", "Frank Herbert")
+    ada.add("Dune Messiah", "Frank Herbert")
+    results = (await bot.send("dune"))[-1]  # a list of two books, not one book's card
+    for calls in (await bot.send("finished it"), await bot.reply(results, "finished it")):
+        assert last_text(calls).startswith("Which book?")
+    assert _book(session_factory, dune).status == "to-read"
+
+
+async def test_a_reply_to_a_forged_card_of_another_library_changes_nothing(bot, ada, session_factory):
+    dune = ada.add("Dune", "Frank Herbert")
+    forged = (await bot.send("hello there"))[-1]
+    forged.result["reply_markup"] = {"inline_keyboard": [[{"text": "x", "callback_data": f"st:{dune}:read"}]]}
+    calls = await bot.reply(forged, "finished it", person=BOB)
+    assert "Marked as read" not in last_text(calls)
+    assert _book(session_factory, dune).status == "to-read"
