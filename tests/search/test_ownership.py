@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
+from librium.database.sqlalchemy import db
 from librium.errors import Invalid
-from librium.services.ownership import check
+from librium.services.ownership import by_ids, check
 
 
 @pytest.fixture
@@ -102,3 +104,17 @@ def test_bad_input(session, library):
     with pytest.raises(Invalid, match="not a valid ISBN"):
         check(session, library.id, "9780441172710")
     assert not check(session, library.id, "!!!").found
+
+
+def test_by_ids_keeps_only_live_books_of_the_library(session, owned, other_shelf):
+    shelf, dune, wish = owned
+    theirs = other_shelf.book("Theirs", authors=["Someone"])
+    deleted = session.scalar(select(db.Book.id).where(db.Book.title == "Dune Messiah"))
+    answer = by_ids(session, shelf.library_id, [dune, wish, theirs, deleted, 10**9])
+    assert answer.by == "id"
+    assert [(h.book_id, h.title, h.owned) for h in answer.matches] == [
+        (dune, "Dune", True),
+        (wish, "Children of Dune", False),
+    ]
+    assert answer.matches[0].loan.borrower == "Bob" and answer.matches[0].times_read == 2
+    assert not by_ids(session, shelf.library_id, [theirs]).found
