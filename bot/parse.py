@@ -127,6 +127,19 @@ def read_question(text: str) -> Question | None:
     return None
 
 
+# --------------------------------------------------------------------------- reminders
+
+_REMIND_ME = re.compile(
+    r"^(?:please\s+)?remind\s+(?:me|us)\b(?:\s+(?:to|about|that)\b)?\s*(?P<rest>.*)$", re.I
+)
+
+
+def read_reminder(text: str) -> str | None:
+    """ "remind me to return Dune on friday" → "return Dune on friday" (for /remind); None otherwise."""
+    match = _REMIND_ME.match(clean(text) or "")
+    return match.group("rest").strip() if match else None
+
+
 # --------------------------------------------------------------------------- actions
 
 FINISHED, STARTED, LENT_OUT, RETURNED = "finished", "started", "lent", "returned"

@@ -31,6 +31,7 @@ from telegram.ext import (
 from bot import callbacks, cards, dbcall, parse, pending
 from bot.access import Actor, Who, actor_of, resolve
 from bot.handlers import asking, book_actions, telling
+from bot.handlers import reminders as reminder_handlers
 from bot.handlers.book_actions import EXPIRED, tapped
 from bot.keyboards import button, markup
 from bot.render import bold, esc, truncate
@@ -323,6 +324,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await book_actions.take_awaited_text(update, context):
         return
     text = message.text
+    reminder = parse.read_reminder(text)
+    if reminder is not None:
+        await reminder_handlers.remind_about(update, context, reminder)
+        return
     question = parse.read_question(text)
     if question is not None and question.sure:
         await asking.answer(update, context, question)

@@ -42,7 +42,8 @@ log = logging.getLogger(__name__)
 EXPIRED = "That button has expired."
 NOT_FOUND = "That is not in your library (or not there any more)."
 REMIND_USAGE = (
-    "Tell me when, then what: <code>/remind tomorrow 9:00 call Alice</code>\n"
+    "Tell me when and what: <code>/remind tomorrow 9:00 call Alice</code>, or in words: "
+    "<code>remind me to return Dune on friday</code>\n"
     f"Times I understand: {esc(when.EXAMPLES)}."
 )
 MAX_LISTED = 40
@@ -199,7 +200,12 @@ def _create(session: Session, who: Who, user: db.User, at: dt.datetime, text: st
 
 @replying
 async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    text = _arg_text(update)
+    await remind_about(update, context, _arg_text(update))
+
+
+async def remind_about(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Set a one-off reminder from "tomorrow 9:00 call Alice" or "call Alice on friday" (/remind, or a
+    message that starts "remind me")."""
     if not text:
         await update.effective_message.reply_text(REMIND_USAGE)
         return

@@ -19,7 +19,8 @@ HELP = (
     "“rate Dune 4.5”, “put Dune on the Hall shelf”, “on page 120 of Mort”\n"
     "<b>Browse</b>: /authors /series /genres /shelves /unread /reading /loans\n"
     "<b>Numbers</b>: /stats, /year 2025, /goal 30\n"
-    "<b>Reminders</b>: /remind tomorrow 9:00 return the book, /reminders, /nudge 21:30, /timezone\n"
+    "<b>Reminders</b>: “remind me to return Dune on friday”, /remind tomorrow 9:00 call Alice, /reminders, "
+    "/nudge 21:30, /timezone\n"
     "<b>Your data</b>: send a Goodreads CSV to import; /export, /backup\n"
     "/library shows which library this chat uses; /cancel leaves any step."
 )

@@ -167,30 +167,35 @@ def parse_local_time(text: str) -> dt.time:
 
 
 def split_when_what(text: str, tz: str, now: dt.datetime) -> tuple[dt.datetime, str]:
-    """Split "tomorrow 9:00 call Alice" into (due time in UTC, "call Alice").
+    """Split "tomorrow 9:00 call Alice" or "call Alice on friday at 18:00" into (due time in UTC,
+    "call Alice").
 
-    The longest leading phrase (up to seven words) that reads as a time wins, so "friday 18:00 x"
-    is Friday at 18:00, not Friday at 9:00 with the text "18:00 x".
+    The time comes first or last. The longest phrase (up to seven words) that reads as a time wins, so
+    "friday 18:00 x" is Friday at 18:00, not Friday at 9:00 with the text "18:00 x"; a leading time is
+    tried before a trailing one.
     """
     tzinfo = zone(tz)
     now = utc(now)
     raw = (text or "").split()
-    for size in range(min(len(raw), MAX_WHEN_WORDS), 0, -1):
+    sizes = range(min(len(raw), MAX_WHEN_WORDS), 0, -1)
+    splits = [(raw[:size], raw[size:]) for size in sizes]
+    splits += [(raw[-size:], raw[:-size]) for size in sizes if size < len(raw)]
+    for when_words, what_words in splits:
         try:
-            spec = _spec(_words(" ".join(raw[:size])))
+            spec = _spec(_words(" ".join(when_words)))
         except _NoParse:
             continue
-        what = " ".join(raw[size:]).strip()
+        what = " ".join(what_words).strip()
         if what.lower().startswith("to ") and len(what) > 3:
             what = what[3:].lstrip()
         if not what:
             raise Invalid("What should I remind you about? For example: /remind tomorrow 9:00 call Alice")
         if len(what) > MAX_WHAT:
             raise Invalid(f"That reminder is too long (at most {MAX_WHAT} characters).")
-        return _resolve(spec, tzinfo, now, " ".join(raw[:size])), what
+        return _resolve(spec, tzinfo, now, " ".join(when_words)), what
     raise Invalid(
-        f"Tell me when first, then what. For example: /remind tomorrow 9:00 call Alice. "
-        f"Times I understand: {EXAMPLES}."
+        f"Tell me when and what. For example: /remind tomorrow 9:00 call Alice, or /remind call Alice "
+        f"on friday. Times I understand: {EXAMPLES}."
     )
 
 

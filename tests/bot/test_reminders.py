@@ -105,6 +105,20 @@ async def test_remind_reads_the_users_zone_and_fires_once_at_due_time(make_rbot)
     assert (result.claimed, sent) == (0, [])
 
 
+async def test_remind_me_in_words_with_the_time_last(make_rbot):
+    bot = await make_rbot(Clock(at("2026-12-20 10:00")))  # a Sunday, UTC
+    reply = last_text(await bot.send("Remind me to return Dune to Alice on friday at 18:00"))
+    assert "I'll remind you Fri 25 Dec, 18:00: return Dune to Alice" in reply
+    assert "I'll remind you" in last_text(await bot.send("/remind call mum in 2 hours"))
+    factory = bot.application.bot_data["session_factory"]
+    assert sorted((i.text, i.due_at) for i in pending(factory, ADA.id)) == [
+        ("call mum", at("2026-12-20 12:00")),
+        ("return Dune to Alice", at("2026-12-25 18:00")),
+    ]
+    assert "tomorrow 9:00" in last_text(await bot.send("remind me"))
+    assert "when and what" in last_text(await bot.send("remind me to buy milk"))
+
+
 async def test_remind_errors_show_examples(make_rbot):
     bot = await make_rbot(Clock(at("2026-12-20 10:00")))
     assert "tomorrow 9:00" in last_text(await bot.send("/remind"))
