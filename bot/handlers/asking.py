@@ -68,7 +68,8 @@ def not_found(answer: Ownership) -> str:
     if answer.by == "isbn":
         return f"No, {esc(answer.summary)} Send the ISBN on its own to add it."
     what = esc(truncate(answer.query, 80))
-    return f"No, “{what}” is not in your library. Send “{what} by Author” to add it."
+    add = what if parse.read_title_author(answer.query) else f"{what} by Author"
+    return f"No, “{what}” is not in your library. Send “{add}” to add it."
 
 
 def book_answer(kind: str, found: Found) -> lists.Screen:

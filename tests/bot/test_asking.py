@@ -80,6 +80,9 @@ async def test_do_i_own_answers_no_and_adds_nothing(bot, ada, session_factory):
     text = last_text(await bot.send("Do I own The Hobbit?"))
     assert text == "No, “The Hobbit” is not in your library. Send “The Hobbit by Author” to add it."
     assert _book_count(session_factory) == before
+    assert last_text(await bot.send("do I own Emma by Jane Austen?")) == (
+        "No, “Emma by Jane Austen” is not in your library. Send “Emma by Jane Austen” to add it."
+    )
 
 
 async def test_do_i_own_an_isbn(bot, ada):
