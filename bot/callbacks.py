@@ -28,6 +28,7 @@ ACTIONS = {
     "ln": "lend / return: ln:<book_id>[:ret|x]",
     "del": "delete: del:<book_id>",
     "undo": "restore a deleted book: undo:<book_id>",
+    "ow": "a wishlist book is now owned: ow:<book_id>",
     "rf": "fetch the details of an ISBN-only book again: rf:<book_id>",
     # adding
     "add": "confirm / cancel a pending add: add:<token>:<yes|copy|other|no|0|1> (0/1: which reading)",

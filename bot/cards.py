@@ -88,7 +88,8 @@ def _lines(book: BookView, today: dt.date, scale: float) -> list[str]:
         lines.append("🗄 " + cut(book.location.name, "shelf"))
     if book.isbn13:
         lines.append(f"ISBN {isbn_mod.hyphenate(book.isbn13)}")
-    state = [STATUS_LABELS.get(book.status, esc(book.status))]
+    state = [] if book.owned else ["⭐ Wishlist"]
+    state.append(STATUS_LABELS.get(book.status, esc(book.status)))
     if book.rating:
         state.append(rating_text(book.rating))
     if book.copies and book.copies > 1:
@@ -125,7 +126,7 @@ def render_card(book: BookView, *, today: dt.date | None = None, note: str | Non
 
 
 def card_keyboard(book: BookView) -> InlineKeyboardMarkup:
-    """✓ Read · 📖 Reading · ★ Rate / ✎ Edit · 🗄 Shelf · 🤝 Lend (or ↩ Return) / 🗑 Delete."""
+    """✓ Read · 📖 Reading · ★ Rate / ✎ Edit · 🗄 Shelf · 🤝 Lend (↩ Returned; ✓ Got it) / 🗑 Delete."""
     if book.status == "read":
         read = button("↺ Not read", "st", book.id, "to-read")
     else:
@@ -134,9 +135,12 @@ def card_keyboard(book: BookView) -> InlineKeyboardMarkup:
         reading = button("⏸ Not reading", "st", book.id, "to-read")
     else:
         reading = button("📖 Reading", "st", book.id, "reading")
-    lend = (
-        button("↩ Returned", "ln", book.id, "ret") if book.current_loan else button("🤝 Lend", "ln", book.id)
-    )
+    if not book.owned:  # a wishlist book cannot be lent; once bought it joins the library
+        lend = button("✓ Got it", "ow", book.id)
+    elif book.current_loan:
+        lend = button("↩ Returned", "ln", book.id, "ret")
+    else:
+        lend = button("🤝 Lend", "ln", book.id)
     rows = [
         [read, reading, button("★ Rate", "rt", book.id)],
         [button("✎ Edit", "ed", book.id), button("🗄 Shelf", "sh", book.id), lend],
@@ -269,7 +273,7 @@ async def show_card(
 
 
 # Callback actions whose first argument is the book the message is about (bot/callbacks.py).
-_BOOK_ACTIONS = {"b", "st", "rt", "ed", "sh", "ln", "del", "undo", "rf"}
+_BOOK_ACTIONS = {"b", "st", "rt", "ed", "sh", "ln", "del", "undo", "rf", "ow"}
 
 
 def book_of(message: Message | None) -> int | None:
@@ -289,7 +293,9 @@ def book_of(message: Message | None) -> int | None:
     return ids.pop() if len(ids) == 1 else None
 
 
-def added_note(title: str) -> str:
+def added_note(title: str, owned: bool = True) -> str:
+    if not owned:
+        return f"⭐ Added {bold(truncate(title, 80))} to your wishlist."
     return f"✓ Added {bold(truncate(title, 80))}."
 
 

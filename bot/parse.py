@@ -140,10 +140,32 @@ def read_reminder(text: str) -> str | None:
     return match.group("rest").strip() if match else None
 
 
+# --------------------------------------------------------------------------- wishlist
+
+_WISH = [
+    re.compile(
+        r"^(?:please\s+)?(?:add|put)\s+(?P<rest>.+?)\s+(?:on|to|in)\s+(?:my|our|the)\s+wish\s?list$", re.I
+    ),
+    re.compile(r"^(?:wish\s?list|wish|to buy|i want to buy)\s*[:\-–—]\s*(?P<rest>.+)$", re.I),
+    re.compile(r"^(?:wish\s?list|i want to buy)\s+(?P<rest>.+)$", re.I),
+]
+
+
+def read_wish(text: str) -> str | None:
+    """ "wishlist Dune by Frank Herbert" / "add Dune by Frank Herbert to my wishlist" → the book's text
+    (to add as not owned yet); None when the message is not about the wishlist."""
+    text = clean(text) or ""
+    for pattern in _WISH:
+        match = pattern.match(text)
+        if match:
+            return match.group("rest").strip()
+    return None
+
+
 # --------------------------------------------------------------------------- actions
 
 FINISHED, STARTED, LENT_OUT, RETURNED = "finished", "started", "lent", "returned"
-RATED, SHELVED, PROGRESS = "rated", "shelved", "progress"
+RATED, SHELVED, PROGRESS, BOUGHT = "rated", "shelved", "progress", "bought"
 
 _BOOK = r"(?:(?:my|our|the) (?:copy of )?)?(?P<subject>.+?)"
 _ACTIONS = [
@@ -159,6 +181,7 @@ _ACTIONS = [
     (FINISHED, rf"i(?:'ve|’ve| have)? (?:just )?read {_BOOK}"),
     (FINISHED, rf"mark(?:ed)? {_BOOK} (?:as )?read"),
     (STARTED, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:started|began|begun) (?:reading )?{_BOOK}"),
+    (BOUGHT, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:bought|purchased|got a copy of|picked up) {_BOOK}"),
     (STARTED, rf"(?:i(?:'m|’m| am) )?(?:now )?reading {_BOOK}"),
     (STARTED, rf"mark(?:ed)? {_BOOK} (?:as )?reading"),
     (LENT_OUT, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:lent|lend|loaned|gave) {_BOOK} to (?P<rest>.+?)"),
@@ -180,7 +203,7 @@ _ACTION_RES = [(kind, re.compile(rf"^{body}\s*[!.]*\s*$", re.IGNORECASE)) for ki
 
 @dataclass(frozen=True)
 class Action:
-    kind: str  # FINISHED, STARTED, LENT_OUT, RETURNED, RATED, SHELVED or PROGRESS
+    kind: str  # FINISHED, STARTED, LENT_OUT, RETURNED, RATED, SHELVED, PROGRESS or BOUGHT
     subjects: tuple[str, ...]  # the book as typed; for "X to Y" each way to split it, longest X first
     rest: tuple[str, ...] = ()  # per subject: the borrower (and due date), stars, shelf, page or +pages
 

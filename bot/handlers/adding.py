@@ -99,6 +99,12 @@ def apply_metadata(session: Session, who: Who, book_id: int, meta) -> BookView:
     return books.update_book(session, who.library_id, book_id, **changes)
 
 
+WISH_HOW = (
+    "Which book? For example: <code>wishlist Dune by Frank Herbert</code> or "
+    "<code>add 9780441172719 to my wishlist</code>."
+)
+
+
 # --------------------------------------------------------------------------- the database side
 
 
@@ -227,7 +233,7 @@ def _added_note(result: AddResult, extra: str | None = None) -> str:
     if result.copies_added:
         note = f"✓ Added another copy of {bold(truncate(book.title, 80))} (now {book.copies})."
     else:
-        note = cards.added_note(book.title)
+        note = cards.added_note(book.title, book.owned)
     return f"{note}\n{extra}" if extra else note
 
 
@@ -262,7 +268,9 @@ async def _settle(
 # --------------------------------------------------------------------------- messages
 
 
-async def add_isbn(update: Update, context: ContextTypes.DEFAULT_TYPE, digits: str) -> None:
+async def add_isbn(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, digits: str, *, owned: bool = True
+) -> None:
     message = update.effective_message
     isbn13 = isbn_mod.try_normalise(digits)
     if isbn13 is None:
@@ -282,14 +290,21 @@ async def add_isbn(update: Update, context: ContextTypes.DEFAULT_TYPE, digits: s
     else:
         inputs = {"title": placeholder_title(isbn13), "isbn": isbn13}
         extra = NO_LOOKUPS if result is None else NOT_KNOWN if result.not_found else FETCH_FAILED
+    if not owned:
+        inputs["owned"] = False
     added = await dbcall.run(context, _add, actor_of(update), inputs)
     await _settle(update, context, added, inputs, edit=False, extra=extra)
 
 
 async def add_typed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, readings: list[parse.TitleAuthor]
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    readings: list[parse.TitleAuthor],
+    *,
+    owned: bool = True,
 ) -> None:
-    inputs = [{"title": r.title, "authors": [r.author]} for r in readings]
+    wished = {} if owned else {"owned": False}
+    inputs = [{"title": r.title, "authors": [r.author], **wished} for r in readings]
     if len(readings) > 1:
         settled = await dbcall.run(context, _add_unless_unclear, actor_of(update), inputs)
         if settled is not None:
@@ -303,6 +318,28 @@ async def add_typed(
         return
     result = await dbcall.run(context, _add, actor_of(update), inputs[0])
     await _settle(update, context, result, inputs[0], edit=False)
+
+
+async def add_wished(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """ "wishlist Dune by Frank Herbert", "add 9780441172719 to my wishlist": added as not owned."""
+    try:
+        digits = parse.isbn_candidate(text)
+        if digits:
+            await add_isbn(update, context, digits, owned=False)
+            return
+        readings = parse.read_title_author(text)
+        if readings:
+            await add_typed(update, context, readings, owned=False)
+            return
+        if not text:
+            await update.effective_message.reply_text(WISH_HOW)
+            return
+        inputs = {"title": text, "owned": False}  # a title alone is enough for a wish
+        await _settle(
+            update, context, await dbcall.run(context, _add, actor_of(update), inputs), inputs, edit=False
+        )
+    except LibriumError as error:
+        await update.effective_message.reply_text(esc(error.message))
 
 
 async def search_instead(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -335,6 +372,12 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     action = parse.read_action(text)
     if action is not None and await telling.act(update, context, action):
         return  # "finished Dune", "lent Dune to Alice": done to a book of the library
+    if action is not None and action.kind == parse.BOUGHT and action.subjects[0]:
+        text = action.subjects[0]  # "bought Dune by Frank Herbert", not in the library: add it
+    wish = parse.read_wish(text)
+    if wish is not None:
+        await add_wished(update, context, wish)
+        return
     try:
         digits = parse.isbn_candidate(text)
         if digits:

@@ -417,6 +417,23 @@ async def undo(update, context, data, tap) -> None:
     await cards.show_card(update, context, book, edit=True, note="↶ Restored.")
 
 
+# --------------------------------------------------------------------------- wishlist
+
+
+def mark_owned(session: Session, who: Who, book_id: int) -> BookView:
+    return books.update_book(session, who.library_id, book_id, owned=True)
+
+
+GOT_IT = "✓ Moved from your wishlist to your library."
+
+
+@tapped
+async def got_it(update, context, data, tap) -> None:
+    book = await run_in_library(context, update, mark_owned, book_id_of(data))
+    await tap.answer(GOT_IT)
+    await cards.show_card(update, context, book, edit=True, note=GOT_IT)
+
+
 # --------------------------------------------------------------------------- refresh details
 
 
@@ -552,6 +569,7 @@ HANDLERS: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None
     "del": delete,
     "undo": undo,
     "rf": refresh,
+    "ow": got_it,
 }
 
 

@@ -11,7 +11,8 @@ from bot.render import bold, esc
 
 HELP = (
     "<b>Librium</b> keeps your book catalogue.\n\n"
-    "<b>Add</b>: send “Dune by Frank Herbert”, an ISBN, or a photo of the barcode. /add asks step by step.\n"
+    "<b>Add</b>: send “Dune by Frank Herbert”, an ISBN, or a photo of the barcode. /add asks step by step. "
+    "“wishlist Dune by Frank Herbert” for a book you want.\n"
     "<b>Find</b>: send any words, or /find with filters: <code>author:tolkien year:1950..1960 is:unread</code>\n"
     "<b>Ask</b>: “do I own Dune?”, “who has Dune?”, “have I read Mort?”, “what's unread in Discworld?”, "
     "“what am I reading?”, “how many books do I have?”\n"

@@ -1,5 +1,6 @@
 """Things done with a book, told in words: "finished Dune", "I'm reading Mort", "lent Dune to Alice
-until Friday", "Dune is back", "rate Dune 4.5", "put Dune on the Hall shelf", "on page 120 of Mort"
+until Friday", "Dune is back", "rate Dune 4.5", "put Dune on the Hall shelf", "on page 120 of Mort",
+"bought Dune" (off the wishlist)
 (bot/parse.py reads them; the adding router asks here before an add).
 
 Only a book already in the library is acted on; "it" or "this book" is the book of the card the text
@@ -22,9 +23,11 @@ from bot import cards, dbcall, lists, parse
 from bot.access import Actor, Who, actor_of, resolve
 from bot.handlers.asking import SHOWN, holdings_for
 from bot.handlers.book_actions import (
+    GOT_IT,
     apply_lend,
     apply_shelf,
     local_today,
+    mark_owned,
     rate_book,
     return_loan,
     set_reading_status,
@@ -102,6 +105,11 @@ def _perform(session: Session, who: Who, action: parse.Action, index: int, book_
         )
     if action.kind == parse.PROGRESS:
         return _progress(session, who, book_id, rest)
+    if action.kind == parse.BOUGHT:
+        book = books.get_book(session, who.library_id, book_id)
+        if book.owned:
+            return Outcome(book, "✓ Already in your library.")
+        return Outcome(mark_owned(session, who, book_id), GOT_IT)
     if action.kind == parse.SHELVED:
         book = apply_shelf(session, who, book_id, rest)
         return Outcome(book, f"🗄 Now on the shelf {bold(book.location.name)}." if book.location else "")

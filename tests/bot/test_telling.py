@@ -241,3 +241,45 @@ async def test_a_reply_to_a_forged_card_of_another_library_changes_nothing(bot, 
     calls = await bot.reply(forged, "finished it", person=BOB)
     assert "Marked as read" not in last_text(calls)
     assert _book(session_factory, dune).status == "to-read"
+
+
+async def test_wishlist_in_words_then_bought(bot, ada, session_factory):
+    calls = await bot.send("add Dune by Frank Herbert to my wishlist")
+    text = last_text(calls)
+    assert text.startswith("⭐ Added <b>Dune</b> to your wishlist.") and "⭐ Wishlist" in text
+    assert "✓ Got it" in last_sent(calls).button_texts() and "🤝 Lend" not in last_sent(calls).button_texts()
+    with session_factory() as session:
+        dune = session.scalar(select(db.Book).where(db.Book.title == "Dune"))
+        authors = session.scalars(
+            select(db.Author.display_name).join(db.BookAuthor).where(db.BookAuthor.book_id == dune.id)
+        ).all()
+        assert (dune.owned, authors) == (False, ["Frank Herbert"])
+    assert "wishlist" in last_text(await bot.send("lent Dune to Bob"))
+
+    assert last_text(await bot.send("I just bought Dune")).startswith("✓ Moved from your wishlist")
+    assert _book(session_factory, dune.id).owned is True
+    assert last_text(await bot.send("bought dune")).startswith("✓ Already in your library.")
+
+
+async def test_got_it_button_and_wish_forms(bot, ada, session_factory):
+    card = last_sent(await bot.send("wishlist: Mort by Terry Pratchett"))
+    mort = next(b for b in _all(session_factory) if b.title == "Mort")
+    assert mort.owned is False
+    calls = await bot.tap(card, "✓ Got it")
+    assert "Moved from your wishlist" in last_text(calls)
+    assert _book(session_factory, mort.id).owned is True
+    assert "🤝 Lend" in calls[-1].button_texts()
+
+    assert "to your wishlist" in last_text(await bot.send("put Small Gods on my wishlist"))
+    added = {b.title: b.owned for b in _all(session_factory)}
+    assert added["Small Gods"] is False
+
+
+async def test_bought_a_book_not_in_the_library_adds_it(bot, ada, session_factory):
+    assert "Added <b>Hogfather</b>" in last_text(await bot.send("I just bought Hogfather by Terry Pratchett"))
+    assert {b.title: b.owned for b in _all(session_factory)} == {"Hogfather": True}
+
+
+def _all(session_factory) -> list[db.Book]:
+    with session_factory() as session:
+        return list(session.scalars(select(db.Book)))
