@@ -35,6 +35,7 @@ ACTIONS = [
     "ln",
     "del",
     "undo",
+    "ow",
     "add",
     "af",
     "pg",

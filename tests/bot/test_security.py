@@ -54,7 +54,7 @@ async def test_bob_cannot_touch_adas_book(bot, session_factory, adas_book):
         f"st:{i}:read", f"st:{i}:reading", f"st:{i}:to-read", f"rt:{i}", f"rt:{i}:7", f"rt:{i}:0",
         f"ed:{i}", f"ed:{i}:title", f"ed:{i}:x", f"sh:{i}", f"sh:{i}:new", f"sh:{i}:{shelf_id}",
         f"sh:{i}:none", f"sh:{i}:x", f"ln:{i}", f"ln:{i}:ret", f"ln:{i}:x", f"del:{i}", f"rf:{i}",
-        f"b:{i}", f"b:{i}:e", f"undo:{deleted.id}",
+        f"b:{i}", f"b:{i}:e", f"undo:{deleted.id}", f"ow:{i}",
     ]  # fmt: skip
     for data in forged:
         await assert_refused(bot, card, data, BOB, session_factory, {NOT_HERE})
