@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from librium import isbn as isbn_mod
 from librium.errors import Invalid
-from librium.names import capitalize_name, has_case
+from librium.names import capitalize_name, has_case, split_authors
 from librium.services import when
 from librium.text import clean
 
@@ -296,6 +296,17 @@ def name_score(text: str, *, case_known: bool = True) -> int:
     return 2 if len(tokens) > 1 else 1
 
 
+def people_score(text: str, *, case_known: bool = True) -> int:
+    """Like :func:`name_score` for a side that may name several people ("Terry Pratchett and Neil
+    Gaiman", "Pratchett & Gaiman"): 2 when every one of them is a full name, else the single-name score.
+    Single words joined by "and" stay a title ("Romeo and Juliet")."""
+    names = split_authors(text)
+    if len(names) < 2:
+        return name_score(text, case_known=case_known)
+    scores = [name_score(n, case_known=case_known and has_case(n)) for n in names]
+    return 2 if all(score == 2 for score in scores) else 0
+
+
 def read_title_author(text: str) -> list[TitleAuthor]:
     """Plausible (title, author) readings of a message, best first; [] when it is not a book.
 
@@ -315,7 +326,7 @@ def read_title_author(text: str) -> list[TitleAuthor]:
     if len(parts) >= 2:
         title, author = " by ".join(parts[:-1]).strip(), parts[-1].strip()
         author_case = has_case(author)
-        score = name_score(author, case_known=author_case)
+        score = people_score(author, case_known=author_case)
         if title and author and score >= (2 if message_case and not author_case else 1):
             return [TitleAuthor(title, author)]
     sides = _DASH.split(text)
@@ -325,8 +336,8 @@ def read_title_author(text: str) -> list[TitleAuthor]:
     if not left or not right:
         return []
     left_case, right_case = has_case(left), has_case(right)
-    left_score = name_score(left, case_known=left_case)
-    right_score = name_score(right, case_known=right_case)
+    left_score = people_score(left, case_known=left_case)
+    right_score = people_score(right, case_known=right_case)
     if left_score == right_score and left_score and left_case != right_case:
         left_score += left_case  # the side written like a name wins the tie
         right_score += right_case

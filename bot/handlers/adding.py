@@ -38,9 +38,10 @@ from bot.render import bold, esc, truncate
 from librium import isbn as isbn_mod
 from librium.database.sqlalchemy import db
 from librium.errors import LibriumError
-from librium.names import parse_author
+from librium.names import parse_author, split_authors
 from librium.services import books
 from librium.services.books import AddResult, BookInput, BookView
+from librium.services.importing.series_title import split_series_title
 from librium.text import fold
 
 log = logging.getLogger(__name__)
@@ -303,8 +304,7 @@ async def add_typed(
     *,
     owned: bool = True,
 ) -> None:
-    wished = {} if owned else {"owned": False}
-    inputs = [{"title": r.title, "authors": [r.author], **wished} for r in readings]
+    inputs = [typed_inputs(r, owned=owned) for r in readings]
     if len(readings) > 1:
         settled = await dbcall.run(context, _add_unless_unclear, actor_of(update), inputs)
         if settled is not None:
@@ -318,6 +318,18 @@ async def add_typed(
         return
     result = await dbcall.run(context, _add, actor_of(update), inputs[0])
     await _settle(update, context, result, inputs[0], edit=False)
+
+
+def typed_inputs(reading: parse.TitleAuthor, *, owned: bool = True) -> dict[str, Any]:
+    """The add's fields for a typed "Title by Author": several authors split ("Pratchett & Gaiman"), a
+    Goodreads-style series in the title taken out ("Dune (Dune Chronicles, #1)")."""
+    title, series, index = split_series_title(reading.title)
+    inputs: dict[str, Any] = {"title": title, "authors": split_authors(reading.author) or [reading.author]}
+    if series:
+        inputs.update(series=series, series_index=index)
+    if not owned:
+        inputs["owned"] = False
+    return inputs
 
 
 async def add_wished(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:

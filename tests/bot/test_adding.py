@@ -57,6 +57,39 @@ async def test_both_orders_give_the_same_book(bot, session_factory, text):
     assert (book.title, book.author_names) == ("Dune", ["Frank Herbert"])
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Good Omens by Terry Pratchett and Neil Gaiman",
+        "Good Omens by Terry Pratchett & Neil Gaiman",
+        "Good Omens by Pratchett, Terry; Gaiman, Neil",
+    ],
+)
+async def test_several_authors_in_order(bot, session_factory, text):
+    assert "✓ Added <b>Good Omens</b>" in last_card(await bot.send(text)).text
+    [book] = library_books(session_factory, ADA)
+    assert (book.title, book.author_names) == ("Good Omens", ["Terry Pratchett", "Neil Gaiman"])
+
+
+async def test_single_names_joined_by_and_stay_a_title(bot, session_factory):
+    assert (
+        "✓ Added <b>Romeo and Juliet</b>" in last_card(await bot.send("Romeo and Juliet - Shakespeare")).text
+    )
+    [book] = library_books(session_factory, ADA)
+    assert book.author_names == ["Shakespeare"]
+
+
+async def test_a_goodreads_style_series_in_the_title_is_taken_out(bot, session_factory):
+    card = last_card(await bot.send("Dune Messiah (Dune Chronicles, #2) by Frank Herbert"))
+    assert "✓ Added <b>Dune Messiah</b>" in card.text and "Dune Chronicles #2" in card.text
+    await bot.send("Dune (Dune Chronicles #1) by Frank Herbert")
+    books = {b.title: b for b in library_books(session_factory, ADA)}
+    assert set(books) == {"Dune", "Dune Messiah"}
+    assert [(s.name, int(s.index)) for s in books["Dune"].series] == [("Dune Chronicles", 1)]
+    series = last_text(await bot.send("what's unread in dune chronicles?"))
+    assert series.index("<b>Dune</b>") < series.index("<b>Dune Messiah</b>")
+
+
 async def test_ambiguous_order_asks_with_both_readings(bot, session_factory):
     calls = await bot.send("Good Omens - Terry Pratchett")
     prompt = calls[-1]
