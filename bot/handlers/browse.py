@@ -130,7 +130,8 @@ def series_list_screen(session: Session, who: Who, _item: int | None, page: int)
     found = browse.series(session, who.library_id, page=page, page_size=SIZE)
     if not found.total:
         return _empty(
-            "No series yet. Add a book with its series in /add, or edit a book's series from its card."
+            "No series yet. Send one with the book, “Dune (Dune Chronicles, #1) by Frank Herbert”, use /add, "
+            "or edit a book's series from its card."
         )
     entries = [
         lists.Entry(
