@@ -136,7 +136,7 @@ class Summary:
     def text(self) -> str:
         t = self.totals
         lines = [
-            f"📊 <b>{t.books:,} books</b> · {t.read:,} read · {t.unread:,} unread · {t.reading:,} reading"
+            f"📊 <b>{t.books:,} {'book' if t.books == 1 else 'books'}</b> · {t.read:,} read · {t.unread:,} unread · {t.reading:,} reading"
             + (f" · {t.wishlist:,} wished" if t.wishlist else "")
         ]
         year = f"<b>{self.year}</b>: {lists.plural(self.books_read, 'book')} read, {self.pages_read:,} pages"
