@@ -328,7 +328,7 @@ def loans_screen(session: Session, who: Who, _item: int | None, page: int) -> li
     today = dt.datetime.now(ZoneInfo(who.timezone)).date()
     current = loans.list_loans(session, who.library_id, which="current")
     if not current:
-        return _empty("No books are lent out. Open a book's card and tap “Lend” to note who has it.")
+        return _empty("No books are lent out. Say “lent Dune to Alice”, or tap “Lend” on a book's card.")
     total = len(current)
     page = lists.clamp(page, lists.page_count(total, SIZE))
     shown = lists.window(current, page, SIZE)
