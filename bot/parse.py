@@ -166,6 +166,7 @@ def read_wish(text: str) -> str | None:
 
 FINISHED, STARTED, LENT_OUT, RETURNED = "finished", "started", "lent", "returned"
 RATED, SHELVED, PROGRESS, BOUGHT = "rated", "shelved", "progress", "bought"
+ABANDONED, DELETED = "abandoned", "deleted"
 
 _BOOK = r"(?:(?:my|our|the) (?:copy of )?)?(?P<subject>.+?)"
 _ACTIONS = [
@@ -182,6 +183,14 @@ _ACTIONS = [
     (FINISHED, rf"mark(?:ed)? {_BOOK} (?:as )?read"),
     (STARTED, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:started|began|begun) (?:reading )?{_BOOK}"),
     (BOUGHT, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:bought|purchased|got a copy of|picked up) {_BOOK}"),
+    (
+        ABANDONED,
+        rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:gave up on|given up on|abandoned|dnf(?:'d|ed)?) {_BOOK}",
+    ),
+    (
+        DELETED,
+        rf"(?:please )?(?:delete|remove) {_BOOK}(?: from (?:my|our|the) (?:library|catalogue|catalog))?",
+    ),
     (STARTED, rf"(?:i(?:'m|’m| am) )?(?:now )?reading {_BOOK}"),
     (STARTED, rf"mark(?:ed)? {_BOOK} (?:as )?reading"),
     (LENT_OUT, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:lent|lend|loaned|gave) {_BOOK} to (?P<rest>.+?)"),
@@ -203,7 +212,7 @@ _ACTION_RES = [(kind, re.compile(rf"^{body}\s*[!.]*\s*$", re.IGNORECASE)) for ki
 
 @dataclass(frozen=True)
 class Action:
-    kind: str  # FINISHED, STARTED, LENT_OUT, RETURNED, RATED, SHELVED, PROGRESS or BOUGHT
+    kind: str  # FINISHED, STARTED, LENT_OUT, RETURNED, RATED, SHELVED, PROGRESS, BOUGHT, ABANDONED, DELETED
     subjects: tuple[str, ...]  # the book as typed; for "X to Y" each way to split it, longest X first
     rest: tuple[str, ...] = ()  # per subject: the borrower (and due date), stars, shelf, page or +pages
 

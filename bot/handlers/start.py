@@ -17,7 +17,7 @@ HELP = (
     "<b>Ask</b>: “do I own Dune?”, “who has Dune?”, “have I read Mort?”, “what's unread in Discworld?”, "
     "“what am I reading?”, “how many books do I have?”\n"
     "<b>Tell</b>: “finished Dune”, “I'm reading Mort”, “lent Dune to Alice until Friday”, “Dune is back”, "
-    "“rate Dune 4.5”, “put Dune on the Hall shelf”, “on page 120 of Mort”; or reply to a card: “lend it to Bob”\n"
+    "“rate Dune 4.5”, “put Dune on the Hall shelf”, “on page 120 of Mort”, “delete Dune”; or reply to a card: “lend it to Bob”\n"
     "<b>Browse</b>: /authors /series /genres /shelves /unread /reading /loans\n"
     "<b>Numbers</b>: /stats, /year 2025, /goal 30\n"
     "<b>Reminders</b>: “remind me to return Dune on friday”, /remind tomorrow 9:00 call Alice, /reminders, "

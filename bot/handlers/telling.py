@@ -1,6 +1,6 @@
 """Things done with a book, told in words: "finished Dune", "I'm reading Mort", "lent Dune to Alice
 until Friday", "Dune is back", "rate Dune 4.5", "put Dune on the Hall shelf", "on page 120 of Mort",
-"bought Dune" (off the wishlist)
+"bought Dune" (off the wishlist), "gave up on Dune", "delete Dune" (with Undo)
 (bot/parse.py reads them; the adding router asks here before an add).
 
 Only a book already in the library is acted on; "it" or "this book" is the book of the card the text
@@ -33,7 +33,7 @@ from bot.handlers.book_actions import (
     set_reading_status,
 )
 from bot.holdings import title_by
-from bot.keyboards import button
+from bot.keyboards import button, markup
 from bot.render import bold, esc, truncate
 from librium.errors import LibriumError
 from librium.services import books, ownership, reading
@@ -42,6 +42,7 @@ from librium.services.ownership import Holding
 from librium.text import fold
 
 DONE = {
+    parse.ABANDONED: "Marked as abandoned. On to the next one!",
     parse.FINISHED: "✓ Marked as read.",
     parse.STARTED: "📖 Marked as reading. Enjoy the book!",
     parse.RETURNED: "✓ Returned. Welcome back!",
@@ -55,6 +56,7 @@ WHICH_BOOK = "Which book? Send that as a reply to the book's card, or name it: �
 class Outcome:
     book: BookView | None = None  # the book acted on
     note: str = ""
+    deleted: bool = False  # the book was deleted: answered with Undo, not its card
     choices: list[Holding] = field(default_factory=list)  # several books matched: nothing done
     which: bool = False  # "finished it" with no card replied to: nothing done
 
@@ -105,6 +107,11 @@ def _perform(session: Session, who: Who, action: parse.Action, index: int, book_
         )
     if action.kind == parse.PROGRESS:
         return _progress(session, who, book_id, rest)
+    if action.kind == parse.DELETED:
+        return Outcome(books.delete_book(session, who.library_id, book_id), deleted=True)
+    if action.kind == parse.ABANDONED:
+        reading.abandon(session, who.library_id, book_id, today=local_today(who))
+        return Outcome(books.get_book(session, who.library_id, book_id), DONE[action.kind])
     if action.kind == parse.BOUGHT:
         book = books.get_book(session, who.library_id, book_id)
         if book.owned:
@@ -148,6 +155,9 @@ async def act(update: Update, context: ContextTypes.DEFAULT_TYPE, action: parse.
         await update.effective_message.reply_text(WHICH_BOOK)
     elif outcome.choices:
         await lists.show(update, which_one(outcome.choices))
+    elif outcome.deleted:
+        undo = markup([button("↶ Undo", "undo", outcome.book.id)])
+        await update.effective_message.reply_text(cards.deleted_text(outcome.book), reply_markup=undo)
     elif outcome.book is not None:
         await cards.send_card(update, context, outcome.book, note=outcome.note)
     return outcome.handled

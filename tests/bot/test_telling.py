@@ -283,3 +283,21 @@ async def test_bought_a_book_not_in_the_library_adds_it(bot, ada, session_factor
 def _all(session_factory) -> list[db.Book]:
     with session_factory() as session:
         return list(session.scalars(select(db.Book)))
+
+
+async def test_delete_in_words_offers_undo(bot, ada, session_factory):
+    dune = ada.add("Dune", "Frank Herbert")
+    calls = await bot.send("delete Dune")
+    assert last_text(calls) == "🗑 Deleted <i>Dune</i>."
+    assert _book(session_factory, dune).deleted_at is not None
+    assert "Dune" not in last_text(await bot.send("dune"))
+    restored = await bot.tap(calls[-1], "↶ Undo")
+    assert "Restored" in last_text(restored)
+    assert _book(session_factory, dune).deleted_at is None
+
+
+async def test_gave_up_marks_abandoned(bot, ada, session_factory):
+    mort = ada.add("Mort", "Terry Pratchett")
+    assert last_text(await bot.send("gave up on mort")).startswith("Marked as abandoned.")
+    assert _book(session_factory, mort).status == "abandoned"
+    assert "You gave up on <b>Mort</b>" in last_text(await bot.send("have I read mort?"))
