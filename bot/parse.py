@@ -166,7 +166,14 @@ def read_wish(text: str) -> str | None:
 
 FINISHED, STARTED, LENT_OUT, RETURNED = "finished", "started", "lent", "returned"
 RATED, SHELVED, PROGRESS, BOUGHT = "rated", "shelved", "progress", "bought"
-ABANDONED, DELETED = "abandoned", "deleted"
+ABANDONED, DELETED, SET = "abandoned", "deleted", "set"
+
+_FIELD = r"(?P<field>title|authors?|series|year|pages|notes?)"
+_FIELD_NAMES = {"author": "authors", "note": "notes"}
+# "set the year of Dune to 1965" (every " to " could end the title: tried longest first) …
+_SET_OF = re.compile(rf"^set (?:the )?{_FIELD} (?:of|for) (?P<whole>.+)$", re.IGNORECASE)
+# … and, as a reply to a card, "year 1965", "pages: 612", "series Dune Chronicles 1".
+_SET_REPLY = re.compile(rf"^{_FIELD}\s*[:=]?\s+(?P<value>\S.*)$", re.IGNORECASE)
 
 _BOOK = r"(?:(?:my|our|the) (?:copy of )?)?(?P<subject>.+?)"
 _ACTIONS = [
@@ -212,9 +219,28 @@ _ACTION_RES = [(kind, re.compile(rf"^{body}\s*[!.]*\s*$", re.IGNORECASE)) for ki
 
 @dataclass(frozen=True)
 class Action:
-    kind: str  # FINISHED, STARTED, LENT_OUT, RETURNED, RATED, SHELVED, PROGRESS, BOUGHT, ABANDONED, DELETED
+    kind: str  # FINISHED, STARTED, LENT_OUT, RETURNED, RATED, SHELVED, PROGRESS, BOUGHT, ABANDONED, DELETED, SET
     subjects: tuple[str, ...]  # the book as typed; for "X to Y" each way to split it, longest X first
     rest: tuple[str, ...] = ()  # per subject: the borrower (and due date), stars, shelf, page or +pages
+    field: str = ""  # SET: title, authors, series, year, pages or notes (rest: the new value)
+    reply_only: bool = False  # only meant for the card replied to ("year 1965"): else not an action
+
+
+def _read_set(text: str) -> Action | None:
+    match = _SET_OF.match(text)
+    if match:
+        field = _FIELD_NAMES.get(match.group("field").lower(), match.group("field").lower())
+        whole = match.group("whole")
+        splits = [(m.start(), m.end()) for m in _SPLIT_ON[LENT_OUT].finditer(whole)]
+        pairs = [(whole[:a].strip(_QUOTES + " "), whole[b:].strip()) for a, b in reversed(splits)]
+        pairs = [("" if b.lower() in VAGUE_SUBJECTS else b, v) for b, v in pairs if b and v]
+        if pairs:
+            return Action(SET, tuple(b for b, _ in pairs), tuple(v for _, v in pairs), field)
+    match = _SET_REPLY.match(text)
+    if match:
+        field = _FIELD_NAMES.get(match.group("field").lower(), match.group("field").lower())
+        return Action(SET, ("",), (match.group("value").strip(),), field, reply_only=True)
+    return None
 
 
 def read_action(text: str) -> Action | None:
@@ -223,6 +249,9 @@ def read_action(text: str) -> Action | None:
     text = clean(text) or ""
     if not text or "\n" in text or len(text) > 300 or text.endswith("?"):
         return None
+    setting = _read_set(text)
+    if setting is not None:
+        return setting
     for kind, pattern in _ACTION_RES:
         match = pattern.match(text)
         if match is None:

@@ -461,7 +461,7 @@ async def refresh(update, context, data, tap) -> None:
 # --------------------------------------------------------------------------- the awaited line of text
 
 
-def _apply_edit(session: Session, who: Who, book_id: int, field: str, text: str) -> BookView:
+def apply_edit(session: Session, who: Who, book_id: int, field: str, text: str) -> BookView:
     lib = who.library_id
     blank = text.strip() in ("-", "—", "none")
     if field == "title":
@@ -507,7 +507,7 @@ async def take_awaited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     kind, book_id = waiting.get("kind"), waiting.get("book")
     try:
         if kind == "edit":
-            book = await run_in_library(context, update, _apply_edit, book_id, waiting.get("field"), text)
+            book = await run_in_library(context, update, apply_edit, book_id, waiting.get("field"), text)
             done = f"✓ {str(waiting.get('field')).capitalize()} changed."
         elif kind == "shelf":
             book = await run_in_library(context, update, apply_shelf, book_id, text)

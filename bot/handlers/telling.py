@@ -1,6 +1,7 @@
 """Things done with a book, told in words: "finished Dune", "I'm reading Mort", "lent Dune to Alice
 until Friday", "Dune is back", "rate Dune 4.5", "put Dune on the Hall shelf", "on page 120 of Mort",
-"bought Dune" (off the wishlist), "gave up on Dune", "delete Dune" (with Undo)
+"bought Dune" (off the wishlist), "gave up on Dune", "delete Dune" (with Undo),
+"set the year of Dune to 1965" (or "year 1965" in reply to its card)
 (bot/parse.py reads them; the adding router asks here before an add).
 
 Only a book already in the library is acted on; "it" or "this book" is the book of the card the text
@@ -24,6 +25,7 @@ from bot.access import Actor, Who, actor_of, resolve
 from bot.handlers.asking import SHOWN, holdings_for
 from bot.handlers.book_actions import (
     GOT_IT,
+    apply_edit,
     apply_lend,
     apply_shelf,
     local_today,
@@ -107,6 +109,9 @@ def _perform(session: Session, who: Who, action: parse.Action, index: int, book_
         )
     if action.kind == parse.PROGRESS:
         return _progress(session, who, book_id, rest)
+    if action.kind == parse.SET:
+        book = apply_edit(session, who, book_id, action.field, rest)
+        return Outcome(book, f"✓ {action.field.capitalize()} changed.")
     if action.kind == parse.DELETED:
         return Outcome(books.delete_book(session, who.library_id, book_id), deleted=True)
     if action.kind == parse.ABANDONED:
@@ -147,6 +152,8 @@ async def act(update: Update, context: ContextTypes.DEFAULT_TYPE, action: parse.
     try:
         message = update.effective_message
         replied = cards.book_of(message.reply_to_message)
+        if action.reply_only and replied is None:
+            return False  # "year 1965" without a card to reply to: a search
         outcome = await dbcall.run(context, _act, actor_of(update), action, message.text, replied)
     except LibriumError as error:  # already lent, not lent out, a wishlist book, a bad due date
         await update.effective_message.reply_text(esc(error.message))

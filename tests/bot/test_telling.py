@@ -301,3 +301,18 @@ async def test_gave_up_marks_abandoned(bot, ada, session_factory):
     assert last_text(await bot.send("gave up on mort")).startswith("Marked as abandoned.")
     assert _book(session_factory, mort).status == "abandoned"
     assert "You gave up on <b>Mort</b>" in last_text(await bot.send("have I read mort?"))
+
+
+async def test_set_a_field_in_words_or_in_reply_to_the_card(bot, ada, session_factory):
+    dune = ada.add("Dune", "Frank Herbert")
+    assert last_text(await bot.send("set the year of Dune to 1965")).startswith("✓ Year changed.")
+    assert _book(session_factory, dune).release_year == 1965
+    card = last_sent(await bot.callback((await bot.send("hello"))[-1], f"b:{dune}"))
+    assert last_text(await bot.reply(card, "pages: 612")).startswith("✓ Pages changed.")
+    await bot.reply(card, "series Dune Chronicles 1")
+    assert _book(session_factory, dune).page_count == 612
+    with session_factory() as session:
+        assert session.scalars(select(db.Series.name)).all() == ["Dune Chronicles"]
+    assert "Which" not in last_text(await bot.send("year 1965"))  # no card: just a search
+    assert _book(session_factory, dune).release_year == 1965
+    assert "year" in last_text(await bot.reply(card, "year soon")).lower()  # the edit's own error
