@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot import parse
 from bot.cards import short_date
 from librium.database.sqlalchemy import db
+from tests.bot.adding_helpers import all_books_snapshot
 from tests.bot.harness import ADA, BOB, last_sent, last_text
 from tests.bot.querying_data import Library
 
@@ -238,9 +239,13 @@ async def test_a_reply_to_a_forged_card_of_another_library_changes_nothing(bot, 
     dune = ada.add("Dune", "Frank Herbert")
     forged = (await bot.send("hello there"))[-1]
     forged.result["reply_markup"] = {"inline_keyboard": [[{"text": "x", "callback_data": f"st:{dune}:read"}]]}
-    calls = await bot.reply(forged, "finished it", person=BOB)
-    assert "Marked as read" not in last_text(calls)
-    assert _book(session_factory, dune).status == "to-read"
+    before = all_books_snapshot(session_factory)
+    for text in ("finished it", "delete it", "lend it to Mallory", "year 1999", "rate it 1", "it is back",
+                 "on page 3 of it", "gave up on it", "title Mine", "set the pages of it to 7"):  # fmt: skip
+        calls = await bot.reply(forged, text, person=BOB)
+        assert last_text(calls).startswith("That book is not in this library"), (text, last_text(calls))
+    assert all_books_snapshot(session_factory) == before
+    assert _open_loans(session_factory, dune) == []
 
 
 async def test_wishlist_in_words_then_bought(bot, ada, session_factory):
