@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from telegram import InlineKeyboardButton
+
 from bot.cards import short_date
+from bot.keyboards import button
 from bot.render import bold, esc, truncate
 from librium.services.ownership import Holding
 
@@ -17,6 +20,11 @@ _STATUS_WORDS = {
     "to-read": "not read yet",
     "abandoned": "abandoned",
 }
+
+
+def card_buttons(holdings: list[Holding]) -> list[list[InlineKeyboardButton]]:
+    """One row per book: a button that opens its card."""
+    return [[button(f"📖 {truncate(h.title, 40)}", "b", h.book_id)] for h in holdings]
 
 
 def title_by(title: str, authors: list[str] | tuple[str, ...]) -> str:

@@ -99,6 +99,23 @@ _LIBRARY_QUESTION_RES = [
 VAGUE_SUBJECTS = {"this", "that", "it", "this series", "that series", "this book", "that book", "this one"}
 
 
+def _subject(raw: str) -> str | None:
+    """The book (or series) a question or action names, quotes off: "" for "it" / "this book" (the card
+    replied to), None when nothing is left."""
+    subject = raw.strip().strip(_QUOTES).strip()
+    if not subject:
+        return None
+    return "" if subject.lower() in VAGUE_SUBJECTS else subject
+
+
+def _book_and_rest(whole: str, separator: re.Pattern[str]) -> list[tuple[str, str]]:
+    """Every way "<book> to <rest>" splits at ``separator``, the longest book first (a title may hold
+    the separator: "lent A Guide to Birds to Alice"); "it" becomes ""."""
+    splits = [(m.start(), m.end()) for m in separator.finditer(whole)]
+    pairs = [(_subject(whole[:a]), whole[b:].strip()) for a, b in reversed(splits)]
+    return [(book, rest) for book, rest in pairs if book is not None and rest]
+
+
 @dataclass(frozen=True)
 class Question:
     kind: str  # OWN, LENT, READ, UNREAD, or one about the whole library (READING_NOW …)
@@ -118,11 +135,9 @@ def read_question(text: str) -> Question | None:
         match = pattern.match(text)
         if match is None:
             continue
-        subject = match.group("subject").strip().strip(_QUOTES).strip()
-        if not subject:
+        subject = _subject(match.group("subject"))
+        if subject is None:
             continue
-        if subject.lower() in VAGUE_SUBJECTS:
-            subject = ""
         return Question(kind, subject, sure or text.rstrip().endswith("?"))
     return None
 
@@ -230,10 +245,7 @@ def _read_set(text: str) -> Action | None:
     match = _SET_OF.match(text)
     if match:
         field = _FIELD_NAMES.get(match.group("field").lower(), match.group("field").lower())
-        whole = match.group("whole")
-        splits = [(m.start(), m.end()) for m in _SPLIT_ON[LENT_OUT].finditer(whole)]
-        pairs = [(whole[:a].strip(_QUOTES + " "), whole[b:].strip()) for a, b in reversed(splits)]
-        pairs = [("" if b.lower() in VAGUE_SUBJECTS else b, v) for b, v in pairs if b and v]
+        pairs = _book_and_rest(match.group("whole"), _SPLIT_ON[LENT_OUT])
         if pairs:
             return Action(SET, tuple(b for b, _ in pairs), tuple(v for _, v in pairs), field)
     match = _SET_REPLY.match(text)
@@ -256,10 +268,9 @@ def read_action(text: str) -> Action | None:
         match = pattern.match(text)
         if match is None:
             continue
-        subject = match.group("subject").strip().strip(_QUOTES).strip()
-        if not subject:
+        subject = _subject(match.group("subject"))
+        if subject is None:
             continue
-        subject = "" if subject.lower() in VAGUE_SUBJECTS else subject  # "it": the replied-to card's book
         if kind == RATED:
             return Action(kind, (subject,), (match.group("rest").replace(",", "."),))
         if kind == PROGRESS:  # "120": at page 120; "+50": 50 more pages
@@ -267,12 +278,8 @@ def read_action(text: str) -> Action | None:
             return Action(kind, (subject,), (f"+{more}" if more else match.group("rest"),))
         if kind not in _SPLIT_ON:
             return Action(kind, (subject,))
-        # "lent A Guide to Birds to Alice": every " to " could end the title; the caller tries each.
-        whole = text[match.start("subject") : match.end("rest")]
-        splits = [(m.start(), m.end()) for m in _SPLIT_ON[kind].finditer(whole)]
-        pairs = [(whole[:a].strip(_QUOTES + " "), whole[b:].strip()) for a, b in splits]
-        pairs = [(book, rest) for book, rest in reversed(pairs) if book and rest]
-        pairs = [("" if book.lower() in VAGUE_SUBJECTS else book, rest) for book, rest in pairs]
+        # The caller tries each split of "<book> to <rest>" in turn.
+        pairs = _book_and_rest(text[match.start("subject") : match.end("rest")], _SPLIT_ON[kind])
         if kind == SHELVED:  # "on the Hall shelf", "to shelf Hall" → "Hall"
             pairs = [(book, _SHELF_WORDS.sub("", rest).strip() or rest) for book, rest in pairs]
         if pairs:

@@ -100,12 +100,6 @@ def apply_metadata(session: Session, who: Who, book_id: int, meta) -> BookView:
     return books.update_book(session, who.library_id, book_id, **changes)
 
 
-WISH_HOW = (
-    "Which book? For example: <code>wishlist Dune by Frank Herbert</code> or "
-    "<code>add 9780441172719 to my wishlist</code>."
-)
-
-
 # --------------------------------------------------------------------------- the database side
 
 
@@ -332,24 +326,29 @@ def typed_inputs(reading: parse.TitleAuthor, *, owned: bool = True) -> dict[str,
     return inputs
 
 
+async def add_book_text(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, *, owned: bool = True
+) -> bool:
+    """Add the book ``text`` names (an ISBN, or "Title by Author"); False when it names none.
+    Raises LibriumError for a book that cannot be added (the caller answers with its message)."""
+    digits = parse.isbn_candidate(text)
+    if digits:
+        await add_isbn(update, context, digits, owned=owned)
+        return True
+    readings = parse.read_title_author(text)
+    if readings:
+        await add_typed(update, context, readings, owned=owned)
+        return True
+    return False
+
+
 async def add_wished(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     """ "wishlist Dune by Frank Herbert", "add 9780441172719 to my wishlist": added as not owned."""
     try:
-        digits = parse.isbn_candidate(text)
-        if digits:
-            await add_isbn(update, context, digits, owned=False)
-            return
-        readings = parse.read_title_author(text)
-        if readings:
-            await add_typed(update, context, readings, owned=False)
-            return
-        if not text:
-            await update.effective_message.reply_text(WISH_HOW)
-            return
-        inputs = {"title": text, "owned": False}  # a title alone is enough for a wish
-        await _settle(
-            update, context, await dbcall.run(context, _add, actor_of(update), inputs), inputs, edit=False
-        )
+        if not await add_book_text(update, context, text, owned=False):
+            inputs = {"title": text, "owned": False}  # a title alone is enough for a wish
+            added = await dbcall.run(context, _add, actor_of(update), inputs)
+            await _settle(update, context, added, inputs, edit=False)
     except LibriumError as error:
         await update.effective_message.reply_text(esc(error.message))
 
@@ -391,13 +390,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await add_wished(update, context, wish)
         return
     try:
-        digits = parse.isbn_candidate(text)
-        if digits:
-            await add_isbn(update, context, digits)
-            return
-        readings = parse.read_title_author(text)
-        if readings:
-            await add_typed(update, context, readings)
+        if await add_book_text(update, context, text):
             return
     except LibriumError as error:
         await message.reply_text(esc(error.message))

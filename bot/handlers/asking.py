@@ -19,7 +19,7 @@ from bot.access import Actor, Who, actor_of, resolve
 from bot.handlers import browse as browse_handlers
 from bot.handlers import search as search_handlers
 from bot.handlers.book_actions import local_today
-from bot.holdings import lent_line, ownership_line, read_line
+from bot.holdings import card_buttons, lent_line, ownership_line, read_line
 from bot.keyboards import button
 from bot.render import bold, esc, truncate
 from librium.errors import LibriumError
@@ -83,8 +83,7 @@ def book_answer(kind: str, found: Found) -> lists.Screen:
     lines = [line(h, today) for h in shown]
     if len(answer.matches) > SHOWN:
         lines.append(f"…and {len(answer.matches) - SHOWN} more: /find {esc(truncate(answer.query, 60))}")
-    rows = [[button(f"📖 {truncate(h.title, 40)}", "b", h.book_id)] for h in shown]
-    return lists.Screen("\n".join(lines), rows)
+    return lists.Screen("\n".join(lines), card_buttons(shown))
 
 
 @dataclass(frozen=True)
@@ -99,10 +98,20 @@ def _unread(session: Session, actor: Actor, subject: str) -> Unread:
     named = browse.find_series(session, who.library_id, subject, limit=1)
     if named:
         return Unread(series=browse.series_detail(session, who.library_id, named[0][0]))
-    quoted = subject.replace('"', " ").strip()
-    queries = [f'author:"{quoted}" is:unread', f"{quoted} is:unread"]
+    words = subject.replace('"', " ").strip()
+    return _unread_search(session, who.library_id, _by_author(words), f"{words} is:unread")
+
+
+def _by_author(name: str) -> str:
+    """The search for an author's unread books (a quote in the name would end the filter)."""
+    name = name.replace('"', " ").strip()
+    return f'author:"{name}" is:unread'
+
+
+def _unread_search(session: Session, library_id: int, *queries: str) -> Unread:
+    """The first of ``queries`` that finds books (the last one when none does)."""
     for query in queries:
-        page = search.search(session, who.library_id, query, page_size=lists.PAGE_SIZE)
+        page = search.search(session, library_id, query, page_size=lists.PAGE_SIZE)
         if page.total:
             break
     return Unread(query=query, page=page)
@@ -118,7 +127,7 @@ def series_unread_screen(detail: browse.SeriesDetail) -> lists.Screen:
     lines = [f"{head} · {len(unread)} of {lists.plural(detail.total, 'book')} unread, in order:"]
     rows = []
     for book in shown:
-        number = f"#{book.series_index.normalize():f} " if book.series_index is not None else ""
+        number = f"#{cards.series_number(book.series_index)} " if book.series_index is not None else ""
         state = " — reading now" if book.status == "reading" else ""
         lines.append(f"{esc(number)}{bold(truncate(book.title, 80))}{state}")
         rows.append([button(f"{number}{truncate(book.title, 40)}", "b", book.id)])
@@ -161,9 +170,7 @@ def _unread_around(session: Session, actor: Actor, book_id: int) -> Unread:
         return Unread(series=browse.series_detail(session, who.library_id, book.series[0].id))
     if not book.authors:
         return Unread()
-    name = book.authors[0].name.replace('"', " ")
-    query = f'author:"{name}" is:unread'
-    return Unread(query=query, page=search.search(session, who.library_id, query, page_size=lists.PAGE_SIZE))
+    return _unread_search(session, who.library_id, _by_author(book.authors[0].name))
 
 
 async def _show_unread(
@@ -174,8 +181,7 @@ async def _show_unread(
     elif found.page is None or not found.page.total:
         await update.effective_message.reply_text(f"Nothing unread matches “{esc(truncate(subject, 80))}”.")
     else:
-        data_for = search_handlers.pager_data(context.chat_data, found.query, found.page)
-        await lists.show(update, search_handlers.results_screen(found.query, data_for, found.page))
+        await lists.show(update, search_handlers.results_screen(context.chat_data, found.query, found.page))
 
 
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: parse.Question) -> None:

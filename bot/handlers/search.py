@@ -95,7 +95,8 @@ def pager_data(chat_data: dict, query: str, found: search.SearchPage):
     return lambda page: callbacks.encode("pg", "q", page, token)
 
 
-def results_screen(query: str, data_for, found: search.SearchPage) -> lists.Screen:
+def results_screen(chat_data: dict, query: str, found: search.SearchPage) -> lists.Screen:
+    """A page of results for ``query``, its pager's data from :func:`pager_data`."""
     warnings = "; ".join(found.warnings[:3])
     notes = [f"⚠ {esc(truncate(warnings, 300))}"] if warnings else []
     shown = truncate(query, 60)
@@ -110,7 +111,7 @@ def results_screen(query: str, data_for, found: search.SearchPage) -> lists.Scre
         [lists.BookLine.from_row(row) for row in found.rows],
         page=found.page,
         total=found.total,
-        data_for=data_for,
+        data_for=pager_data(chat_data, query, found),
         size=found.page_size,
         notes=notes,
     )
@@ -123,7 +124,7 @@ async def show_results(update: Update, context: ContextTypes.DEFAULT_TYPE, query
         await update.effective_message.reply_text(USAGE)
         return
     found = await dbcall.read(context, _page, actor_of(update), query, 1)
-    await lists.show(update, results_screen(query, pager_data(context.chat_data, query, found), found))
+    await lists.show(update, results_screen(context.chat_data, query, found))
 
 
 async def find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -142,7 +143,7 @@ async def page_callback(
         return
     found = await dbcall.read(context, _page, actor_of(update), query, page or 1)
     await update.callback_query.answer()
-    await lists.show(update, results_screen(query, pager_data(context.chat_data, query, found), found))
+    await lists.show(update, results_screen(context.chat_data, query, found))
 
 
 def register(application: Application) -> None:

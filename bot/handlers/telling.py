@@ -34,9 +34,9 @@ from bot.handlers.book_actions import (
     return_loan,
     set_reading_status,
 )
-from bot.holdings import title_by
+from bot.holdings import card_buttons, title_by
 from bot.keyboards import button, markup
-from bot.render import bold, esc, truncate
+from bot.render import bold, esc
 from librium.errors import LibriumError
 from librium.services import books, ownership, reading
 from librium.services.books import BookView
@@ -143,7 +143,7 @@ def which_one(choices: list[Holding]) -> lists.Screen:
     shown = choices[:SHOWN]
     lines = ["Which one? Open its card and use its buttons:"]
     lines += [f"• {title_by(h.title, h.authors)}" for h in shown]
-    rows = [[button(f"📖 {truncate(h.title, 40)}", "b", h.book_id)] for h in shown]
+    rows = card_buttons(shown)
     return lists.Screen("\n".join(lines), rows)
 
 
