@@ -1,4 +1,4 @@
-"""Barcode photos through the real Application: the shared photos, a local Open Library, both engines.
+"""Barcode photos through the real Application (photos from tests/fixtures/barcodes), a local Open Library.
 
 Photos are uploaded through the FakeBotApi (getFile + download), decoded by zxing-cpp, checked against
 the library, looked up on a threaded HTTP server on 127.0.0.1 that answers like Open Library's Books
@@ -40,8 +40,7 @@ from tests.bot.adding_helpers import (
 )
 from tests.bot.harness import ADA, ADA_CHAT, BOB, GROUP
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-PHOTOS = ROOT.parent / "shared" / "fixtures" / "barcodes"
+PHOTOS = Path(__file__).resolve().parent.parent / "fixtures" / "barcodes"  # see tests/fixtures/README.md
 
 with (PHOTOS / "expected.csv").open(newline="") as _fh:
     EXPECTED = {row["file"]: row["isbn13"].strip() for row in csv.DictReader(_fh)}
@@ -58,7 +57,7 @@ def photo(name: str) -> bytes:
 
 
 def side_by_side(*names: str) -> bytes:
-    """One PNG holding several of the shared barcode photos next to each other."""
+    """One PNG holding several of the fixture barcode photos next to each other."""
     images = [Image.open(PHOTOS / n).convert("RGB") for n in names]
     width = sum(i.width for i in images) + 40 * (len(images) - 1)
     canvas = Image.new("RGB", (width, max(i.height for i in images)), "white")
@@ -281,7 +280,7 @@ async def test_an_image_sent_as_a_file_is_scanned_too(scan_bot, session_factory)
 @pytest.mark.parametrize(
     "name", ["ean13-1__25.png", "quagga2-ean_extended__image-009.jpg", "ean13-2__01.png"]
 )
-async def test_harder_shared_photos_reach_the_list_with_their_isbn(bot, name):
+async def test_harder_photos_reach_the_list_with_their_isbn(bot, name):
     """Lookups off: the list still names the decoded ISBN (a big photo, a tilted one, a blurred one)."""
     listing = scan_list(await bot.photo(photo(name)))
     assert f"1. ISBN {isbn_mod.hyphenate(EXPECTED[name])}" in listing.text

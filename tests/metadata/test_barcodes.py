@@ -1,4 +1,4 @@
-"""Barcode decoding against the real shared photos, plus generated codes and garbage input."""
+"""Barcode decoding against real photos (tests/fixtures/barcodes), plus generated codes and garbage input."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from PIL import Image
 
 from librium.services import barcodes
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-PHOTOS = ROOT.parent / "shared" / "fixtures" / "barcodes"
+PHOTOS = Path(__file__).resolve().parent.parent / "fixtures" / "barcodes"  # see tests/fixtures/README.md
 
 
 def expected_rows() -> list[tuple[str, str]]:
@@ -26,7 +25,7 @@ BOOK_PHOTOS = [(name, isbn) for name, isbn in expected_rows() if isbn]
 NON_BOOK_PHOTOS = [name for name, isbn in expected_rows() if not isbn]
 
 
-def test_the_shared_set_is_what_the_issue_describes():
+def test_the_fixture_set_is_what_the_issue_describes():
     assert len(BOOK_PHOTOS) == 13
     assert sorted(NON_BOOK_PHOTOS) == ["ean13-1__28.png", "qrcode-2__253.jpg"]
 
