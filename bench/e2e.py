@@ -10,9 +10,8 @@ ceiling), and prints "ours / echo". In capacity mode it also runs the echo bot w
 primary-key read per update): the floor of any bot with a database.
 
 Two modes. ``deployed``: both bots exactly as deployed, with AIORateLimiter, which holds every bot to
-Telegram's 30 messages/second. ``capacity``: both without the rate limiter (ours is started by this
-module with ``build_application(..., rate_limit=False)``, otherwise what ``python -m bot`` runs), which
-shows what the process itself can do.
+Telegram's 30 messages/second. ``capacity``: both without the flood limiter (ours is ``python -m bot``
+as deployed, with TELEGRAM_RATE_LIMIT=0), which shows what the process itself can do.
 
 Both bots handle the same number of updates at once (``--concurrency``, ours through
 CONCURRENT_UPDATES). It matters: with python-telegram-bot's "True" (256 at once) a burst opens well
@@ -30,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -44,6 +43,12 @@ from librium.database.sqlalchemy.session import make_engine
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_USER = 424242
 KINDS = ("search", "add", "card")
+
+
+@dataclass
+class Bot:
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)  # settings on top of the fake Bot API's
 
 
 @dataclass
@@ -76,24 +81,24 @@ def prepare_library(url: str, books: int, seed: int = 1) -> Library:
     return Library(url, ids, made.words + made.surnames)
 
 
-def bot_env(api: FakeBotApi, url: str, concurrency: int | None = None) -> dict[str, str]:
+def bot_env(
+    api: FakeBotApi, url: str, concurrency: int | None = None, extra: dict[str, str] | None = None
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL", "WEBHOOK_"))}
-    env.update(api.env(), DATABASE_URL=url, METADATA_LOOKUPS="off", PYTHONUNBUFFERED="1")
+    env.update(api.env(), DATABASE_URL=url, METADATA_LOOKUPS="off", PYTHONUNBUFFERED="1", **(extra or {}))
     if concurrency:
         env["CONCURRENT_UPDATES"] = str(concurrency)
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     return env
 
 
-def start(
-    command: list[str], api: FakeBotApi, url: str, log: Path, concurrency: int | None = None
-) -> subprocess.Popen:
+def start(bot: Bot, api: FakeBotApi, url: str, log: Path, concurrency: int | None = None) -> subprocess.Popen:
     """Start a bot process and wait for its first getUpdates."""
     seen = len(api.of("getUpdates"))
     proc = subprocess.Popen(
-        command,
+        bot.command,
         cwd=ROOT,
-        env=bot_env(api, url, concurrency),
+        env=bot_env(api, url, concurrency, bot.env),
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
@@ -177,7 +182,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def drive(
-    command: list[str],
+    bot: Bot,
     library: Library,
     per_kind: int,
     samples: int,
@@ -188,7 +193,7 @@ def drive(
     rng = random.Random(seed)
     results: dict[str, KindResult] = {}
     with FakeBotApi() as api:
-        proc = start(command, api, library.url, log, concurrency)
+        proc = start(bot, api, library.url, log, concurrency)
         try:
             # Warm up (imports, first queries, connection pool), then measure.
             for kind in KINDS:
@@ -203,21 +208,6 @@ def drive(
         finally:
             stop(proc)
     return results
-
-
-def ours_unlimited() -> None:
-    """``python -m bot`` in polling mode, without the rate limiter (capacity runs)."""
-    from bot import logs
-    from bot.app import build_application
-    from librium import config
-    from librium.database.sqlalchemy.migrations import require_head
-    from librium.database.sqlalchemy.session import make_sessionmaker
-
-    settings = config.load()
-    logs.setup(settings.log_level, settings.bot_token)
-    engine = make_engine(settings.database_url)
-    require_head(engine)
-    build_application(settings, make_sessionmaker(engine), rate_limit=False).run_polling()
 
 
 def fmt(values: list[float]) -> str:
@@ -282,11 +272,7 @@ def main() -> None:
         default=Settings.concurrent_updates,
         help="updates each bot handles at once (default: CONCURRENT_UPDATES' default)",
     )
-    parser.add_argument("--serve-unlimited", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve_unlimited:
-        ours_unlimited()
-        return
     workdir = Path(tempfile.mkdtemp(prefix="librium-e2e-"))
     url = database_url(args.url) if args.url else f"sqlite:///{workdir / 'bench.sqlite'}"
     started = time.perf_counter()
@@ -297,13 +283,14 @@ def main() -> None:
     )
     per_kind = max(1, args.updates // len(KINDS))
     python = sys.executable
-    echo = [python, "-m", "bench.echo_bot"]
+    worker = [python, "-m", "bot"]  # the Procfile's worker
+    echo = [python, "-m", "bench.echo_bot", "--concurrency", str(args.concurrency)]
     modes = {
-        "deployed": {"ours": [python, "-m", "bot"], "echo": echo},
+        "deployed": {"ours": Bot(worker), "echo": Bot(echo)},
         "capacity": {
-            "ours": [python, "-m", "bench.e2e", "--serve-unlimited"],
-            "echo": [*echo, "--no-rate-limit"],
-            "echo+read": [*echo, "--no-rate-limit", "--one-read"],
+            "ours": Bot(worker, {"TELEGRAM_RATE_LIMIT": "0"}),
+            "echo": Bot([*echo, "--no-rate-limit"]),
+            "echo+read": Bot([*echo, "--no-rate-limit", "--one-read"]),
         },
     }
     print(f"both bots handle {args.concurrency} updates at once")
@@ -312,13 +299,11 @@ def main() -> None:
             continue
         runs: dict[str, list[dict]] = {name: [] for name in commands}
         for round_ in range(args.rounds):  # interleaved, so a slow spell on the machine hits every bot
-            for name, command in commands.items():
-                if name != "ours":
-                    command = [*command, "--concurrency", str(args.concurrency)]
+            for name, bot in commands.items():
                 log = workdir / f"{name.replace('+', '-')}-{mode}.log"
                 runs[name].append(
                     # A new seed each round: the same adds again would take the (faster) duplicate path.
-                    drive(command, library, per_kind, args.samples, args.seed + round_, log, args.concurrency)
+                    drive(bot, library, per_kind, args.samples, args.seed + round_, log, args.concurrency)
                 )
         bots = {name: median_run(r) for name, r in runs.items()}
         report(mode, bots, per_kind)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import BotCommand, Update
+from telegram.constants import FloodLimit
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, TypeHandler
 from telegram.request import BaseRequest, HTTPXRequest
@@ -47,6 +48,19 @@ class RetryingRateLimiter(AIORateLimiter):
                 log.warning("Bot API %s failed (%s); retry %d", endpoint, error, attempt + 1)
                 await asyncio.sleep(0.25 * 2**attempt)
         raise AssertionError("unreachable")
+
+
+def rate_limiter(per_second: int) -> RetryingRateLimiter:
+    """TELEGRAM_RATE_LIMIT messages a second overall, and Telegram's 20 a minute in each group.
+
+    0 switches both limits off (a local Bot API server, paid broadcasts, a capacity measurement); the
+    retries of retry_after answers and of network failures stay either way.
+    """
+    return RetryingRateLimiter(
+        overall_max_rate=per_second,
+        group_max_rate=FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP if per_second else 0,
+        max_retries=3,
+    )
 
 
 class LibriumApplication(Application):
@@ -162,6 +176,8 @@ def build_application(
 ) -> Application:
     """Assemble the Application. ``request`` replaces the HTTP layer (console chat, tests).
 
+    ``rate_limit=False``: no rate limiter at all, not even its retries (console chat, tests); otherwise
+    settings.telegram_rate_limit sets it.
     ``reminder_interval``: seconds between reminder sweeps (None: no job; tests call jobs.run_sweep).
     """
     builder = (
@@ -183,7 +199,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request)
     if rate_limit:
-        builder = builder.rate_limiter(RetryingRateLimiter(max_retries=3))
+        builder = builder.rate_limiter(rate_limiter(settings.telegram_rate_limit))
     if persist:
         builder = builder.persistence(DatabasePersistence(session_factory))
     application = builder.build()

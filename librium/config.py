@@ -47,6 +47,11 @@ def _int_list(name: str, raw: str) -> frozenset[int]:
     return frozenset(ids)
 
 
+def _whole(raw: str) -> bool:
+    """A whole number written in ASCII digits (``str.isdigit`` alone takes '²', which int() refuses)."""
+    return raw.isascii() and raw.isdigit()
+
+
 def _url(name: str, raw: str) -> str:
     parts = urlsplit(raw)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -71,6 +76,7 @@ class Settings:
     webhook_secret: str | None = None
     port: int = 8080
     concurrent_updates: int = 16
+    telegram_rate_limit: int = 30  # messages a second overall; 0: no client-side flood limiter
 
     @property
     def console(self) -> bool:
@@ -109,12 +115,18 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(f"LOG_LEVEL “{level}” is not one of DEBUG, INFO, WARNING, ERROR")
 
     port_raw = get("PORT") or "8080"
-    if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
+    if not _whole(port_raw) or not 0 < int(port_raw) < 65536:
         raise ConfigError(f"PORT must be a TCP port number, got “{port_raw}”")
 
     concurrency_raw = get("CONCURRENT_UPDATES") or str(Settings.concurrent_updates)
-    if not concurrency_raw.isdigit() or not 1 <= int(concurrency_raw) <= 256:
+    if not _whole(concurrency_raw) or not 1 <= int(concurrency_raw) <= 256:
         raise ConfigError(f"CONCURRENT_UPDATES must be a number from 1 to 256, got “{concurrency_raw}”")
+
+    rate_raw = get("TELEGRAM_RATE_LIMIT") or str(Settings.telegram_rate_limit)
+    if not _whole(rate_raw):
+        raise ConfigError(
+            f"TELEGRAM_RATE_LIMIT must be messages per second as a whole number (0: no limit), got “{rate_raw}”"
+        )
 
     webhook_url = get("WEBHOOK_URL") or None
     webhook_secret = get("WEBHOOK_SECRET") or None
@@ -153,4 +165,5 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         webhook_secret=webhook_secret,
         port=int(port_raw),
         concurrent_updates=int(concurrency_raw),
+        telegram_rate_limit=int(rate_raw),
     )

@@ -14,6 +14,7 @@ def test_defaults():
     assert settings.default_timezone == "UTC"
     assert settings.allowed_user_ids == frozenset()
     assert settings.concurrent_updates == 16
+    assert settings.telegram_rate_limit == 30
 
 
 @pytest.mark.parametrize(
@@ -42,6 +43,7 @@ def test_everything_set():
             "WEBHOOK_SECRET": "s3cret",
             "PORT": "5000",
             "CONCURRENT_UPDATES": "64",
+            "TELEGRAM_RATE_LIMIT": "0",
         }
     )
     assert settings.console is False
@@ -50,6 +52,7 @@ def test_everything_set():
     assert settings.log_level == "DEBUG"
     assert settings.port == 5000
     assert settings.concurrent_updates == 64
+    assert settings.telegram_rate_limit == 0
     assert "123456:ABC-def" not in repr(settings)
 
 
@@ -65,6 +68,12 @@ def test_everything_set():
         ({"CONCURRENT_UPDATES": "0"}, "CONCURRENT_UPDATES"),
         ({"CONCURRENT_UPDATES": "many"}, "CONCURRENT_UPDATES"),
         ({"CONCURRENT_UPDATES": "1000"}, "CONCURRENT_UPDATES"),
+        ({"CONCURRENT_UPDATES": "²"}, "CONCURRENT_UPDATES"),
+        ({"PORT": "８０"}, "PORT"),
+        ({"TELEGRAM_RATE_LIMIT": "-1"}, "TELEGRAM_RATE_LIMIT"),
+        ({"TELEGRAM_RATE_LIMIT": "fast"}, "TELEGRAM_RATE_LIMIT"),
+        ({"TELEGRAM_RATE_LIMIT": "2.5"}, "TELEGRAM_RATE_LIMIT"),
+        ({"TELEGRAM_RATE_LIMIT": "³"}, "TELEGRAM_RATE_LIMIT"),
         ({"TELEGRAM_API_BASE_URL": "ftp://x"}, "TELEGRAM_API_BASE_URL"),
         ({"WEBHOOK_URL": "https://x.org"}, "WEBHOOK_SECRET"),
     ],

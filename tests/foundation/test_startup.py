@@ -47,6 +47,13 @@ def test_malformed_setting_is_one_line(tmp_path):
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
 
 
+def test_bad_rate_limit_is_one_line():
+    result = run([sys.executable, "-m", "bot"], {"TELEGRAM_RATE_LIMIT": "thirty"})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "TELEGRAM_RATE_LIMIT" in lines[0], result.stderr
+
+
 @pytest.mark.parametrize("fresh_db_url", ["sqlite", "postgresql"], indirect=True)
 def test_release_then_console_worker(fresh_db_url):
     """The release command twice (idempotent), then the worker without a token: the console chat."""
