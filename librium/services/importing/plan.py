@@ -18,14 +18,8 @@ from sqlalchemy.orm import Session
 
 from librium.database.sqlalchemy import db
 from librium.errors import NotFound
-from librium.services.importing import goodreads, librium_csv
-from librium.services.importing.reader import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_ROWS,
-    FORMAT_NAMES,
-    LIBRIUM_ORIGINAL,
-    read_table,
-)
+from librium.services.importing.apps import REGISTRY
+from librium.services.importing.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, read_table
 from librium.services.importing.records import BookRecord
 from librium.text import fold
 
@@ -121,8 +115,10 @@ def records_from_bytes(
 ) -> tuple[str, str, list[str], list[BookRecord]]:
     """(format, encoding, warnings, records) of an uploaded file; Invalid when it is unreadable."""
     table = read_table(data, max_bytes=max_bytes, max_rows=max_rows)
-    mapper = librium_csv.record_from_row if table.format == LIBRIUM_ORIGINAL else goodreads.record_from_row
-    records = [mapper(line, row) for line, row in table.rows]
+    bound = table.bound
+    records = [bound.record_from_row(line, row) for line, row in table.rows]
+    if bound.finish:
+        bound.finish(records)
     return table.format, table.encoding, table.warnings, records
 
 
@@ -132,7 +128,7 @@ def plan_records(
     if session.get(db.Library, library_id) is None:
         raise NotFound("That library does not exist.")
     plan = ImportPlan(
-        format=fmt, format_name=FORMAT_NAMES.get(fmt, fmt), encoding=encoding, rows=len(records)
+        format=fmt, format_name=REGISTRY.names().get(fmt, fmt), encoding=encoding, rows=len(records)
     )
     index = DuplicateIndex(session, library_id)
     for record in records:

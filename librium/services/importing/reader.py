@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from librium.errors import Invalid
+from librium.services.importing.apps import REGISTRY
+from librium.services.importing.formats import Bound, normalise_header
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_ROWS = 50_000
@@ -19,12 +23,6 @@ DEFAULT_MAX_ROWS = 50_000
 GOODREADS = "goodreads"
 LIBRIUM = "librium"  # our own export: Goodreads layout plus "Librium ..." columns
 LIBRIUM_ORIGINAL = "librium-original"  # the original Librium / Book Catalogue layout
-
-FORMAT_NAMES = {
-    GOODREADS: "Goodreads export",
-    LIBRIUM: "Librium export",
-    LIBRIUM_ORIGINAL: "original Librium (Book Catalogue) export",
-}
 
 _BINARY_MAGIC = {
     b"PK\x03\x04": "a ZIP archive or an Excel/Numbers workbook",
@@ -47,6 +45,11 @@ class CsvTable:
     header: list[str]
     rows: list[tuple[int, dict[str, str]]]
     warnings: list[str] = field(default_factory=list)
+    bound: Bound | None = None  # the format's row mapper for this header
+
+    @property
+    def format_name(self) -> str:
+        return REGISTRY.by_key(self.format).name
 
 
 def _mb(n: int) -> str:
@@ -95,21 +98,18 @@ def decode(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str
     )
 
 
-def _norm(name: str) -> str:
-    return " ".join(name.replace("\ufeff", "").split()).casefold()
+UNRECOGNISED = (
+    "I don't recognise this file. Its first line should be the column names of a library export: "
+    "Goodreads, StoryGraph, LibraryThing, Libib, Calibre, BookBuddy, Book Catalogue or Librium, "
+    "or any CSV with a Title column."
+)
 
 
 def detect_format(header: list[str]) -> str:
-    names = set(header)
-    if {"title", "author"} <= names and names & {"exclusive shelf", "book id", "bookshelves", "my rating"}:
-        return LIBRIUM if "librium uuid" in names else GOODREADS
-    if {"title", "author_details"} <= names:
-        return LIBRIUM_ORIGINAL
-    raise Invalid(
-        "I don't recognise this file. Its first line should be the column names of a Goodreads library "
-        "export (Book Id, Title, Author, ...), a Librium export, or the original Librium's CSV "
-        "(author_details, title, ...)."
-    )
+    found = REGISTRY.detect(header)
+    if found is None:
+        raise Invalid(UNRECOGNISED)
+    return found[0].key
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -137,14 +137,28 @@ def read_table(
         raise Invalid(
             "This is not a CSV file (it contains binary data). Export your library as CSV and send that."
         )
+    text = unicodedata.normalize("NFC", text)  # BookBuddy mixes decomposed accents with composed ones
     records = _records(text)
     first = next(records, None)
     if first is None:
         raise Invalid("The file is empty.")
-    header = [_norm(h) for h in first[1]]
-    fmt = detect_format(header)
+    header = [normalise_header(h) for h in first[1]]
+    found = REGISTRY.detect(header)
+    pending: list[tuple[int, list[str]]] = []
+    if found is None:  # no header line? a layout recognised by the rows' values
+        pending = [first, *itertools.islice(records, 19)]
+        by_content = REGISTRY.detect_by_content([cells for _line, cells in pending])
+        if by_content is None:
+            raise Invalid(UNRECOGNISED)
+        header = by_content[1]
+        bound = by_content[0].bind(header)
+        if bound is None:
+            raise Invalid(UNRECOGNISED)
+        found = by_content[0], bound
+        warnings.append("The file has no line of column names; I recognised its columns by their values.")
+    fmt, bound = found
     rows: list[tuple[int, dict[str, str]]] = []
-    for line, cells in records:
+    for line, cells in itertools.chain(pending, records):
         if len(rows) >= max_rows:
             raise Invalid(
                 f"The file has more than {max_rows:,} books; I can import up to {max_rows:,} at a time. "
@@ -154,4 +168,6 @@ def read_table(
         rows.append((line, row))
     if not rows:
         raise Invalid("The file has column names but no books in it.")
-    return CsvTable(format=fmt, encoding=encoding, header=header, rows=rows, warnings=warnings)
+    return CsvTable(
+        format=fmt.key, encoding=encoding, header=header, rows=rows, warnings=warnings, bound=bound
+    )

@@ -1,0 +1,138 @@
+"""Which app a file comes from: the registry of import formats and how each is recognised.
+
+Every format says how to recognise its header (columns that must all be there, and columns of which
+at least one must be there) and, for a file whose header line is missing, how a data row of its
+layout looks. Detection tries every format and keeps the one whose signature matches the most
+columns; ties go to the one registered first (the apps' own exports before the generic import).
+
+A format's ``bind(header)`` gives the row mapper for that file's header: for the apps it is their
+fixed ``record_from_row``; the generic import builds one from the columns it recognises and says
+which columns it read and which it ignored (:class:`ColumnMapping`, shown in the dry run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from librium.services.importing.records import BookRecord
+
+RowMapper = Callable[[int, dict[str, str]], BookRecord]
+
+
+def normalise_header(name: str) -> str:
+    """ "  Author l-f " / "'AUTHOR (first, last)'" -> "author l-f" / "author (first, last)"."""
+    text = " ".join(name.replace("\ufeff", "").split()).casefold()
+    while len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1].strip()
+    return text
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """What a file's columns were read as: ``read`` pairs (column, field) and ``ignored`` columns."""
+
+    read: tuple[tuple[str, str], ...] = ()
+    ignored: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A format bound to one file's header: the row mapper, and the mapping when it is worth showing."""
+
+    record_from_row: RowMapper
+    mapping: ColumnMapping | None = None
+    finish: Callable[[list[BookRecord]], None] | None = None
+
+
+@dataclass(frozen=True)
+class Format:
+    """One app's layout. ``required``: every one of these header names; ``any_of``: at least one.
+
+    ``layouts``: the app's full column lists (normalised), for files whose header line is missing;
+    ``looks_like(cells)`` says whether a data row has that layout's values (ISBNs, dates, statuses
+    where they belong). ``finish(records)`` makes decisions that need the whole file (e.g. "the file
+    never uses its Owned? column").
+    """
+
+    key: str
+    name: str
+    required: frozenset[str]
+    record_from_row: RowMapper | None = None
+    any_of: frozenset[str] = frozenset()
+    forbidden: frozenset[str] = frozenset()
+    layouts: tuple[tuple[str, ...], ...] = ()
+    looks_like: Callable[[Sequence[str]], bool] | None = None
+    finish: Callable[[list[BookRecord]], None] | None = None
+    binder: Callable[[list[str]], Bound | None] | None = None
+    priority: int = 0
+
+    def score(self, names: frozenset[str]) -> int:
+        """How many columns of the signature the header has; 0 when it is not this format."""
+        if not self.required <= names or names & self.forbidden:
+            return 0
+        if self.any_of and not names & self.any_of:
+            return 0
+        return len(self.required) + len(names & self.any_of) + self.priority
+
+    def bind(self, header: list[str]) -> Bound | None:
+        if self.binder is not None:
+            return self.binder(header)
+        assert self.record_from_row is not None
+        return Bound(self.record_from_row, finish=self.finish)
+
+
+@dataclass
+class Registry:
+    formats: list[Format] = field(default_factory=list)
+
+    def register(self, fmt: Format) -> Format:
+        if any(f.key == fmt.key for f in self.formats):
+            raise ValueError(f"format {fmt.key} registered twice")
+        self.formats.append(fmt)
+        return fmt
+
+    def by_key(self, key: str) -> Format:
+        for fmt in self.formats:
+            if fmt.key == key:
+                return fmt
+        raise KeyError(key)
+
+    def detect(self, header: Iterable[str]) -> tuple[Format, Bound] | None:
+        """The best format for a (normalised) header, bound to it; None when none recognises it."""
+        header = list(header)
+        names = frozenset(h for h in header if h)
+        ranked = sorted(
+            ((fmt.score(names), -i, fmt) for i, fmt in enumerate(self.formats)),
+            key=lambda t: (t[0], t[1]),
+            reverse=True,
+        )
+        for score, _order, fmt in ranked:
+            if score <= 0:
+                break
+            bound = fmt.bind(header)
+            if bound is not None:
+                return fmt, bound
+        return None
+
+    def detect_by_content(self, rows: Sequence[Sequence[str]]) -> tuple[Format, list[str]] | None:
+        """A file without its header line: the format (and layout) whose rows look like these.
+
+        A layout matches when most of the first rows have its number of cells and its values."""
+        sample = [r for r in rows[:20] if any(c.strip() for c in r)]
+        if not sample:
+            return None
+        for fmt in self.formats:
+            if fmt.looks_like is None:
+                continue
+            for layout in fmt.layouts:
+                fitting = [r for r in sample if len(r) == len(layout) and fmt.looks_like(r)]
+                if len(fitting) * 2 > len(sample) and (len(fitting) >= 2 or len(sample) == 1):
+                    return fmt, list(layout)
+        return None
+
+    def names(self) -> dict[str, str]:
+        return {fmt.key: fmt.name for fmt in self.formats}
+
+
+REGISTRY = Registry()

@@ -1,0 +1,86 @@
+"""Exports of other apps (StoryGraph, LibraryThing, Libib, Calibre, BookBuddy, Book Catalogue, any CSV)
+uploaded as documents through the real Application: the dry run names the app, Import writes every
+row with a title, and the books read back field by field. Files: tests/fixtures/imports/ (synthetic,
+same layout and quirks as the real exports; see tests/fixtures/README.md)."""
+
+from __future__ import annotations
+
+from bot.fake_api import Call
+from tests.bot.adding_helpers import no_unhandled_errors  # noqa: F401 - autouse fixture
+from tests.bot.harness import ADA
+from tests.importing.apps_helpers import fixture, library_facts
+
+CSV_MIME = "text/csv"
+
+
+def dry_run(calls: list[Call]) -> Call:
+    found = [
+        c
+        for c in calls
+        if c.method == "sendMessage"
+        and any(b.get("callback_data", "").startswith("im:") for row in c.buttons for b in row)
+    ]
+    assert len(found) == 1, f"expected one dry-run message, got {[(c.method, c.text[:200]) for c in calls]}"
+    return found[0]
+
+
+async def import_fixture(bot, name: str) -> str:
+    """Upload a fixture, check the dry run offers to import it, tap Import; the dry run's text."""
+    message = dry_run(await bot.upload(fixture(name), name, CSV_MIME))
+    calls = await bot.tap(message, "📥 Import")
+    final = [c.text for c in calls if c.method == "editMessageText"][-1]
+    assert final.startswith("✓ Imported"), final
+    return message.text
+
+
+async def test_storygraph_export(bot, session_factory):
+    text = await import_fixture(bot, "storygraph.csv")
+    assert "StoryGraph export: 6 rows — 6 new, 0 already in your library, 0 with problems" in text
+    books = library_facts(session_factory, ADA)
+    assert len(books) == 6
+
+    [left_hand] = books["The Left Hand of Darkness"]
+    assert left_hand["authors"] == ["Ursula K. Le Guin"]
+    assert left_hand["isbn"] == "9780441478125"
+    assert left_hand["format"] == "Paperback"
+    assert left_hand["status"] == "read"
+    assert left_hand["rating"] == 4.0  # 3.75 quarter stars -> nearest half star
+    assert left_hand["tags"] == ["sci-fi"]
+    assert (left_hand["owned"], left_hand["copies"]) == (True, 1)
+    assert left_hand["added"] == "2021-03-02"
+    # two dated readings (a range and a day) and, read 3 times, one undated reread on the added day
+    assert sorted(left_hand["readings"], key=str) == sorted(
+        [(None, "2021-03-02", False), ("2023-05-23", "2023-06-07", False), (None, "2024-01-02", False)],
+        key=str,
+    )
+    assert left_hand["notes"].startswith(
+        "Cold.\nVery cold & beautiful.\n\nMoods: reflective, challenging\nPace: slow"
+    )
+
+    [queenie] = books["Queenie"]
+    assert queenie["authors"] == ["Candice Carty-Williams"]  # the narrator is credited, not an author
+    assert queenie["notes"] == "Narrator: Shvorne Marks"
+    assert queenie["format"] == "Audiobook"
+    assert (queenie["status"], queenie["owned"], queenie["copies"]) == ("to-read", False, 0)  # wishlist
+
+    [omens] = books["Good Omens"]
+    assert omens["authors"] == ["Terry Pratchett", "Neil Gaiman"]
+    assert omens["isbn"] == "9780060853983"  # the ISBN-10 0060853980
+    assert omens["status"] == "reading"
+    assert omens["readings"] == [("2024-02-10", None, False)]  # started, not finished
+    assert omens["tags"] == ["funny", "to-be-read"]
+
+    [secret] = books["The Secret History"]
+    assert (secret["status"], secret["rating"]) == ("abandoned", 1.5)
+    assert secret["readings"] == [(None, "2021-07-11", True)]
+
+    [heaven] = books["Heaven Sent"]
+    assert heaven["isbn"] is None  # B0CWLNZ91L is an ASIN
+    assert heaven["rating"] == 0.5  # 0.25 rounds up to the smallest rating
+    assert heaven["format"] == "Ebook"
+    assert heaven["notes"] == "Illustrator: Nubian FX"
+
+    [nautilus] = books["Ναυτίλος"]
+    assert nautilus["authors"] == ["Ιούλιος Βερν"]
+    assert (nautilus["status"], nautilus["tags"]) == ("reading", ["paused"])
+    assert nautilus["notes"] == "Translator: Mattias Ripa, Blake Ferriss"
