@@ -6,7 +6,7 @@ export PIPENV_VERBOSITY := -1
 export PIPENV_NOSPIN := 1
 PIPENV := $(shell command -v pipenv 2>/dev/null || echo python3 -m pipenv)
 
-.PHONY: run test install install-dev migrate lint format check-migrations bench clean
+.PHONY: run test install install-dev migrate lint format check-migrations bench clean messages
 
 run: install migrate ## install, migrate the database, start the bot (console chat without a token)
 	$(PIPENV) run python -m bot
@@ -46,6 +46,19 @@ bench: install-dev ## speed and memory benchmarks (print tables)
 	$(PIPENV) run python -m bench.barcodes
 	$(PIPENV) run python -m bench.importing
 	$(PIPENV) run python -m bench.charts
+
+LANGUAGES := es de fr pt_BR ru uk it pl
+messages: install-dev ## extract the texts to translate into librium/locale/*.po (then translate the new ones)
+	$(PIPENV) run pybabel extract -F babel.cfg --no-location --sort-output --omit-header -w 100 \
+		-o librium/locale/librium.pot bot librium
+	for lang in $(LANGUAGES); do \
+		if [ -f librium/locale/$$lang/LC_MESSAGES/librium.po ]; then \
+			$(PIPENV) run pybabel update -D librium -d librium/locale -i librium/locale/librium.pot -l $$lang \
+				--no-fuzzy-matching --ignore-obsolete -w 100; \
+		else \
+			$(PIPENV) run pybabel init -D librium -d librium/locale -i librium/locale/librium.pot -l $$lang; \
+		fi; \
+	done
 
 clean:
 	rm -rf .venv .pytest_cache .ruff_cache

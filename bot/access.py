@@ -16,6 +16,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.dbcall import SETTINGS
 from librium.database.sqlalchemy.session import READ_ONLY, WriteNeeded
+from librium.i18n import _
 from librium.services import libraries
 from librium.text import clean
 
@@ -89,7 +90,9 @@ def resolve(session: Session, actor: Actor) -> Who:
         raise WriteNeeded
     user = libraries.ensure_user(session, actor.telegram_id, actor.name, actor.language)
     if actor.in_group:
-        library = libraries.group_library(session, actor.chat_id, actor.chat_title or "Group library", user)
+        library = libraries.group_library(
+            session, actor.chat_id, actor.chat_title or _("Group library"), user
+        )
     else:
         library = libraries.personal_library(session, user)
     return Who(user.id, library.id, library.name, library.kind, user.timezone, actor.chat_id)
@@ -108,10 +111,10 @@ async def enforce_allow_list(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if user and user.id not in refused:
         refused.add(user.id)
         if update.callback_query:
-            await update.callback_query.answer("Sorry, this bot is private.", show_alert=True)
+            await update.callback_query.answer(_("Sorry, this bot is private."), show_alert=True)
         elif update.effective_message:
             await update.effective_message.reply_text(
-                "Sorry, this is a private Librium bot. You can run your own: see the project's README."
+                _("Sorry, this is a private Librium bot. You can run your own: see the project's README.")
             )
     elif update.callback_query:
         await update.callback_query.answer()

@@ -8,13 +8,13 @@ import time
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.constants import FloodLimit
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, TypeHandler
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import handlers, jobs, metadata
+from bot import handlers, jobs, language, metadata
 from bot.access import enforce_allow_list
 from bot.dbcall import SESSION_FACTORY, SETTINGS
 from bot.errors import on_error
@@ -124,34 +124,9 @@ def update_kind(update: Update) -> str:
 
 CONSOLE_TOKEN = "1:console"  # the console chat never talks to Telegram; any well-formed token will do
 
-COMMANDS = [
-    BotCommand("find", "Search your library"),
-    BotCommand("add", "Add a book step by step"),
-    BotCommand("authors", "Browse authors"),
-    BotCommand("series", "Browse series"),
-    BotCommand("genres", "Browse genres"),
-    BotCommand("shelves", "Browse shelves"),
-    BotCommand("unread", "Books not read yet"),
-    BotCommand("reading", "Books you are reading"),
-    BotCommand("loans", "Lent books"),
-    BotCommand("stats", "Statistics and charts"),
-    BotCommand("year", "Your year in books"),
-    BotCommand("goal", "A reading goal for this year"),
-    BotCommand("problems", "Books missing details"),
-    BotCommand("remind", "Remind me: /remind tomorrow 9:00 …"),
-    BotCommand("reminders", "Your reminders"),
-    BotCommand("nudge", "A daily reading nudge: /nudge 21:30"),
-    BotCommand("timezone", "Set your time zone"),
-    BotCommand("export", "Export your library (CSV + JSON)"),
-    BotCommand("backup", "A backup you can send back to restore"),
-    BotCommand("library", "Which library this chat uses"),
-    BotCommand("help", "What I can do"),
-    BotCommand("cancel", "Leave the current step"),
-]
-
 
 async def post_init(application: Application) -> None:
-    await application.bot.set_my_commands(COMMANDS)
+    await language.publish_commands(application)
     inbox: Inbox | None = application.bot_data.get(INBOX)
     if inbox is not None:
         await inbox.replay(application)
@@ -209,6 +184,7 @@ def build_application(
         application.bot_data[INBOX] = inbox
     metadata.install(application)
 
+    application.add_handler(TypeHandler(object, language.choose_language), group=-10)
     application.add_handler(TypeHandler(object, enforce_allow_list), group=-1)
     handlers.register(application)
     jobs.schedule(application, reminder_interval)

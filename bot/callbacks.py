@@ -47,6 +47,8 @@ ACTIONS = {
     "rl": "loan reminder: rl:<loan_id>:r:<library_id>:<book_id> (returned) | rl:<loan_id>:x (extend)",
     "rp": "reading progress from a nudge: rp:<library_id>:<book_id>:<10|25|f>",
     "tz": "pick a common time zone: tz:<index>",
+    # language
+    "lg": "speak this language: lg:<code|auto>",
     # statistics
     "sv": "redraw the /stats chart: sv:<view>:<year>",
     "yr": "another year in review: yr:<year>",

@@ -9,10 +9,12 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from librium.i18n import N_, _
+
 log = logging.getLogger("bot.errors")
 
-APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
-DATABASE_DOWN = "I can't reach my database just now. Please try again in a moment."
+APOLOGY = N_("Sorry, something went wrong on my side. Please try again in a moment.")
+DATABASE_DOWN = N_("I can't reach my database just now. Please try again in a moment.")
 
 
 def database_unavailable(error: BaseException | None) -> bool:
@@ -49,6 +51,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _tell(update: Update, text: str) -> None:
+    text = _(text)
     try:
         if update.callback_query:
             await update.callback_query.answer(text, show_alert=True)

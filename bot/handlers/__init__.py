@@ -11,6 +11,7 @@ from bot.handlers import (
     browse,
     data,
     inline,
+    language,
     reminders,
     scan,
     search,
@@ -21,6 +22,7 @@ from bot.handlers import (
 
 def register(application: Application) -> None:
     start.register(application)
+    language.register(application)
     search.register(application)
     inline.register(application)
     browse.register(application)

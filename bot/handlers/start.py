@@ -8,35 +8,58 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 from bot import dbcall
 from bot.access import actor_of, resolve
 from bot.render import bold, esc
+from librium.i18n import N_, _, formats, ngettext
 
-HELP = (
-    "<b>Librium</b> keeps your book catalogue.\n\n"
-    "<b>Add</b>: send “Dune by Frank Herbert”, an ISBN, or a photo of the barcode. /add asks step by step. "
-    "“wishlist Dune by Frank Herbert” for a book you want.\n"
-    "<b>Find</b>: send any words, or /find with filters: <code>author:tolkien year:1950..1960 is:unread</code>\n"
-    "<b>Ask</b>: “do I own Dune?”, “who has Dune?”, “have I read Mort?”, “what's unread in Discworld?”, "
-    "“what am I reading?”, “how many books do I have?”\n"
-    "<b>Tell</b>: “finished Dune”, “I'm reading Mort”, “lent Dune to Alice until Friday”, “Dune is back”, "
-    "“rate Dune 4.5”, “put Dune on the Hall shelf”, “on page 120 of Mort”, “delete Dune”; or reply to a card: “lend it to Bob”\n"
-    "<b>Browse</b>: /authors /series /genres /shelves /unread /reading /loans\n"
-    "<b>Numbers</b>: /stats, /year 2025, /goal 30\n"
-    "<b>Reminders</b>: “remind me to return Dune on friday”, /remind tomorrow 9:00 call Alice, /reminders, "
-    "/nudge 21:30, /timezone\n"
-    "<b>Your data</b>: send a Goodreads CSV to import; /export, /backup\n"
-    "/library shows which library this chat uses; /cancel leaves any step."
-)
+HELP = [
+    N_("<b>Librium</b> keeps your book catalogue."),
+    "",
+    N_(
+        "<b>Add</b>: send “Dune by Frank Herbert”, an ISBN, or a photo of the barcode. /add asks step by step. "
+        "“wishlist Dune by Frank Herbert” for a book you want."
+    ),
+    N_(
+        "<b>Find</b>: send any words, or /find with filters: <code>author:tolkien year:1950..1960 is:unread</code>"
+    ),
+    N_(
+        "<b>Ask</b>: “do I own Dune?”, “who has Dune?”, “have I read Mort?”, “what's unread in Discworld?”, "
+        "“what am I reading?”, “how many books do I have?”"
+    ),
+    N_(
+        "<b>Tell</b>: “finished Dune”, “I'm reading Mort”, “lent Dune to Alice until Friday”, “Dune is back”, "
+        "“rate Dune 4.5”, “put Dune on the Hall shelf”, “on page 120 of Mort”, “delete Dune”; "
+        "or reply to a card: “lend it to Bob”"
+    ),
+    N_("<b>Browse</b>: /authors /series /genres /shelves /unread /reading /loans"),
+    N_("<b>Numbers</b>: /stats, /year 2025, /goal 30"),
+    N_(
+        "<b>Reminders</b>: “remind me to return Dune on friday”, /remind tomorrow 9:00 call Alice, /reminders, "
+        "/nudge 21:30, /timezone"
+    ),
+    N_("<b>Your data</b>: send a Goodreads CSV to import; /export, /backup"),
+    N_(
+        "/library shows which library this chat uses; /language changes the language I speak; /cancel leaves any step."
+    ),
+]
+
+
+def help_text() -> str:
+    """/help in the current language, one translated paragraph per line."""
+    return "\n".join(_(line) if line else "" for line in HELP)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = await dbcall.run(context, resolve, actor_of(update))
-    name = update.effective_user.first_name if update.effective_user else "there"
-    await update.effective_message.reply_text(
-        f"Hello, {esc(name)}! This chat uses {bold(who.library_name)}.\n\n{HELP}"
-    )
+    if update.effective_user:
+        hello = _("Hello, {name}! This chat uses {library}.").format(
+            name=esc(update.effective_user.first_name), library=bold(who.library_name)
+        )
+    else:
+        hello = _("Hello! This chat uses {library}.").format(library=bold(who.library_name))
+    await update.effective_message.reply_text(f"{hello}\n\n{help_text()}")
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(HELP)
+    await update.effective_message.reply_text(help_text())
 
 
 async def library(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -47,21 +70,29 @@ async def library(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return libraries.library_summary(session, who.library_id)
 
     summary = await dbcall.run(context, work, actor_of(update))
-    kind = "shared by this group" if summary.kind == "group" else "your private library"
+    books = ngettext("{n} book", "{n} books", summary.books).format(n=formats.number(summary.books))
+    members = ngettext("{n} member", "{n} members", summary.members).format(n=formats.number(summary.members))
+    if summary.kind == "group":
+        text = _("This chat uses {library} (shared by this group): {books}, {members}.")
+    else:
+        text = _("This chat uses {library} (your private library): {books}, {members}.")
     await update.effective_message.reply_text(
-        f"This chat uses {bold(summary.name)} ({kind}): {summary.books} book{'s' if summary.books != 1 else ''}, "
-        f"{summary.members} member{'s' if summary.members != 1 else ''}."
+        text.format(library=bold(summary.name), books=books, members=members)
     )
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     command = (update.effective_message.text or "").split()[0][:40]
-    await update.effective_message.reply_text(f"I don't know {esc(command)}. /help lists what I can do.")
+    await update.effective_message.reply_text(
+        _("I don't know {command}. /help lists what I can do.").format(command=esc(command))
+    )
 
 
 async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(
-        "I can't use that kind of message. Send a title, an ISBN, a barcode photo or a CSV file — /help for more."
+        _(
+            "I can't use that kind of message. Send a title, an ISBN, a barcode photo or a CSV file — /help for more."
+        )
     )
 
 

@@ -102,7 +102,8 @@ class User(Timestamped, Base):
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
-    language: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(16))  # Telegram's language_code, as last seen
+    chosen_language: Mapped[str | None] = mapped_column(String(16))  # set with /language; wins over it
     # Reminder preferences (the scheduler reads these).
     nudge_time: Mapped[str | None] = mapped_column(String(5))  # local "HH:MM", None = off
     weekly_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
@@ -143,6 +144,7 @@ class Library(Timestamped, Base):
     kind: Mapped[str] = mapped_column(String(16), default="personal")
     telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    language: Mapped[str | None] = mapped_column(String(16))  # a group's, set with /language there
 
     members: Mapped[list[LibraryMember]] = relationship(
         back_populates="library", cascade="all, delete-orphan"

@@ -1,0 +1,66 @@
+"""The language of every answer: Telegram's language_code, /language per user and per group, and the
+command menu in each shipped language."""
+
+from __future__ import annotations
+
+from bot.fake_updates import Chat, Person
+from librium.services import languages
+from tests.bot.harness import GROUP, last_text
+
+ANA = Person(id=301, first_name="Ana", language_code="es")
+JONAS = Person(id=302, first_name="Jonas", language_code="de-AT")
+IVAN = Person(id=303, first_name="Иван", language_code="ru")
+YUKI = Person(id=304, first_name="Yuki", language_code="ja")
+
+
+async def test_start_speaks_the_telegram_language(bot):
+    assert "¡Hola, Ana!" in last_text(await bot.send("/start", person=ANA))
+    assert "Hallo, Jonas!" in last_text(await bot.send("/start", person=JONAS))
+    assert "Привет, Иван!" in last_text(await bot.send("/start", person=IVAN))
+    assert "Hello, Yuki!" in last_text(await bot.send("/start", person=YUKI))  # not shipped: English
+
+
+async def test_library_counts_in_the_language_plural_forms(bot):
+    text = last_text(await bot.send("/library", person=IVAN))
+    assert "0 книг, 1 участник." in text
+
+
+async def test_language_command_changes_and_keeps_the_choice(bot, session_factory):
+    calls = await bot.send("/language", person=ANA)
+    assert "¿En qué idioma te hablo?" in last_text(calls)
+    calls = await bot.tap(calls[-1], "Deutsch", person=ANA)
+    assert "Ab jetzt spreche ich Deutsch mit dir." in last_text(calls)
+    assert "Hallo, Ana!" in last_text(await bot.send("/start", person=ANA))
+    with session_factory() as session:
+        assert languages.user_language(session, ANA.id) == "de"
+    # Back to Telegram's language.
+    assert "Español" in last_text(await bot.send("/language auto", person=ANA))
+    assert "¡Hola, Ana!" in last_text(await bot.send("/start", person=ANA))
+
+
+async def test_language_by_name_or_code(bot):
+    assert "Русский" in last_text(await bot.send("/language русский", person=ANA))
+    assert "Português (Brasil)" in last_text(await bot.send("/language pt-br", person=ANA))
+    assert "Olá, Ana!" in last_text(await bot.send("/start", person=ANA))
+
+
+async def test_a_group_speaks_its_creators_language_until_it_sets_its_own(bot):
+    await bot.send("/start", person=IVAN, chat=GROUP)  # Иван's message creates the group's library
+    assert "Привет, Ana!" in last_text(await bot.send("/start", person=ANA, chat=GROUP))
+    calls = await bot.send("/language", person=ANA, chat=GROUP)
+    assert "На каком языке мне говорить в этой группе?" in last_text(calls)
+    calls = await bot.tap(calls[-1], "Español", person=ANA)
+    assert "A partir de ahora hablo Español en este grupo." in last_text(calls)
+    assert "¡Hola, Иван!" in last_text(await bot.send("/start", person=IVAN, chat=GROUP))
+    # The group's choice does not change how the bot speaks to each of them in private.
+    assert "Привет, Иван!" in last_text(await bot.send("/start", person=IVAN, chat=Chat(id=IVAN.id)))
+
+
+async def test_the_command_menu_is_published_in_every_language(bot):
+    menus = {c.params.get("language_code"): c.params["commands"] for c in bot.api.of("setMyCommands")}
+    assert set(menus) == {None, "es", "de", "fr", "pt", "ru", "uk", "it", "pl"}
+    descriptions = {code: {c["command"]: c["description"] for c in menu} for code, menu in menus.items()}
+    assert descriptions[None]["find"] == "Search your library"
+    assert descriptions["es"]["find"] == "Buscar en tu biblioteca"
+    assert descriptions["ru"]["language"] == "Сменить язык бота"
+    assert all(len(menu) == len(menus[None]) for menu in menus.values())
