@@ -80,6 +80,11 @@ def _is_suffix(text: str) -> bool:
     return fold(text).replace(".", "").replace(" ", "") in _SUFFIXES
 
 
+def is_suffix(text: str) -> bool:
+    """ "Jr.", "III", "PhD": a name suffix, not a name."""
+    return _is_suffix(text)
+
+
 _INITIALS = re.compile(r"^(?:[^\W\d_]\.)+$")
 
 

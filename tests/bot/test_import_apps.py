@@ -84,3 +84,58 @@ async def test_storygraph_export(bot, session_factory):
     assert nautilus["authors"] == ["Ιούλιος Βερν"]
     assert (nautilus["status"], nautilus["tags"]) == ("reading", ["paused"])
     assert nautilus["notes"] == "Translator: Mattias Ripa, Blake Ferriss"
+
+
+async def test_libib_export_current_layout(bot, session_factory):
+    text = await import_fixture(bot, "libib.csv")
+    assert "Libib export: 4 rows — 4 new, 0 already in your library, 0 with problems" in text
+    books = library_facts(session_factory, ADA)
+
+    [dispossessed] = books["The Dispossessed"]
+    assert dispossessed["authors"] == ["Ursula K. Le Guin"]
+    assert dispossessed["isbn"] == "9780060512750"
+    assert (dispossessed["year"], dispossessed["pages"], dispossessed["publishers"]) == (
+        2003,
+        387,
+        ["Harper Voyager"],
+    )
+    assert dispossessed["tags"] == ["Science Fiction", "anarchism", "classics"]  # tags and the group
+    assert (dispossessed["rating"], dispossessed["status"]) == (4.5, "read")
+    assert dispossessed["readings"] == [("2021-01-10", "2021-02-01", False)]
+    assert dispossessed["notes"] == "Loved it.\n\nSigned by a friend"
+    assert dispossessed["description"] == "An ambiguous utopia."
+    assert (dispossessed["owned"], dispossessed["copies"]) == (True, 2)
+    assert dispossessed["added"] == "2020-12-24"
+
+    [piranesi] = books["Piranesi"]
+    assert (piranesi["status"], piranesi["owned"], piranesi["copies"]) == ("to-read", False, 0)  # wishlist
+
+    [arrival] = books["Arrival"]  # a film: kept, its UPC is no ISBN and its length is minutes
+    assert (arrival["format"], arrival["isbn"], arrival["pages"]) == ("Movie", None, None)
+
+    [mort] = books["Mort"]
+    assert (mort["status"], mort["rating"]) == ("abandoned", 3.0)
+    assert mort["readings"] == [("2022-05-01", None, True)]
+
+
+async def test_libib_export_older_layout(bot, session_factory):
+    text = await import_fixture(bot, "libib-2020.csv")
+    assert "Libib export: 4 rows — 4 new, 0 already in your library, 0 with problems" in text
+    books = library_facts(session_factory, ADA)
+
+    [letters] = books["Saul Bellow: Letters"]
+    assert letters["description"] == "A collection of letters.\nSpanning eight decades."
+    assert (letters["isbn"], letters["year"], letters["pages"]) == ("9780670022212", 2010, 608)
+    assert (letters["status"], letters["readings"]) == ("to-read", [])
+
+    [dialectic] = books["Dialectic of Enlightenment"]  # the leading space is gone
+    assert dialectic["authors"] == ["Max Horkheimer", "Theodor W. Adorno"]
+    assert dialectic["readings"] == [("2018-12-26", "2019-01-14", False)]
+    assert "\ufffd" in dialectic["description"]
+
+    [dialogues] = books["Two Dialogues"]
+    assert dialogues["authors"] == ["Plato", "Aristotle"]  # two authors, not "Aristotle Plato"
+    assert (dialogues["status"], dialogues["readings"]) == ("reading", [("2020-06-25", None, False)])
+
+    [anathem] = books["Anathem"]
+    assert (anathem["authors"], anathem["status"], anathem["readings"]) == ([], "read", [])

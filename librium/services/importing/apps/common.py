@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from html.parser import HTMLParser
 
-from librium.names import split_authors
+from librium.names import is_suffix, split_authors
 from librium.services.importing import fields
 from librium.services.importing.records import BookRecord, ReadingRecord
 from librium.text import clean, fold
@@ -86,6 +86,26 @@ def credit(record: BookRecord, people: Iterable[tuple[str, str]]) -> list[str]:
 def authors(record: BookRecord, text: str | None) -> None:
     """A cell naming one or more authors ("A, B", "A & B", "Last, First; Last, First")."""
     fields.add_authors(record, split_authors(text))
+
+
+_NAME_SEPARATORS = re.compile(r"\s*(?:[,;&|\n]|\s+and\s+)\s*", re.IGNORECASE)
+
+
+def name_list(text: str | None) -> list[str]:
+    """Full names separated by commas (StoryGraph, Libib: "Plato,Aristotle", "Martin Luther King, Jr., X").
+
+    Unlike :func:`librium.names.split_authors`, a comma never joins "Last, First": these apps always
+    write the whole name, so only suffixes ("Jr.", "III") go back onto the name before them."""
+    out: list[str] = []
+    for piece in _NAME_SEPARATORS.split(text or ""):
+        piece = piece.strip()
+        if not piece:
+            continue
+        if out and is_suffix(piece):
+            out[-1] = f"{out[-1]}, {piece}"
+        else:
+            out.append(piece)
+    return out
 
 
 def book_format(record: BookRecord, raw: str | None) -> None:
@@ -219,3 +239,77 @@ def rereads(
         record.notices.append(f"read {count} times: {missing} undated reading(s) left out")
         return dated
     return [ReadingRecord(finished_on=day) for _ in range(missing)] + dated
+
+
+_YEAR_IN = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def year_in(record: BookRecord, *raws: str | None) -> None:
+    """The year of a publication date in any form ("2012-10-23", "Oct 2012", "[1998?]", "1971")."""
+    for raw in raws:
+        text = (raw or "").strip()
+        if not text:
+            continue
+        match = _YEAR_IN.search(text)
+        fields.year(record, match.group(1) if match else text)
+        return
+
+
+_CURRENCIES = {
+    "$": "USD",
+    "US$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "R$": "BRL",
+    "C$": "CAD",
+    "A$": "AUD",
+}
+_PRICE = re.compile(r"^\s*(?P<pre>[^\d\s.,-]*)\s*(?P<amount>\d[\d.,]*)\s*(?P<post>[^\d\s.,]*)\s*$")
+
+
+def price(record: BookRecord, raw: str | None, currency: str | None = None) -> None:
+    """ "14.99", "$14.99", "14,99 €", "EUR 14.99" -> price and currency; anything else is noted."""
+    from librium import validation
+    from librium.errors import Invalid
+
+    text = (raw or "").strip()
+    if not text:
+        return
+    match = _PRICE.match(text)
+    if not match:
+        record.notices.append(f"price “{text[:30]}” left out (not an amount)")
+        return
+    amount = match.group("amount")
+    if "," in amount and "." not in amount:
+        amount = amount.replace(",", ".")
+    amount = amount.replace(",", "")
+    symbol = match.group("pre") or match.group("post")
+    code = _CURRENCIES.get(symbol, symbol.upper() if len(symbol) == 3 and symbol.isalpha() else None)
+    try:
+        record.price = validation.price(amount)
+        record.currency = validation.currency(code or currency)
+    except Invalid as exc:
+        record.price = record.currency = None
+        record.notices.append(f"price “{text[:30]}” left out ({exc.message})")
+
+
+_ISBN_SHAPE = re.compile(r"^(?:97[89]\d{10}|\d{9}[\dXx]|\d(?:\.\d+)?[Ee]\+\d+)$")
+
+
+def isbn(record: BookRecord, *raws: str | None, what: str = "ISBN") -> None:
+    """The first ISBN among the cells. A value shaped like an ISBN goes to :func:`fields.isbn` (which
+    decides what a damaged one becomes); another identifier (an ASIN, a UPC, a shop's number) is noted
+    and left out."""
+    shaped = []
+    for raw in raws:
+        text = fields.unquote_excel(raw or "")
+        compact = text.replace("-", "").replace(" ", "")
+        if not compact:
+            continue
+        if _ISBN_SHAPE.match(compact):
+            shaped.append(text)
+        else:
+            record.notices.append(f"{what} {text[:40]} is not an ISBN; left out")
+    if shaped:
+        fields.isbn(record, *shaped)

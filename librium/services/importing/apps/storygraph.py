@@ -78,19 +78,6 @@ _ANSWERS = (
     ("content warnings", "Content warnings"),
     ("content warning description", "Content warning description"),
 )
-_UID_ONLY = re.compile(r"[A-Za-z]")  # an ASIN or another id, not an ISBN (X aside)
-
-
-def _isbn_or_uid(record: BookRecord, raw: str) -> None:
-    text = fields.unquote_excel(raw or "")
-    if not text:
-        return
-    digits = text.replace("-", "").replace(" ", "")
-    uid = _UID_ONLY.search(digits.rstrip("Xx")) and "E+" not in digits.upper()
-    if uid or (digits.isdigit() and len(digits) not in (10, 13)):
-        record.notices.append(f"ISBN/UID {text[:40]} is not an ISBN; left out")
-        return
-    fields.isbn(record, text)
 
 
 def _readings(record: BookRecord, get) -> list[ReadingRecord]:
@@ -117,9 +104,9 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
         if name:
             record.series.append((name, fields.series_index(record, index)))
 
-    common.authors(record, get("authors"))
+    fields.add_authors(record, common.name_list(get("authors")))
     credits = common.credit(record, [common.split_role(p) for p in common.split_list(get("contributors"))])
-    _isbn_or_uid(record, get("isbn/uid", ""))
+    common.isbn(record, get("isbn/uid"), what="ISBN/UID")
     common.book_format(record, get("format"))
 
     raw_status = fold(get("read status", "")).replace(" ", "-")
