@@ -24,20 +24,21 @@ def dry_run(calls: list[Call]) -> Call:
     return found[0]
 
 
-async def import_fixture(bot, name: str) -> str:
-    """Upload a fixture, check the dry run offers to import it, tap Import; the dry run's text."""
+async def import_fixture(bot, session_factory, name: str, app: str, rows: int) -> dict[str, list[dict]]:
+    """Upload a fixture; the dry run names the app and finds every row new and fine; tap Import.
+    The library's books afterwards, by title."""
     message = dry_run(await bot.upload(fixture(name), name, CSV_MIME))
+    assert f"{app}: {rows} rows — {rows} new, 0 already in your library, 0 with problems" in message.text
     calls = await bot.tap(message, "📥 Import")
     final = [c.text for c in calls if c.method == "editMessageText"][-1]
-    assert final.startswith("✓ Imported"), final
-    return message.text
+    assert final.startswith(f"✓ Imported {rows} books"), final
+    books = library_facts(session_factory, ADA)
+    assert sum(len(found) for found in books.values()) == rows
+    return books
 
 
 async def test_storygraph_export(bot, session_factory):
-    text = await import_fixture(bot, "storygraph.csv")
-    assert "StoryGraph export: 6 rows — 6 new, 0 already in your library, 0 with problems" in text
-    books = library_facts(session_factory, ADA)
-    assert len(books) == 6
+    books = await import_fixture(bot, session_factory, "storygraph.csv", "StoryGraph export", 6)
 
     [left_hand] = books["The Left Hand of Darkness"]
     assert left_hand["authors"] == ["Ursula K. Le Guin"]
@@ -87,9 +88,7 @@ async def test_storygraph_export(bot, session_factory):
 
 
 async def test_libib_export_current_layout(bot, session_factory):
-    text = await import_fixture(bot, "libib.csv")
-    assert "Libib export: 4 rows — 4 new, 0 already in your library, 0 with problems" in text
-    books = library_facts(session_factory, ADA)
+    books = await import_fixture(bot, session_factory, "libib.csv", "Libib export", 4)
 
     [dispossessed] = books["The Dispossessed"]
     assert dispossessed["authors"] == ["Ursula K. Le Guin"]
@@ -119,9 +118,7 @@ async def test_libib_export_current_layout(bot, session_factory):
 
 
 async def test_libib_export_older_layout(bot, session_factory):
-    text = await import_fixture(bot, "libib-2020.csv")
-    assert "Libib export: 4 rows — 4 new, 0 already in your library, 0 with problems" in text
-    books = library_facts(session_factory, ADA)
+    books = await import_fixture(bot, session_factory, "libib-2020.csv", "Libib export", 4)
 
     [letters] = books["Saul Bellow: Letters"]
     assert letters["description"] == "A collection of letters.\nSpanning eight decades."
@@ -139,3 +136,47 @@ async def test_libib_export_older_layout(bot, session_factory):
 
     [anathem] = books["Anathem"]
     assert (anathem["authors"], anathem["status"], anathem["readings"]) == ([], "read", [])
+
+
+async def test_calibre_catalog_with_a_few_fields(bot, session_factory):
+    books = await import_fixture(bot, session_factory, "calibre-subset.csv", "Calibre catalog", 5)
+    [phlebas] = books["Consider Phlebas"]
+    assert (phlebas["authors"], phlebas["isbn"]) == (["Iain M. Banks"], "9780316005388")
+    assert phlebas["series"] == [("Culture", "1")]
+    [hpmor] = books["Harry Potter and the Methods of Rationality"]
+    assert (hpmor["isbn"], hpmor["series"]) == (None, [])  # series_index 1.0 without a series
+    [state] = books["The State of the Art"]
+    assert state["authors"] == ["Iain M. Banks", "Les Edwards"]  # from author_sort
+    assert state["isbn"] == "9781597800242"  # inside urn:URN|ISBN|978-1-59780-024-2
+    assert state["series"] == [("Culture", "4.5")]
+    [bang] = books["Left of Bang"]
+    assert bang["authors"] == ["Patrick Van Horne", "Jason A. Riley"]
+    [norwegian] = books["ノルウェイの森"]
+    assert (norwegian["authors"], norwegian["isbn"]) == (["Haruki Murakami"], "9784062748681")
+
+
+async def test_calibre_catalog_with_all_fields_and_own_columns(bot, session_factory):
+    books = await import_fixture(bot, session_factory, "calibre-all.csv", "Calibre catalog", 2)
+    [dispossessed] = books["The Dispossessed"]
+    assert dispossessed["authors"] == ["Ursula K. Le Guin"]
+    assert dispossessed["description"] == "An ambiguous utopia.\n\nShevek & Anarres."
+    assert (dispossessed["format"], dispossessed["languages"]) == ("Ebook", ["English"])
+    assert (dispossessed["year"], dispossessed["publishers"], dispossessed["rating"]) == (
+        2003,
+        ["Harper Voyager"],
+        4.5,
+    )
+    assert dispossessed["series"] == [("Hainish Cycle", "5")]
+    assert dispossessed["tags"] == ["Anarchism", "Science Fiction"]
+    assert dispossessed["added"] == "2019-03-04"
+    assert (dispossessed["status"], dispossessed["readings"]) == ("read", [(None, "2019-05-01", False)])
+    assert dispossessed["pages"] == 387
+    assert dispossessed["notes"] == "Shelf: Attic, box 3"  # an own column we have no field for
+    [omens] = books["Good Omens"]
+    assert omens["authors"] == ["Terry Pratchett", "Neil Gaiman"]
+    assert (omens["year"], omens["status"], omens["format"]) == (
+        None,
+        "to-read",
+        None,
+    )  # 0101-01-01 is no year
+    assert omens["languages"] == ["English", "French"]

@@ -34,30 +34,21 @@ def titled_rows(data: bytes, title: str = "Title", delimiter: str = ",") -> list
     return [row for row in reader if (row.get(title) or "").strip()]
 
 
-# (file, app as the dry run names it, rows with a title counted by hand, how to read the title column)
+def case(relative: str, app: str, rows: int, *, waits: bool = False, **read):
+    """A real export: its path, the app as the dry run names it, its rows with a title (counted by hand,
+    and again by the stdlib csv module in the test), how to read its title column."""
+    return pytest.param(
+        relative, app, rows, read, marks=[WAITS_FOR_CORE] if waits else [], id=relative.split("/")[0]
+    )
+
+
+SG, LIBIB, CALIBRE = "StoryGraph export", "Libib export", "Calibre catalog"
 FILES = [
-    pytest.param("storygraph/bsanser__mapmyreads__storygraph_export.csv", "StoryGraph export", 193, {}),
-    pytest.param(
-        "storygraph/dblake26__streaming-02-multiple-processes__storygraph_export.csv",
-        "StoryGraph export",
-        299,
-        {},
-        marks=WAITS_FOR_CORE,
-    ),
-    pytest.param(
-        "storygraph/tranguyeenn__optimization-books-engine__storyGraph_export.csv",
-        "StoryGraph export",
-        327,
-        {},
-        marks=WAITS_FOR_CORE,
-    ),
-    pytest.param(
-        "libib/kserickson__zsr__library_zsreglau.csv",
-        "Libib export",
-        736,
-        {"title": "title"},
-        marks=WAITS_FOR_CORE,
-    ),
+    case("storygraph/bsanser__mapmyreads__storygraph_export.csv", SG, 193),
+    case("storygraph/dblake26__streaming-02-multiple-processes__storygraph_export.csv", SG, 299, waits=True),
+    case("storygraph/tranguyeenn__optimization-books-engine__storyGraph_export.csv", SG, 327, waits=True),
+    case("libib/kserickson__zsr__library_zsreglau.csv", LIBIB, 736, waits=True, title="title"),
+    case("calibre/pigmonkey__pig-monkey.com__books.csv", CALIBRE, 891, waits=True, title="title"),
 ]
 
 
@@ -162,3 +153,20 @@ async def test_libib_older_layout_fields(bot, session_factory):
     assert between["status"] == "read"
     assert between["readings"] == [("2018-12-26", "2019-01-14", False)]
     assert (between["added"], between["isbn"]) == ("2015-08-22", "9780226175096")
+
+
+# --------------------------------------------------------------------------- Calibre
+
+
+async def test_calibre_catalog_subset_fields(bot, session_factory):
+    books = await imported(bot, session_factory, "calibre/pigmonkey__pig-monkey.com__books.csv")
+    phlebas = only(books, "Consider Phlebas")
+    assert (phlebas["authors"], phlebas["isbn"], phlebas["series"]) == (
+        ["Iain M. Banks"],
+        "9780316005388",
+        [("Culture", "1")],
+    )
+    freedom = only(books, "Freedom")
+    assert (freedom["authors"], freedom["series"]) == (["Daniel Suarez"], [("Daemon", "2")])
+    hpmor = only(books, "Harry Potter and the Methods of Rationality")
+    assert (hpmor["isbn"], hpmor["series"]) == (None, [])
