@@ -5,7 +5,11 @@ same layout and quirks as the real exports; see tests/fixtures/README.md)."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from bot.fake_api import Call
+from librium.text import fold
 from tests.bot.adding_helpers import no_unhandled_errors  # noqa: F401 - autouse fixture
 from tests.bot.harness import ADA
 from tests.importing.apps_helpers import fixture, library_facts
@@ -180,3 +184,57 @@ async def test_calibre_catalog_with_all_fields_and_own_columns(bot, session_fact
         None,
     )  # 0101-01-01 is no year
     assert omens["languages"] == ["English", "French"]
+
+
+async def test_bookbuddy_export(bot, session_factory):
+    books = await import_fixture(bot, session_factory, "bookbuddy.csv", "BookBuddy export", 3)
+    [wind] = books["The Name of the Wind"]
+    assert wind["authors"] == ["Patrick Rothfuss"]
+    assert (wind["isbn"], wind["year"], wind["pages"]) == ("9780756404079", 2007, 662)
+    assert wind["series"] == [("The Kingkiller Chronicle", "1")]
+    assert (wind["format"], wind["location"], wind["languages"]) == ("Hardcover", "Living room", ["English"])
+    assert wind["tags"] == ["Personal", "fantasy", "favorite", "re-read"]
+    assert (wind["rating"], wind["status"]) == (4.5, "read")
+    assert wind["readings"] == [("2019-01-02", "2019-01-20", False)]
+    assert (wind["owned"], wind["copies"]) == (True, 2)
+    assert (wind["notes"], wind["description"]) == ("Signed copy", "A hero's story.")
+    assert wind["added"] == "2018-12-24"
+
+    [lusiadas] = books["Os Lusíadas"]  # written with decomposed accents, read composed
+    assert lusiadas["authors"] == ["Luís Vaz de Camões"]
+    assert (lusiadas["owned"], lusiadas["copies"], lusiadas["rating"]) == (False, 0, None)  # wish list
+    assert lusiadas["notes"] == "Translator: Landeg White"
+
+    [jest] = books["Infinite Jest"]
+    assert (jest["status"], jest["readings"]) == ("abandoned", [("2021-03-01", None, True)])
+    assert jest["owned"] is False  # borrowed from Ana, not returned
+    assert (
+        jest["notes"] == "Borrowed from: Ana\nBorrowed on: 2021/02/27\nNot finished because: Too long for now"
+    )
+
+
+async def test_a_real_bookbuddy_export(bot, session_factory):
+    """armando-couto's BookBuddy.csv (Apache-2.0, copied unchanged): 79 columns, Portuguese, nanosecond
+    Date Added, ratings 3.000000, decomposed accents mixed with composed ones."""
+    name = "bookbuddy-armando-couto.csv"
+    message = dry_run(await bot.upload(fixture(name), name, CSV_MIME))
+    assert "BookBuddy export: 348 rows — " in message.text and ", 0 with problems" in message.text
+    await bot.tap(message, "📥 Import")
+    books = library_facts(session_factory, ADA)
+    titles = {row["Title"] for row in csv.DictReader(io.StringIO(fixture(name).decode("utf-8"), newline=""))}
+    assert {fold(t) for t in titles} == {fold(t) for t in books}  # JAVA EFETIVO = Java Efetivo
+    [minds] = books["28 mentes que mudaram o mundo"]
+    assert minds["authors"] == ["Rhymer Rigby", "Alessandra Mussi"]
+    assert (minds["isbn"], minds["year"], minds["rating"]) == ("9788535244380", 2013, 4.0)
+    assert (minds["genres"], minds["tags"], minds["status"]) == (
+        ["Business & Personal Finance"],
+        ["Pessoal"],
+        "read",
+    )
+    assert minds["readings"] == [(None, "2018-06-11", False)]
+    assert minds["added"] == "2018-06-10"
+    [debate] = books["38 estratégias para vencer qualquer debate"]
+    assert debate["notes"] == "Fila 0 | Coluna 1 | Zona 9"
+    assert debate["rating"] == 3.0
+    [go] = books["A linguagem de programação Go"]
+    assert go["authors"] == ["Alan A. A. Donovan", "Brian W. Kernighan"]

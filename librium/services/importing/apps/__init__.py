@@ -8,7 +8,7 @@ ties between equally good matches: our own export first, the generic import last
 from __future__ import annotations
 
 from librium.services.importing import goodreads, librium_csv
-from librium.services.importing.apps import calibre, libib, storygraph
+from librium.services.importing.apps import bookbuddy, calibre, libib, storygraph
 from librium.services.importing.formats import REGISTRY, Format
 
 GOODREADS_SHELF_COLUMNS = frozenset({"exclusive shelf", "book id", "bookshelves", "my rating"})
@@ -36,7 +36,7 @@ LIBRIUM_ORIGINAL = _builtin(
     {"title", "author_details"},
     librium_csv.record_from_row,
 )
-for _module in (storygraph, libib, calibre):
+for _module in (storygraph, libib, calibre, bookbuddy):
     REGISTRY.register(_module.FORMAT)
 
 __all__ = ["GOODREADS", "LIBRIUM", "LIBRIUM_ORIGINAL", "REGISTRY"]
