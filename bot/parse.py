@@ -8,10 +8,13 @@ reading: one when the order is clear, two when either side could be the author (
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from types import ModuleType
 
+from librium import i18n, phrases
 from librium import isbn as isbn_mod
 from librium.errors import Invalid
 from librium.names import capitalize_name, has_case, split_authors
@@ -41,78 +44,114 @@ def isbn_of(text: str) -> str | None:
     return isbn_mod.try_normalise(digits) if digits else None
 
 
+# --------------------------------------------------------------------------- the languages' phrases
+
+# The kinds of phrase, named here for the handlers (parse.OWN, parse.FINISHED …).
+from librium.phrases.kinds import (  # noqa: E402, F401
+    ABANDONED,
+    BOUGHT,
+    DELETED,
+    FINISHED,
+    HOW_MANY,
+    LENT,
+    LENT_NOW,
+    LENT_OUT,
+    OWN,
+    PROGRESS,
+    RATED,
+    READ,
+    READING_NOW,
+    RETURNED,
+    SHELVED,
+    STARTED,
+    UNREAD,
+    UNREAD_ALL,
+)  # fmt: skip
+
+SET = "set"
+_END = r"\s*[?!.]*\s*$"
+_OPENING = r"^[¿¡]?\s*"  # Spanish opens its questions and exclamations
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    """One language's phrases, compiled."""
+
+    questions: list[tuple[str, re.Pattern[str], bool]]
+    library_questions: list[tuple[str, re.Pattern[str]]]
+    actions: list[tuple[str, re.Pattern[str]]]
+    split_on: dict[str, re.Pattern[str]]
+    shelf_words: re.Pattern[str]
+    rewrite: list[tuple[re.Pattern[str], str]]
+    remind_me: re.Pattern[str]
+    wish: list[re.Pattern[str]]
+    by: re.Pattern[str] | None
+    by_min_score: int
+    vague: frozenset[str]
+    due_leads: dict[str, str | None]
+
+
+@functools.cache
+def _compiled(module: ModuleType) -> _Grammar:
+    subject = module.SUBJECT_LEAD + r"(?P<subject>.+?)"
+    book = module.BOOK_LEAD + r"(?P<subject>.+?)"
+
+    def fill(body: str) -> str:
+        return apostrophes(body.replace("{S}", subject).replace("{B}", book).replace("{I}", module.I))
+
+    def apostrophes(body: str) -> str:  # phones type ’ for ': "j’ai", "I’m"
+        return body.replace("'", "['’]")
+
+    return _Grammar(
+        questions=[(k, re.compile(_OPENING + fill(b) + _END, re.I), sure) for k, b, sure in module.QUESTIONS],
+        library_questions=[
+            (k, re.compile(rf"{_OPENING}(?:{fill(b)}){_END}", re.I)) for k, b in module.LIBRARY_QUESTIONS
+        ],
+        actions=[(k, re.compile(rf"^{fill(b)}\s*[!.]*\s*$", re.I)) for k, b in module.ACTIONS],
+        split_on={k: re.compile(v, re.I) for k, v in module.SPLIT_ON.items()},
+        shelf_words=re.compile(module.SHELF_WORDS, re.I),
+        rewrite=[(re.compile(apostrophes(p), re.I), r) for p, r in module.REWRITE],
+        remind_me=re.compile(rf"^{apostrophes(module.REMIND_ME)}$", re.I),
+        wish=[re.compile(rf"^{apostrophes(w)}$", re.I) for w in module.WISH],
+        by=re.compile(rf"\s+(?:{module.BY})\s+", re.I) if module.BY else None,
+        by_min_score=module.BY_MIN_SCORE,
+        vague=frozenset(v.lower() for v in module.VAGUE),
+        due_leads=module.DUE_LEADS,
+    )
+
+
+def _grammars() -> list[_Grammar]:
+    """The phrases of the current language, then English (people mix)."""
+    return [_compiled(module) for module in phrases.spoken()]
+
+
+def stems(subject: str) -> list[str]:
+    """Other forms to look a book up by, in the current language ("Дюну" → "Дюн", a prefix of "Дюна")."""
+    return [stem for module in phrases.spoken() for stem in phrases.stems(subject, module)]
+
+
 # --------------------------------------------------------------------------- questions
 
-OWN, LENT, READ, UNREAD = "own", "lent", "read", "unread"
-# Questions about the whole library, answered with a list (/reading, /loans, /unread) or the counts.
-READING_NOW, LENT_NOW, UNREAD_ALL, HOW_MANY = "reading_now", "lent_now", "unread_all", "how_many"
-
-_QUOTES = "\"'“”‘’«»"
-# "my copy of Dune" → "Dune"; a leading "The" or "A" stays: it is part of most such titles.
-_SUBJECT = r"(?:(?:my|our) )?(?:(?:the |a )?(?:copy|copies) of )?(?P<subject>.+?)"
-_END = r"\s*[?!.]*\s*$"
-_I = r"(?:i|we)"
-# (kind, pattern, sure): a sure pattern is a question even when the text also reads as an add
-# ("what's unread by Frank Herbert"); the others ("who has …", "where is …", which begin real
-# titles such as "Who Has Seen the Wind by W. O. Mitchell") only with a question mark or no add reading.
-_QUESTIONS = [
-    (OWN, rf"(?:do|did) {_I} (?:already |still )?(?:own|have|got) {_SUBJECT}", True),
-    (OWN, rf"(?:have|got) {_I} got {_SUBJECT}", True),
-    (OWN, rf"is {_SUBJECT} in (?:my|our|the) (?:library|collection|catalogue|catalog|shelves)", True),
-    (READ, rf"(?:have|did) {_I} (?:already |ever )?(?:read|finish|finished) {_SUBJECT}", True),
-    (
-        UNREAD,
-        r"(?:(?:what|which)(?:'s|’s| is| are)?(?: books?| ones?)?(?: are| is)?|show(?: me)?(?: the)?|list)?\s*"
-        rf"(?:still |left )?(?:unread|not read(?: yet)?|to read)(?: books?)? (?:in|of|from|by) (?:the )?"
-        rf"{_SUBJECT}(?: series| books)?",
-        True,
-    ),
-    (
-        LENT,
-        rf"(?:who(?:'s|’s| is)? (?:has|have|got|borrowed|borrowing)|who has got|where(?:'s|’s| is| are)) {_SUBJECT}",
-        False,
-    ),
-]
-_QUESTION_RES = [
-    (kind, re.compile(rf"^{body}{_END}", re.IGNORECASE), sure) for kind, body, sure in _QUESTIONS
-]
-_LIBRARY_QUESTIONS = [
-    (READING_NOW, rf"what(?:'s| is| am| are)? {_I} (?:currently |now )?reading(?: now| at the moment)?"),
-    (
-        LENT_NOW,
-        rf"(?:what(?:'s| is| are)?|which books are) (?:lent(?: out)?|on loan|borrowed)"
-        rf"|who (?:has|have|borrowed) (?:my|our) books|what have {_I} lent(?: out)?",
-    ),
-    (
-        UNREAD_ALL,
-        rf"what(?:'s| is)? (?:still )?unread|what should {_I} read(?: next)?"
-        rf"|what(?:'s| is) on (?:my|our) (?:to-?read|tbr) (?:list|pile)",
-    ),
-    (
-        HOW_MANY,
-        rf"how many books(?: do {_I} (?:have|own)| have {_I} got| are there)?(?: in (?:my|our|the) library)?",
-    ),
-]
-_LIBRARY_QUESTION_RES = [
-    (kind, re.compile(rf"^(?:{body}){_END}", re.IGNORECASE)) for kind, body in _LIBRARY_QUESTIONS
-]
-VAGUE_SUBJECTS = {"this", "that", "it", "this series", "that series", "this book", "that book", "this one"}
+_QUOTES = "\"'“”‘’«»„"
+VAGUE_SUBJECTS = _compiled(phrases.module("en")).vague
 
 
-def _subject(raw: str) -> str | None:
+def _subject(raw: str, vague: frozenset[str] = VAGUE_SUBJECTS) -> str | None:
     """The book (or series) a question or action names, quotes off: "" for "it" / "this book" (the card
     replied to), None when nothing is left."""
     subject = raw.strip().strip(_QUOTES).strip()
     if not subject:
         return None
-    return "" if subject.lower() in VAGUE_SUBJECTS else subject
+    return "" if subject.lower() in vague else subject
 
 
-def _book_and_rest(whole: str, separator: re.Pattern[str]) -> list[tuple[str, str]]:
+def _book_and_rest(
+    whole: str, separator: re.Pattern[str], vague: frozenset[str] = VAGUE_SUBJECTS
+) -> list[tuple[str, str]]:
     """Every way "<book> to <rest>" splits at ``separator``, the longest book first (a title may hold
     the separator: "lent A Guide to Birds to Alice"); "it" becomes ""."""
     splits = [(m.start(), m.end()) for m in separator.finditer(whole)]
-    pairs = [(_subject(whole[:a]), whole[b:].strip()) for a, b in reversed(splits)]
+    pairs = [(_subject(whole[:a], vague), whole[b:].strip()) for a, b in reversed(splits)]
     return [(book, rest) for book, rest in pairs if book is not None and rest]
 
 
@@ -124,64 +163,55 @@ class Question:
 
 
 def read_question(text: str) -> Question | None:
-    """A question about the library, or None. "do I own Dune?" → (own, "Dune")."""
+    """A question about the library, or None. "do I own Dune?" → (own, "Dune"); "¿tengo Dune?" too
+    for a Spanish speaker."""
     text = clean(text) or ""
     if not text or "\n" in text or len(text) > 300:
         return None
-    for kind, pattern in _LIBRARY_QUESTION_RES:
-        if pattern.match(text):
-            return Question(kind, "", True)
-    for kind, pattern, sure in _QUESTION_RES:
-        match = pattern.match(text)
-        if match is None:
-            continue
-        subject = _subject(match.group("subject"))
-        if subject is None:
-            continue
-        return Question(kind, subject, sure or text.rstrip().endswith("?"))
+    for grammar in _grammars():
+        for kind, pattern in grammar.library_questions:
+            if pattern.match(text):
+                return Question(kind, "", True)
+        for kind, pattern, sure in grammar.questions:
+            match = pattern.match(text)
+            if match is None:
+                continue
+            subject = _subject(match.group("subject"), grammar.vague)
+            if subject is None:
+                continue
+            return Question(kind, subject, sure or text.rstrip().endswith("?"))
     return None
 
 
 # --------------------------------------------------------------------------- reminders
 
-_REMIND_ME = re.compile(
-    r"^(?:please\s+)?remind\s+(?:me|us)\b(?:\s+(?:to|about|that)\b)?\s*(?P<rest>.*)$", re.I
-)
-
 
 def read_reminder(text: str) -> str | None:
     """ "remind me to return Dune on friday" → "return Dune on friday" (for /remind); None otherwise."""
-    match = _REMIND_ME.match(clean(text) or "")
-    return match.group("rest").strip() if match else None
+    text = clean(text) or ""
+    for grammar in _grammars():
+        match = grammar.remind_me.match(text)
+        if match:
+            return match.group("rest").strip()
+    return None
 
 
 # --------------------------------------------------------------------------- wishlist
-
-_WISH = [
-    re.compile(
-        r"^(?:please\s+)?(?:add|put)\s+(?P<rest>.+?)\s+(?:on|to|in)\s+(?:my|our|the)\s+wish\s?list$", re.I
-    ),
-    re.compile(r"^(?:wish\s?list|wish|to buy|i want to buy)\s*[:\-–—]\s*(?P<rest>.+)$", re.I),
-    re.compile(r"^(?:wish\s?list|i want to buy)\s+(?P<rest>.+)$", re.I),
-]
 
 
 def read_wish(text: str) -> str | None:
     """ "wishlist Dune by Frank Herbert" / "add Dune by Frank Herbert to my wishlist" → the book's text
     (to add as not owned yet); None when the message is not about the wishlist."""
     text = clean(text) or ""
-    for pattern in _WISH:
-        match = pattern.match(text)
-        if match:
-            return match.group("rest").strip()
+    for grammar in _grammars():
+        for pattern in grammar.wish:
+            match = pattern.match(text)
+            if match:
+                return match.group("rest").strip()
     return None
 
 
 # --------------------------------------------------------------------------- actions
-
-FINISHED, STARTED, LENT_OUT, RETURNED = "finished", "started", "lent", "returned"
-RATED, SHELVED, PROGRESS, BOUGHT = "rated", "shelved", "progress", "bought"
-ABANDONED, DELETED, SET = "abandoned", "deleted", "set"
 
 _FIELD = r"(?P<field>title|authors?|series|year|pages|notes?)"
 _FIELD_NAMES = {"author": "authors", "note": "notes"}
@@ -189,47 +219,7 @@ _FIELD_NAMES = {"author": "authors", "note": "notes"}
 _SET_OF = re.compile(rf"^set (?:the )?{_FIELD} (?:of|for) (?P<whole>.+)$", re.IGNORECASE)
 # … and, as a reply to a card, "year 1965", "pages: 612", "series Dune Chronicles 1".
 _SET_REPLY = re.compile(rf"^{_FIELD}\s*[:=]?\s+(?P<value>\S.*)$", re.IGNORECASE)
-
-_BOOK = r"(?:(?:my|our|the) (?:copy of )?)?(?P<subject>.+?)"
-_ACTIONS = [
-    # Progress first: "I read 50 pages of Mort" is not "I read <a book>".
-    (PROGRESS, rf"(?:i(?:'m|’m| am) )?(?:now )?(?:on|at) page (?P<rest>\d{{1,5}}) (?:of|in) {_BOOK}"),
-    (PROGRESS, rf"page (?P<rest>\d{{1,5}}) (?:of|in) {_BOOK}"),
-    (PROGRESS, rf"{_BOOK},? (?:p\.?|page) ?(?P<rest>\d{{1,5}})"),
-    (
-        PROGRESS,
-        rf"(?:i(?:'ve|’ve| have)? )?(?:just )?read (?P<more>\d{{1,5}}) (?:more )?pages (?:of|in) {_BOOK}",
-    ),
-    (FINISHED, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:finished|completed) (?:reading )?{_BOOK}"),
-    (FINISHED, rf"i(?:'ve|’ve| have)? (?:just )?read {_BOOK}"),
-    (FINISHED, rf"mark(?:ed)? {_BOOK} (?:as )?read"),
-    (STARTED, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:started|began|begun) (?:reading )?{_BOOK}"),
-    (BOUGHT, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:bought|purchased|got a copy of|picked up) {_BOOK}"),
-    (
-        ABANDONED,
-        rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:gave up on|given up on|abandoned|dnf(?:'d|ed)?) {_BOOK}",
-    ),
-    (
-        DELETED,
-        rf"(?:please )?(?:delete|remove) {_BOOK}(?: from (?:my|our|the) (?:library|catalogue|catalog))?",
-    ),
-    (STARTED, rf"(?:i(?:'m|’m| am) )?(?:now )?reading {_BOOK}"),
-    (STARTED, rf"mark(?:ed)? {_BOOK} (?:as )?reading"),
-    (LENT_OUT, rf"(?:i(?:'ve|’ve| have)? )?(?:just )?(?:lent|lend|loaned|gave) {_BOOK} to (?P<rest>.+?)"),
-    (RATED, rf"(?:i )?(?:rate|rated|give|gave) {_BOOK} (?P<rest>[0-5](?:[.,]5)?)(?: ?(?:stars?|/ ?5|★))?"),
-    (RATED, rf"{_BOOK}:? (?P<rest>[0-5](?:[.,]5)?) ?(?:stars?|/ ?5|★)"),
-    (SHELVED, rf"(?:put|move|moved|shelve|shelved) {_BOOK} (?:on|to|onto|in|into) (?P<rest>.+?)"),
-    (RETURNED, rf"(?:(?P<who>[^\s]+) )?(?:returned|gave back|brought back) {_BOOK}"),
-    (RETURNED, rf"got {_BOOK} back"),
-    (RETURNED, rf"{_BOOK} (?:is|was|came|has come) back"),
-    (RETURNED, rf"{_BOOK} (?:is|was|has been) returned"),
-]
-_SPLIT_ON = {
-    LENT_OUT: re.compile(r"\s+to\s+", re.IGNORECASE),
-    SHELVED: re.compile(r"\s+(?:on|to|onto|in|into)\s+", re.IGNORECASE),
-}
-_SHELF_WORDS = re.compile(r"^(?:the\s+)?(?:shelf\s+)?|\s+shelf$", re.IGNORECASE)
-_ACTION_RES = [(kind, re.compile(rf"^{body}\s*[!.]*\s*$", re.IGNORECASE)) for kind, body in _ACTIONS]
+_TO = re.compile(r"\s+to\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -245,7 +235,7 @@ def _read_set(text: str) -> Action | None:
     match = _SET_OF.match(text)
     if match:
         field = _FIELD_NAMES.get(match.group("field").lower(), match.group("field").lower())
-        pairs = _book_and_rest(match.group("whole"), _SPLIT_ON[LENT_OUT])
+        pairs = _book_and_rest(match.group("whole"), _TO)
         if pairs:
             return Action(SET, tuple(b for b, _ in pairs), tuple(v for _, v in pairs), field)
     match = _SET_REPLY.match(text)
@@ -261,14 +251,26 @@ def read_action(text: str) -> Action | None:
     text = clean(text) or ""
     if not text or "\n" in text or len(text) > 300 or text.endswith("?"):
         return None
-    setting = _read_set(text)
-    if setting is not None:
-        return setting
-    for kind, pattern in _ACTION_RES:
+    english = _compiled(phrases.module(i18n.DEFAULT))
+    for grammar in _grammars():
+        if grammar is english:  # "year 1965", "set the year of Dune to 1965" are English words
+            setting = _read_set(text)
+            if setting is not None:
+                return setting
+        action = _read_action(text, grammar)
+        if action is not None:
+            return action
+    return None
+
+
+def _read_action(text: str, grammar: _Grammar) -> Action | None:
+    for pattern, replacement in grammar.rewrite:
+        text = pattern.sub(replacement, text)
+    for kind, pattern in grammar.actions:
         match = pattern.match(text)
         if match is None:
             continue
-        subject = _subject(match.group("subject"))
+        subject = _subject(match.group("subject"), grammar.vague)
         if subject is None:
             continue
         if kind == RATED:
@@ -276,12 +278,13 @@ def read_action(text: str) -> Action | None:
         if kind == PROGRESS:  # "120": at page 120; "+50": 50 more pages
             more = match.groupdict().get("more")
             return Action(kind, (subject,), (f"+{more}" if more else match.group("rest"),))
-        if kind not in _SPLIT_ON:
+        if kind not in grammar.split_on:
             return Action(kind, (subject,))
         # The caller tries each split of "<book> to <rest>" in turn.
-        pairs = _book_and_rest(text[match.start("subject") : match.end("rest")], _SPLIT_ON[kind])
+        whole = text[match.start("subject") : match.end("rest")]
+        pairs = _book_and_rest(whole, grammar.split_on[kind], grammar.vague)
         if kind == SHELVED:  # "on the Hall shelf", "to shelf Hall" → "Hall"
-            pairs = [(book, _SHELF_WORDS.sub("", rest).strip() or rest) for book, rest in pairs]
+            pairs = [(book, grammar.shelf_words.sub("", rest).strip() or rest) for book, rest in pairs]
         if pairs:
             return Action(kind, tuple(b for b, _ in pairs), tuple(r for _, r in pairs))
     return None
@@ -314,7 +317,6 @@ _PARTICLES = {
 }  # fmt: skip
 _NAME_TOKEN = re.compile(r"^(?:[^\W\d_]\.)+$|^[^\W\d_][^\W\d_'’.\-]*(?:[-'’][^\W\d_]+)*\.?$")
 _DASH = re.compile(r"\s+[-–—]+\s+")
-_BY = re.compile(r"\s+by\s+", re.IGNORECASE)
 
 
 def name_score(text: str, *, case_known: bool = True) -> int:
@@ -367,13 +369,10 @@ def read_title_author(text: str) -> list[TitleAuthor]:
     if not text or "\n" in text:
         return []
     message_case = has_case(text)
-    parts = _BY.split(text)
-    if len(parts) >= 2:
-        title, author = " by ".join(parts[:-1]).strip(), parts[-1].strip()
-        author_case = has_case(author)
-        score = people_score(author, case_known=author_case)
-        if title and author and score >= (2 if message_case and not author_case else 1):
-            return [TitleAuthor(title, author)]
+    for grammar in _grammars():
+        reading = _by_reading(text, grammar, message_case)
+        if reading is not None:
+            return [reading]
     sides = _DASH.split(text)
     if len(sides) != 2:
         return []
@@ -392,6 +391,24 @@ def read_title_author(text: str) -> list[TitleAuthor]:
         return [TitleAuthor(left, right)]
     # Either could be the author: "Author - Title" is the common way to write it, so it comes first.
     return [TitleAuthor(right, left), TitleAuthor(left, right)]
+
+
+def _by_reading(text: str, grammar: _Grammar, message_case: bool) -> TitleAuthor | None:
+    """ "Dune by Frank Herbert" (the last "by"), "Der Schwarm von Frank Schätzing", "Faust von Johann
+    Wolfgang von Goethe" (the first "von" whose right side is a full name)."""
+    if grammar.by is None:
+        return None
+    splits = list(grammar.by.finditer(text))
+    if grammar.by_min_score < 2:
+        splits = splits[-1:]  # English: the last "by" ("Stand by Me by Stephen King")
+    for split in splits:
+        title, author = text[: split.start()].strip(), text[split.end() :].strip()
+        author_case = has_case(author)
+        score = people_score(author, case_known=author_case)
+        needed = max(grammar.by_min_score, 2 if message_case and not author_case else 1)
+        if title and author and score >= needed:
+            return TitleAuthor(title, author)
+    return None
 
 
 # --------------------------------------------------------------------------- series
@@ -418,8 +435,6 @@ def read_series(text: str) -> tuple[str, Decimal | None] | None:
 
 # --------------------------------------------------------------------------- lending
 
-_DUE_LEADS = {"until": None, "till": None, "til": None, "due": None, "by": None, "for": "in"}
-
 
 def read_loan(text: str, tz: str, now: dt.datetime) -> tuple[str, dt.date | None]:
     """ "Alice 2026-12-24" / "Alice in 3 weeks" / "Alice until friday" / "Alice" → (borrower, due date).
@@ -428,11 +443,14 @@ def read_loan(text: str, tz: str, now: dt.datetime) -> tuple[str, dt.date | None
     rest is the borrower.
     """
     words = (clean(text) or "").split()
+    leads: dict[str, str | None] = {}
+    for grammar in reversed(_grammars()):  # the user's own language wins
+        leads.update(grammar.due_leads)
     for size in range(min(len(words) - 1, when.MAX_WHEN_WORDS + 1), 0, -1):
         tail = words[-size:]
         lead = tail[0].lower()
-        if lead in _DUE_LEADS:
-            tail = ([_DUE_LEADS[lead]] if _DUE_LEADS[lead] else []) + tail[1:]
+        if lead in leads:
+            tail = ([leads[lead]] if leads[lead] else []) + tail[1:]
         if not tail:
             continue
         try:

@@ -54,6 +54,10 @@ def holdings_for(session: Session, library_id: int, subject: str) -> Ownership:
             kept = [h for h in alt.matches if any(set(surname) <= set(fold(a).split()) for a in h.authors)]
             if kept:
                 return Ownership(subject, alt.by, alt.isbn13, kept)
+        for stem in parse.stems(subject):  # "Дюну": the title "Дюна" named in another case
+            alt = ownership.check(session, library_id, stem)
+            if alt.found:
+                return Ownership(subject, alt.by, alt.isbn13, alt.matches)
     return answer
 
 

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from librium import i18n
 from librium.errors import Invalid
+from librium.i18n import _
 
 UTC = dt.UTC
 DEFAULT_TIME = dt.time(9, 0)  # a day without a time ("friday", "tomorrow")
@@ -23,6 +25,12 @@ MAX_WHEN_WORDS = 7  # the longest time phrase split_when_what tries
 MAX_WHAT = 1000
 
 EXAMPLES = "“tomorrow 9:00”, “in 2 hours”, “friday 18:00”, “next monday” or “2026-12-24 18:00”"
+
+
+def examples() -> str:
+    """Times the parser understands, in the current language (each translation lists its own words)."""
+    return _("“tomorrow 9:00”, “in 2 hours”, “friday 18:00”, “next monday” or “2026-12-24 18:00”")
+
 
 WEEKDAYS = {
     "monday": 0, "mon": 0,
@@ -86,7 +94,9 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(f"“{name}” is not a time zone I know (try something like Europe/Berlin).") from None
+        raise Invalid(
+            _("“{name}” is not a time zone I know (try something like Europe/Berlin).").format(name=name)
+        ) from None
 
 
 def utc(value: dt.datetime) -> dt.datetime:
@@ -130,6 +140,10 @@ def next_weekly(weekday: int, local_time: dt.time, tz: ZoneInfo | str, after: dt
 def format_local(value: dt.datetime, tz: ZoneInfo | str) -> str:
     """``value`` as the user reads it: "Fri 24 Dec 2026, 18:00"."""
     tz = zone(tz) if isinstance(tz, str) else tz
+    if i18n.current() != i18n.DEFAULT:
+        from librium.i18n import formats
+
+        return formats.moment(utc(value), tz)
     return utc(value).astimezone(tz).strftime("%a %d %b %Y, %H:%M")
 
 
@@ -147,8 +161,21 @@ def parse(text: str, tz: str, now: dt.datetime) -> dt.datetime:
     try:
         spec = _spec(_words(text))
     except _NoParse:
-        raise Invalid(_not_a_time(text)) from None
+        found = _in_words(text, tzinfo, now)
+        if found is None:
+            raise Invalid(_not_a_time(text)) from None
+        return _checked(found, tzinfo, now, text)
     return _resolve(spec, tzinfo, now, text)
+
+
+def _in_words(text: str, tz: ZoneInfo, now: dt.datetime) -> dt.datetime | None:
+    """A time in the words of the current language, when it is not English (dateparser)."""
+    language = i18n.current()
+    if language == i18n.DEFAULT:
+        return None
+    from librium.services import when_words
+
+    return when_words.moment(text, tz, now, language)
 
 
 def parse_local_time(text: str) -> dt.time:
@@ -162,7 +189,9 @@ def parse_local_time(text: str) -> dt.time:
             if used != len(words):
                 raise _NoParse
     except _NoParse:
-        raise Invalid(f"“{_short(text)}” is not a time of day. Try “21:30”, “9pm” or “7:15 am”.") from None
+        raise Invalid(
+            _("“{text}” is not a time of day. Try “21:30”, “9pm” or “7:15 am”.").format(text=_short(text))
+        ) from None
     return time
 
 
@@ -181,21 +210,33 @@ def split_when_what(text: str, tz: str, now: dt.datetime) -> tuple[dt.datetime, 
     splits = [(raw[:size], raw[size:]) for size in sizes]
     splits += [(raw[-size:], raw[:-size]) for size in sizes if size < len(raw)]
     for when_words, what_words in splits:
+        phrase = " ".join(when_words)
+        found = None
         try:
-            spec = _spec(_words(" ".join(when_words)))
+            spec = _spec(_words(phrase))
         except _NoParse:
-            continue
+            found = _in_words(phrase, tzinfo, now)
+            if found is None:
+                continue
         what = " ".join(what_words).strip()
         if what.lower().startswith("to ") and len(what) > 3:
             what = what[3:].lstrip()
+        if found is not None:
+            from librium.services import when_words as words_in
+
+            what = words_in.what_of(what, i18n.current())
         if not what:
-            raise Invalid("What should I remind you about? For example: /remind tomorrow 9:00 call Alice")
+            raise Invalid(_("What should I remind you about? For example: /remind tomorrow 9:00 call Alice"))
         if len(what) > MAX_WHAT:
-            raise Invalid(f"That reminder is too long (at most {MAX_WHAT} characters).")
-        return _resolve(spec, tzinfo, now, " ".join(when_words)), what
+            raise Invalid(_("That reminder is too long (at most {n} characters).").format(n=MAX_WHAT))
+        if found is not None:
+            return _checked(found, tzinfo, now, phrase), what
+        return _resolve(spec, tzinfo, now, phrase), what
     raise Invalid(
-        f"Tell me when and what. For example: /remind tomorrow 9:00 call Alice, or /remind call Alice "
-        f"on friday. Times I understand: {EXAMPLES}."
+        _(
+            "Tell me when and what. For example: /remind tomorrow 9:00 call Alice, or /remind call Alice "
+            "on friday. Times I understand: {examples}."
+        ).format(examples=examples())
     )
 
 
@@ -209,8 +250,10 @@ def _short(text: str | None) -> str:
 
 def _not_a_time(text: str) -> str:
     if not (text or "").strip():
-        return f"When? Try {EXAMPLES}."
-    return f"I could not read “{_short(text)}” as a time. Try {EXAMPLES}."
+        return _("When? Try {examples}.").format(examples=examples())
+    return _("I could not read “{text}” as a time. Try {examples}.").format(
+        text=_short(text), examples=examples()
+    )
 
 
 def _words(text: str) -> list[str]:
@@ -410,11 +453,22 @@ def _resolve(spec: _Spec, tz: ZoneInfo, now: dt.datetime, text: str) -> dt.datet
     try:
         due = _place(spec, tz, now)
     except (OverflowError, ValueError):
-        raise Invalid(f"“{_short(text)}” is too far ahead.") from None
+        raise Invalid(_("“{text}” is too far ahead.").format(text=_short(text))) from None
+    return _checked(due, tz, now, text)
+
+
+def _checked(due: dt.datetime, tz: ZoneInfo, now: dt.datetime, text: str) -> dt.datetime:
+    """``due`` when it is ahead of ``now`` and within ten years; Invalid otherwise."""
     if due <= now:
-        raise Invalid(f"“{_short(text)}” is in the past ({format_local(due, tz)}). Try {EXAMPLES}.")
+        raise Invalid(
+            _("“{text}” is in the past ({when}). Try {examples}.").format(
+                text=_short(text), when=format_local(due, tz), examples=examples()
+            )
+        )
     if due - now > MAX_AHEAD:
-        raise Invalid(f"“{_short(text)}” is too far ahead: reminders can be at most ten years away.")
+        raise Invalid(
+            _("“{text}” is too far ahead: reminders can be at most ten years away.").format(text=_short(text))
+        )
     return due
 
 

@@ -1,0 +1,7 @@
+"""What a phrase means (the same values in every language module and in bot/parse)."""
+
+OWN, LENT, READ, UNREAD = "own", "lent", "read", "unread"
+READING_NOW, LENT_NOW, UNREAD_ALL, HOW_MANY = "reading_now", "lent_now", "unread_all", "how_many"
+FINISHED, STARTED, LENT_OUT, RETURNED = "finished", "started", "lent", "returned"
+RATED, SHELVED, PROGRESS, BOUGHT = "rated", "shelved", "progress", "bought"
+ABANDONED, DELETED = "abandoned", "deleted"

@@ -1,0 +1,88 @@
+"""Polski: co ludzie piszą („Lalka — Bolesław Prus”, „czy mam Lalkę?”, „skończyłem Lalkę”)."""
+
+from __future__ import annotations
+
+import re
+
+from librium.phrases import kinds as k
+
+BY = None
+BY_MIN_SCORE = 2
+I = r"(?:ja|my)"  # noqa: E741
+SUBJECT_LEAD = r"(?:(?:moja|moją|mój|moje|nasza|naszą|nasz) )?(?:egzemplarz )?"
+BOOK_LEAD = SUBJECT_LEAD
+VAGUE = {"to", "tę", "ją", "go", "tę książkę", "ta książka", "tę serię", "ta seria"}
+_READ_PAST = r"(?:czytałem|czytałam|czytaliśmy|przeczytałem|przeczytałam|przeczytaliśmy)"
+
+QUESTIONS = [
+    (k.OWN, r"czy (?:już |nadal )?(?:mam|mamy) {S}", True),
+    (k.OWN, r"czy {S} jest w (?:mojej|naszej) (?:bibliotece|kolekcji)", True),
+    (k.READ, r"czy (?:już )?" + _READ_PAST + r" {S}", True),
+    (k.UNREAD, r"co (?:jest )?(?:jeszcze )?nieprzeczytane w (?:serii |cyklu )?{S}", True),
+    (
+        k.UNREAD,
+        r"czego (?:jeszcze )?nie (?:czytałem|czytałam|przeczytałem|przeczytałam) z (?:serii |cyklu )?{S}",
+        True,
+    ),
+    (k.LENT, r"kto ma (?:teraz |moją |mój )?{S}", False),
+    (k.LENT, r"gdzie jest (?:moja |mój )?{S}", False),
+]
+LIBRARY_QUESTIONS = [
+    (k.READING_NOW, r"co (?:teraz )?czytam(?:y)?(?: teraz)?"),
+    (k.LENT_NOW, r"co (?:jest )?pożyczone|komu (?:pożyczyłem|pożyczyłam) książki|kto ma moje książki"),
+    (
+        k.UNREAD_ALL,
+        r"co (?:jest )?(?:jeszcze )?nieprzeczytane|co (?:mam )?czytać dalej|co przeczytać(?: dalej)?",
+    ),
+    (k.HOW_MANY, r"ile (?:mam|mamy) książek(?: w bibliotece)?|ile książek (?:mam|mamy)(?: w bibliotece)?"),
+]
+ACTIONS = [
+    (k.PROGRESS, r"(?:jestem )?na stronie (?P<rest>\d{1,5}) (?:w |z )?{B}"),
+    (k.PROGRESS, r"(?:strona|str\.) (?P<rest>\d{1,5}) (?:w |z )?{B}"),
+    (k.PROGRESS, r"{B},? (?:s\.|str\.?|strona) ?(?P<rest>\d{1,5})"),
+    (
+        k.FINISHED,
+        r"(?:już )?(?:skończyłem|skończyłam|skończyliśmy|przeczytałem|przeczytałam|przeczytaliśmy) (?:czytać )?{B}",
+    ),
+    (k.STARTED, r"(?:teraz )?czytam {B}"),
+    (k.STARTED, r"(?:zacząłem|zaczęłam|zaczęliśmy) (?:czytać )?{B}"),
+    (k.BOUGHT, r"(?:kupiłem|kupiłam|kupiliśmy) {B}"),
+    (k.ABANDONED, r"(?:porzuciłem|porzuciłam|rzuciłem|rzuciłam) {B}"),
+    (k.DELETED, r"(?:usuń|skasuj) {B}(?: z biblioteki)?"),
+    (k.LENT_OUT, r"(?:pożyczyłem|pożyczyłam|pożyczyliśmy|dałem|dałam) {B} (?P<rest>\S.*?)"),
+    (
+        k.RATED,
+        r"(?:oceń|ocena|oceniam|daję) {B} (?:na )?(?P<rest>[0-5](?:[.,]5)?)(?: ?(?:gwiazdk[ai]|gwiazdek|/ ?5|★))?",
+    ),
+    (k.RATED, r"{B}:? (?P<rest>[0-5](?:[.,]5)?) ?(?:gwiazdk[ai]|gwiazdek|/ ?5|★)"),
+    (k.SHELVED, r"(?:odłóż|połóż|postaw|przenieś) {B} (?:na|do) (?P<rest>.+?)"),
+    (k.RETURNED, r"{B} (?:wróciła|wrócił|wróciło|jest zwrócona|jest zwrócony)"),
+    (k.RETURNED, r"(?:odzyskałem|odzyskałam) {B}"),
+    (k.RETURNED, r"(?P<who>\S+) (?:oddał|oddała|zwrócił|zwróciła) {B}"),
+]
+SPLIT_ON = {k.LENT_OUT: r"\s+", k.SHELVED: r"\s+(?:na|do)\s+"}
+SHELF_WORDS = r"^(?:półkę|półce)\s+|\s+(?:półkę|półce)$"
+REWRITE: list[tuple[str, str]] = []
+
+REMIND_ME = r"(?:proszę\s+)?przypomnij\s+(?:mi\s+|nam\s+)?(?:o\s+|że\s+)?(?P<rest>.*)"
+WISH = [
+    r"(?:dodaj|wpisz)\s+(?P<rest>.+?)\s+do\s+(?:mojej\s+)?listy życzeń",
+    r"(?:chcę kupić|lista życzeń)\s*[:\-–—]?\s*(?P<rest>.+)",
+]
+DUE_LEADS = {"do": None, "na": "za"}
+
+DATEPARSER = "pl"
+TIME_FILLERS = {"w", "we", "do", "o"}
+CLOCK_LEADS = r"o|około"
+CLOCK_UNITS = r"godz\.?"
+HOUR_WORDS = r"godzinie|godzina"  # after an hour led by CLOCK_LEADS ("um 18 Uhr")
+NEXT = {"następny", "następną", "następne", "przyszły", "przyszłą", "przyszłe"}
+TIME_WORDS = {
+    "poniedziałku": "poniedziałek", "wtorku": "wtorek", "środy": "środa", "środę": "środa",
+    "czwartku": "czwartek", "piątku": "piątek", "soboty": "sobota", "sobotę": "sobota",
+    "niedzieli": "niedziela", "niedzielę": "niedziela",
+}  # fmt: skip
+WHAT_LEADS = r"o|że"
+
+# Case endings cut to look a book up by its stem ("Дюну" → "Дюн", a prefix of "Дюна").
+ENDINGS = re.compile(r"(?<=\w{3})(?:ę|ą|y|i|u|e|a)$")

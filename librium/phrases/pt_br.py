@@ -1,0 +1,75 @@
+"""Português (Brasil): o que as pessoas escrevem ("Duna de Frank Herbert", "eu tenho Duna?", "terminei Duna")."""
+
+from __future__ import annotations
+
+from librium.phrases import kinds as k
+
+BY = r"de|por"
+BY_MIN_SCORE = 2
+I = r"(?:eu|nós|a gente)"  # noqa: E741
+SUBJECT_LEAD = r"(?:(?:meu|minha|nosso|nossa) )?(?:(?:exemplar|cópia) de )?"
+BOOK_LEAD = SUBJECT_LEAD
+VAGUE = {"isso", "isto", "este", "esse", "este livro", "esse livro", "esta série", "essa série", "o", "a"}
+
+QUESTIONS = [
+    (k.READ, r"(?:eu |nós )?(?:já )?(?:li|lemos|terminei) {S}\s*\?", True),
+    (k.OWN, r"(?:eu |nós )?(?:já )?(?:tenho|temos) {S}", True),
+    (k.OWN, r"{S} está na (?:minha|nossa) (?:biblioteca|coleção|estante)", True),
+    (k.UNREAD, r"o que (?:me |nos )?falta ler (?:de|em|na série) {S}", True),
+    (k.UNREAD, r"o que (?:eu )?não li (?:de|em|na série) {S}", True),
+    (k.LENT, r"quem está com {S}", False),
+    (k.LENT, r"com quem está {S}", False),
+    (k.LENT, r"onde está {S}", False),
+]
+LIBRARY_QUESTIONS = [
+    (k.READING_NOW, r"o que (?:eu )?(?:estou|tô) lendo(?: agora)?"),
+    (k.LENT_NOW, r"o que (?:eu )?emprestei|quais livros estão emprestados|quem está com meus livros"),
+    (
+        k.UNREAD_ALL,
+        r"o que (?:me )?falta ler|o que (?:eu )?(?:leio|devo ler) (?:agora|depois|a seguir)|o que não li",
+    ),
+    (k.HOW_MANY, r"quantos livros (?:eu )?(?:tenho|temos|há)(?: na (?:minha|nossa) biblioteca)?"),
+]
+ACTIONS = [
+    (k.PROGRESS, r"(?:estou |tô )?na página (?P<rest>\d{1,5}) de {B}"),
+    (k.PROGRESS, r"página (?P<rest>\d{1,5}) de {B}"),
+    (k.PROGRESS, r"{B},? (?:p\.?|pág\.?|página) ?(?P<rest>\d{1,5})"),
+    (k.FINISHED, r"(?:já )?(?:terminei|acabei|li) (?:de ler )?{B}"),
+    (k.STARTED, r"(?:estou|tô) lendo {B}"),
+    (k.STARTED, r"(?:comecei) (?:a ler )?{B}"),
+    (k.BOUGHT, r"comprei {B}"),
+    (k.ABANDONED, r"(?:abandonei|desisti de|larguei) {B}"),
+    (k.DELETED, r"(?:apague|apagar|apaga|remova|remove|exclua) {B}(?: da (?:minha )?biblioteca)?"),
+    (k.LENT_OUT, r"(?:emprestei) {B} (?:para|pra|pro|à|ao) (?P<rest>.+?)"),
+    (
+        k.RATED,
+        r"(?:nota|avalie|avalio|dou) {B} (?:com )?(?P<rest>[0-5](?:[.,]5)?)(?: ?(?:estrelas?|/ ?5|★))?",
+    ),
+    (k.RATED, r"{B}:? (?P<rest>[0-5](?:[.,]5)?) ?(?:estrelas?|/ ?5|★)"),
+    (k.SHELVED, r"(?:coloque|coloca|põe|ponha|guarde|guarda) {B} (?:na|no|em) (?P<rest>.+?)"),
+    (k.RETURNED, r"{B} (?:voltou|foi devolvido|foi devolvida)"),
+    (k.RETURNED, r"(?:me )?devolveram {B}"),
+    (k.RETURNED, r"(?P<who>\S+) (?:me )?devolveu {B}"),
+]
+SPLIT_ON = {k.LENT_OUT: r"\s+(?:para|pra|pro|à|ao)\s+", k.SHELVED: r"\s+(?:na|no|em)\s+"}
+SHELF_WORDS = r"^(?:a\s+)?(?:estante|prateleira)\s+|\s+estante$"
+REWRITE = [(r"^(?:empreste|empresta)(?:-o|-a)? (?:para|pra|pro|à|ao) ", "emprestei isso para ")]
+
+REMIND_ME = (
+    r"(?:por favor,?\s+)?(?:me\s+lembre|me\s+lembra|lembre-me|lembra-me)\s+(?:de\s+|que\s+)?(?P<rest>.*)"
+)
+WISH = [
+    r"(?:adicione|adiciona|coloque|coloca)\s+(?P<rest>.+?)\s+na\s+(?:minha\s+)?lista de desejos",
+    r"(?:lista de desejos|quero comprar)\s*[:\-–—]?\s*(?P<rest>.+)",
+]
+DUE_LEADS = {"até": None, "por": "em"}
+
+DATEPARSER = "pt"
+TIME_FILLERS = {"na", "no", "nesta", "neste", "até", "a", "o"}
+CLOCK_LEADS = r"às|as|à"
+CLOCK_UNITS = r"h"
+HOUR_WORDS = r"horas?"  # after an hour led by CLOCK_LEADS ("um 18 Uhr")
+NEXT = {"próxima", "proxima", "próximo", "proximo", "que vem"}
+TIME_WORDS = {"daqui a": "em", "daqui": "em"}
+WHAT_LEADS = r"de|que"
+ENDINGS = None  # a title is typed as it is written
