@@ -49,8 +49,12 @@ MAX_DOWNLOAD = 20 * 1024 * 1024  # what the Bot API lets a bot download
 MAX_OPEN_BUTTONS = 6
 
 NO_BARCODE = (
-    "I couldn't read a barcode. Hold the book flat, fill the frame with the barcode, avoid glare — "
-    "or just type the ISBN."
+    "I couldn't read a barcode in that photo. Another try usually works:\n"
+    "• closer: the barcode should fill most of the frame, and still be sharp (tap to focus)\n"
+    "• flatter: the book lying flat, the phone straight above it\n"
+    "• more light, and no glare: tilt the book a little away from lamps and windows\n"
+    "Or type the ISBN: the 13 digits printed under the barcode (they start with 978 or 979), "
+    "or the ISBN printed above it, e.g. 978-0-441-01498-9."
 )
 TYPE_ISBN = "If it is a book, type its ISBN (the digits printed above the barcode) and I'll add it."
 EXPIRED = "That button has expired — send the photo again."

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from bot.access import resolve
 from bot.fake_api import Call
@@ -405,6 +405,25 @@ async def test_a_photo_without_a_barcode_gets_the_tip(bot):
     calls = await bot.photo(no_barcode_photo())
     [answer] = sent(calls)
     assert answer.text == NO_BARCODE
+
+
+async def test_an_unreadable_barcode_gets_what_to_try_and_typing_the_isbn_it_shows_adds_the_book(
+    bot, session_factory
+):
+    """A barcode too blurred to read (a real photo, blurred further): the answer says what to change
+    and how to type the ISBN instead; typing it as the answer shows adds the book."""
+    blurred = Image.open(PHOTOS / BOOK_PHOTO).convert("L").filter(ImageFilter.GaussianBlur(9))
+    buffer = io.BytesIO()
+    blurred.save(buffer, "JPEG", quality=80)
+    [answer] = sent(await bot.photo(buffer.getvalue()))
+    tip = answer.text
+    for advice in ("closer", "fill", "flat", "more light", "glare", "type the ISBN", "978 or 979"):
+        assert advice in tip, advice
+    example = tip.rsplit("e.g. ", 1)[1].rstrip(".")
+    calls = await bot.send(example)
+    [book] = library_books(session_factory, ADA)
+    assert book.isbn13 == isbn_mod.normalise(example)
+    assert any(is_card(c) for c in calls)
 
 
 async def test_garbage_sent_as_an_image_gets_a_clear_answer(bot):

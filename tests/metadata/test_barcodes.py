@@ -12,6 +12,7 @@ import zxingcpp
 from PIL import Image
 
 from librium.services import barcodes
+from librium.services.barcodes.tally import Read, Tally
 
 PHOTOS = Path(__file__).resolve().parent.parent / "fixtures" / "barcodes"  # see tests/fixtures/README.md
 
@@ -106,7 +107,12 @@ def test_upside_down_and_tilted_codes_are_read():
     assert barcodes.decode(_generated("9780306406157", angle=180)).isbns == ["9780306406157"]
     tilted = barcodes.decode(_generated("9780306406157", angle=37))
     assert tilted.isbns == ["9780306406157"]
-    assert tilted.passes_used[0].startswith("rotate")
+    assert tilted.passes_used[0] == "region 0"  # the region finder stood it upright at its own angle
+
+
+@pytest.mark.parametrize("angle", [4, 11, 23, 52, 68, 97, 143, 211, 289, 334])
+def test_a_code_at_any_angle_is_read(angle):
+    assert barcodes.decode(_generated("9781566199094", angle=angle)).isbns == ["9781566199094"]
 
 
 def test_sheet_music_and_grocery_codes_are_not_books():
@@ -152,3 +158,50 @@ async def test_decode_in_thread_gives_the_same_answer():
     data = (PHOTOS / "ean13-3__03.png").read_bytes()
     result = await barcodes.decode_in_thread(data)
     assert result.isbns == ["9780764544200"]
+
+
+# --------------------------------------------------------------------------- which reads are believed
+
+
+def _read(text: str, source: str, *, at=(100.0, 100.0), solid=True) -> Read:
+    return Read("EAN-13", text, at, 200.0, source, solid)
+
+
+def test_two_numbers_at_one_place_are_answered_only_when_one_wins_clearly():
+    tally = Tally()
+    tally.add(_read("9780441014989", "as-is"))
+    tally.add(_read("7182308014989", "as-is+global", at=(110, 120)))  # a left half misread
+    assert tally.believed() == [] and not tally.settled()
+    for source in ("region 0", "enlarged"):
+        tally.add(_read("9780441014989", source, at=(95, 90)))
+    assert tally.believed() == [("EAN-13", "9780441014989")] and tally.settled()
+
+
+def test_a_number_only_a_synthetic_profile_gave_needs_a_second_pass():
+    tally = Tally()
+    tally.add(_read("9780441014989", "region 0/profile 1", solid=False))
+    assert tally.believed() == []
+    tally.add(_read("9780441014989", "region 0/profile 2", solid=False))
+    assert tally.believed() == [("EAN-13", "9780441014989")]
+
+
+def test_a_japanese_price_code_just_below_its_isbn_is_a_second_code_not_a_misread():
+    tally = Tally()
+    tally.add(_read("9784872348880", "as-is"))
+    tally.add(_read("1920081045006", "as-is", at=(100, 160)))
+    assert sorted(tally.believed()) == [("EAN-13", "1920081045006"), ("EAN-13", "9784872348880")]
+    [price] = [c for c in (barcodes.classify(f, t) for f, t in tally.believed()) if not c.is_book]
+    assert "Japanese book price code" in price.description
+
+
+def test_two_books_side_by_side_are_two_places():
+    tally = Tally()
+    tally.add(_read("9780441014989", "as-is", at=(100, 100)))
+    tally.add(_read("9780441014996", "as-is", at=(400, 100)))  # the next volume, one digit apart
+    assert len(tally.believed()) == 2
+
+
+def test_a_wrong_check_digit_is_never_believed():
+    tally = Tally()
+    tally.add(_read("9780441014988", "as-is"))
+    assert tally.believed() == []

@@ -1,0 +1,247 @@
+"""The passes over one photo, cheapest and most fruitful first, within a time budget.
+
+1. The photo as it is (zxing-cpp searches 90° turns, both reading directions, smaller scales and
+   inverted codes by itself): most clear photos end here.
+2. Each place that looks like a barcode (``regions``), cut out at its own angle (any rotation, not only
+   90° steps) and scale (a small code in a large photo gets its pixels back from the full-resolution
+   image; a low-resolution one is enlarged): read with both of zxing's binarizers; then with local
+   contrast (glare, shadow, low contrast) and sharpening (blur); then as 1D profiles averaged along the
+   bars (noise, JPEG blocks), deblurred at several strengths (defocus) and thresholded.
+3. The whole photo again: the other binarizer, local contrast, enlarged and sharpened, and turned by
+   oblique angles, for codes the region finder missed.
+
+Reads are believed as ``tally`` decides: a number only a filtered image showed needs a second pass to
+agree, and two numbers at one place need one to win clearly. The ladder stops as soon as what was read
+is settled, or when the budget is spent (a pass already started finishes).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import zxingcpp
+from PIL import Image
+
+from librium.services.barcodes import enhance, regions
+from librium.services.barcodes.tally import Read, Tally
+from librium.services.barcodes.views import Pyramid, View
+
+WORK_MAX_SIDE = 1280  # the whole-photo passes run at most at this size (Telegram's photo size)
+ENLARGED_SIDE = 720  # a smaller photo is also read enlarged to this size (and sharpened)
+TARGET_WIDTH = 420  # a region is read at about this many pixels across its bars (~4 per module)
+MODULES = 113  # an EAN-13 with its quiet zones is 113 modules wide
+WALL_FACTOR = 2.0  # on a busy machine the passes stop at this many times the budget, in wall time
+OBLIQUE = (30, 60, 45, 15, 75)  # degrees: the whole photo turned, when the region finder finds nothing
+
+_F = zxingcpp.BarcodeFormat
+_B = zxingcpp.Binarizer
+ALL_FORMATS = (_F.EAN13, _F.EAN8, _F.UPCA, _F.QRCode, _F.DataMatrix, _F.Aztec)
+LINEAR = (_F.EAN13, _F.EAN8, _F.UPCA)
+FORMAT_NAMES = {
+    _F.EAN13: "EAN-13",
+    _F.EAN8: "EAN-8",
+    _F.UPCA: "UPC-A",
+    _F.QRCode: "QR code",
+    _F.DataMatrix: "Data Matrix",
+    _F.Aztec: "Aztec code",
+}
+
+
+@dataclass
+class Run:
+    """One photo's decoding: what was read and which passes ran."""
+
+    tally: Tally = field(default_factory=Tally)
+    passes: int = 0
+    used: list[str] = field(default_factory=list)
+
+
+def _zxing(image: Image.Image, *, formats=ALL_FORMATS, binarizer=_B.LocalAverage, turn=True, **options):
+    return zxingcpp.read_barcodes(
+        image,
+        formats=formats,
+        try_rotate=turn,
+        try_downscale=options.get("downscale", True),
+        try_invert=options.get("invert", True),
+        binarizer=binarizer,
+        ean_add_on_symbol=zxingcpp.EanAddOnSymbol.Read,
+    )
+
+
+def read_view(run: Run, view: View, *, solid: bool = True, **options) -> None:
+    """One pass: zxing over a view; every read goes to the tally at its place in the photo. ``solid``:
+    the view's pixels were only resampled, levelled or mildly sharpened (at most the blur's own width).
+    Strong sharpening and local contrast can move or make an edge and so a wrong number: what such a
+    view alone reads needs a second pass to agree."""
+    run.passes += 1
+    try:
+        found = _zxing(view.image, **options)
+    except Exception:  # a decoder failure on one pass must not lose the others
+        return
+    hits = 0
+    for b in found:
+        if not b.valid:
+            continue
+        corners = [b.position.top_left, b.position.top_right, b.position.bottom_right, b.position.bottom_left]
+        points = [view.point(c.x, c.y) for c in corners]
+        center = (sum(p[0] for p in points) / 4, sum(p[1] for p in points) / 4)
+        width = max(math.dist(points[0], points[1]), math.dist(points[3], points[2]))
+        name = FORMAT_NAMES.get(b.format, str(b.format))
+        run.tally.add(Read(name, b.text, center, width, view.name, solid))
+        hits += 1
+    if hits:
+        run.used.append(view.name)
+
+
+def read_profiles(run: Run, view: View, region: regions.Region, module: float) -> Iterator[None]:
+    """Passes over 1D profiles of an upright region: each band, raw and deblurred at two strengths."""
+    center = view.point(view.image.width / 2, view.image.height / 2)
+    for band, profile in enumerate(enhance.upright_profiles(view.image)):
+        for sigma in (0.0, 0.7 * module):
+            run.passes += 1
+            name = f"{view.name}/profile {band} deblur {sigma / module:.1f}"
+            try:
+                image = enhance.synthetic(profile, sigma=sigma, module=module)
+                found = _zxing(
+                    image,
+                    formats=LINEAR,
+                    binarizer=_B.FixedThreshold,
+                    turn=False,
+                    downscale=False,
+                    invert=False,
+                )
+            except Exception:
+                found = []
+            for b in found:
+                if b.valid:
+                    run.tally.add(Read(FORMAT_NAMES[b.format], b.text, center, region.across, name, False))
+                    run.used.append(name)
+            yield
+
+
+def _sharpness(image: Image.Image) -> float:
+    """How crisp the bars of an upright view are: the mean absolute step of its middle profile."""
+    a = np.asarray(image, dtype=np.float32)
+    h = a.shape[0]
+    p = a[h // 4 : h - h // 4].mean(axis=0)
+    return float(np.abs(np.diff(p)).mean())
+
+
+def region_views(pyramid: Pyramid, region: regions.Region, index: int) -> tuple[View, float]:
+    """The region cut out upright at a scale that gives its bars about 4 pixels a module, with the angle
+    refined by a couple of degrees to where the averaged bars are crispest (perspective, estimate)."""
+    scale = min(4.0, max(0.3, TARGET_WIDTH / region.across))
+    w = min(1100, round(region.across * scale * 1.8) + 64)  # the finder may see only part of the code
+    h = min(520, max(48, round(region.along * scale * 1.1)))
+    best: tuple[float, View] | None = None
+    for delta in (0.0, -2.0, 2.0, -4.0, 4.0):
+        angle = region.angle + math.radians(delta)
+        view = pyramid.oriented(region.center, angle, scale, (w, h), f"region {index}")
+        crisp = _sharpness(view.image)
+        if best is None or crisp > best[0]:
+            best = (crisp, view)
+        elif delta > 0:
+            break  # crispness falls off both ways: the best angle is found
+    module = region.across * scale / MODULES * 1.15
+    return best[1], module
+
+
+def passes(pyramid: Pyramid, run: Run) -> Iterator[None]:
+    """Every pass in order; each ``yield`` is a point where the caller may stop."""
+    photo = pyramid.photo
+    work = pyramid.whole(min(1.0, WORK_MAX_SIDE / max(photo.size)), "as-is")
+    image = work.image
+    read_view(run, work)
+    yield
+    # blur and low resolution, over the whole photo: enlarged, then sharpened at two strengths
+    factor = ENLARGED_SIDE / max(image.size)
+    if factor > 1.2:
+        big = pyramid.whole(factor * image.width / photo.width, f"enlarged ×{factor:.1f}")
+        read_view(run, big)
+        yield
+        for radius, percent in ((1.0, 250), (1.5, 300)):
+            sharp = enhance.unsharp(big.image, radius=radius * factor, percent=percent)
+            read_view(run, big.derived(sharp, f"sharpen {radius}"), solid=radius <= 1.0)
+            yield
+    sharp = enhance.unsharp(enhance.stretch(image), radius=2, percent=200)
+    read_view(run, work.derived(sharp, "contrast+sharpen"), solid=False)
+    yield
+    # each place that looks like a barcode, upright at its own angle and scale
+    found = [_in_photo(work, r) for r in regions.find(image)]
+    for i, region in enumerate(found):
+        yield from region_passes(pyramid, region, i, run)
+        if i == 0:
+            # glare, shadow, low contrast over the whole photo; the other binarizer
+            read_view(run, work.derived(enhance.local_contrast(image), "contrast"), solid=False)
+            yield
+            read_view(run, work.derived(image, "global"), binarizer=_B.GlobalHistogram)
+            yield
+    # codes the region finder missed: the whole photo turned by oblique angles
+    center = (photo.width / 2, photo.height / 2)
+    diagonal = round(math.hypot(*image.size))
+    for degrees in OBLIQUE:
+        view = pyramid.oriented(
+            center, math.radians(degrees), work.scale**-1, (diagonal, diagonal), f"turned {degrees}°"
+        )
+        read_view(run, view, formats=LINEAR)
+        yield
+
+
+def _in_photo(work: View, r: regions.Region) -> regions.Region:
+    """A region found in the work image, in photo pixels."""
+    return regions.Region(
+        work.point(*r.center), r.angle, r.across * work.scale, r.along * work.scale, r.strength
+    )
+
+
+def region_passes(pyramid: Pyramid, region: regions.Region, index: int, run: Run) -> Iterator[None]:
+    view, module = region_views(pyramid, region, index)
+    read_view(run, view, formats=LINEAR, turn=False)
+    yield
+    read_view(
+        run,
+        view.derived(enhance.local_contrast(view.image), "contrast"),
+        solid=False,
+        formats=LINEAR,
+        turn=False,
+    )
+    yield
+    for strength in (0.8, 1.3):
+        sharp = enhance.unsharp(view.image, radius=max(1.0, strength * module), percent=250)
+        read_view(
+            run, view.derived(sharp, f"sharpen {strength}"), solid=strength <= 1.0, formats=LINEAR, turn=False
+        )
+        yield
+    yield from read_profiles(run, view, region, module)
+    read_view(
+        run, view.derived(view.image, "global"), formats=LINEAR, turn=False, binarizer=_B.GlobalHistogram
+    )
+    yield
+
+
+def decode_gray(gray: Image.Image, budget: float) -> Run:
+    """Run the passes over a grayscale photo until what was read is settled or the budget is spent:
+    ``budget`` seconds of this thread's CPU time (so a busy machine does not change the answer), and
+    never more than ``WALL_FACTOR`` times that in wall time. The first pass always runs."""
+    cpu_deadline = time.thread_time() + budget
+    wall_deadline = time.monotonic() + budget * WALL_FACTOR
+    run = Run()
+    for _ in passes(Pyramid(gray), run):
+        if _done(run.tally) or time.thread_time() > cpu_deadline or time.monotonic() > wall_deadline:
+            break
+    return run
+
+
+def _done(tally: Tally) -> bool:
+    """Settled, unless the only code read is a Japanese book's price code: its ISBN is the barcode
+    beside it, still to be found."""
+    if not tally.settled():
+        return False
+    numbers = [text for fmt, text in tally.believed() if fmt == "EAN-13"]
+    return any(n.startswith(("978", "979")) for n in numbers) or not any(
+        n.startswith(("191", "192")) for n in numbers
+    )
