@@ -47,7 +47,7 @@ from bot.render import MAX_MESSAGE, esc
 from librium.database.sqlalchemy import db
 from librium.errors import LibriumError
 from librium.services import backup, exporting, libraries, reminders
-from librium.services.importing import apply_plan, plan_import
+from librium.services.importing import apply_plan, jsontable, plan_import
 
 log = logging.getLogger(__name__)
 
@@ -346,11 +346,16 @@ def _extension(document: Document) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
-def _is_backup(document: Document, data: bytes) -> bool:
-    """JSON by name or type, or text that starts like JSON: a backup. Anything else is a CSV."""
+def _is_json(document: Document, data: bytes) -> bool:
+    """JSON by name or type, or text that starts like JSON. Anything else is a CSV."""
     if _extension(document) == "json" or document.mime_type == "application/json":
         return True
-    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+    return jsontable.looks_like_json(data)
+
+
+async def _is_backup(document: Document, data: bytes) -> bool:
+    """A JSON file is a backup to restore, unless an app's importer reads it (LibraryThing's JSON)."""
+    return _is_json(document, data) and not await asyncio.to_thread(jsontable.recognised, data)
 
 
 async def on_data_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -371,7 +376,7 @@ async def on_data_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await message.reply_text(TOO_BIG)
         return
     await _chat_action(update, context, ChatAction.TYPING)
-    if _is_backup(document, data):
+    if await _is_backup(document, data):
         await _offer_restore(update, context, message, document, data)
     else:
         await _offer_import(update, context, message, document, data)

@@ -42,13 +42,18 @@ def case(relative: str, app: str, rows: int, *, waits: bool = False, **read):
     )
 
 
-SG, LIBIB, CALIBRE = "StoryGraph export", "Libib export", "Calibre catalog"
+SG, LIBIB, CALIBRE, LT = "StoryGraph export", "Libib export", "Calibre catalog", "LibraryThing export"
 FILES = [
     case("storygraph/bsanser__mapmyreads__storygraph_export.csv", SG, 193),
     case("storygraph/dblake26__streaming-02-multiple-processes__storygraph_export.csv", SG, 299, waits=True),
     case("storygraph/tranguyeenn__optimization-books-engine__storyGraph_export.csv", SG, 327, waits=True),
     case("libib/kserickson__zsr__library_zsreglau.csv", LIBIB, 736, waits=True, title="title"),
     case("calibre/pigmonkey__pig-monkey.com__books.csv", CALIBRE, 891, waits=True, title="title"),
+    case("librarything/robdmc__libraryThing__LibraryThing_export.csv", LT, 137),
+    case(
+        "librarything/mmai__shiny-librarything__librarything_aipotu.tsv", LT, 1291, waits=True, delimiter="\t"
+    ),
+    case("librarything/mouse-reeve__book-catalogue__libraryThing.csv", LT, 493, waits=True, title="'TITLE'"),
 ]
 
 
@@ -170,3 +175,28 @@ async def test_calibre_catalog_subset_fields(bot, session_factory):
     assert (freedom["authors"], freedom["series"]) == (["Daniel Suarez"], [("Daemon", "2")])
     hpmor = only(books, "Harry Potter and the Methods of Rationality")
     assert (hpmor["isbn"], hpmor["series"]) == (None, [])
+
+
+# --------------------------------------------------------------------------- LibraryThing
+
+
+async def test_librarything_csv_fields(bot, session_factory):
+    books = await imported(bot, session_factory, "librarything/robdmc__libraryThing__LibraryThing_export.csv")
+    airplanes = only(books, "The Great International Paper Airplane Book")
+    assert (airplanes["authors"], airplanes["isbn"], airplanes["year"]) == (
+        ["Jerry Mander"],
+        "9781578660285",
+        1998,
+    )
+    assert (airplanes["pages"], airplanes["format"], airplanes["publishers"]) == (
+        128,
+        "Hardcover",
+        ["Galahad Books"],
+    )
+    assert airplanes["added"] == "2010-11-27"
+    feynman = only(books, "The Feynman Lectures on Physics")
+    assert (feynman["authors"], feynman["pages"], feynman["isbn"]) == (
+        ["Richard P. Feynman"],
+        1552,
+        "9780201500646",
+    )

@@ -82,9 +82,29 @@ class Format:
         return Bound(self.record_from_row, finish=self.finish)
 
 
+@dataclass(frozen=True)
+class JsonFormat:
+    """An app whose export is JSON: ``recognises(data)`` on the parsed document, ``rows(text, data)``
+    yields (line, row) pairs in the shape its ``record_from_row`` reads."""
+
+    key: str
+    name: str
+    recognises: Callable[[object], bool]
+    rows: Callable[[str, object], Iterable[tuple[int, dict[str, str]]]]
+    record_from_row: RowMapper
+
+
 @dataclass
 class Registry:
     formats: list[Format] = field(default_factory=list)
+    json_formats: list[JsonFormat] = field(default_factory=list)
+
+    def register_json(self, fmt: JsonFormat) -> JsonFormat:
+        self.json_formats.append(fmt)
+        return fmt
+
+    def detect_json(self, data: object) -> JsonFormat | None:
+        return next((fmt for fmt in self.json_formats if fmt.recognises(data)), None)
 
     def register(self, fmt: Format) -> Format:
         if any(f.key == fmt.key for f in self.formats):
@@ -92,8 +112,8 @@ class Registry:
         self.formats.append(fmt)
         return fmt
 
-    def by_key(self, key: str) -> Format:
-        for fmt in self.formats:
+    def by_key(self, key: str) -> Format | JsonFormat:
+        for fmt in [*self.formats, *self.json_formats]:
             if fmt.key == key:
                 return fmt
         raise KeyError(key)
@@ -132,7 +152,7 @@ class Registry:
         return None
 
     def names(self) -> dict[str, str]:
-        return {fmt.key: fmt.name for fmt in self.formats}
+        return {fmt.key: fmt.name for fmt in [*self.formats, *self.json_formats]}
 
 
 REGISTRY = Registry()

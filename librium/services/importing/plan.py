@@ -114,7 +114,10 @@ def records_from_bytes(
     data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS
 ) -> tuple[str, str, list[str], list[BookRecord]]:
     """(format, encoding, warnings, records) of an uploaded file; Invalid when it is unreadable."""
-    table = read_table(data, max_bytes=max_bytes, max_rows=max_rows)
+    from librium.services.importing import jsontable
+
+    read = jsontable.read_json_table if jsontable.looks_like_json(data) else read_table
+    table = read(data, max_bytes=max_bytes, max_rows=max_rows)
     bound = table.bound
     records = [bound.record_from_row(line, row) for line, row in table.rows]
     if bound.finish:

@@ -8,8 +8,8 @@ ties between equally good matches: our own export first, the generic import last
 from __future__ import annotations
 
 from librium.services.importing import goodreads, librium_csv
-from librium.services.importing.apps import bookbuddy, calibre, libib, storygraph
-from librium.services.importing.formats import REGISTRY, Format
+from librium.services.importing.apps import bookbuddy, calibre, libib, librarything, storygraph
+from librium.services.importing.formats import REGISTRY, Format, JsonFormat
 
 GOODREADS_SHELF_COLUMNS = frozenset({"exclusive shelf", "book id", "bookshelves", "my rating"})
 
@@ -36,7 +36,16 @@ LIBRIUM_ORIGINAL = _builtin(
     {"title", "author_details"},
     librium_csv.record_from_row,
 )
-for _module in (storygraph, libib, calibre, bookbuddy):
+for _module in (storygraph, libib, calibre, bookbuddy, librarything):
     REGISTRY.register(_module.FORMAT)
+REGISTRY.register_json(
+    JsonFormat(
+        key="librarything-json",
+        name="LibraryThing export (JSON)",
+        recognises=librarything.recognises_json,
+        rows=librarything.json_rows,
+        record_from_row=librarything.record_from_row,
+    )
+)
 
 __all__ = ["GOODREADS", "LIBRIUM", "LIBRIUM_ORIGINAL", "REGISTRY"]

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from html.parser import HTMLParser
 
-from librium.names import is_suffix, split_authors
+from librium.errors import Invalid
+from librium.names import is_suffix, parse_author, split_authors
 from librium.services.importing import fields
 from librium.services.importing.records import BookRecord, ReadingRecord
 from librium.text import clean, fold
@@ -67,6 +68,14 @@ def split_role(text: str) -> tuple[str, str]:
     return text.strip(), ""
 
 
+def _display(name: str) -> str:
+    """ "Gossage, Howard" -> "Howard Gossage" (a credit is written as people read names)."""
+    try:
+        return parse_author(name).display if "," in name else name
+    except Invalid:
+        return name
+
+
 def credit(record: BookRecord, people: Iterable[tuple[str, str]]) -> list[str]:
     """Add the (name, role) pairs that are authors to the record; return "Role: Name" lines for the rest."""
     others: dict[str, list[str]] = {}
@@ -78,7 +87,7 @@ def credit(record: BookRecord, people: Iterable[tuple[str, str]]) -> list[str]:
         if fold(role) in AUTHOR_ROLES:
             writers.append(name)
         else:
-            others.setdefault(clean(role).capitalize(), []).append(name)
+            others.setdefault(clean(role).capitalize(), []).append(_display(name))
     fields.add_authors(record, writers)
     return [f"{role}: {', '.join(names)}" for role, names in others.items()]
 
@@ -301,12 +310,14 @@ def isbn(record: BookRecord, *raws: str | None, what: str = "ISBN") -> None:
     """The first ISBN among the cells. A value shaped like an ISBN goes to :func:`fields.isbn` (which
     decides what a damaged one becomes); another identifier (an ASIN, a UPC, a shop's number) is noted
     and left out."""
-    shaped = []
+    shaped: list[str] = []
+    seen: set[str] = set()
     for raw in raws:
         text = fields.unquote_excel(raw or "")
         compact = text.replace("-", "").replace(" ", "")
-        if not compact:
+        if not compact or compact in seen:
             continue
+        seen.add(compact)
         if _ISBN_SHAPE.match(compact):
             shaped.append(text)
         else:
