@@ -215,6 +215,8 @@ class ImportPreview:
     notices: int
     notice_lines: list[str]
     warnings: list[str]
+    columns_read: tuple[tuple[str, str], ...] = ()
+    columns_ignored: tuple[str, ...] = ()
 
 
 def _preview_import(session: Session, actor: Actor, data: bytes) -> ImportPreview:
@@ -230,11 +232,24 @@ def _preview_import(session: Session, actor: Actor, data: bytes) -> ImportPrevie
         notices=len(plan.notices),
         notice_lines=[str(n) for n in plan.notices[:3]],
         warnings=list(plan.warnings),
+        columns_read=plan.mapping.read if plan.mapping else (),
+        columns_ignored=plan.mapping.ignored if plan.mapping else (),
     )
+
+
+def columns_text(read: tuple[tuple[str, str], ...], ignored: tuple[str, ...]) -> list[str]:
+    """What the generic import understood: "Columns I read: Book Title → title, …" and the ignored ones."""
+    if not read:
+        return []
+    lines = ["Columns I read: " + ", ".join(f"{esc(column)} → {esc(what)}" for column, what in read) + "."]
+    if ignored:
+        lines.append("Columns I ignored: " + ", ".join(esc(column) for column in ignored) + ".")
+    return lines
 
 
 def preview_text(p: ImportPreview) -> str:
     lines = ["📥 " + esc(import_headline(p.format_name, p.rows, p.new, p.duplicates, p.problems)) + "."]
+    lines.extend(columns_text(p.columns_read, p.columns_ignored))
     if p.problems:
         shown = "first few" if p.problems > SHOWN_PROBLEMS else "by line"
         lines.append(f"Rows with problems ({shown}):")

@@ -351,3 +351,43 @@ async def test_librarything_json_is_imported_not_restored(bot, session_factory):
         "2014-01-21",
         "From: Amazon.com",
     )
+
+
+async def test_any_csv_with_a_title_column_shows_what_it_understood(bot, session_factory):
+    name = "generic.csv"
+    message = dry_run(await bot.upload(fixture(name), name, CSV_MIME))
+    assert "CSV file: 3 rows — 3 new, 0 already in your library, 0 with problems" in message.text
+    assert (
+        "Columns I read: book title → title, writer(s) → author, isbn-13 → isbn, published → year, "
+        "pages → pages, my rating → rating, shelves → tags, series → series, series # → series number, "
+        "read? → status, date finished → finished reading, notes → notes, owned → owned, price → price."
+    ) in message.text
+    assert "Columns I ignored: colour." in message.text
+    await bot.tap(message, "📥 Import")
+    books = library_facts(session_factory, ADA)
+
+    [dune] = books["Dune"]
+    assert (dune["authors"], dune["isbn"], dune["year"], dune["pages"]) == (
+        ["Frank Herbert"],
+        "9780441172719",
+        1965,
+        612,
+    )
+    assert (dune["rating"], dune["tags"], dune["series"]) == (
+        4.5,
+        ["classics", "sf"],
+        [("Dune Chronicles", "1")],
+    )
+    assert (dune["status"], dune["readings"], dune["notes"]) == (
+        "read",
+        [(None, "2020-05-01", False)],
+        "Reread every decade",
+    )
+    [omens] = books["Good Omens"]
+    assert (omens["authors"], omens["status"], omens["owned"]) == (
+        ["Terry Pratchett", "Neil Gaiman"],
+        "to-read",
+        False,
+    )
+    [ficciones] = books["Ficciones"]
+    assert (ficciones["isbn"], ficciones["status"], ficciones["copies"]) == ("9780802130303", "reading", 2)

@@ -67,12 +67,14 @@ class Format:
     binder: Callable[[list[str]], Bound | None] | None = None
     priority: int = 0
 
-    def score(self, names: frozenset[str]) -> int:
-        """How many columns of the signature the header has; 0 when it is not this format."""
+    def score(self, names: frozenset[str]) -> int | None:
+        """How many columns of the signature the header has (plus the priority); None when it is not
+        this format. A format without a signature (the generic import) scores only its priority and
+        decides in ``bind``."""
         if not self.required <= names or names & self.forbidden:
-            return 0
+            return None
         if self.any_of and not names & self.any_of:
-            return 0
+            return None
         return len(self.required) + len(names & self.any_of) + self.priority
 
     def bind(self, header: list[str]) -> Bound | None:
@@ -122,14 +124,9 @@ class Registry:
         """The best format for a (normalised) header, bound to it; None when none recognises it."""
         header = list(header)
         names = frozenset(h for h in header if h)
-        ranked = sorted(
-            ((fmt.score(names), -i, fmt) for i, fmt in enumerate(self.formats)),
-            key=lambda t: (t[0], t[1]),
-            reverse=True,
-        )
-        for score, _order, fmt in ranked:
-            if score <= 0:
-                break
+        scored = [(fmt.score(names), -i, fmt) for i, fmt in enumerate(self.formats)]
+        ranked = sorted((t for t in scored if t[0] is not None), key=lambda t: (t[0], t[1]), reverse=True)
+        for _score, _order, fmt in ranked:
             bound = fmt.bind(header)
             if bound is not None:
                 return fmt, bound

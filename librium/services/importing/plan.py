@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from librium.database.sqlalchemy import db
 from librium.errors import NotFound
 from librium.services.importing.apps import REGISTRY
+from librium.services.importing.formats import ColumnMapping
 from librium.services.importing.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, read_table
 from librium.services.importing.records import BookRecord
 from librium.text import fold
@@ -49,6 +50,7 @@ class ImportPlan:
     notices: list[RowNote] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problem_records: list[BookRecord] = field(default_factory=list)
+    mapping: ColumnMapping | None = None  # which column fed which field (the generic import)
 
     def summary(self, limit: int = 10) -> str:
         """A short plain-text summary for a chat message (the caller escapes it for HTML)."""
@@ -110,10 +112,10 @@ class DuplicateIndex:
         return None
 
 
-def records_from_bytes(
+def read_records(
     data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS
-) -> tuple[str, str, list[str], list[BookRecord]]:
-    """(format, encoding, warnings, records) of an uploaded file; Invalid when it is unreadable."""
+) -> tuple[str, str, list[str], list[BookRecord], ColumnMapping | None]:
+    """(format, encoding, warnings, records, the columns' mapping when the generic import read it)."""
     from librium.services.importing import jsontable
 
     read = jsontable.read_json_table if jsontable.looks_like_json(data) else read_table
@@ -122,7 +124,14 @@ def records_from_bytes(
     records = [bound.record_from_row(line, row) for line, row in table.rows]
     if bound.finish:
         bound.finish(records)
-    return table.format, table.encoding, table.warnings, records
+    return table.format, table.encoding, table.warnings, records, bound.mapping
+
+
+def records_from_bytes(
+    data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS
+) -> tuple[str, str, list[str], list[BookRecord]]:
+    """(format, encoding, warnings, records) of an uploaded file; Invalid when it is unreadable."""
+    return read_records(data, max_bytes=max_bytes, max_rows=max_rows)[:4]
 
 
 def plan_records(
@@ -158,7 +167,8 @@ def plan_import(
     max_rows: int = DEFAULT_MAX_ROWS,
 ) -> ImportPlan:
     """Read an uploaded file and say what importing it into the library would do. Writes nothing."""
-    fmt, encoding, warnings, records = records_from_bytes(data, max_bytes=max_bytes, max_rows=max_rows)
+    fmt, encoding, warnings, records, mapping = read_records(data, max_bytes=max_bytes, max_rows=max_rows)
     plan = plan_records(session, library_id, records, fmt=fmt, encoding=encoding)
     plan.warnings = warnings
+    plan.mapping = mapping
     return plan
