@@ -205,3 +205,14 @@ def test_a_wrong_check_digit_is_never_believed():
     tally = Tally()
     tally.add(_read("9780441014988", "as-is"))
     assert tally.believed() == []
+
+
+def test_a_stack_of_books_reads_the_tilted_one_beside_the_clear_one():
+    """The clear code settles the photo at once; the tilted book beside it is still read (its own pass)."""
+    clear = Image.open(io.BytesIO(_generated("9780306406157"))).convert("L")
+    tilted = Image.open(io.BytesIO(_generated("9791032300824", angle=33))).convert("L")
+    page = Image.new("L", (clear.width + tilted.width + 60, max(clear.height, tilted.height)), 255)
+    page.paste(clear, (0, 0))
+    page.paste(tilted, (clear.width + 60, 0))
+    result = barcodes.decode_image(page)
+    assert sorted(result.isbns) == ["9780306406157", "9791032300824"]

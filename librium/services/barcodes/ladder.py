@@ -36,6 +36,8 @@ TARGET_WIDTH = 420  # a region is read at about this many pixels across its bars
 MODULES = 113  # an EAN-13 with its quiet zones is 113 modules wide
 WALL_FACTOR = 2.0  # on a busy machine the passes stop at this many times the budget, in wall time
 OBLIQUE = (30, 60, 45, 15, 75)  # degrees: the whole photo turned, when the region finder finds nothing
+OTHER_BOOK_STRENGTH = 0.5  # a settled photo's other regions at least this strong are read too
+OTHER_BOOKS = 3  # ... among its strongest regions
 
 _F = zxingcpp.BarcodeFormat
 _B = zxingcpp.Binarizer
@@ -58,6 +60,14 @@ class Run:
     tally: Tally = field(default_factory=Tally)
     passes: int = 0
     used: list[str] = field(default_factory=list)
+    work: View | None = None  # the whole photo at the size the whole-photo passes read
+    regions: list[regions.Region] | None = None  # the region finder's places, in photo pixels, once run
+
+    def places(self) -> list[regions.Region]:
+        if self.regions is None:
+            assert self.work is not None
+            self.regions = [_in_photo(self.work, r) for r in regions.find(self.work.image)]
+        return self.regions
 
 
 def _zxing(image: Image.Image, *, formats=ALL_FORMATS, binarizer=_B.LocalAverage, turn=True, **options):
@@ -131,14 +141,16 @@ def _sharpness(image: Image.Image) -> float:
     return float(np.abs(np.diff(p)).mean())
 
 
-def region_views(pyramid: Pyramid, region: regions.Region, index: int) -> tuple[View, float]:
+def region_views(
+    pyramid: Pyramid, region: regions.Region, index: int, *, refine: bool = True
+) -> tuple[View, float]:
     """The region cut out upright at a scale that gives its bars about 4 pixels a module, with the angle
     refined by a couple of degrees to where the averaged bars are crispest (perspective, estimate)."""
     scale = min(4.0, max(0.3, TARGET_WIDTH / region.across))
     w = min(1100, round(region.across * scale * 1.8) + 64)  # the finder may see only part of the code
     h = min(520, max(48, round(region.along * scale * 1.1)))
     best: tuple[float, View] | None = None
-    for delta in (0.0, -2.0, 2.0, -4.0, 4.0):
+    for delta in (0.0, -2.0, 2.0, -4.0, 4.0) if refine else (0.0,):
         angle = region.angle + math.radians(delta)
         view = pyramid.oriented(region.center, angle, scale, (w, h), f"region {index}")
         crisp = _sharpness(view.image)
@@ -153,7 +165,7 @@ def region_views(pyramid: Pyramid, region: regions.Region, index: int) -> tuple[
 def passes(pyramid: Pyramid, run: Run) -> Iterator[None]:
     """Every pass in order; each ``yield`` is a point where the caller may stop."""
     photo = pyramid.photo
-    work = pyramid.whole(min(1.0, WORK_MAX_SIDE / max(photo.size)), "as-is")
+    work = run.work = pyramid.whole(min(1.0, WORK_MAX_SIDE / max(photo.size)), "as-is")
     image = work.image
     read_view(run, work)
     yield
@@ -171,8 +183,7 @@ def passes(pyramid: Pyramid, run: Run) -> Iterator[None]:
     read_view(run, work.derived(sharp, "contrast+sharpen"), solid=False)
     yield
     # each place that looks like a barcode, upright at its own angle and scale
-    found = [_in_photo(work, r) for r in regions.find(image)]
-    for i, region in enumerate(found):
+    for i, region in enumerate(run.places()):
         yield from region_passes(pyramid, region, i, run)
         if i == 0:
             # glare, shadow, low contrast over the whole photo; the other binarizer
@@ -230,10 +241,41 @@ def decode_gray(gray: Image.Image, budget: float) -> Run:
     cpu_deadline = time.thread_time() + budget
     wall_deadline = time.monotonic() + budget * WALL_FACTOR
     run = Run()
-    for _ in passes(Pyramid(gray), run):
-        if _done(run.tally) or time.thread_time() > cpu_deadline or time.monotonic() > wall_deadline:
+    pyramid = Pyramid(gray)
+
+    def spent() -> bool:
+        return time.thread_time() > cpu_deadline or time.monotonic() > wall_deadline
+
+    for _ in passes(pyramid, run):
+        if spent():
+            return run
+        if _done(run.tally):
+            break
+    for _ in other_books(pyramid, run):
+        if spent():
             break
     return run
+
+
+def other_books(pyramid: Pyramid, run: Run) -> Iterator[None]:
+    """Once the photo is settled: a barcode-like place where nothing was read may be another book of a
+    stack, one that needs its own angle or scale; each gets one pass, upright at its angle."""
+    index = len(run.regions or ())
+    for region in run.places()[:OTHER_BOOKS]:
+        if region.strength < OTHER_BOOK_STRENGTH or _covered(run.tally, region):
+            continue
+        view, _ = region_views(pyramid, region, index, refine=False)
+        read_view(run, view, formats=LINEAR, turn=False)
+        yield
+        index += 1
+
+
+def _covered(tally: Tally, region: regions.Region) -> bool:
+    """Some read already sits inside this region."""
+    return any(
+        math.dist(place.center, region.center) <= 0.6 * max(place.width, region.across)
+        for place in tally.places
+    )
 
 
 def _done(tally: Tally) -> bool:

@@ -86,8 +86,8 @@ def find(photo: Image.Image, limit: int = MAX_REGIONS) -> list[Region]:
         if value < 0.15 * best:
             break
         part = _grow(peak, (masked > 0.12 * value) & (coherence > 0.4))
-        taken |= _grow(peak, masked > 0.05 * value)
         if part.sum() < 2:
+            taken[peak] = True
             continue
         angle = 0.5 * math.atan2(2 * float(jxy[part].sum()), float((jxx - jyy)[part].sum()))
         ys, xs = np.nonzero(part)
@@ -101,6 +101,11 @@ def find(photo: Image.Image, limit: int = MAX_REGIONS) -> list[Region]:
         cx, cy = mu * ux - mv * uy, mu * uy + mv * ux
         across = u1 - u0 + STEP
         along = v1 - v0 + STEP
+        # the next region is looked for outside this one (and its window's reach)
+        gy_, gx_ = np.mgrid[0 : score.shape[0], 0 : score.shape[1]] * STEP
+        pu = gx_ * ux + gy_ * uy - mu
+        pv = -gx_ * uy + gy_ * ux - mv
+        taken |= (np.abs(pu) <= across / 2 + k) & (np.abs(pv) <= along / 2 + k)
         regions.append(
             Region(
                 ((cx + 0.5) / factor - 0.5, (cy + 0.5) / factor - 0.5),
