@@ -22,7 +22,8 @@ from decimal import Decimal
 from sqlalchemy import Connection, func, insert, select, text
 
 from librium.database.sqlalchemy import db
-from librium.services.search_index import search_row
+from librium.services import vocabulary as search_vocabulary
+from librium.services.search_index import search_row, searchable_texts
 from librium.text import fold
 
 FIRST = [
@@ -622,8 +623,8 @@ def generate(conn: Connection, library_id: int, n: int, *, seed: int = 1, chunk:
         return rng.choices(vocabulary, cum_weights=cumulative)[0].capitalize()
 
     isbn_bodies = rng.sample(range(10**9), n)
-    books, links_a, links_s, links_g, links_t, links_p, links_l, readings, loans, search = (
-        [] for _ in range(10)
+    books, links_a, links_s, links_g, links_t, links_p, links_l, readings, loans, search, texts = (
+        [] for _ in range(11)
     )
     live = 0
     for i in range(n):
@@ -726,23 +727,19 @@ def generate(conn: Connection, library_id: int, n: int, *, seed: int = 1, chunk:
             )
         if not deleted:
             live += 1
-            search.append(
-                {
-                    "book_id": book_id,
-                    "library_id": library_id,
-                    **search_row(
-                        title=title,
-                        subtitle=subtitle,
-                        isbn13=isbn,
-                        authors=[(a["display_name"], a["last_name"]) for a in chosen],
-                        series=series_names,
-                        tags=sorted(t for _, t in tags),
-                        publishers=[p for _, p in publishers],
-                        genres=sorted(g for _, g in genres),
-                        location=shelf[1] if shelf else None,
-                    ),
-                }
+            fields = dict(
+                title=title,
+                subtitle=subtitle,
+                isbn13=isbn,
+                authors=[(a["display_name"], a["last_name"]) for a in chosen],
+                series=series_names,
+                tags=sorted(t for _, t in tags),
+                publishers=[p for _, p in publishers],
+                genres=sorted(g for _, g in genres),
+                location=shelf[1] if shelf else None,
             )
+            search.append({"book_id": book_id, "library_id": library_id, **search_row(**fields)})
+            texts.append((library_id, searchable_texts(fields)))
 
     ins(db.Book.__table__, books)
     ins(db.BookAuthor.__table__, links_a)
@@ -754,6 +751,7 @@ def generate(conn: Connection, library_id: int, n: int, *, seed: int = 1, chunk:
     ins(db.Reading.__table__, readings)
     ins(db.Loan.__table__, loans)
     ins(db.BookSearch.__table__, search)
+    search_vocabulary.add(conn, texts)
     _fix_sequences(conn, tables)
     return Generated(
         library_id=library_id,

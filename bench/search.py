@@ -88,6 +88,12 @@ def operations(session: Session, made: Generated) -> dict[str, list[Callable[[Se
 
     ops: dict[str, list[Callable[[Session], object]]] = {
         "word search": searching(words + surnames),
+        "typo search, one edit (near matches)": searching([typo(w, 1) for w in words + surnames]),
+        "typo search, two edits (near matches)": searching([typo(w, 2) for w in words + surnames]),
+        "typo in one of two words": searching(
+            [f"{a} {typo(b, 1)}" for a, b in zip(words, surnames, strict=False)]
+        ),
+        "nothing matches (no near match either)": searching(["qzxwvj", "zzqxjvw kkq", "xqzv"]),
         "prefix search": searching(prefixes),
         f"most common title word ({made.common_word!r})": searching([made.common_word]),
         "two-word search": searching([f"{a} {b}" for a, b in zip(words, surnames, strict=False)]),
@@ -117,6 +123,16 @@ def operations(session: Session, made: Generated) -> dict[str, list[Callable[[Se
         ops["stats by genre"] = [lambda s: stats.by_genre(s, lib)]
         ops["stats problems"] = [lambda s: stats.problems(s, lib)]
     return ops
+
+
+def typo(word: str, edits: int) -> str:
+    """``word`` with ``edits`` deterministic typos: swap two letters in the middle, then drop the last."""
+    middle = len(word) // 2
+    if edits >= 1 and len(word) >= 4:
+        word = word[: middle - 1] + word[middle] + word[middle - 1] + word[middle + 1 :]
+    if edits >= 2 and len(word) >= 8:
+        word = word[:-2] + word[-1]
+    return word
 
 
 def measure(session: Session, calls: list[Callable[[Session], object]], n: int) -> tuple[float, float]:

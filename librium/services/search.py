@@ -7,6 +7,14 @@ stored tsvector ``book_fts_vector`` with its GIN index, ranked with ts_rank. Fil
 
 A search costs a fixed number of statements whatever the page size: one for the page (with the total as
 a window count), one each for the page's authors, series and open loans.
+
+Near matches: after the exact matches (whose order never changes) come the books that match once each
+word may also stand for another word of the library (:mod:`librium.services.vocabulary`): a typo's
+correction (``hobit`` -> hobbit), another script's spelling (``tolstoy`` -> Толстой) or another form
+(``hobbits`` -> hobbit). They are ranked by what the replacements cost (fewest edits first), then by the
+engine's rank. That costs one vocabulary look-up (two when a word may be a typo), and one more match
+when there are alternatives. ``SearchPage.exact`` says how many of ``total`` matched exactly, and
+``corrected`` how the query reads with the top near match's words when nothing matched exactly.
 """
 
 from __future__ import annotations
@@ -35,9 +43,13 @@ from sqlalchemy.orm import Session
 
 from librium.database.sqlalchemy import db
 from librium.services import query as q
+from librium.services import vocabulary, wordforms
 from librium.services.query import ParsedQuery, Range
+from librium.text import fold
 
 MAX_PAGE_SIZE = 100
+NEAR_LIMIT = 100  # near matches listed at most (after every exact one)
+ALTERNATIVES = 24  # alternatives per word at most, cheapest first
 
 books = db.Book.__table__
 authors = db.Author.__table__
@@ -88,6 +100,15 @@ class SearchPage:
     warnings: list[str] = field(default_factory=list)
     sort: str = "title"
     sort_desc: bool = False
+    exact: int | None = None  # how many of ``total`` matched exactly (the rest are near matches); None: all
+    corrected: str | None = (
+        None  # nothing matched exactly: the query's words as the first near match has them
+    )
+
+    @property
+    def near_only(self) -> bool:
+        """Nothing matched exactly; every result is a near match."""
+        return self.exact == 0 and self.total > 0
 
     @property
     def ids(self) -> list[int]:
@@ -102,8 +123,10 @@ def search(
     page: int = 1,
     page_size: int = 10,
     sort: str | None = None,
+    near: bool = True,
 ) -> SearchPage:
-    """Find books of one library. ``sort`` (e.g. "year", "-year", "added-desc") overrides sort: in the box."""
+    """Find books of one library. ``sort`` (e.g. "year", "-year", "added-desc") overrides sort: in the box.
+    ``near=False`` leaves out near matches (typos, other scripts, other word forms)."""
     parsed = q.parse(query) if isinstance(query, str) else query
     warnings = list(parsed.warnings)
     sort_key, desc = parsed.sort, parsed.sort_desc
@@ -118,14 +141,25 @@ def search(
     page = max(1, int(page))
 
     where = [books.c.library_id == library_id, books.c.deleted_at.is_(None), *conditions(library_id, parsed)]
+    exact = corrected = None
     if parsed.has_text:
-        matches = _matches(
-            session.get_bind().dialect.name, library_id, parsed, ranked=sort_key == "relevance"
-        )
+        dialect = session.get_bind().dialect.name
+        matches = _matches(dialect, library_id, parsed, ranked=sort_key == "relevance")
+        wanted = page
         result, total, page = _text_page(session, matches, where, sort_key, desc, page, page_size)
+        options = _alternatives(session, library_id, parsed) if near else {}
+        if options:
+            found = _near(session, dialect, library_id, parsed, options, where, sort_key, desc)
+            if found:
+                exact = total
+                result, total, page = _with_near(session, result, total, found, wanted, page_size)
+                if not exact:
+                    corrected = _corrected(parsed, options, found[0])
     else:
         result, total, page = _filter_page(session, where, sort_key, desc, page, page_size)
     rows = light_rows(session, result)
+    if corrected and rows and page == 1:
+        corrected = _as_written(parsed.words, corrected, rows[0])
     return SearchPage(
         rows=rows,
         total=total,
@@ -135,6 +169,8 @@ def search(
         warnings=warnings,
         sort=sort_key,
         sort_desc=desc,
+        exact=exact,
+        corrected=corrected,
     )
 
 
@@ -186,6 +222,103 @@ def _text_page(session: Session, matches, where: list, sort_key: str, desc: bool
     return [], total, page
 
 
+# --------------------------------------------------------------------------- near matches
+
+
+@dataclass(frozen=True)
+class _Near:
+    id: int
+    cost: float
+    words: dict[str, str]  # query word -> the word of this book it matched
+
+
+def _alternatives(session: Session, library_id: int, parsed: ParsedQuery) -> dict[str, dict[str, float]]:
+    """Each query word's alternatives (cheapest first, at most ALTERNATIVES); {} when no word has any."""
+    found = vocabulary.alternatives(session, library_id, list(dict.fromkeys(parsed.words)))
+    options = {
+        word: dict(sorted(alt.terms.items(), key=lambda item: (item[1], item[0]))[:ALTERNATIVES])
+        for word, alt in found.items()
+    }
+    return options if any(options.values()) else {}
+
+
+def _near(
+    session: Session,
+    dialect: str,
+    library_id: int,
+    parsed: ParsedQuery,
+    options: dict[str, dict[str, float]],
+    where: list,
+    sort_key: str,
+    desc: bool,
+) -> list[_Near]:
+    """Books matching with the alternatives but not exactly, in order (at most NEAR_LIMIT)."""
+    ranked = sort_key == "relevance"
+    loose = _matches(dialect, library_id, parsed, ranked=True, options=options, name="near")
+    strict = _matches(dialect, library_id, parsed, ranked=False, name="strict")
+    stmt = (
+        select(books.c.id, loose.c.rank, book_search.c.title_text, book_search.c.people_text)
+        .select_from(loose)
+        .join(books, books.c.id == loose.c.book_id)
+        .join(book_search, book_search.c.book_id == books.c.id)
+        .where(*where, books.c.id.not_in(select(strict.c.book_id)))
+        .order_by(*_order(sort_key, desc, books.c, loose.c.rank))
+        .limit(NEAR_LIMIT)
+    )
+    found = []
+    for position, row in enumerate(session.execute(stmt)):
+        cost, words = _cost(parsed.words, options, f"{row.title_text} {row.people_text}")
+        found.append((cost if ranked else 0, position, _Near(row.id, cost, words)))
+    return [near for *_, near in sorted(found, key=lambda item: item[:2])]
+
+
+def _cost(words: list[str], options: dict[str, dict[str, float]], text: str) -> tuple[float, dict[str, str]]:
+    """What the book's words cost against the query: per query word, its cheapest way into the book."""
+    tokens = set(text.split())
+    total, chosen = 0.0, {}
+    for word in words:
+        if any(token.startswith(word) for token in tokens):
+            chosen[word] = word
+            continue
+        present = [(cost, term) for term, cost in options.get(word, {}).items() if term in tokens]
+        cost, term = min(present, default=(3.0, word))  # matched in a tag or a publisher only
+        total += cost
+        chosen[word] = term
+    return total, chosen
+
+
+def _with_near(session: Session, result, exact_total: int, near: list[_Near], page: int, page_size: int):
+    """The requested page of the exact matches followed by the near ones."""
+    total = exact_total + len(near)
+    page = min(max(1, page), max(1, math.ceil(total / page_size)))
+    start = (page - 1) * page_size
+    exact_rows = list(result) if start < exact_total else []
+    skip = max(0, start - exact_total)
+    ids = [n.id for n in near[skip : skip + page_size - len(exact_rows)]]
+    if not ids:
+        return exact_rows, total, page
+    wide = {row.id: row for row in session.execute(select(*_book_columns()).where(books.c.id.in_(ids)))}
+    return exact_rows + [wide[i] for i in ids if i in wide], total, page
+
+
+def _corrected(parsed: ParsedQuery, options: dict[str, dict[str, float]], first: _Near) -> str | None:
+    """The query's words as the first near match has them, when that differs from what was typed."""
+    words = [first.words.get(word, word) for word in parsed.words]
+    return " ".join(words) if words != parsed.words else None
+
+
+def _as_written(typed: list[str], corrected: str, row: BookRow) -> str:
+    """The corrected words as the book writes them ("толстои" -> "Толстой"), where it has them."""
+    written = {}
+    for text in [row.title, row.subtitle or "", *row.authors, *(mark.name for mark in row.series)]:
+        for raw in wordforms.words(text):
+            written.setdefault(fold(raw), raw)
+    words = corrected.split()
+    return " ".join(
+        word if word == old else written.get(word, word) for old, word in zip(typed, words, strict=False)
+    )
+
+
 # --------------------------------------------------------------------------- matching
 
 
@@ -205,23 +338,32 @@ def _book_columns() -> list:
     ]
 
 
-def _matches(dialect: str, library_id: int, parsed: ParsedQuery, *, ranked: bool):
+def _matches(
+    dialect: str,
+    library_id: int,
+    parsed: ParsedQuery,
+    *,
+    ranked: bool,
+    options: dict[str, dict[str, float]] | None = None,
+    name: str = "matches",
+):
     """A CTE of (book_id, rank) for the full-text words, rank lower-is-better (bm25 on SQLite, minus
-    ts_rank on PostgreSQL) or a constant when the caller sorts by something else."""
+    ts_rank on PostgreSQL) or a constant when the caller sorts by something else. With ``options`` a
+    word matches itself (as a prefix) or any of its alternatives (whole words)."""
     if dialect == "sqlite":
         rank = literal_column(_BM25) if ranked else literal(0)
         stmt = select(_FTS.c.rowid.label("book_id"), rank.label("rank")).where(
-            literal_column("book_fts").op("MATCH")(fts5_query(parsed))
+            literal_column("book_fts").op("MATCH")(fts5_query(parsed, options))
         )
         # Materialized: otherwise SQLite folds it into the join and ranks every row more than once.
-        return stmt.cte("matches").prefix_with("MATERIALIZED")
+        return stmt.cte(name).prefix_with("MATERIALIZED")
     vector = pg_vector()
-    tsquery = func.to_tsquery(literal_column("'simple'"), pg_query(parsed))
+    tsquery = func.to_tsquery(literal_column("'simple'"), pg_query(parsed, options))
     rank = -func.ts_rank(vector, tsquery) if ranked else literal(0)
     stmt = select(book_search.c.book_id, rank.label("rank")).where(
         vector.op("@@")(tsquery), book_search.c.library_id == library_id
     )
-    return stmt.cte("matches")
+    return stmt.cte(name)
 
 
 def pg_vector() -> ColumnElement:
@@ -232,17 +374,27 @@ def pg_vector() -> ColumnElement:
     return literal_column("book_search.book_fts_vector")
 
 
-def fts5_query(parsed: ParsedQuery) -> str:
+def _either(parsed: ParsedQuery, options, prefix: str, whole: str, either: str) -> list[str]:
+    """Each word as a prefix, or (with ``options``) the word or one of its alternatives (whole words)."""
+    return [
+        "(" + either.join([prefix.format(word), *(whole.format(alt) for alt in options[word])]) + ")"
+        if options and options.get(word)
+        else prefix.format(word)
+        for word in parsed.words
+    ]
+
+
+def fts5_query(parsed: ParsedQuery, options: dict[str, dict[str, float]] | None = None) -> str:
     """An FTS5 MATCH string: every token quoted (so AND/OR/NEAR/*/^ in user text are plain words)."""
-    parts = [f'"{word}"*' for word in parsed.words]
+    parts = _either(parsed, options, '"{}"*', '"{}"', " OR ")
     parts += [f'"{isbn}"' for isbn in parsed.isbns]
     parts += ['"' + " ".join(phrase) + '"*' for phrase in parsed.phrases]
-    return " ".join(parts)
+    return (" AND " if options else " ").join(parts)  # FTS5 wants AND spelled out after a group
 
 
-def pg_query(parsed: ParsedQuery) -> str:
+def pg_query(parsed: ParsedQuery, options: dict[str, dict[str, float]] | None = None) -> str:
     """A to_tsquery string; tokens are alphanumeric only (see query.tokens), quoted anyway."""
-    parts = [f"'{word}':*" for word in parsed.words]
+    parts = _either(parsed, options, "'{}':*", "'{}'", " | ")
     parts += [f"'{isbn}'" for isbn in parsed.isbns]
     parts += [
         "(" + " <-> ".join([*(f"'{w}'" for w in phrase[:-1]), f"'{phrase[-1]}':*"]) + ")"

@@ -8,7 +8,9 @@ differently by the search side:
 - ``other_text``: ISBN-13, ISBN-10, tags, publishers, genres and the shelf (location) name.
 
 Deleted books have no row. The SQLite FTS5 table and the PostgreSQL GIN index follow ``book_search``
-by themselves (triggers / an expression index, see alembic revision 0002).
+by themselves (triggers / an expression index, see alembic revision 0002). The words of every row
+written also go to the library's vocabulary (:mod:`librium.services.vocabulary`), from the raw text
+so that transliterations read the unfolded letters.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from sqlalchemy.orm import Session
 
 from librium import isbn as isbn_mod
 from librium.database.sqlalchemy import db
+from librium.services import vocabulary
 from librium.text import fold
 
-__all__ = ["index_new_book", "refresh", "refresh_library", "search_row"]
+__all__ = ["index_new_book", "refresh", "refresh_library", "search_row", "searchable_texts"]
 
 _CHUNK = 500  # ids per statement: well under SQLite's bound-parameter limit
 
@@ -42,22 +45,30 @@ def search_row(
     location: str | None = None,
 ) -> dict[str, str]:
     """The three folded text columns for one book. ``authors`` holds (display name, last name) pairs."""
+    title_parts, people, other = _parts(title, subtitle, authors, series, tags, publishers, genres, location)
+    other = [isbn13 or "", (isbn_mod.to_isbn10(isbn13) or "") if isbn13 else "", *other]
+    return {
+        "title_text": _words(*title_parts),
+        "people_text": _words(*people),
+        "other_text": _words(*other),
+    }
+
+
+def searchable_texts(fields: dict) -> list[str | None]:
+    """The raw (unfolded) texts of a book whose words make the library's vocabulary: ``fields`` as
+    :func:`search_row` takes them, the ISBN left out."""
+    title_parts, people, other = _parts(**{k: v for k, v in fields.items() if k != "isbn13"})
+    return [*title_parts, *people, *other]
+
+
+def _parts(title, subtitle, authors=(), series=(), tags=(), publishers=(), genres=(), location=None):
     people: list[str] = []
     for display, last in authors:
         people.append(display)
         if last:
             people.append(last)
     people.extend(series)
-    other = [isbn13 or "", (isbn_mod.to_isbn10(isbn13) or "") if isbn13 else ""]
-    other.extend(tags)
-    other.extend(publishers)
-    other.extend(genres)
-    other.append(location or "")
-    return {
-        "title_text": _words(title, subtitle),
-        "people_text": _words(*people),
-        "other_text": _words(*other),
-    }
+    return [title, subtitle], people, [*tags, *publishers, *genres, location or ""]
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -91,7 +102,7 @@ def index_new_book(session: Session, book: db.Book) -> None:
     ``book`` must be flushed, with its author and series links, tags, publishers, genres and shelf
     set in this session (as ``books.add_book`` does); ``refresh`` is the general way.
     """
-    row = search_row(
+    fields = dict(
         title=book.title,
         subtitle=book.subtitle,
         isbn13=book.isbn13,
@@ -105,12 +116,16 @@ def index_new_book(session: Session, book: db.Book) -> None:
         genres=sorted(g.name for g in book.genres),
         location=book.location.name if book.location is not None else None,
     )
+    row = search_row(**fields)
     session.execute(insert(db.BookSearch), [{"book_id": book.id, "library_id": book.library_id, **row}])
+    vocabulary.add(session, [(book.library_id, searchable_texts(fields))])
 
 
 def refresh_library(session: Session, library_id: int) -> int:
-    """Rebuild every search row of one library (after an import or a repair); returns the book count."""
+    """Rebuild every search row and the vocabulary of one library (after an import or a repair);
+    returns the book count."""
     ids = list(session.scalars(select(db.Book.id).where(db.Book.library_id == library_id)))
+    session.execute(delete(db.SearchTerm).where(db.SearchTerm.library_id == library_id))
     refresh(session, ids)
     return len(ids)
 
@@ -154,22 +169,20 @@ def _refresh_chunk(session: Session, ids: list[int]) -> None:
     publishers = _names(session, db.book_publishers, "publisher_id", db.Publisher, live)
     genres = _names(session, db.book_genres, "genre_id", db.Genre, live)
 
-    rows = [
-        {
-            "book_id": b.id,
-            "library_id": b.library_id,
-            **search_row(
-                title=b.title,
-                subtitle=b.subtitle,
-                isbn13=b.isbn13,
-                authors=authors.get(b.id, ()),
-                series=series.get(b.id, ()),
-                tags=tags.get(b.id, ()),
-                publishers=publishers.get(b.id, ()),
-                genres=genres.get(b.id, ()),
-                location=b.name,
-            ),
-        }
+    fields = {
+        b.id: dict(
+            title=b.title,
+            subtitle=b.subtitle,
+            isbn13=b.isbn13,
+            authors=authors.get(b.id, ()),
+            series=series.get(b.id, ()),
+            tags=tags.get(b.id, ()),
+            publishers=publishers.get(b.id, ()),
+            genres=genres.get(b.id, ()),
+            location=b.name,
+        )
         for b in books
-    ]
+    }
+    rows = [{"book_id": b.id, "library_id": b.library_id, **search_row(**fields[b.id])} for b in books]
     session.execute(insert(db.BookSearch), rows)
+    vocabulary.add(session, [(b.library_id, searchable_texts(fields[b.id])) for b in books])

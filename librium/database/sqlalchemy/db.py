@@ -603,6 +603,32 @@ class BookSearch(Base):
     other_text: Mapped[str] = mapped_column(Text, default="")
 
 
+class SearchTerm(Base):
+    """A word of a library's searchable text and how it reads in ASCII: the vocabulary that typo,
+    transliteration and word-form search draw their alternatives from (librium.services.vocabulary).
+
+    Insert-only while books change (a word no book holds any more only costs a lookup that matches
+    nothing); ``vocabulary.rebuild`` starts a library afresh. A CJK or Cyrillic word may have two
+    readings (a row each). SQLite keeps a trigram FTS5 index over ``latin`` (``book_fts_terms``);
+    PostgreSQL a pg_trgm GIN index (``book_fts_terms_trgm``), both created by the migrations.
+    """
+
+    __tablename__ = "search_terms"
+    __table_args__ = (
+        UniqueConstraint("library_id", "term", "latin"),
+        Index("ix_search_terms_library_id_latin", "library_id", "latin"),
+        Index("ix_search_terms_library_id_backwards", "library_id", "backwards"),
+        Index("ix_search_terms_library_id_stem", "library_id", "stem"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    library_id: Mapped[int] = mapped_column(ForeignKey("libraries.id", ondelete="CASCADE"))
+    term: Mapped[str] = mapped_column(String(64))  # folded, as book_search holds it
+    latin: Mapped[str] = mapped_column(String(64))  # ASCII reading, letters and digits only
+    backwards: Mapped[str] = mapped_column(String(64))  # latin reversed: suffix look-ups on an index
+    stem: Mapped[str] = mapped_column(String(64))  # the word's stem (its language's stemmer)
+
+
 class MetadataCache(Base):
     """Answers of metadata providers by ISBN, including "not found", so a lookup is made once."""
 

@@ -1,0 +1,132 @@
+"""How else a word may be written: its ASCII readings (transliteration), its stem, how many typos a
+word of its length may carry, and the edit distance that counts them. Pure functions, no database.
+
+- Readings: anyascii for every script (Cyrillic ``Толстой`` -> ``tolstoy``, Greek, Hangul, Arabic...);
+  for Japanese also pykakasi's Hepburn reading (``村上春樹`` -> ``murakamiharuki``; anyascii reads kanji
+  as Mandarin), loaded on first use since its dictionary takes a second or two.
+- Stems: Snowball, the stemmer chosen by the word's script (``STEMMERS``); a language plugs in there.
+- Typos: optimal string alignment distance (rapidfuzz), so a swap of two letters is one edit.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import cache, lru_cache
+
+import snowballstemmer
+from anyascii import anyascii
+from rapidfuzz.distance import OSA
+
+from librium.text import fold
+
+MAX_LENGTH = 64  # longer "words" (pasted junk) are left out of the vocabulary
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")
+
+STEMMERS = {"latin": "english", "cyrillic": "russian", "greek": "greek"}
+"""Snowball language per script. More languages plug in here (or per library language, later)."""
+
+
+def words(raw: str) -> list[str]:
+    """The words of raw (unfolded) text, split as the search index splits them."""
+    return _WORD.findall(raw)
+
+
+def script(word: str) -> str:
+    """'latin', 'cyrillic', 'greek', 'han', 'kana', 'hangul' or 'other', from the first letter."""
+    for ch in word:
+        if not ch.isalpha():
+            continue
+        name = unicodedata.name(ch, "")
+        for prefix, kind in (
+            ("LATIN", "latin"),
+            ("CYRILLIC", "cyrillic"),
+            ("GREEK", "greek"),
+            ("CJK", "han"),
+            ("HIRAGANA", "kana"),
+            ("KATAKANA", "kana"),
+            ("HANGUL", "hangul"),
+        ):
+            if name.startswith(prefix):
+                return kind
+        return "other"
+    return "other"
+
+
+def _ascii(text: str) -> str:
+    return _NOT_ASCII_WORD.sub("", fold(text))[:MAX_LENGTH]
+
+
+_kakasi = None
+_kakasi_lock = threading.Lock()
+
+
+def _japanese(word: str) -> str:
+    global _kakasi
+    with _kakasi_lock:
+        if _kakasi is None:
+            import pykakasi
+
+            _kakasi = pykakasi.kakasi()
+        parts = _kakasi.convert(word)
+    return "".join(part["hepburn"] for part in parts)
+
+
+@lru_cache(maxsize=65536)
+def readings(word: str) -> frozenset[str]:
+    """ASCII readings of one word (raw or folded), letters and digits only; the word itself when ASCII."""
+    found = {_ascii(anyascii(word))}
+    if any(unicodedata.name(ch, "").startswith(("CJK", "HIRAGANA", "KATAKANA")) for ch in word):
+        found.add(_ascii(_japanese(word)))
+    found.discard("")
+    return frozenset(found)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The folded stem of a word by its script's Snowball stemmer; the folded word when none applies."""
+    language = STEMMERS.get(script(word))
+    lowered = word.casefold()
+    if language:
+        lowered = _stemmer(language).stemWord(lowered)
+    return fold(lowered)[:MAX_LENGTH]
+
+
+@cache
+def _stemmer(language: str):
+    return snowballstemmer.stemmer(language)
+
+
+def max_edits(word: str) -> int:
+    """Typos a word may carry and still be corrected: none under 4 letters, 1 up to 7, 2 from 8."""
+    if any(ch.isdigit() for ch in word):
+        return 0
+    length = len(word)
+    return 0 if length < 4 else 1 if length < 8 else 2
+
+
+def distance(a: str, b: str, limit: int) -> int:
+    """Edit distance (insertions, deletions, substitutions, adjacent swaps), or ``limit + 1`` past it."""
+    return OSA.distance(a, b, score_cutoff=limit)
+
+
+def pieces(word: str, edits: int) -> tuple[str, str, str]:
+    """(prefix, middle, suffix) of ``word`` such that a word within ``edits`` edits of it starts with
+    the prefix, contains the middle or ends with the suffix (at least one of them).
+
+    Each edit, a swap included, spoils at most one piece: the pieces are split by one-letter gaps.
+    With one edit there is no middle (""); with two, the middle has at least three letters (what a
+    trigram index can find).
+    """
+    length = len(word)
+    if edits <= 0:
+        return word, "", word
+    if edits == 1:
+        half = length // 2
+        return word[:half], "", word[half + 1 :]
+    middle = max(3, (length - 2) // 3)
+    prefix = max(0, (length - 2 - middle) // 2)
+    suffix_start = prefix + 1 + middle + 1
+    return word[:prefix], word[prefix + 1 : prefix + 1 + middle], word[suffix_start:]

@@ -1,0 +1,152 @@
+"""Near matches: typos, other scripts and other word forms find books after the exact matches, on
+SQLite and PostgreSQL, through the real vocabulary and the engines' trigram indexes."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from librium.database.sqlalchemy import db
+from librium.services import search_index, vocabulary
+from librium.services.search import search
+
+
+def titles(page) -> list[str]:
+    return [row.title for row in page.rows]
+
+
+@pytest.fixture
+def classics(shelf):
+    shelf.book("The Hobbit", authors=["J. R. R. Tolkien"])
+    shelf.book("The Power of Habit", authors=["Charles Duhigg"])
+    shelf.book("Mort", authors=["Terry Pratchett"], series=[("Discworld", 4)])
+    shelf.book("Война и мир", authors=["Лев Толстой"])
+    shelf.book("Дюна", authors=["Фрэнк Герберт"])
+    shelf.book("1Q84", authors=["村上 春樹", "Haruki Murakami"])
+    shelf.book("海辺のカフカ", authors=["村上春樹"])
+    shelf.book("Crime and Punishment", authors=["Fyodor Dostoevsky"])
+    shelf.book("Stories of Your Life and Others", authors=["Ted Chiang"])
+    shelf.book("Cien años de soledad", authors=["Gabriel García Márquez"])
+    return shelf
+
+
+@pytest.mark.parametrize(
+    ("typed", "title", "corrected"),
+    [
+        ("hobit", "The Hobbit", "Hobbit"),  # a missing letter
+        ("tolkein", "The Hobbit", "Tolkien"),  # two letters swapped
+        ("pratchet", "Mort", None),  # a prefix: an exact match already
+        ("prachett", "Mort", "Pratchett"),
+        ("dostoyevsky", "Crime and Punishment", "Dostoevsky"),  # an extra letter
+        ("dostoyevskyy", "Crime and Punishment", "Dostoevsky"),  # two edits in a long word
+        ("marqeuz soledda", "Cien años de soledad", "Márquez soledad"),  # one typo in each word
+        ("hobit tolkien", "The Hobbit", "Hobbit tolkien"),
+    ],
+)
+def test_typos_find_the_book(session, classics, typed, title, corrected):
+    page = search(session, classics.library_id, typed)
+    assert titles(page)[0] == title
+    assert page.corrected == corrected
+    assert page.exact == (None if corrected is None else 0)
+
+
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("tolstoy", "Война и мир"),  # Cyrillic author, Latin query
+        ("Tolstoj", "Война и мир"),
+        ("dyuna", "Дюна"),
+        ("murakami", "海辺のカフカ"),  # a Japanese name, read in Hepburn
+        ("Толстой", "Война и мир"),
+        ("村上", "1Q84"),
+    ],
+)
+def test_other_scripts(session, classics, typed, title):
+    assert title in titles(search(session, classics.library_id, typed))
+
+
+def test_reverse_transliteration(session, shelf):
+    shelf.book("War and Peace", authors=["Leo Tolstoy"])
+    shelf.book("Dune", authors=["Frank Herbert"])
+    assert titles(search(session, shelf.library_id, "Толстой")) == ["War and Peace"]
+    assert titles(search(session, shelf.library_id, "Герберт")) == ["Dune"]
+
+
+def test_word_forms(session, classics):
+    assert titles(search(session, classics.library_id, "hobbits")) == ["The Hobbit"]
+    assert titles(search(session, classics.library_id, "story life"))[0] == "Stories of Your Life and Others"
+
+
+def test_exact_matches_come_first_and_keep_their_order(session, shelf):
+    shelf.book("Hobbies for Everyone", authors=["A. Writer"])
+    shelf.book("The Hobbit", authors=["J. R. R. Tolkien"])
+    shelf.book("My Hobby Horse", authors=["B. Writer"])
+    exact = search(session, shelf.library_id, "hobbi", near=False)
+    both = search(session, shelf.library_id, "hobbi")
+    assert titles(exact) == ["Hobbies for Everyone", "The Hobbit"]
+    assert titles(both)[:2] == titles(exact)
+    assert titles(both)[2:] == ["My Hobby Horse"]  # 'hobby': one edit away
+    assert (both.exact, both.total, both.corrected) == (2, 3, None)
+
+
+def test_a_word_of_the_library_is_not_corrected(session, classics):
+    """'habit' is a word of the library: The Hobbit is not offered as its correction."""
+    assert titles(search(session, classics.library_id, "habit")) == ["The Power of Habit"]
+
+
+def test_near_matches_page_after_the_exact_ones(session, shelf):
+    for n in range(3):
+        shelf.book(f"Hobbies volume {n}")
+    for n in range(3):
+        shelf.book(f"Hobby book {n}")
+    first = search(session, shelf.library_id, "hobbie", page_size=2)
+    assert (first.total, first.pages, first.exact) == (6, 3, 3)
+    second = search(session, shelf.library_id, "hobbie", page=2, page_size=2)
+    assert titles(second) == ["Hobbies volume 2", "Hobby book 0"]
+    third = search(session, shelf.library_id, "hobbie", page=3, page_size=2)
+    assert titles(third) == ["Hobby book 1", "Hobby book 2"]
+    assert titles(search(session, shelf.library_id, "hobbie", page=9, page_size=2)) == titles(third)
+
+
+def test_filters_apply_to_near_matches(session, shelf):
+    shelf.book("The Hobbit", authors=["J. R. R. Tolkien"], status="read")
+    shelf.book("The Hobbit", authors=["J. R. R. Tolkien"], status="to-read")
+    page = search(session, shelf.library_id, "hobit is:read")
+    assert page.total == 1 and page.exact == 0
+
+
+def test_nothing_near_either(session, classics):
+    page = search(session, classics.library_id, "qzxwvj")
+    assert (page.total, page.corrected) == (0, None)
+
+
+def test_another_librarys_words_are_never_offered(session, shelf, other_shelf):
+    other_shelf.book("The Hobbit", authors=["J. R. R. Tolkien"])
+    shelf.book("Dune", authors=["Frank Herbert"])
+    page = search(session, shelf.library_id, "hobit")
+    assert (page.total, page.corrected) == (0, None)
+
+
+def test_deleted_books_are_not_near_matches(session, shelf):
+    shelf.book("The Hobbit", authors=["J. R. R. Tolkien"], deleted=True)
+    assert search(session, shelf.library_id, "hobit").total == 0
+
+
+def test_vocabulary_follows_edits_and_rebuilds(session, shelf):
+    book_id = shelf.book("The Hobbit", authors=["J. R. R. Tolkien"])
+    session.get(db.Book, book_id).title = "The Silmarillion"
+    search_index.refresh(session, [book_id])
+    assert titles(search(session, shelf.library_id, "silmarilion")) == ["The Silmarillion"]
+
+    def words() -> int:
+        return session.scalar(
+            select(func.count())
+            .select_from(db.SearchTerm)
+            .where(db.SearchTerm.library_id == shelf.library_id)
+        )
+
+    assert words() > 0
+    search_index.refresh_library(session, shelf.library_id)
+    assert words() > 0 and titles(search(session, shelf.library_id, "silmarilion")) == ["The Silmarillion"]
+    vocabulary.rebuild(session, shelf.library_id)  # from the folded rows, as the migration does
+    assert titles(search(session, shelf.library_id, "tolkein")) == ["The Silmarillion"]
