@@ -1,7 +1,7 @@
 """search_terms: each library's vocabulary for typo, transliteration and word-form search
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-05 08:00:00
 
 A new table (with a trigram index over its ASCII readings: FTS5's trigram tokenizer on SQLite,
@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from alembic import op
 from anyascii import anyascii
 
-revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0005"
+revision: str = "0007"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
