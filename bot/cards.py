@@ -19,6 +19,7 @@ from bot import callbacks, dbcall
 from bot.keyboards import button, markup
 from bot.render import bold, esc, italic, stars, truncate
 from librium import isbn as isbn_mod
+from librium.i18n import N_, _, formats, ngettext
 from librium.services.books import BookView
 
 log = logging.getLogger(__name__)
@@ -26,10 +27,10 @@ log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
 
 STATUS_LABELS = {
-    "to-read": "Not read yet",
-    "reading": "📖 Reading",
-    "read": "✓ Read",
-    "abandoned": "Abandoned",
+    "to-read": N_("Not read yet"),
+    "reading": N_("📖 Reading"),
+    "read": N_("✓ Read"),
+    "abandoned": N_("Abandoned"),
 }
 
 # Field limits (characters of the raw text) for the first rendering; halved until the card fits.
@@ -45,17 +46,15 @@ _LIMITS = {
 
 
 def series_number(index: Decimal | None) -> str:
-    """1.000 → "1", 2.500 → "2.5"."""
+    """1.000 → "1", 2.500 → "2.5" ("2,5" in German)."""
     if index is None:
         return ""
-    text = f"{index.normalize():f}"
-    return text
+    return formats.number(index.normalize())
 
 
 def short_date(day: dt.date, today: dt.date) -> str:
-    """ "3 Nov", or "3 Nov 2024" when not this year."""
-    text = f"{day.day} {day.strftime('%b')}"
-    return text if day.year == today.year else f"{text} {day.year}"
+    """ "3 Nov", or "3 Nov 2024" when not this year (as the user's language writes it)."""
+    return formats.date(day, today)
 
 
 def rating_text(rating: float | None) -> str:
@@ -71,7 +70,7 @@ def _lines(book: BookView, today: dt.date, scale: float) -> list[str]:
     if book.subtitle:
         lines.append(f"<i>{cut(book.subtitle, 'subtitle')}</i>")
     if book.authors:
-        lines.append("by " + cut(", ".join(book.author_names), "authors"))
+        lines.append(_("by {authors}").format(authors=cut(", ".join(book.author_names), "authors")))
     facts = []
     for series in book.series[:2]:
         number = series_number(series.index)
@@ -79,7 +78,7 @@ def _lines(book: BookView, today: dt.date, scale: float) -> list[str]:
     if book.year:
         facts.append(str(book.year))
     if book.pages:
-        facts.append(f"{book.pages} pages")
+        facts.append(ngettext("{n} page", "{n} pages", book.pages).format(n=formats.number(book.pages)))
     if book.format:
         facts.append(cut(book.format.name, "other"))
     if facts:
@@ -88,21 +87,24 @@ def _lines(book: BookView, today: dt.date, scale: float) -> list[str]:
         lines.append("🗄 " + cut(book.location.name, "shelf"))
     if book.isbn13:
         lines.append(f"ISBN {isbn_mod.hyphenate(book.isbn13)}")
-    state = [] if book.owned else ["⭐ Wishlist"]
-    state.append(STATUS_LABELS.get(book.status, esc(book.status)))
+    state = [] if book.owned else [_("⭐ Wishlist")]
+    state.append(_(STATUS_LABELS[book.status]) if book.status in STATUS_LABELS else esc(book.status))
     if book.rating:
         state.append(rating_text(book.rating))
     if book.copies and book.copies > 1:
-        state.append(f"{book.copies} copies")
+        state.append(ngettext("{n} copy", "{n} copies", book.copies).format(n=formats.number(book.copies)))
     lines.append(" · ".join(state))
     loan = book.current_loan
     if loan:
-        text = f"🤝 Lent to {cut(loan.borrower, 'other')} since {short_date(loan.lent_on, today)}"
-        if loan.due_on:
-            text += f", due {short_date(loan.due_on, today)}"
-            if loan.due_on < today:
-                text += " (overdue)"
-        lines.append(text)
+        who, since = cut(loan.borrower, "other"), short_date(loan.lent_on, today)
+        if loan.due_on and loan.due_on < today:
+            text = _("🤝 Lent to {who} since {since}, due {due} (overdue)")
+        elif loan.due_on:
+            text = _("🤝 Lent to {who} since {since}, due {due}")
+        else:
+            text = _("🤝 Lent to {who} since {since}")
+        due = short_date(loan.due_on, today) if loan.due_on else ""
+        lines.append(text.format(who=who, since=since, due=due))
     if book.notes:
         lines.append("📝 " + cut(book.notes, "notes"))
     return lines
@@ -128,26 +130,26 @@ def render_card(book: BookView, *, today: dt.date | None = None, note: str | Non
 def card_keyboard(book: BookView) -> InlineKeyboardMarkup:
     """✓ Read · 📖 Reading · ★ Rate / ✎ Edit · 🗄 Shelf · 🤝 Lend (↩ Returned; ✓ Got it) / 🗑 Delete."""
     if book.status == "read":
-        read = button("↺ Not read", "st", book.id, "to-read")
+        read = button(_("↺ Not read"), "st", book.id, "to-read")
     else:
-        read = button("✓ Read", "st", book.id, "read")
+        read = button(_("✓ Read"), "st", book.id, "read")
     if book.status == "reading":
-        reading = button("⏸ Not reading", "st", book.id, "to-read")
+        reading = button(_("⏸ Not reading"), "st", book.id, "to-read")
     else:
-        reading = button("📖 Reading", "st", book.id, "reading")
+        reading = button(_("📖 Reading"), "st", book.id, "reading")
     if not book.owned:  # a wishlist book cannot be lent; once bought it joins the library
-        lend = button("✓ Got it", "ow", book.id)
+        lend = button(_("✓ Got it"), "ow", book.id)
     elif book.current_loan:
-        lend = button("↩ Returned", "ln", book.id, "ret")
+        lend = button(_("↩ Returned"), "ln", book.id, "ret")
     else:
-        lend = button("🤝 Lend", "ln", book.id)
+        lend = button(_("🤝 Lend"), "ln", book.id)
     rows = [
-        [read, reading, button("★ Rate", "rt", book.id)],
-        [button("✎ Edit", "ed", book.id), button("🗄 Shelf", "sh", book.id), lend],
-        [button("🗑 Delete", "del", book.id)],
+        [read, reading, button(_("★ Rate"), "rt", book.id)],
+        [button(_("✎ Edit"), "ed", book.id), button(_("🗄 Shelf"), "sh", book.id), lend],
+        [button(_("🗑 Delete"), "del", book.id)],
     ]
     if book.isbn13 and not book.metadata_source:
-        rows[-1].append(button("⟳ Refresh details", "rf", book.id))
+        rows[-1].append(button(_("⟳ Refresh details"), "rf", book.id))
     return markup(*rows)
 
 
@@ -155,9 +157,9 @@ def rating_keyboard(book: BookView) -> InlineKeyboardMarkup:
     """Whole stars on one row, half stars on the next (callback ``rt:<id>:<half_stars>``)."""
     whole = [button(f"{n}★", "rt", book.id, n * 2) for n in range(1, 6)]
     halves = [button(f"{n}½" if n else "½", "rt", book.id, n * 2 + 1) for n in range(0, 5)]
-    last = [button("« Back", "b", book.id, "e")]
+    last = [button(_("« Back"), "b", book.id, "e")]
     if book.rating:
-        last.insert(0, button("Clear rating", "rt", book.id, 0))
+        last.insert(0, button(_("Clear rating"), "rt", book.id, 0))
     return markup(whole, halves, last)
 
 
@@ -295,9 +297,9 @@ def book_of(message: Message | None) -> int | None:
 
 def added_note(title: str, owned: bool = True) -> str:
     if not owned:
-        return f"⭐ Added {bold(truncate(title, 80))} to your wishlist."
-    return f"✓ Added {bold(truncate(title, 80))}."
+        return _("⭐ Added {title} to your wishlist.").format(title=bold(truncate(title, 80)))
+    return _("✓ Added {title}.").format(title=bold(truncate(title, 80)))
 
 
 def deleted_text(book: BookView) -> str:
-    return f"🗑 Deleted {italic(truncate(book.title, 200))}."
+    return _("🗑 Deleted {title}.").format(title=italic(truncate(book.title, 200)))

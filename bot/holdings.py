@@ -12,13 +12,14 @@ from telegram import InlineKeyboardButton
 from bot.cards import short_date
 from bot.keyboards import button
 from bot.render import bold, esc, truncate
+from librium.i18n import N_, _, ngettext
 from librium.services.ownership import Holding
 
 _STATUS_WORDS = {
-    "read": "read",
-    "reading": "reading now",
-    "to-read": "not read yet",
-    "abandoned": "abandoned",
+    "read": N_("read"),
+    "reading": N_("reading now"),
+    "to-read": N_("not read yet"),
+    "abandoned": N_("abandoned"),
 }
 
 
@@ -30,58 +31,81 @@ def card_buttons(holdings: list[Holding]) -> list[list[InlineKeyboardButton]]:
 def title_by(title: str, authors: list[str] | tuple[str, ...]) -> str:
     """ "<b>Dune</b> by Frank Herbert" (HTML, both cut to a readable length)."""
     text = bold(truncate(title, 80))
-    if authors:
-        text += " by " + esc(truncate(", ".join(authors), 60))
-    return text
+    if not authors:
+        return text
+    return _("{title} by {authors}").format(title=text, authors=esc(truncate(", ".join(authors), 60)))
 
 
 def holding_facts(holding: Holding, today: dt.date) -> str:
     """ "read, lent to Alice since 3 Nov, shelf: Living room"."""
-    facts = [_STATUS_WORDS.get(holding.status, holding.status)]
+    status = _(_STATUS_WORDS[holding.status]) if holding.status in _STATUS_WORDS else holding.status
     if holding.times_read > 1:
-        facts[0] += f" ({holding.times_read} times)"
+        times = ngettext("{n} time", "{n} times", holding.times_read).format(n=holding.times_read)
+        status = _("{status} ({times})").format(status=status, times=times)
+    facts = [status]
     if holding.copies > 1:
-        facts.append(f"{holding.copies} copies")
+        facts.append(ngettext("{n} copy", "{n} copies", holding.copies).format(n=holding.copies))
     if holding.loan:
-        loan = f"lent to {esc(holding.loan.borrower)} since {short_date(holding.loan.lent_on, today)}"
+        who, since = esc(holding.loan.borrower), short_date(holding.loan.lent_on, today)
         if holding.loan.due_on:
-            loan += f", due {short_date(holding.loan.due_on, today)}"
-        facts.append(loan)
+            due = short_date(holding.loan.due_on, today)
+            facts.append(_("lent to {who} since {since}, due {due}").format(who=who, since=since, due=due))
+        else:
+            facts.append(_("lent to {who} since {since}").format(who=who, since=since))
     if holding.shelf:
-        facts.append(f"shelf: {esc(holding.shelf)}")
+        facts.append(_("shelf: {shelf}").format(shelf=esc(holding.shelf)))
     return ", ".join(facts)
 
 
 def ownership_line(holding: Holding, today: dt.date) -> str:
-    head = "✅ Already in your library:" if holding.owned else "⭐ On your wishlist (not owned yet):"
-    return f"{head} {title_by(holding.title, holding.authors)} — {holding_facts(holding, today)}"
+    book, facts = title_by(holding.title, holding.authors), holding_facts(holding, today)
+    if holding.owned:
+        return _("✅ Already in your library: {book} — {facts}").format(book=book, facts=facts)
+    return _("⭐ On your wishlist (not owned yet): {book} — {facts}").format(book=book, facts=facts)
 
 
 def lent_line(holding: Holding, today: dt.date) -> str:
     """ "🤝 <b>Dune</b> by Frank Herbert is with <b>Alice</b> since 3 Nov, due 1 Dec." """
     book, loan = title_by(holding.title, holding.authors), holding.loan
     if loan is None:
-        shelf = f" (shelf: {esc(holding.shelf)})" if holding.shelf else ""
-        return f"📚 {book} is not lent out{shelf}."
-    text = f"🤝 {book} is with {bold(loan.borrower)} since {short_date(loan.lent_on, today)}"
-    if loan.due_on:
-        late = " — overdue" if loan.due_on < today else ""
-        text += f", due {short_date(loan.due_on, today)}{late}"
-    return text + "."
+        if holding.shelf:
+            return _("📚 {book} is not lent out (shelf: {shelf}).").format(
+                book=book, shelf=esc(holding.shelf)
+            )
+        return _("📚 {book} is not lent out.").format(book=book)
+    who, since = bold(loan.borrower), short_date(loan.lent_on, today)
+    if loan.due_on and loan.due_on < today:
+        text = _("🤝 {book} is with {who} since {since}, due {due} — overdue.")
+    elif loan.due_on:
+        text = _("🤝 {book} is with {who} since {since}, due {due}.")
+    else:
+        text = _("🤝 {book} is with {who} since {since}.")
+    due = short_date(loan.due_on, today) if loan.due_on else ""
+    return text.format(book=book, who=who, since=since, due=due)
 
 
 def read_line(holding: Holding, today: dt.date) -> str:
     """ "✓ Yes, you read <b>Dune</b> by Frank Herbert (finished 3 Nov)." and the other states."""
     book = title_by(holding.title, holding.authors)
     finished = [r.finished_on for r in holding.readings if r.finished_on and not r.abandoned]
-    last = f"finished {short_date(max(finished), today)}" if finished else ""
+    last = short_date(max(finished), today) if finished else ""
     if holding.status == "read":
-        times = f", {holding.times_read} times" if holding.times_read > 1 else ""
-        return f"✓ Yes, you read {book}" + (f" ({last}{times})." if last else ".")
+        if last and holding.times_read > 1:
+            times = ngettext("{n} time", "{n} times", holding.times_read).format(n=holding.times_read)
+            return _("✓ Yes, you read {book} (finished {when}, {times}).").format(
+                book=book, when=last, times=times
+            )
+        if last:
+            return _("✓ Yes, you read {book} (finished {when}).").format(book=book, when=last)
+        return _("✓ Yes, you read {book}.").format(book=book)
     if holding.status == "reading":
-        return f"📖 You are reading {book} now."
+        return _("📖 You are reading {book} now.").format(book=book)
     if holding.status == "abandoned":
-        return f"You gave up on {book}."
+        return _("You gave up on {book}.").format(book=book)
     if last:  # read before, on the pile again
-        return f"✓ Yes, you read {book} ({last}); it is on your to-read pile again."
-    return f"Not yet: {book} is on your {'to-read list' if holding.owned else 'wishlist'}."
+        return _("✓ Yes, you read {book} (finished {when}); it is on your to-read pile again.").format(
+            book=book, when=last
+        )
+    if holding.owned:
+        return _("Not yet: {book} is on your to-read list.").format(book=book)
+    return _("Not yet: {book} is on your wishlist.").format(book=book)

@@ -28,9 +28,11 @@ from telegram.ext import Application, ContextTypes, Job
 from bot.dbcall import SESSION_FACTORY
 from bot.keyboards import button, markup
 from bot.render import esc, italic, truncate
+from librium import i18n
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import in_thread
-from librium.services import libraries, reading, reminders, when
+from librium.i18n import _, formats, ngettext
+from librium.services import languages, libraries, reading, reminders, when
 from librium.services.reminders import ClaimedReminder, RecipientGone, SweepResult
 
 log = logging.getLogger(__name__)
@@ -68,14 +70,15 @@ def local_today(tz: str, at: dt.datetime) -> dt.date:
 
 
 def short_local(value: dt.datetime, tz: str, at: dt.datetime | None = None) -> str:
-    """ "Fri 24 Dec, 18:00" (the year only when it is not the current one)."""
+    """ "Fri 24 Dec, 18:00" (the year only when it is not the current one), as the user's language
+    writes it ("vie, 24 dic, 18:00")."""
     local = when.utc(value).astimezone(when.zone(tz))
-    year = "" if at is None or local.year == local_today(tz, at).year else f" {local.year}"
-    return f"{local:%a} {local.day} {local:%b}{year}, {local:%H:%M}"
+    today = local_today(tz, at) if at is not None else local.date()
+    return formats.moment(when.utc(value), when.zone(tz), today)
 
 
 def short_day(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    return formats.day(day)
 
 
 # --------------------------------------------------------------------------- scheduling
@@ -127,37 +130,41 @@ async def run_sweep(application: Application, at: dt.datetime | None = None) -> 
 
 
 def late(claimed: ClaimedReminder) -> str:
-    return " (late)" if claimed.late else ""
+    return _(" (late)") if claimed.late else ""
 
 
 def span(days: int) -> str:
     """How long a loan has lasted, said the way people say it: "3 days", "3 weeks", "2 months"."""
     if days <= 0:
-        return "since today"
+        return _("since today")
     if days == 1:
-        return "for a day"
+        return _("for a day")
     if days < 14:
-        return f"for {days} days"
+        return ngettext("for {n} day", "for {n} days", days).format(n=days)
     if days < 62:
-        return f"for {round(days / 7)} weeks"
-    return f"for {round(days / 30.4)} months"
+        weeks = round(days / 7)
+        return ngettext("for {n} week", "for {n} weeks", weeks).format(n=weeks)
+    months = round(days / 30.4)
+    return ngettext("for {n} month", "for {n} months", months).format(n=months)
 
 
 def loan_status(due_on: dt.date | None, today: dt.date) -> str:
     if due_on is None:
-        return "no due date"
+        return _("no due date")
     days = (today - due_on).days
     if days == 0:
-        return "due today"
+        return _("due today")
     if days < 0:
-        return f"due {short_day(due_on)}"
-    return f"{days} day{'s' if days != 1 else ''} overdue (due {short_day(due_on)})"
+        return _("due {day}").format(day=short_day(due_on))
+    return ngettext("{n} day overdue (due {day})", "{n} days overdue (due {day})", days).format(
+        n=days, day=short_day(due_on)
+    )
 
 
 def loan_keyboard(loan: reminders.LoanInfo, *, extend: bool = True) -> InlineKeyboardMarkup:
-    row = [button("✅ Returned", "rl", loan.loan_id, "r", loan.library_id, loan.book_id)]
+    row = [button(_("✅ Returned"), "rl", loan.loan_id, "r", loan.library_id, loan.book_id)]
     if extend:
-        row.append(button("⏳ Extend a week", "rl", loan.loan_id, "x"))
+        row.append(button(_("⏳ Extend a week"), "rl", loan.loan_id, "x"))
     return markup(row)
 
 
@@ -166,9 +173,12 @@ def loan_text(claimed: ClaimedReminder, at: dt.datetime) -> str:
     assert loan is not None
     today = local_today(claimed.timezone, at)
     lent = span((today - loan.lent_on).days)
-    return (
-        f"📚 {esc(loan.borrower)} has had {italic(loan.title)} {lent} — "
-        f"{loan_status(loan.due_on, today)}{late(claimed)}"
+    return _("📚 {who} has had {title} {span} — {status}{late}").format(
+        who=esc(loan.borrower),
+        title=italic(loan.title),
+        span=lent,
+        status=loan_status(loan.due_on, today),
+        late=late(claimed),
     )
 
 
@@ -187,28 +197,33 @@ def nudge_message(session: Session, user_id: int, *, suffix: str = "") -> Render
                 readings.append((library.id, view))
     if not readings:
         return Rendered(
-            "📖 Reading time!" + suffix + "\nYou have no book marked as reading. "
-            "Open a book and tap “Reading”, or /unread for ideas."
+            _("📖 Reading time!")
+            + suffix
+            + "\n"
+            + _("You have no book marked as reading. Open a book and tap “Reading”, or /unread for ideas.")
         )
-    lines = ["📖 Reading time!" + suffix]
+    lines = [_("📖 Reading time!") + suffix]
     rows = []
     for library_id, view in readings[:NUDGE_BOOKS]:
         progress = ""
         if view.pages_read:
-            progress = f" — p. {view.pages_read}" + (f"/{view.page_count}" if view.page_count else "")
+            if view.page_count:
+                progress = _(" — p. {page}/{pages}").format(page=view.pages_read, pages=view.page_count)
+            else:
+                progress = _(" — p. {page}").format(page=view.pages_read)
             if view.percent is not None:
-                progress += f" ({view.percent}%)"
+                progress += f" ({formats.percent(view.percent / 100)})"
         lines.append(f"• {italic(truncate(view.book_title, 60))}{progress}")
         label = truncate(view.book_title, 18)
         rows.append(
             [
                 button(f"+10 · {label}", "rp", library_id, view.book_id, 10),
                 button("+25", "rp", library_id, view.book_id, 25),
-                button("✓ Finished", "rp", library_id, view.book_id, "f"),
+                button(_("✓ Finished"), "rp", library_id, view.book_id, "f"),
             ]
         )
     if len(readings) > NUDGE_BOOKS:
-        lines.append(f"…and {len(readings) - NUDGE_BOOKS} more (/reading).")
+        lines.append(_("…and {n} more (/reading).").format(n=len(readings) - NUDGE_BOOKS))
     return Rendered("\n".join(lines), markup(*rows))
 
 
@@ -221,18 +236,19 @@ def digest_window(tz: str, at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
 
 def digest_text(summary: reminders.Digest, tz: str, at: dt.datetime, *, suffix: str = "") -> str:
     today = local_today(tz, at)
+    n = formats.number
     lines = [
-        "🗓 <b>Your week in books</b>" + suffix,
-        f"Books added: {summary.books_added}",
-        f"Books finished: {summary.books_finished}",
-        f"Pages read: {summary.pages_read}",
+        _("🗓 <b>Your week in books</b>") + suffix,
+        _("Books added: {n}").format(n=n(summary.books_added)),
+        _("Books finished: {n}").format(n=n(summary.books_finished)),
+        _("Pages read: {n}").format(n=n(summary.pages_read)),
     ]
     if summary.loans_due:
-        lines.append(f"Loans due: {len(summary.loans_due)}")
+        lines.append(_("Loans due: {n}").format(n=n(len(summary.loans_due))))
         for loan in summary.loans_due[:10]:
             lines.append(f"• {italic(loan.title)} — {esc(loan.borrower)}, {loan_status(loan.due_on, today)}")
     else:
-        lines.append("Loans due: none")
+        lines.append(_("Loans due: none"))
     return "\n".join(lines)
 
 
@@ -263,9 +279,14 @@ def _backup_dump(session: Session, claimed: ClaimedReminder) -> bytes | None:
 
 
 async def send_reminder(application: Application, claimed: ClaimedReminder, at: dt.datetime) -> None:
-    """Render and send one claimed reminder; raise RecipientGone when the chat is unreachable."""
+    """Render and send one claimed reminder, in its chat's language; raise RecipientGone when the chat
+    is unreachable."""
+    language = await _in_db(
+        application, lambda s: languages.chat_language(s, claimed.user_id, claimed.chat_id)
+    )
     try:
-        await _deliver(application, claimed, at)
+        with i18n.speaking(language):
+            await _deliver(application, claimed, at)
     except Forbidden as error:
         gone = error
     except BadRequest as error:
@@ -296,14 +317,16 @@ async def _deliver(application: Application, claimed: ClaimedReminder, at: dt.da
     elif kind == "backup":
         dump = await _in_db(application, lambda s: _backup_dump(s, claimed))
         if dump is None:
-            await bot.send_message(chat, "💾 Weekly backups are coming soon." + late(claimed))
+            await bot.send_message(chat, _("💾 Weekly backups are coming soon.") + late(claimed))
         else:
             day = local_today(claimed.timezone, at).isoformat()
             await bot.send_document(
                 chat,
                 dump,
                 filename=f"librium-backup-{day}.json",
-                caption="💾 Your weekly backup" + late(claimed) + ". Keep it somewhere safe.",
+                caption=_("💾 Your weekly backup{late}. Keep it somewhere safe.").format(late=late(claimed)),
             )
     else:
-        await bot.send_message(chat, f"⏰ Reminder: {esc(claimed.text)}{late(claimed)}")
+        await bot.send_message(
+            chat, _("⏰ Reminder: {text}{late}").format(text=esc(claimed.text), late=late(claimed))
+        )

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
+from librium.i18n import _
 
 
 def button(label: str, action: str, *args: object) -> InlineKeyboardButton:
@@ -33,8 +34,8 @@ def step_row(step: str, *, skip: bool = True, back: bool = True) -> list[InlineK
     """The Skip / « Back / ✗ Cancel row of a guided flow (callback ``af:<step>:<choice>``)."""
     row = []
     if skip:
-        row.append(button("Skip ›", "af", step, "skip"))
+        row.append(button(_("Skip ›"), "af", step, "skip"))
     if back:
-        row.append(button("« Back", "af", step, "back"))
-    row.append(button("✗ Cancel", "af", step, "cancel"))
+        row.append(button(_("« Back"), "af", step, "back"))
+    row.append(button(_("✗ Cancel"), "af", step, "cancel"))
     return row

@@ -16,6 +16,7 @@ from telegram.error import BadRequest
 
 from bot import callbacks
 from bot.render import MAX_MESSAGE, bold, esc, truncate
+from librium.i18n import _, formats, ngettext
 
 PAGE_SIZE = 8
 READ = "✓"
@@ -23,8 +24,27 @@ LENT = "🤝"
 OVERDUE = "⚠"
 
 
+# A count and its noun in the user's language, with that language's plural forms ("1 книга",
+# "3 книги", "5 книг"); the keys are what callers ask for.
+COUNTED = {
+    "book": lambda n: ngettext("{n} book", "{n} books", n),
+    "author": lambda n: ngettext("{n} author", "{n} authors", n),
+    "series": lambda n: ngettext("{n} series", "{n} series", n),
+    "genre": lambda n: ngettext("{n} genre", "{n} genres", n),
+    "shelf": lambda n: ngettext("{n} shelf", "{n} shelves", n),
+    "loan": lambda n: ngettext("{n} loan", "{n} loans", n),
+    "day": lambda n: ngettext("{n} day", "{n} days", n),
+    "page": lambda n: ngettext("{n} page", "{n} pages", n),
+    "row": lambda n: ngettext("{n} row", "{n} rows", n),
+    "new book": lambda n: ngettext("{n} new book", "{n} new books", n),
+    "more book": lambda n: ngettext("{n} more book", "{n} more books", n),
+    "reminder": lambda n: ngettext("{n} reminder", "{n} reminders", n),
+}
+
+
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+    """ "1 book", "37 books" ("1.451 Bücher", "5 книг") for a noun of :data:`COUNTED`."""
+    return COUNTED[noun](count).format(n=formats.number(count))
 
 
 def page_count(total: int, size: int = PAGE_SIZE) -> int:
@@ -102,7 +122,9 @@ def book_button(number: int | str, book: BookLine) -> InlineKeyboardButton:
 def status_line(page: int, pages: int, total: int, noun: str = "book", nouns: str | None = None) -> str:
     """``Page 2 of 5 · 37 books`` (or just ``37 books`` when everything fits on one page)."""
     counted = plural(total, noun, nouns)
-    return f"Page {page} of {pages} · {counted}" if pages > 1 else counted
+    if pages <= 1:
+        return counted
+    return _("Page {page} of {pages} · {counted}").format(page=page, pages=pages, counted=counted)
 
 
 def pager(page: int, pages: int, data_for: Callable[[int], str]) -> list[InlineKeyboardButton]:
@@ -111,10 +133,10 @@ def pager(page: int, pages: int, data_for: Callable[[int], str]) -> list[InlineK
         return []
     row = []
     if page > 1:
-        row.append(InlineKeyboardButton("◀ Prev", callback_data=data_for(page - 1)))
+        row.append(InlineKeyboardButton(_("◀ Prev"), callback_data=data_for(page - 1)))
     row.append(InlineKeyboardButton(f"{page}/{pages}", callback_data=callbacks.encode("noop")))
     if page < pages:
-        row.append(InlineKeyboardButton("Next ▶", callback_data=data_for(page + 1)))
+        row.append(InlineKeyboardButton(_("Next ▶"), callback_data=data_for(page + 1)))
     return row
 
 

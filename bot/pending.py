@@ -20,10 +20,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from librium.i18n import N_, _
+
 log = logging.getLogger(__name__)
 
-CANCELLED = "Cancelled — nothing was saved."
-NOTHING = "Nothing to cancel."
+CANCELLED = N_("Cancelled — nothing was saved.")
+NOTHING = N_("Nothing to cancel.")
 
 CancelHook = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[str | None] | str | None]
 _HOOKS: dict[str, CancelHook] = {}
@@ -75,8 +77,8 @@ async def cancel_all(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list
 
 def cancelled_text(dropped: list[str]) -> str:
     if not dropped:
-        return NOTHING
-    return f"{CANCELLED}\nStopped: {', '.join(dropped)}."
+        return _(NOTHING)
+    return _("Cancelled — nothing was saved.\nStopped: {what}.").format(what=", ".join(dropped))
 
 
 async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

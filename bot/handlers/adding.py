@@ -33,11 +33,13 @@ from bot.access import Actor, Who, actor_of, resolve
 from bot.handlers import asking, book_actions, telling
 from bot.handlers import reminders as reminder_handlers
 from bot.handlers.book_actions import EXPIRED, tapped
+from bot.holdings import title_by
 from bot.keyboards import button, markup
 from bot.render import bold, esc, truncate
 from librium import isbn as isbn_mod
 from librium.database.sqlalchemy import db
 from librium.errors import LibriumError
+from librium.i18n import N_, _, ngettext
 from librium.names import parse_author, split_authors
 from librium.services import books
 from librium.services.books import AddResult, BookInput, BookView
@@ -49,12 +51,14 @@ log = logging.getLogger(__name__)
 PENDING = "pending_adds"
 MAX_PENDING = 20
 METADATA_CLIENT = "metadata_client"  # bot.metadata.CLIENT: tests put a local client there
-STALE = "That button has expired — send the book again."
+STALE = N_("That button has expired — send the book again.")
 CANCELLED = pending.CANCELLED
-NOT_A_BOOK = "I couldn't read that as a book. Send “Title by Author”, “Author - Title”, an ISBN, or use /add."
-FETCH_FAILED = "Details could not be fetched — tap Refresh later."
-NOT_KNOWN = "No catalogue knows this ISBN yet: tap ✎ Edit to give the title."
-NO_LOOKUPS = "Book details are not looked up here: tap ✎ Edit to give the title."
+NOT_A_BOOK = N_(
+    "I couldn't read that as a book. Send “Title by Author”, “Author - Title”, an ISBN, or use /add."
+)
+FETCH_FAILED = N_("Details could not be fetched — tap Refresh later.")
+NOT_KNOWN = N_("No catalogue knows this ISBN yet: tap ✎ Edit to give the title.")
+NO_LOOKUPS = N_("Book details are not looked up here: tap ✎ Edit to give the title.")
 
 
 # --------------------------------------------------------------------------- metadata
@@ -177,21 +181,19 @@ def cancel_pending(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> bool:
 @pending.cancel_hook("add confirmation")
 def _cancel_confirmations(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
     if cancel_pending(context, update.effective_chat.id):
-        return "the “Title by Author” confirmation"
+        return _("the “Title by Author” confirmation")
     return None
 
 
 def _book_line(book: BookView) -> str:
-    line = bold(truncate(book.title, 80))
-    if book.authors:
-        line += " by " + esc(truncate(", ".join(book.author_names), 60))
+    line = title_by(book.title, book.author_names)
     facts = []
     if book.isbn13:
         facts.append(f"ISBN {isbn_mod.hyphenate(book.isbn13)}")
     if book.year:
         facts.append(str(book.year))
     if book.copies > 1:
-        facts.append(f"{book.copies} copies")
+        facts.append(ngettext("{n} copy", "{n} copies", book.copies).format(n=book.copies))
     if book.location:
         facts.append(esc(truncate(book.location.name, 30)))
     return line + (f" ({' · '.join(facts)})" if facts else "")
@@ -199,23 +201,30 @@ def _book_line(book: BookView) -> str:
 
 def duplicate_prompt(token: str, result: AddResult, same_isbn: bool) -> tuple[str, Any]:
     shown = result.duplicates[:3]
-    lines = ["🤔 You may have this one already:", *("• " + _book_line(b) for b in shown)]
+    lines = [_("🤔 You may have this one already:"), *("• " + _book_line(b) for b in shown)]
     if len(result.duplicates) > len(shown):
-        lines.append(f"…and {len(result.duplicates) - len(shown)} more.")
-    rows = [[button("➕ Add another copy", "add", token, "copy")]]
+        lines.append(_("…and {n} more.").format(n=len(result.duplicates) - len(shown)))
+    rows = [[button(_("➕ Add another copy"), "add", token, "copy")]]
     if not same_isbn:
-        rows[0].append(button("It's a different book", "add", token, "other"))
-    rows.append([button("📖 Show it", "b", shown[0].id), button("✗ Cancel", "add", token, "no")])
+        rows[0].append(button(_("It's a different book"), "add", token, "other"))
+    rows.append([button(_("📖 Show it"), "b", shown[0].id), button(_("✗ Cancel"), "add", token, "no")])
     return "\n".join(lines), markup(*rows)
 
 
 def ambiguity_prompt(token: str, readings: list[parse.TitleAuthor]) -> tuple[str, Any]:
     rows = [
-        [button(f"“{truncate(r.title, 28)}” by {truncate(r.author, 24)}", "add", token, i)]
+        [
+            button(
+                _("“{title}” by {author}").format(title=truncate(r.title, 28), author=truncate(r.author, 24)),
+                "add",
+                token,
+                i,
+            )
+        ]
         for i, r in enumerate(readings)
     ]
-    rows.append([button("✗ Cancel", "add", token, "no")])
-    return "Which one is the title?", markup(*rows)
+    rows.append([button(_("✗ Cancel"), "add", token, "no")])
+    return _("Which one is the title?"), markup(*rows)
 
 
 def _same_isbn(inputs: dict[str, Any], result: AddResult) -> bool:
@@ -226,7 +235,9 @@ def _same_isbn(inputs: dict[str, Any], result: AddResult) -> bool:
 def _added_note(result: AddResult, extra: str | None = None) -> str:
     book = result.book
     if result.copies_added:
-        note = f"✓ Added another copy of {bold(truncate(book.title, 80))} (now {book.copies})."
+        note = _("✓ Added another copy of {title} (now {n}).").format(
+            title=bold(truncate(book.title, 80)), n=book.copies
+        )
     else:
         note = cards.added_note(book.title, book.owned)
     return f"{note}\n{extra}" if extra else note
@@ -270,7 +281,9 @@ async def add_isbn(
     isbn13 = isbn_mod.try_normalise(digits)
     if isbn13 is None:
         await message.reply_text(
-            f"{esc(digits)} looks like an ISBN but its check digit is wrong. Check the number and send it again."
+            _(
+                "{digits} looks like an ISBN but its check digit is wrong. Check the number and send it again."
+            ).format(digits=esc(digits))
         )
         return
     try:
@@ -284,7 +297,7 @@ async def add_isbn(
         inputs["isbn"] = isbn13
     else:
         inputs = {"title": placeholder_title(isbn13), "isbn": isbn13}
-        extra = NO_LOOKUPS if result is None else NOT_KNOWN if result.not_found else FETCH_FAILED
+        extra = _(NO_LOOKUPS if result is None else NOT_KNOWN if result.not_found else FETCH_FAILED)
     if not owned:
         inputs["owned"] = False
     added = await dbcall.run(context, _add, actor_of(update), inputs)
@@ -360,7 +373,7 @@ async def search_instead(update: Update, context: ContextTypes.DEFAULT_TYPE, tex
     except ImportError:
         show_results = None
     if show_results is None:
-        await update.effective_message.reply_text(NOT_A_BOOK)
+        await update.effective_message.reply_text(_(NOT_A_BOOK))
         return
     await show_results(update, context, text)
 
@@ -409,23 +422,23 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, data: call
     token, choice = data.arg(0) or "", data.arg(1)
     pending = _pending(context).get(token)
     if not pending or pending.get("chat") != update.effective_chat.id:
-        await tap.answer(STALE, alert=True)
+        await tap.answer(_(STALE), alert=True)
         return
     inputs: list[dict[str, Any]] = pending["inputs"]
     if choice == "no":
         _pending(context).pop(token, None)
-        await tap.answer("Cancelled.")
-        await cards.edit_in_place(update, CANCELLED)
+        await tap.answer(_("Cancelled."))
+        await cards.edit_in_place(update, _(CANCELLED))
         return
     if choice in ("0", "1") and len(inputs) > 1:
         chosen = inputs[int(choice)] if int(choice) < len(inputs) else None
         if chosen is None:
-            await tap.answer(EXPIRED)
+            await tap.answer(_(EXPIRED))
             return
         pending["inputs"] = [chosen]
         result = await dbcall.run(context, _add, actor_of(update), chosen)
     elif len(inputs) != 1:
-        await tap.answer(EXPIRED)
+        await tap.answer(_(EXPIRED))
         return
     elif choice == "yes":
         result = await dbcall.run(context, _add, actor_of(update), inputs[0])
@@ -434,7 +447,7 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, data: call
     elif choice == "copy" and pending.get("duplicates"):
         result = await dbcall.run(context, _add_copy, actor_of(update), inputs[0], pending["duplicates"][0])
     else:
-        await tap.answer(EXPIRED)
+        await tap.answer(_(EXPIRED))
         return
     await _settle(
         update, context, result, pending["inputs"][0], edit=True, extra=pending.get("extra"), token=token

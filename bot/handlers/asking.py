@@ -22,17 +22,19 @@ from bot.handlers.book_actions import local_today
 from bot.holdings import card_buttons, lent_line, ownership_line, read_line
 from bot.keyboards import button
 from bot.render import bold, esc, truncate
+from librium import isbn as isbn_mod
 from librium.errors import LibriumError
+from librium.i18n import N_, _, formats
 from librium.services import books, browse, ownership, search, stats
 from librium.services.ownership import Ownership
 from librium.text import fold
 
 SHOWN = 5  # books answered about at most; more are left to /find
-WHICH_BOOK = (
+WHICH_BOOK = N_(
     "Which book? Ask with its title, for example “who has Dune?”, or send the question as a reply to "
     "the book's card."
 )
-WHICH_SERIES = (
+WHICH_SERIES = N_(
     "Which series or author? Ask with the name, for example “what's unread in Discworld?”, or as a "
     "reply to a card of the series."
 )
@@ -68,12 +70,16 @@ def _find(session: Session, actor: Actor, subject: str) -> Found:
 
 def not_found(answer: Ownership) -> str:
     if answer.by == "id":
-        return "That book is not in your library."
+        return _("That book is not in your library.")
     if answer.by == "isbn":
-        return f"No, {esc(answer.summary)} Send the ISBN on its own to add it."
+        isbn = isbn_mod.hyphenate(answer.isbn13) if answer.isbn13 else esc(answer.query)
+        return _("No, ISBN {isbn} is not in your library. Send the ISBN on its own to add it.").format(
+            isbn=isbn
+        )
     what = esc(truncate(answer.query, 80))
-    add = what if parse.read_title_author(answer.query) else f"{what} by Author"
-    return f"No, “{what}” is not in your library. Send “{add}” to add it."
+    if parse.read_title_author(answer.query):
+        return _("No, “{what}” is not in your library. Send “{what}” to add it.").format(what=what)
+    return _("No, “{what}” is not in your library. Send “{what} by Author” to add it.").format(what=what)
 
 
 def book_answer(kind: str, found: Found) -> lists.Screen:
@@ -86,7 +92,8 @@ def book_answer(kind: str, found: Found) -> lists.Screen:
     shown = answer.matches[:SHOWN]
     lines = [line(h, today) for h in shown]
     if len(answer.matches) > SHOWN:
-        lines.append(f"…and {len(answer.matches) - SHOWN} more: /find {esc(truncate(answer.query, 60))}")
+        more = len(answer.matches) - SHOWN
+        lines.append(_("…and {n} more: /find {query}").format(n=more, query=esc(truncate(answer.query, 60))))
     return lists.Screen("\n".join(lines), card_buttons(shown))
 
 
@@ -124,19 +131,20 @@ def _unread_search(session: Session, library_id: int, *queries: str) -> Unread:
 def series_unread_screen(detail: browse.SeriesDetail) -> lists.Screen:
     unread = [b for b in detail.books if not b.read]
     head = f"📚 {bold(detail.name)}"
-    whole = [button("📚 Whole series", "se", detail.id)]
+    whole = [button(_("📚 Whole series"), "se", detail.id)]
+    books = lists.plural(detail.total, "book")
     if not unread:
-        return lists.Screen(f"{head}: all {lists.plural(detail.total, 'book')} read ✓", [whole])
+        return lists.Screen(_("{series}: all {books} read ✓").format(series=head, books=books), [whole])
     shown = unread[: lists.PAGE_SIZE]
-    lines = [f"{head} · {len(unread)} of {lists.plural(detail.total, 'book')} unread, in order:"]
+    lines = [_("{series} · {n} of {books} unread, in order:").format(series=head, n=len(unread), books=books)]
     rows = []
     for book in shown:
         number = f"#{cards.series_number(book.series_index)} " if book.series_index is not None else ""
-        state = " — reading now" if book.status == "reading" else ""
+        state = _(" — reading now") if book.status == "reading" else ""
         lines.append(f"{esc(number)}{bold(truncate(book.title, 80))}{state}")
         rows.append([button(f"{number}{truncate(book.title, 40)}", "b", book.id)])
     if len(unread) > len(shown):
-        lines.append(f"…and {len(unread) - len(shown)} more in the whole series.")
+        lines.append(_("…and {n} more in the whole series.").format(n=len(unread) - len(shown)))
     return lists.Screen("\n".join(lines), [*rows, whole])
 
 
@@ -150,14 +158,18 @@ def _totals(session: Session, actor: Actor) -> stats.Totals:
 
 def totals_text(totals: stats.Totals) -> str:
     if not totals.books and not totals.wishlist:
-        return "Your library is empty. Send “Title by Author”, an ISBN or a barcode photo to add a book."
-    parts = [f"{totals.read} read", f"{totals.unread} not read yet"]
-    parts += [f"{totals.reading} reading now"] if totals.reading else []
-    parts += [f"{totals.abandoned} abandoned"] if totals.abandoned else []
-    text = f"📚 You have {lists.plural(totals.books, 'book')}: {', '.join(parts)}."
+        return _("Your library is empty. Send “Title by Author”, an ISBN or a barcode photo to add a book.")
+    n = formats.number
+    parts = [_("{n} read").format(n=n(totals.read)), _("{n} not read yet").format(n=n(totals.unread))]
+    parts += [_("{n} reading now").format(n=n(totals.reading))] if totals.reading else []
+    parts += [_("{n} abandoned").format(n=n(totals.abandoned))] if totals.abandoned else []
+    text = _("📚 You have {books}: {parts}.").format(
+        books=lists.plural(totals.books, "book"), parts=", ".join(parts)
+    )
     if totals.wishlist:
-        text += f"\n⭐ {lists.plural(totals.wishlist, 'more book')} on your wishlist."
-    return text + "\n/stats draws the charts."
+        more = lists.plural(totals.wishlist, "more book")
+        text += "\n" + _("⭐ {books} on your wishlist.").format(books=more)
+    return text + "\n" + _("/stats draws the charts.")
 
 
 def _about_book(session: Session, actor: Actor, book_id: int) -> Found:
@@ -183,7 +195,9 @@ async def _show_unread(
     if found.series is not None:
         await lists.show(update, series_unread_screen(found.series))
     elif found.page is None or not found.page.total:
-        await update.effective_message.reply_text(f"Nothing unread matches “{esc(truncate(subject, 80))}”.")
+        await update.effective_message.reply_text(
+            _("Nothing unread matches “{what}”.").format(what=esc(truncate(subject, 80)))
+        )
     else:
         await lists.show(update, search_handlers.results_screen(context.chat_data, found.query, found.page))
 
@@ -201,7 +215,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: p
         return
     replied = cards.book_of(message.reply_to_message) if not question.subject else None
     if not question.subject and replied is None:
-        await message.reply_text(WHICH_SERIES if question.kind == parse.UNREAD else WHICH_BOOK)
+        await message.reply_text(_(WHICH_SERIES if question.kind == parse.UNREAD else WHICH_BOOK))
         return
     subject = question.subject[: search_handlers.MAX_QUERY] or "this book"
     try:

@@ -29,22 +29,40 @@ from bot.keyboards import button, grid, markup
 from bot.render import bold, esc, truncate
 from librium.database.sqlalchemy import db
 from librium.errors import Invalid, LibriumError, NotFound
+from librium.i18n import N_, _
 from librium.services import books, entities, loans, reading, reminders
 from librium.services.books import BookView
 from librium.services.when import zone
 
 log = logging.getLogger(__name__)
 
-EXPIRED = "That button has expired."
-NOT_HERE = "That book isn't in this library."
+EXPIRED = N_("That button has expired.")
+NOT_HERE = N_("That book isn't in this library.")
 AWAITING = "awaiting_input"
+# field -> (button, question, done)
 EDIT_FIELDS = {
-    "title": "title",
-    "authors": "authors (separate several with “&”)",
-    "series": "series and number, e.g. “Discworld 2” (“-” removes it)",
-    "year": "year (“-” clears it)",
-    "pages": "number of pages (“-” clears it)",
-    "notes": "notes (“-” clears them)",
+    "title": (N_("✎ Title"), N_("✎ Send the new title, or /cancel."), N_("✓ Title changed.")),
+    "authors": (
+        N_("✎ Authors"),
+        N_("✎ Send the new authors (separate several with “&”), or /cancel."),
+        N_("✓ Authors changed."),
+    ),
+    "series": (
+        N_("✎ Series"),
+        N_("✎ Send the new series and number, e.g. “Discworld 2” (“-” removes it), or /cancel."),
+        N_("✓ Series changed."),
+    ),
+    "year": (N_("✎ Year"), N_("✎ Send the new year (“-” clears it), or /cancel."), N_("✓ Year changed.")),
+    "pages": (
+        N_("✎ Pages"),
+        N_("✎ Send the new number of pages (“-” clears it), or /cancel."),
+        N_("✓ Pages changed."),
+    ),
+    "notes": (
+        N_("✎ Notes"),
+        N_("✎ Send the new notes (“-” clears them), or /cancel."),
+        N_("✓ Notes changed."),
+    ),
 }
 MAX_SHELF_BUTTONS = 24
 CallbackFn = Callable[[Update, ContextTypes.DEFAULT_TYPE, callbacks.Callback, "Tap"], Awaitable[None]]
@@ -75,12 +93,12 @@ def tapped(fn: CallbackFn) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awai
         tap = Tap(update)
         data = callbacks.decode(update.callback_query.data if update.callback_query else None)
         if data is None:
-            await tap.answer(EXPIRED)
+            await tap.answer(_(EXPIRED))
             return
         try:
             await fn(update, context, data, tap)
         except NotFound:
-            await tap.answer(NOT_HERE, alert=True)
+            await tap.answer(_(NOT_HERE), alert=True)
         except LibriumError as error:
             await tap.answer(error.message, alert=True)
         else:
@@ -114,7 +132,7 @@ async def read_in_library(context: ContextTypes.DEFAULT_TYPE, update: Update, fn
 def book_id_of(data: callbacks.Callback) -> int:
     book_id = data.int_arg(0)
     if book_id is None:
-        raise NotFound(NOT_HERE)
+        raise NotFound(_(NOT_HERE))
     return book_id
 
 
@@ -149,17 +167,21 @@ def set_reading_status(session: Session, who: Who, book_id: int, status: str) ->
     return books.get_book(session, who.library_id, book_id)
 
 
-STATUS_DONE = {"read": "Marked as read.", "reading": "Enjoy the book!", "to-read": "Marked as not read."}
+STATUS_DONE = {
+    "read": N_("Marked as read."),
+    "reading": N_("Enjoy the book!"),
+    "to-read": N_("Marked as not read."),
+}
 
 
 @tapped
 async def set_status(update, context, data, tap) -> None:
     status = data.arg(1)
     if status not in STATUS_DONE:
-        await tap.answer(EXPIRED)
+        await tap.answer(_(EXPIRED))
         return
     book = await run_in_library(context, update, set_reading_status, book_id_of(data), status)
-    await tap.answer(STATUS_DONE[status])
+    await tap.answer(_(STATUS_DONE[status]))
     await cards.show_card(update, context, book, edit=True)
 
 
@@ -173,15 +195,18 @@ async def rate(update, context, data, tap) -> None:
     if data.arg(1) is None:
         book = await read_in_library(context, update, _card, book_id)
         await cards.edit_in_place(
-            update, cards.render_card(book, note="★ How many stars?"), cards.rating_keyboard(book)
+            update, cards.render_card(book, note=_("★ How many stars?")), cards.rating_keyboard(book)
         )
         return
     half_stars = data.int_arg(1)
     if half_stars is None or half_stars > 10:
-        await tap.answer(EXPIRED)
+        await tap.answer(_(EXPIRED))
         return
     book = await run_in_library(context, update, rate_book, book_id, half_stars)
-    await tap.answer(f"Rated {cards.rating_text(book.rating)}" if book.rating else "Rating cleared.")
+    if book.rating:
+        await tap.answer(_("Rated {stars}").format(stars=cards.rating_text(book.rating)))
+    else:
+        await tap.answer(_("Rating cleared."))
     await cards.show_card(update, context, book, edit=True)
 
 
@@ -213,7 +238,15 @@ async def cancel_awaiting(context: ContextTypes.DEFAULT_TYPE) -> bool:
     return await _drop_awaiting(context)
 
 
-_ASKED_FOR = {"shelf": "the new shelf", "lend": "the loan"}
+_ASKED_FOR = {"shelf": N_("the new shelf"), "lend": N_("the loan")}
+_EDIT_OF = {
+    "title": N_("the edit of the title"),
+    "authors": N_("the edit of the authors"),
+    "series": N_("the edit of the series"),
+    "year": N_("the edit of the year"),
+    "pages": N_("the edit of the pages"),
+    "notes": N_("the edit of the notes"),
+}
 
 
 @pending.cancel_hook("card question")
@@ -231,19 +264,19 @@ async def _cancel_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if book is not None:
         await _restore_old_card(context, waiting, book)
     if waiting.get("kind") == "edit":
-        return f"the edit of the {waiting.get('field')}"
-    return _ASKED_FOR.get(str(waiting.get("kind")), "the card question")
+        return _(_EDIT_OF.get(str(waiting.get("field")), N_("the card question")))
+    return _(_ASKED_FOR.get(str(waiting.get("kind")), N_("the card question")))
 
 
 PLACEHOLDERS = {
-    "title": "The new title",
-    "authors": "Author & Author",
-    "series": "Discworld 2",
+    "title": N_("The new title"),
+    "authors": N_("Author & Author"),
+    "series": N_("Discworld 2"),
     "year": "1965",
     "pages": "412",
-    "notes": "Your notes",
-    "shelf": "Living room",
-    "lend": "Alice in 3 weeks",
+    "notes": N_("Your notes"),
+    "shelf": N_("Living room"),
+    "lend": N_("Alice in 3 weeks"),
 }
 
 
@@ -263,9 +296,10 @@ async def _ask(
     }
     context.user_data[AWAITING] = waiting
     code = "ed" if kind == "edit" else "ln" if kind == "lend" else "sh"
-    keyboard = markup([button("✗ Cancel", code, book.id, "x")])
+    keyboard = markup([button(_("✗ Cancel"), code, book.id, "x")])
     await cards.edit_in_place(update, cards.render_card(book, note=question), keyboard)
-    sent = await questions.prompt(update, context, f"{question}\n↩️ Reply to this message.", placeholder)
+    prompt = _("{question}\n↩️ Reply to this message.").format(question=question)
+    sent = await questions.prompt(update, context, prompt, _(placeholder))
     if sent is not None:
         waiting["asked"].append(sent.message_id)
 
@@ -276,10 +310,10 @@ async def edit(update, context, data, tap) -> None:
     field = data.arg(1)
     book = await read_in_library(context, update, _card, book_id)
     if field is None:
-        fields = [button(f"✎ {name.capitalize()}", "ed", book.id, name) for name in EDIT_FIELDS]
-        keyboard = markup(*grid(fields, 3), [button("« Back", "b", book.id, "e")])
+        fields = [button(_(labels[0]), "ed", book.id, name) for name, labels in EDIT_FIELDS.items()]
+        keyboard = markup(*grid(fields, 3), [button(_("« Back"), "b", book.id, "e")])
         await cards.edit_in_place(
-            update, cards.render_card(book, note="✎ What do you want to change?"), keyboard
+            update, cards.render_card(book, note=_("✎ What do you want to change?")), keyboard
         )
     elif field == "x":
         await _drop_awaiting(context, book.id)
@@ -290,12 +324,12 @@ async def edit(update, context, data, tap) -> None:
             context,
             book,
             "edit",
-            f"✎ Send the new {esc(EDIT_FIELDS[field])}, or /cancel.",
+            esc(_(EDIT_FIELDS[field][1])),
             PLACEHOLDERS[field],
             field=field,
         )
     else:
-        await tap.answer(EXPIRED)
+        await tap.answer(_(EXPIRED))
 
 
 def _shelves(session: Session, who: Who, book_id: int) -> tuple[BookView, list[entities.EntityView]]:
@@ -309,7 +343,7 @@ def _move_to_shelf(session: Session, who: Who, book_id: int, location_id: int | 
     if location_id is not None:
         shelves = {s.id: s.name for s in entities.list_entities(session, who.library_id, "location")}
         if location_id not in shelves:
-            raise Invalid("That shelf is not in this library any more.")
+            raise Invalid(_("That shelf is not in this library any more."))
         name = shelves[location_id]
     return books.set_location(session, who.library_id, book_id, name)
 
@@ -329,11 +363,11 @@ async def shelf(update, context, data, tap) -> None:
             )
             for s in shelves[:MAX_SHELF_BUTTONS]
         ]
-        last = [button("➕ New shelf…", "sh", book.id, "new")]
+        last = [button(_("➕ New shelf…"), "sh", book.id, "new")]
         if book.location:
-            last.append(button("Off the shelf", "sh", book.id, "none"))
-        last.append(button("« Back", "b", book.id, "e"))
-        note = "🗄 Which shelf?" if shelves else "🗄 No shelves yet: make the first one."
+            last.append(button(_("Off the shelf"), "sh", book.id, "none"))
+        last.append(button(_("« Back"), "b", book.id, "e"))
+        note = _("🗄 Which shelf?") if shelves else _("🗄 No shelves yet: make the first one.")
         await cards.edit_in_place(update, cards.render_card(book, note=note), markup(*grid(buttons, 2), last))
     elif choice == "new":
         book = await read_in_library(context, update, _card, book_id)
@@ -342,7 +376,7 @@ async def shelf(update, context, data, tap) -> None:
             context,
             book,
             "shelf",
-            "🗄 Send the name of the new shelf, or /cancel.",
+            _("🗄 Send the name of the new shelf, or /cancel."),
             PLACEHOLDERS["shelf"],
         )
     elif choice == "x":
@@ -352,10 +386,13 @@ async def shelf(update, context, data, tap) -> None:
     else:
         location_id = None if choice == "none" else data.int_arg(1)
         if location_id is None and choice != "none":
-            await tap.answer(EXPIRED)
+            await tap.answer(_(EXPIRED))
             return
         book = await run_in_library(context, update, _move_to_shelf, book_id, location_id)
-        await tap.answer(f"On {book.location.name}." if book.location else "Taken off the shelf.")
+        if book.location:
+            await tap.answer(_("On {shelf}.").format(shelf=book.location.name))
+        else:
+            await tap.answer(_("Taken off the shelf."))
         await cards.show_card(update, context, book, edit=True)
 
 
@@ -365,7 +402,9 @@ def return_loan(session: Session, who: Who, book_id: int) -> BookView:
     return books.get_book(session, who.library_id, book_id)
 
 
-LEND_QUESTION = "🤝 Lend to whom? (and optional due date, e.g. ‘Alice 2026-12-24’ or ‘Alice in 3 weeks’)"
+LEND_QUESTION = N_(
+    "🤝 Lend to whom? (and optional due date, e.g. ‘Alice 2026-12-24’ or ‘Alice in 3 weeks’) — or /cancel."
+)
 
 
 @tapped
@@ -374,7 +413,7 @@ async def lend(update, context, data, tap) -> None:
     choice = data.arg(1)
     if choice == "ret":
         book = await run_in_library(context, update, return_loan, book_id)
-        await tap.answer("Welcome back!")
+        await tap.answer(_("Welcome back!"))
         await cards.show_card(update, context, book, edit=True)
         return
     book = await read_in_library(context, update, _card, book_id)
@@ -383,12 +422,12 @@ async def lend(update, context, data, tap) -> None:
         await cards.show_card(update, context, book, edit=True)
     elif choice is None:
         if book.current_loan:
-            await tap.answer(f"Already lent to {book.current_loan.borrower}.")
+            await tap.answer(_("Already lent to {who}.").format(who=book.current_loan.borrower))
             await cards.show_card(update, context, book, edit=True)
             return
-        await _ask(update, context, book, "lend", esc(LEND_QUESTION) + " — or /cancel.", PLACEHOLDERS["lend"])
+        await _ask(update, context, book, "lend", esc(_(LEND_QUESTION)), PLACEHOLDERS["lend"])
     else:
-        await tap.answer(EXPIRED)
+        await tap.answer(_(EXPIRED))
 
 
 # --------------------------------------------------------------------------- delete and undo
@@ -406,15 +445,17 @@ def _restore(session: Session, who: Who, book_id: int) -> BookView:
 async def delete(update, context, data, tap) -> None:
     book = await run_in_library(context, update, _delete, book_id_of(data))
     await _drop_awaiting(context, book.id)
-    await tap.answer("Deleted.")
-    await cards.edit_in_place(update, cards.deleted_text(book), markup([button("↶ Undo", "undo", book.id)]))
+    await tap.answer(_("Deleted."))
+    await cards.edit_in_place(
+        update, cards.deleted_text(book), markup([button(_("↶ Undo"), "undo", book.id)])
+    )
 
 
 @tapped
 async def undo(update, context, data, tap) -> None:
     book = await run_in_library(context, update, _restore, book_id_of(data))
-    await tap.answer("Restored.")
-    await cards.show_card(update, context, book, edit=True, note="↶ Restored.")
+    await tap.answer(_("Restored."))
+    await cards.show_card(update, context, book, edit=True, note=_("↶ Restored."))
 
 
 # --------------------------------------------------------------------------- wishlist
@@ -424,14 +465,14 @@ def mark_owned(session: Session, who: Who, book_id: int) -> BookView:
     return books.update_book(session, who.library_id, book_id, owned=True)
 
 
-GOT_IT = "✓ Moved from your wishlist to your library."
+GOT_IT = N_("✓ Moved from your wishlist to your library.")
 
 
 @tapped
 async def got_it(update, context, data, tap) -> None:
     book = await run_in_library(context, update, mark_owned, book_id_of(data))
-    await tap.answer(GOT_IT)
-    await cards.show_card(update, context, book, edit=True, note=GOT_IT)
+    await tap.answer(_(GOT_IT))
+    await cards.show_card(update, context, book, edit=True, note=_(GOT_IT))
 
 
 # --------------------------------------------------------------------------- refresh details
@@ -443,18 +484,20 @@ async def refresh(update, context, data, tap) -> None:
 
     book = await read_in_library(context, update, _card, book_id_of(data))
     if not book.isbn13:
-        await tap.answer("This book has no ISBN to look up.")
+        await tap.answer(_("This book has no ISBN to look up."))
         return
     result = await adding.lookup_isbn(context, book.isbn13, refresh=True)
     if result is None:
-        await tap.answer("Book details are not looked up on this server.", alert=True)
+        await tap.answer(_("Book details are not looked up on this server."), alert=True)
         return
     if not result.found:
-        why = "No catalogue knows this ISBN." if result.not_found else "Still unreachable — try later."
-        await tap.answer(f"Details could not be fetched. {why}", alert=True)
+        if result.not_found:
+            await tap.answer(_("Details could not be fetched. No catalogue knows this ISBN."), alert=True)
+        else:
+            await tap.answer(_("Details could not be fetched. Still unreachable — try later."), alert=True)
         return
     book = await run_in_library(context, update, adding.apply_metadata, book.id, result.metadata)
-    await tap.answer("Details updated.")
+    await tap.answer(_("Details updated."))
     await cards.show_card(update, context, book, edit=True)
 
 
@@ -475,7 +518,7 @@ def apply_edit(session: Session, who: Who, book_id: int, field: str, text: str) 
         return books.update_book(session, lib, book_id, **{field: None if blank else text.strip()})
     if field == "notes":
         return reading.set_notes(session, lib, book_id, None if blank else text)
-    raise Invalid("I can't change that.")
+    raise Invalid(_("I can't change that."))
 
 
 def apply_shelf(session: Session, who: Who, book_id: int, name: str) -> BookView:
@@ -508,25 +551,28 @@ async def take_awaited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     try:
         if kind == "edit":
             book = await run_in_library(context, update, apply_edit, book_id, waiting.get("field"), text)
-            done = f"✓ {str(waiting.get('field')).capitalize()} changed."
+            done = _(EDIT_FIELDS[str(waiting.get("field"))][2])
         elif kind == "shelf":
             book = await run_in_library(context, update, apply_shelf, book_id, text)
-            done = f"✓ Moved to {bold(book.location.name) if book.location else 'no shelf'}."
+            if book.location:
+                done = _("✓ Moved to {shelf}.").format(shelf=bold(book.location.name))
+            else:
+                done = _("✓ Taken off the shelf.")
         elif kind == "lend":
             book = await run_in_library(context, update, apply_lend, book_id, text)
             loan = book.current_loan
-            done = f"✓ Lent to {bold(loan.borrower)}." if loan else "✓ Lent."
+            done = _("✓ Lent to {who}.").format(who=bold(loan.borrower)) if loan else _("✓ Lent.")
         else:
             context.user_data.pop(AWAITING, None)
             return False
     except NotFound:
         context.user_data.pop(AWAITING, None)
-        await message.reply_text(NOT_HERE)
+        await message.reply_text(_(NOT_HERE))
         return True
     except LibriumError as error:
-        placeholder = PLACEHOLDERS.get(waiting.get("field") or kind, "")
+        placeholder = _(PLACEHOLDERS.get(waiting.get("field") or kind, "")) or ""
         again = await message.reply_text(
-            f"{esc(error.message)}\nSend it again, or /cancel.",
+            _("{error}\nSend it again, or /cancel.").format(error=esc(error.message)),
             reply_markup=questions.markup_for(update, placeholder),
         )
         if questions.in_group(update):

@@ -15,6 +15,7 @@ from telegram.ext import Application, ContextTypes, InlineQueryHandler
 from bot import dbcall
 from bot.access import Actor, actor_of, resolve
 from bot.render import bold, esc, italic, stars, truncate
+from librium.i18n import _, formats, ngettext
 from librium.services import books, search
 
 PAGE = 20
@@ -48,7 +49,7 @@ def share_text(view: books.BookView) -> str:
     if view.subtitle:
         lines[0] += f" — {esc(truncate(view.subtitle, 100))}"
     if view.authors:
-        lines.append("by " + esc(", ".join(a.name for a in view.authors[:4])))
+        lines.append(_("by {authors}").format(authors=esc(", ".join(a.name for a in view.authors[:4]))))
     details = []
     if view.series:
         s = view.series[0]
@@ -57,7 +58,7 @@ def share_text(view: books.BookView) -> str:
     if view.year:
         details.append(str(view.year))
     if view.pages:
-        details.append(f"{view.pages} pages")
+        details.append(ngettext("{n} page", "{n} pages", view.pages).format(n=formats.number(view.pages)))
     if details:
         lines.append(esc(" · ".join(details)))
     if view.rating:
@@ -70,7 +71,7 @@ def share_text(view: books.BookView) -> str:
 
 
 def description(view: books.BookView) -> str:
-    parts = [", ".join(a.name for a in view.authors[:2]) or "Unknown author"]
+    parts = [", ".join(a.name for a in view.authors[:2]) or _("Unknown author")]
     if view.year:
         parts.append(str(view.year))
     return " · ".join(parts)

@@ -35,17 +35,22 @@ from bot.keyboards import button, grid, markup
 from bot.render import bold, esc, italic, truncate
 from librium.database.sqlalchemy import db
 from librium.errors import Forbidden, Invalid, LibriumError, NotFound
+from librium.i18n import N_, _, formats
 from librium.services import libraries, loans, reading, reminders, when
 
 log = logging.getLogger(__name__)
 
-EXPIRED = "That button has expired."
-NOT_FOUND = "That is not in your library (or not there any more)."
-REMIND_USAGE = (
-    "Tell me when and what: <code>/remind tomorrow 9:00 call Alice</code>, or in words: "
-    "<code>remind me to return Dune on friday</code>\n"
-    f"Times I understand: {esc(when.EXAMPLES)}."
-)
+EXPIRED = N_("That button has expired.")
+NOT_FOUND = N_("That is not in your library (or not there any more).")
+
+
+def remind_usage() -> str:
+    return _(
+        "Tell me when and what: <code>/remind tomorrow 9:00 call Alice</code>, or in words: "
+        "<code>remind me to return Dune on friday</code>\nTimes I understand: {examples}."
+    ).format(examples=esc(when.examples()))
+
+
 MAX_LISTED = 40
 PROGRESS_STEPS = ("10", "25")
 COMMON_ZONES = (
@@ -171,11 +176,11 @@ def tapped(fn: TapFn) -> Command:
         data = callbacks.decode(update.callback_query.data if update.callback_query else None)
         try:
             if data is None:
-                await tap.answer(EXPIRED)
+                await tap.answer(_(EXPIRED))
                 return
             await fn(update, context, data, tap)
         except (NotFound, Forbidden):
-            await tap.answer(NOT_FOUND, alert=True)
+            await tap.answer(_(NOT_FOUND), alert=True)
         except LibriumError as error:
             await tap.answer(error.message, alert=True)
         finally:
@@ -207,18 +212,22 @@ async def remind_about(update: Update, context: ContextTypes.DEFAULT_TYPE, text:
     """Set a one-off reminder from "tomorrow 9:00 call Alice" or "call Alice on friday" (/remind, or a
     message that starts "remind me")."""
     if not text:
-        await update.effective_message.reply_text(REMIND_USAGE)
+        await update.effective_message.reply_text(remind_usage())
         return
     try:
         info = await _in_chat(update, context, _create, text)
     except Invalid as error:
-        hint = "" if "understand" in error.message or "Try" in error.message else f"\nTry {when.EXAMPLES}."
+        examples = when.examples()
+        hint = "" if examples in error.message else "\n" + _("Try {examples}.").format(examples=examples)
         await update.effective_message.reply_text(esc(error.message + hint))
         return
     at = jobs.now(context.application)
     await update.effective_message.reply_text(
-        f"⏰ I'll remind you {jobs.short_local(info.due_at, info.timezone, at)}: {esc(info.text)}\n"
-        f"<i>{esc(info.timezone)} time · /reminders lists them</i>"
+        _("⏰ I'll remind you {when}: {text}\n<i>{zone} time · /reminders lists them</i>").format(
+            when=jobs.short_local(info.due_at, info.timezone, at),
+            text=esc(info.text),
+            zone=esc(info.timezone),
+        )
     )
 
 
@@ -228,14 +237,17 @@ async def remind_about(update: Update, context: ContextTypes.DEFAULT_TYPE, text:
 def _describe(item: reminders.ReminderInfo, at: dt.datetime, loans_by_id: dict[int, loans.LoanView]) -> str:
     due = jobs.short_local(item.due_at, item.timezone, at)
     if item.kind == "nudge":
-        return f"📖 reading nudge, daily at {item.local_time} (next {due})"
+        return _("📖 reading nudge, daily at {time} (next {due})").format(time=item.local_time, due=due)
     if item.kind == "digest":
-        return f"🗓 weekly digest, Sundays at {item.local_time}"
+        return _("🗓 weekly digest, Sundays at {time}").format(time=item.local_time)
     if item.kind == "backup":
-        return f"💾 weekly backup, Sundays at {item.local_time}"
+        return _("💾 weekly backup, Sundays at {time}").format(time=item.local_time)
     if item.kind in reminders.LOAN_KINDS:
         loan = loans_by_id.get(item.loan_id or 0)
-        what = f"{italic(loan.book_title)} lent to {esc(loan.borrower)}" if loan else "a lent book"
+        if loan:
+            what = _("{title} lent to {who}").format(title=italic(loan.book_title), who=esc(loan.borrower))
+        else:
+            what = _("a lent book")
         return f"{due} — 📚 {what}"
     return f"{due} — {esc(truncate(item.text, 80))}"
 
@@ -245,17 +257,17 @@ def _listing(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     items = reminders.list_reminders(session, user.id)
     if not items:
-        return "No reminders waiting. Try <code>/remind tomorrow 9:00 call Alice</code>.", None
+        return _("No reminders waiting. Try <code>/remind tomorrow 9:00 call Alice</code>."), None
     loans_by_id: dict[int, loans.LoanView] = {}
     if any(item.kind in reminders.LOAN_KINDS for item in items):
         library_ids = {item.library_id for item in items if item.library_id is not None}
         for library_id in library_ids:
             loans_by_id.update({loan.id: loan for loan in loans.list_loans(session, library_id)})
     shown = items[:MAX_LISTED]
-    lines = [f"⏰ <b>Your reminders</b> ({esc(user.timezone)} time)"]
+    lines = [_("⏰ <b>Your reminders</b> ({zone} time)").format(zone=esc(user.timezone))]
     lines += [f"{n}. {_describe(item, at, loans_by_id)}" for n, item in enumerate(shown, 1)]
     if len(items) > len(shown):
-        lines.append(f"…and {len(items) - len(shown)} more.")
+        lines.append(_("…and {n} more.").format(n=len(items) - len(shown)))
     buttons = [button(f"🗑 {n}", "rm", item.id) for n, item in enumerate(shown, 1)]
     return "\n".join(lines), markup(*grid(buttons, 5))
 
@@ -275,11 +287,14 @@ def _delete(session: Session, who: Who, user: db.User, at: dt.datetime, reminder
 async def delete_tap(update, context, data, tap) -> None:
     reminder_id = data.int_arg(0)
     if reminder_id is None:
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_(NOT_FOUND))
     gone, (text, keyboard) = await _in_chat(update, context, _delete, reminder_id)
-    await tap.answer(
-        "Deleted." if gone.kind not in reminders.RECURRING_KINDS else f"Deleted: {gone.kind} off."
-    )
+    off = {
+        "nudge": N_("Deleted: the reading nudge is off."),
+        "digest": N_("Deleted: the weekly digest is off."),
+        "backup": N_("Deleted: the weekly backup is off."),
+    }
+    await tap.answer(_(off.get(gone.kind, N_("Deleted."))))
     await tap.edit(text, keyboard)
 
 
@@ -297,13 +312,16 @@ async def nudge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = _arg_text(update)
     local_time, tz, upcoming = await _in_chat(update, context, _nudge, text)
     if local_time is None:
-        reply = "📖 No daily reading nudge." if text else "📖 No daily reading nudge yet."
-        reply += " <code>/nudge 21:30</code> sets one."
+        reply = _("📖 No daily reading nudge.") if text else _("📖 No daily reading nudge yet.")
+        reply += " " + _("<code>/nudge 21:30</code> sets one.")
     else:
-        reply = f"📖 Every day at {local_time} ({esc(tz)}) I'll show what you're reading, with buttons to log pages."
+        reply = _(
+            "📖 Every day at {time} ({zone}) I'll show what you're reading, with buttons to log pages."
+        ).format(time=local_time, zone=esc(tz))
         if upcoming:
-            reply += f"\nNext: {jobs.short_local(upcoming[0].due_at, tz, jobs.now(context.application))}."
-        reply += " <code>/nudge off</code> stops it."
+            upcoming_at = jobs.short_local(upcoming[0].due_at, tz, jobs.now(context.application))
+            reply += "\n" + _("Next: {when}.").format(when=upcoming_at)
+        reply += " " + _("<code>/nudge off</code> stops it.")
     await update.effective_message.reply_text(reply)
 
 
@@ -320,7 +338,7 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     choice = {"yes": "on", "1": "on", "no": "off", "0": "off", "stop": "off"}.get(choice, choice)
     if choice not in ("", "on", "off", "now"):
         await update.effective_message.reply_text(
-            "Use <code>/digest on</code>, <code>/digest off</code> or <code>/digest now</code>."
+            _("Use <code>/digest on</code>, <code>/digest off</code> or <code>/digest now</code>.")
         )
         return
     on, tz, summary = await _in_chat(update, context, _digest, choice)
@@ -329,11 +347,16 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(jobs.digest_text(summary, tz, at))
         return
     slot = reminders.WEEKLY_SLOTS["digest"][1]
-    state = f"on: Sundays at {slot:%H:%M} ({esc(tz)})" if on else "off"
-    await update.effective_message.reply_text(
-        f"🗓 Weekly digest {state}. <code>/digest {'off' if on else 'on'}</code> to change, "
-        "<code>/digest now</code> for this week's."
-    )
+    if on:
+        text = _(
+            "🗓 Weekly digest on: Sundays at {time} ({zone}). <code>/digest off</code> to change, "
+            "<code>/digest now</code> for this week's."
+        ).format(time=f"{slot:%H:%M}", zone=esc(tz))
+    else:
+        text = _(
+            "🗓 Weekly digest off. <code>/digest on</code> to change, <code>/digest now</code> for this week's."
+        )
+    await update.effective_message.reply_text(text)
 
 
 # --------------------------------------------------------------------------- /timezone
@@ -397,9 +420,11 @@ def _zone_keyboard() -> InlineKeyboardMarkup:
 
 def _zone_reply(tz: str, nudge_time: str | None, at: dt.datetime) -> str:
     local = when.utc(at).astimezone(when.zone(tz))
-    text = f"🌍 Your time zone is now {bold(tz)} (it's {local:%H:%M} there)."
+    text = _("🌍 Your time zone is now {zone} (it's {time} there).").format(
+        zone=bold(tz), time=f"{local:%H:%M}"
+    )
     if nudge_time:
-        text += f"\nYour daily nudge stays at {nudge_time} local time."
+        text += "\n" + _("Your daily nudge stays at {time} local time.").format(time=nudge_time)
     return text
 
 
@@ -413,9 +438,10 @@ async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(_zone_reply(tz, nudge_time, at))
         return
     await update.effective_message.reply_text(
-        f"🌍 Your time zone is {bold(tz)} (now {jobs.short_local(at, tz, at)}).\n"
-        "Change it with <code>/timezone Europe/Berlin</code>, by sharing your location (📎 → Location), "
-        "or pick one:",
+        _(
+            "🌍 Your time zone is {zone} (now {when}).\nChange it with <code>/timezone Europe/Berlin</code>, "
+            "by sharing your location (📎 → Location), or pick one:"
+        ).format(zone=bold(tz), when=jobs.short_local(at, tz, at)),
         reply_markup=_zone_keyboard(),
     )
 
@@ -424,10 +450,10 @@ async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def zone_tap(update, context, data, tap) -> None:
     index = data.int_arg(0)
     if index is None or index >= len(COMMON_ZONES):
-        await tap.answer(EXPIRED)
+        await tap.answer(_(EXPIRED))
         return
     tz, nudge_time = await _in_chat(update, context, _set_zone, COMMON_ZONES[index])
-    await tap.answer(f"Time zone: {tz}")
+    await tap.answer(_("Time zone: {zone}").format(zone=tz))
     await tap.edit(_zone_reply(tz, nudge_time, jobs.now(context.application)))
 
 
@@ -436,7 +462,9 @@ async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     place = update.effective_message.location
     zone, city, km = nearest_city(place.latitude, place.longitude)
     tz, nudge_time = await _in_chat(update, context, _set_zone, zone)
-    note = f"\n<i>Nearest city I know: {esc(city)} ({km:,.0f} km). If that's wrong, send /timezone Area/City.</i>"
+    note = "\n" + _(
+        "<i>Nearest city I know: {city} ({km} km). If that's wrong, send /timezone Area/City.</i>"
+    ).format(city=esc(city), km=formats.number(round(km)))
     await update.effective_message.reply_text(
         _zone_reply(tz, nudge_time, jobs.now(context.application)) + note
     )
@@ -453,7 +481,7 @@ def _returned(
         (item for item in loans.loan_history(session, library_id, book_id) if item.id == loan_id), None
     )
     if loan is None:
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_(NOT_FOUND))
     if loan.open:
         today = max(jobs.local_today(user.timezone, at), loan.lent_on)
         loan = loans.return_book(session, library_id, book_id, today)
@@ -469,23 +497,27 @@ def _extend(session: Session, who: Who, user: db.User, at: dt.datetime, loan_id:
 async def loan_tap(update, context, data, tap) -> None:
     loan_id, choice = data.int_arg(0), data.arg(1)
     if loan_id is None or choice not in ("r", "x"):
-        await tap.answer(EXPIRED)
+        await tap.answer(_(EXPIRED))
         return
     if choice == "r":
         library_id, book_id = data.int_arg(2), data.int_arg(3)
         if library_id is None or book_id is None:
-            raise NotFound(NOT_FOUND)
+            raise NotFound(_(NOT_FOUND))
         loan = await _in_chat(update, context, _returned, loan_id, library_id, book_id)
-        await tap.answer("Welcome back!")
-        await tap.edit(f"✅ {italic(loan.book_title)} is back from {esc(loan.borrower)}.")
+        await tap.answer(_("Welcome back!"))
+        await tap.edit(
+            _("✅ {title} is back from {who}.").format(title=italic(loan.book_title), who=esc(loan.borrower))
+        )
         return
     due = await _in_chat(update, context, _extend, loan_id)
-    await tap.answer(f"Now due {jobs.short_day(due.due_on)}.")
+    await tap.answer(_("Now due {day}.").format(day=jobs.short_day(due.due_on)))
     info = reminders.LoanInfo(
         due.loan_id, due.book_id, due.library_id, due.title, due.borrower, due.lent_on, due.due_on
     )
     await tap.edit(
-        f"📚 {esc(due.borrower)} has {italic(due.title)} — ⏳ extended: now due {jobs.short_day(due.due_on)}.",
+        _("📚 {who} has {title} — ⏳ extended: now due {day}.").format(
+            who=esc(due.borrower), title=italic(due.title), day=jobs.short_day(due.due_on)
+        ),
         jobs.loan_keyboard(info, extend=False),
     )
 
@@ -496,14 +528,17 @@ def _progress(
     try:
         libraries.require_member(session, user.id, library_id)
     except Forbidden:
-        raise NotFound(NOT_FOUND) from None
+        raise NotFound(_(NOT_FOUND)) from None
     today = jobs.local_today(user.timezone, at)
     if step == "f":
         view = reading.finish_reading(session, library_id, book_id, user_id=user.id, today=today)
-        note = f"Finished {truncate(view.book_title, 40)}! 🎉"
+        note = _("Finished {title}! 🎉").format(title=truncate(view.book_title, 40))
     else:
         view = reading.add_progress(session, library_id, book_id, int(step), today=today)
-        note = f"Page {view.pages_read}" + (f" of {view.page_count}" if view.page_count else "")
+        if view.page_count:
+            note = _("Page {page} of {pages}").format(page=view.pages_read, pages=view.page_count)
+        else:
+            note = _("Page {page}").format(page=view.pages_read)
     return note, jobs.nudge_message(session, user.id)
 
 
@@ -511,7 +546,7 @@ def _progress(
 async def progress_tap(update, context, data, tap) -> None:
     library_id, book_id, step = data.int_arg(0), data.int_arg(1), data.arg(2)
     if library_id is None or book_id is None or step not in (*PROGRESS_STEPS, "f"):
-        await tap.answer(EXPIRED)
+        await tap.answer(_(EXPIRED))
         return
     note, rendered = await _in_chat(update, context, _progress, library_id, book_id, step)
     await tap.answer(note)

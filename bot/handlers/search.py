@@ -21,15 +21,16 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot import callbacks, dbcall, lists
 from bot.access import Actor, actor_of, resolve
 from bot.render import esc, truncate
+from librium.i18n import N_, _
 from librium.services import search
 
 SEARCHES = "searches"  # chat_data key: {token: query text}
 KEEP = 30  # remembered searches per chat; older pagers expire
 MAX_QUERY = 300  # characters of a query that are used
 CARRIED = 40  # longest base64url query a pager carries itself (callback data is at most 64 bytes)
-EXPIRED = "This list has expired — search again."
+EXPIRED = N_("This list has expired — search again.")
 
-USAGE = (
+USAGE = N_(
     "Send /find with words or filters, for example:\n"
     "<code>/find dune</code>\n"
     "<code>/find author:tolkien year:1950..1960 is:unread</code>\n"
@@ -103,7 +104,9 @@ def results_screen(chat_data: dict, query: str, found: search.SearchPage) -> lis
     if not found.total:
         text = lists.compose(
             "\n".join(notes) or None,
-            f"Nothing matches “{esc(shown)}”. Send 'Title by Author' to add it.",
+            _(
+                "Nothing matches “{query}”. Send “Title by Author” to add it; /help shows what else I understand."
+            ).format(query=esc(shown)),
         )
         return lists.Screen(text)
     return lists.book_screen(
@@ -121,7 +124,7 @@ async def show_results(update: Update, context: ContextTypes.DEFAULT_TYPE, query
     """Reply to ``update`` with the first page of results for ``query`` (any text that is not an add)."""
     query = " ".join(query.split())[:MAX_QUERY]
     if not query:
-        await update.effective_message.reply_text(USAGE)
+        await update.effective_message.reply_text(_(USAGE))
         return
     found = await dbcall.read(context, _page, actor_of(update), query, 1)
     await lists.show(update, results_screen(context.chat_data, query, found))
@@ -139,7 +142,7 @@ async def page_callback(
     """``pg:s:<page>:<query>`` or ``pg:q:<page>:<token>``: another page of a search, edited in place."""
     query = unpack(arg) if kind == "s" else recall(context.chat_data, arg)
     if query is None:
-        await update.callback_query.answer(EXPIRED)
+        await update.callback_query.answer(_(EXPIRED))
         return
     found = await dbcall.read(context, _page, actor_of(update), query, page or 1)
     await update.callback_query.answer()

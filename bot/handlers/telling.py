@@ -38,20 +38,29 @@ from bot.holdings import card_buttons, title_by
 from bot.keyboards import button, markup
 from bot.render import bold, esc
 from librium.errors import LibriumError
+from librium.i18n import N_, _, formats
 from librium.services import books, ownership, reading
 from librium.services.books import BookView
 from librium.services.ownership import Holding
 from librium.text import fold
 
 DONE = {
-    parse.ABANDONED: "Marked as abandoned. On to the next one!",
-    parse.FINISHED: "✓ Marked as read.",
-    parse.STARTED: "📖 Marked as reading. Enjoy the book!",
-    parse.RETURNED: "✓ Returned. Welcome back!",
+    parse.ABANDONED: N_("Marked as abandoned. On to the next one!"),
+    parse.FINISHED: N_("✓ Marked as read."),
+    parse.STARTED: N_("📖 Marked as reading. Enjoy the book!"),
+    parse.RETURNED: N_("✓ Returned. Welcome back!"),
+}
+SET_DONE = {
+    "title": N_("✓ Title changed."),
+    "authors": N_("✓ Authors changed."),
+    "series": N_("✓ Series changed."),
+    "year": N_("✓ Year changed."),
+    "pages": N_("✓ Pages changed."),
+    "notes": N_("✓ Notes changed."),
 }
 
 
-WHICH_BOOK = "Which book? Send that as a reply to the book's card, or name it: “finished Dune”."
+WHICH_BOOK = N_("Which book? Send that as a reply to the book's card, or name it: “finished Dune”.")
 
 
 @dataclass(frozen=True)
@@ -98,35 +107,40 @@ def _perform(session: Session, who: Who, action: parse.Action, index: int, book_
     if action.kind == parse.LENT_OUT:
         book = apply_lend(session, who, book_id, rest)
         loan = book.current_loan
-        due = f", due {cards.short_date(loan.due_on, local_today(who))}" if loan and loan.due_on else ""
-        return Outcome(book, f"🤝 Lent to {esc(loan.borrower if loan else '')}{due}.")
+        who_has = esc(loan.borrower if loan else "")
+        if loan and loan.due_on:
+            due = cards.short_date(loan.due_on, local_today(who))
+            return Outcome(book, _("🤝 Lent to {who}, due {due}.").format(who=who_has, due=due))
+        return Outcome(book, _("🤝 Lent to {who}.").format(who=who_has))
     if action.kind == parse.RETURNED:
-        return Outcome(return_loan(session, who, book_id), DONE[action.kind])
+        return Outcome(return_loan(session, who, book_id), _(DONE[action.kind]))
     if action.kind == parse.RATED:
         book = rate_book(session, who, book_id, round(float(rest) * 2))
-        return Outcome(
-            book, f"★ Rated {cards.rating_text(book.rating)}." if book.rating else "Rating cleared."
-        )
+        if book.rating:
+            return Outcome(book, _("★ Rated {stars}.").format(stars=cards.rating_text(book.rating)))
+        return Outcome(book, _("Rating cleared."))
     if action.kind == parse.PROGRESS:
         return _progress(session, who, book_id, rest)
     if action.kind == parse.SET:
         book = apply_edit(session, who, book_id, action.field, rest)
-        return Outcome(book, f"✓ {action.field.capitalize()} changed.")
+        return Outcome(book, _(SET_DONE[action.field]))
     if action.kind == parse.DELETED:
         return Outcome(books.delete_book(session, who.library_id, book_id), deleted=True)
     if action.kind == parse.ABANDONED:
         reading.abandon(session, who.library_id, book_id, today=local_today(who))
-        return Outcome(books.get_book(session, who.library_id, book_id), DONE[action.kind])
+        return Outcome(books.get_book(session, who.library_id, book_id), _(DONE[action.kind]))
     if action.kind == parse.BOUGHT:
         book = books.get_book(session, who.library_id, book_id)
         if book.owned:
-            return Outcome(book, "✓ Already in your library.")
-        return Outcome(mark_owned(session, who, book_id), GOT_IT)
+            return Outcome(book, _("✓ Already in your library."))
+        return Outcome(mark_owned(session, who, book_id), _(GOT_IT))
     if action.kind == parse.SHELVED:
         book = apply_shelf(session, who, book_id, rest)
-        return Outcome(book, f"🗄 Now on the shelf {bold(book.location.name)}." if book.location else "")
+        if book.location:
+            return Outcome(book, _("🗄 Now on the shelf {shelf}.").format(shelf=bold(book.location.name)))
+        return Outcome(book, "")
     status = "read" if action.kind == parse.FINISHED else "reading"
-    return Outcome(set_reading_status(session, who, book_id, status), DONE[action.kind])
+    return Outcome(set_reading_status(session, who, book_id, status), _(DONE[action.kind]))
 
 
 def _progress(session: Session, who: Who, book_id: int, pages: str) -> Outcome:
@@ -135,13 +149,20 @@ def _progress(session: Session, who: Who, book_id: int, pages: str) -> Outcome:
     view = reading.add_progress(
         session, who.library_id, book_id, int(pages.lstrip("+")), absolute=absolute, today=local_today(who)
     )
-    of = f" of {view.page_count} ({view.percent}%)" if view.page_count else ""
-    return Outcome(books.get_book(session, who.library_id, book_id), f"📖 Page {view.pages_read}{of}.")
+    if view.page_count:
+        note = _("📖 Page {page} of {pages} ({percent}).").format(
+            page=formats.number(view.pages_read),
+            pages=formats.number(view.page_count),
+            percent=formats.percent(view.percent / 100),
+        )
+    else:
+        note = _("📖 Page {page}.").format(page=formats.number(view.pages_read))
+    return Outcome(books.get_book(session, who.library_id, book_id), note)
 
 
 def which_one(choices: list[Holding]) -> lists.Screen:
     shown = choices[:SHOWN]
-    lines = ["Which one? Open its card and use its buttons:"]
+    lines = [_("Which one? Open its card and use its buttons:")]
     lines += [f"• {title_by(h.title, h.authors)}" for h in shown]
     rows = card_buttons(shown)
     return lists.Screen("\n".join(lines), rows)
@@ -159,11 +180,11 @@ async def act(update: Update, context: ContextTypes.DEFAULT_TYPE, action: parse.
         await update.effective_message.reply_text(esc(error.message))
         return True
     if outcome.which:
-        await update.effective_message.reply_text(WHICH_BOOK)
+        await update.effective_message.reply_text(_(WHICH_BOOK))
     elif outcome.choices:
         await lists.show(update, which_one(outcome.choices))
     elif outcome.deleted:
-        undo = markup([button("↶ Undo", "undo", outcome.book.id)])
+        undo = markup([button(_("↶ Undo"), "undo", outcome.book.id)])
         await update.effective_message.reply_text(cards.deleted_text(outcome.book), reply_markup=undo)
     elif outcome.book is not None:
         await cards.send_card(update, context, outcome.book, note=outcome.note)
