@@ -391,3 +391,29 @@ async def test_any_csv_with_a_title_column_shows_what_it_understood(bot, session
     )
     [ficciones] = books["Ficciones"]
     assert (ficciones["isbn"], ficciones["status"], ficciones["copies"]) == ("9780802130303", "reading", 2)
+
+
+async def test_book_catalogue_export(bot, session_factory):
+    books = await import_fixture(bot, session_factory, "bookcatalogue.csv", "Book Catalogue export", 4)
+    [saga] = books["Saga, Volume 1"]
+    assert saga["authors"] == ["Brian K. Vaughan", "Fiona Staples"]
+    assert sorted(saga["series"]) == [("Saga", "6"), ("Saga Collected", "1")]  # "6\\|Vol. 1": an escaped "|"
+    assert (saga["tags"], saga["format"], saga["year"]) == ([], "Paperback", 2012)  # the Default shelf
+    assert saga["description"] == "When two soldiers\n\nfall in love, Saga begins."
+    assert saga["genres"] == ["Comics & Graphic Novels / Science Fiction"]
+    assert saga["added"] == "2014-01-21"
+
+    [omens] = books["Good Omens"]
+    assert (omens["tags"], omens["status"], omens["rating"]) == (["signed", "to-read"], "read", 4.5)
+    assert omens["readings"] == [("2015-01-02", "2015-01-30", False)]
+    assert omens["notes"] == "Advanced reading copy\n\nLent to: Jason Weisberger"
+    assert (omens["location"], omens["format"]) == ("Hall shelf", "Paperback")
+
+    [hellboy] = books["Hellboy, Vol. 3: the Chained Coffin and Others"]
+    assert hellboy["authors"] == ["Mike Mignola", "James Sinclair Stewart", "Matthew Hollingsworth", "Dave"]
+    assert ("Hellboy", "3") in hellboy["series"]
+    assert ("Foundation - Publication", "101") in hellboy["series"]
+    assert (hellboy["format"], hellboy["notes"]) == (None, "Contents: The Corpse; The Iron Shoes")
+
+    [magic] = books["Magic, Science, and Religion"]
+    assert (magic["isbn"], magic["description"]) == (None, "Essays.\ufffd")  # an ASIN; a stray byte kept

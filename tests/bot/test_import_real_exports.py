@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -28,8 +29,10 @@ WAITS_FOR_CORE = pytest.mark.xfail(
 
 
 def titled_rows(data: bytes, title: str = "Title", delimiter: str = ",") -> list[dict[str, str]]:
-    """The file's rows with a title, read by the stdlib csv module (not by the importer)."""
+    """The file's rows with a title, read by the stdlib csv or json module (not by the importer)."""
     text = data.decode("utf-8-sig", errors="replace")
+    if text.lstrip().startswith("{"):
+        return [{"Title": book["title"]} for book in json.loads(text).values() if book.get("title")]
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     return [row for row in reader if (row.get(title) or "").strip()]
 
@@ -43,6 +46,7 @@ def case(relative: str, app: str, rows: int, *, waits: bool = False, **read):
 
 
 SG, LIBIB, CALIBRE, LT = "StoryGraph export", "Libib export", "Calibre catalog", "LibraryThing export"
+BB, BC = "BookBuddy export", "Book Catalogue export"
 FILES = [
     case("storygraph/bsanser__mapmyreads__storygraph_export.csv", SG, 193),
     case("storygraph/dblake26__streaming-02-multiple-processes__storygraph_export.csv", SG, 299, waits=True),
@@ -54,6 +58,14 @@ FILES = [
         "librarything/mmai__shiny-librarything__librarything_aipotu.tsv", LT, 1291, waits=True, delimiter="\t"
     ),
     case("librarything/mouse-reeve__book-catalogue__libraryThing.csv", LT, 493, waits=True, title="'TITLE'"),
+    case(
+        "librarything/mouse-reeve__book-catalogue__librarything.json",
+        "LibraryThing export (JSON)",
+        221,
+        waits=True,
+    ),
+    case("bookbuddy/armando-couto__import_bookbuddy__BookBuddy.csv", BB, 348, waits=True),
+    case("bookcatalogue/mouse-reeve__book-catalogue__canonical.csv", BC, 495, waits=True, title="title"),
 ]
 
 
@@ -200,3 +212,26 @@ async def test_librarything_csv_fields(bot, session_factory):
         1552,
         "9780201500646",
     )
+
+
+# --------------------------------------------------------------------------- Book Catalogue
+
+
+async def test_book_catalogue_fields(bot, session_factory):
+    books = await imported(bot, session_factory, "bookcatalogue/mouse-reeve__book-catalogue__canonical.csv")
+    saga = only(books, "Saga, Volume 1")
+    assert saga["authors"] == ["Brian K. Vaughan", "Fiona Staples"]
+    assert (saga["isbn"], saga["publishers"], saga["year"], saga["pages"]) == (
+        "9781607066019",
+        ["Image Comics"],
+        2012,
+        160,
+    )
+    assert sorted(saga["series"]) == [("Saga", "6"), ("Saga Collected", "1")]
+    assert (saga["tags"], saga["format"]) == ([], "Paperback")
+    assert "<br>" not in saga["description"]
+    oryx = only(books, "Oryx and Crake")
+    assert oryx["notes"] == "Lent to: Jason Weisberger"
+    assert oryx["series"] == [("MaddAddam Trilogy", "1")]
+    dune = only(books, "Dune")
+    assert {("Dune Chronicles", "1"), ("Dune Universe", "10"), ("Dune", "1")} <= set(dune["series"])

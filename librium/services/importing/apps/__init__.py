@@ -8,7 +8,15 @@ ties between equally good matches: our own export first, the generic import last
 from __future__ import annotations
 
 from librium.services.importing import goodreads, librium_csv
-from librium.services.importing.apps import bookbuddy, calibre, generic, libib, librarything, storygraph
+from librium.services.importing.apps import (
+    bookbuddy,
+    bookcatalogue,
+    calibre,
+    generic,
+    libib,
+    librarything,
+    storygraph,
+)
 from librium.services.importing.formats import REGISTRY, Format, JsonFormat
 
 GOODREADS_SHELF_COLUMNS = frozenset({"exclusive shelf", "book id", "bookshelves", "my rating"})
@@ -36,7 +44,7 @@ LIBRIUM_ORIGINAL = _builtin(
     {"title", "author_details"},
     librium_csv.record_from_row,
 )
-for _module in (storygraph, libib, calibre, bookbuddy, librarything, generic):
+for _module in (bookcatalogue, storygraph, libib, calibre, bookbuddy, librarything, generic):
     REGISTRY.register(_module.FORMAT)
 REGISTRY.register_json(
     JsonFormat(
