@@ -201,7 +201,15 @@ def _book_line(book: BookView) -> str:
 
 def duplicate_prompt(token: str, result: AddResult, same_isbn: bool) -> tuple[str, Any]:
     shown = result.duplicates[:3]
-    lines = [_("🤔 You may have this one already:"), *("• " + _book_line(b) for b in shown)]
+    if result.near and len(shown) == 1:
+        lines = [_("🤔 Did you mean {book}, already in your library?").format(book=_book_line(shown[0]))]
+    elif result.near:
+        lines = [
+            _("🤔 Did you mean one of these, already in your library?"),
+            *("• " + _book_line(b) for b in shown),
+        ]
+    else:
+        lines = [_("🤔 You may have this one already:"), *("• " + _book_line(b) for b in shown)]
     if len(result.duplicates) > len(shown):
         lines.append(_("…and {n} more.").format(n=len(result.duplicates) - len(shown)))
     rows = [[button(_("➕ Add another copy"), "add", token, "copy")]]

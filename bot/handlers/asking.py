@@ -47,20 +47,25 @@ class Found:
 
 
 def holdings_for(session: Session, library_id: int, subject: str) -> Ownership:
-    """The library's books for ``subject``: an ISBN or a title, or "Title by Author"."""
+    """The library's books for ``subject``: an ISBN or a title, or "Title by Author"; a near match
+    ("hobit" for The Hobbit, ``by="near"``) only when no reading finds the book by its own name."""
     answer = ownership.check(session, library_id, subject)
-    if not answer.found:
-        for reading in parse.read_title_author(subject):
-            alt = ownership.check(session, library_id, reading.title)
-            surname = fold(reading.author).split()[-1:]
-            kept = [h for h in alt.matches if any(set(surname) <= set(fold(a).split()) for a in h.authors)]
-            if kept:
-                return Ownership(subject, alt.by, alt.isbn13, kept)
-        for stem in parse.stems(subject):  # "Дюну": the title "Дюна" named in another case
-            alt = ownership.check(session, library_id, stem)
-            if alt.found:
-                return Ownership(subject, alt.by, alt.isbn13, alt.matches)
-    return answer
+    if answer.found and answer.by != "near":
+        return answer
+    nearest = answer if answer.found else None
+    for reading in parse.read_title_author(subject):
+        alt = ownership.check(session, library_id, reading.title)
+        surname = fold(reading.author).split()[-1:]
+        kept = [h for h in alt.matches if any(set(surname) <= set(fold(a).split()) for a in h.authors)]
+        if kept and alt.by != "near":
+            return Ownership(subject, alt.by, alt.isbn13, kept)
+        if kept and nearest is None:
+            nearest = Ownership(subject, alt.by, alt.isbn13, kept)
+    for stem in parse.stems(subject):  # "Дюну": the title "Дюна" named in another case
+        alt = ownership.check(session, library_id, stem)
+        if alt.found and alt.by != "near":
+            return Ownership(subject, alt.by, alt.isbn13, alt.matches)
+    return nearest or answer
 
 
 def _find(session: Session, actor: Actor, subject: str) -> Found:
@@ -91,6 +96,11 @@ def book_answer(kind: str, found: Found) -> lists.Screen:
     line = {parse.OWN: ownership_line, parse.LENT: lent_line, parse.READ: read_line}[kind]
     shown = answer.matches[:SHOWN]
     lines = [line(h, today) for h in shown]
+    if answer.by == "near":  # nothing by that name: the near matches ("hobit" -> The Hobbit)
+        ask = _("🤔 No book is called “{query}”. Did you mean {title}?")
+        lines.insert(
+            0, ask.format(query=esc(truncate(answer.query, 80)), title=bold(truncate(shown[0].title, 80)))
+        )
     if len(answer.matches) > SHOWN:
         more = len(answer.matches) - SHOWN
         lines.append(_("…and {n} more: /find {query}").format(n=more, query=esc(truncate(answer.query, 60))))

@@ -109,14 +109,24 @@ def results_screen(chat_data: dict, query: str, found: search.SearchPage) -> lis
             ).format(query=esc(shown)),
         )
         return lists.Screen(text)
+    header = f"🔎 {esc(shown)}"
+    if found.near_only and found.corrected:  # typos, another script, another form: say so, never offer to add
+        header = _("🔎 No exact match for “{query}”. Showing results for “{corrected}”:").format(
+            query=esc(shown), corrected=esc(truncate(found.corrected, 60))
+        )
+    elif found.near_only:
+        header = _("🔎 No exact match for “{query}”. Near matches:").format(query=esc(shown))
+    near_at = (found.exact or 0) - (found.page - 1) * found.page_size
+    headings = {near_at: _("≈ <i>Near matches (typos, other spellings):</i>")} if found.exact else {}
     return lists.book_screen(
-        f"🔎 {esc(shown)}",
+        header,
         [lists.BookLine.from_row(row) for row in found.rows],
         page=found.page,
         total=found.total,
         data_for=pager_data(chat_data, query, found),
         size=found.page_size,
         notes=notes,
+        headings=headings if 0 < near_at < len(found.rows) else None,
     )
 
 

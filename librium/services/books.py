@@ -26,7 +26,9 @@ from librium import validation
 from librium.database.sqlalchemy import db
 from librium.errors import Duplicate, Invalid, NotFound
 from librium.names import parse_author, split_authors
-from librium.services import entities, search_index
+from librium.services import entities, search_index, wordforms
+from librium.services import search as search_service
+from librium.services.query import ParsedQuery, tokens
 from librium.text import clean, fold
 
 __all__ = [
@@ -180,6 +182,7 @@ class AddResult:
     duplicates: list[BookView] = field(default_factory=list)
     added: bool = False
     copies_added: bool = False
+    near: bool = False  # the duplicates are near misses ("Hobit" for The Hobbit), not the same title
 
 
 # --------------------------------------------------------------------------- loading
@@ -465,6 +468,43 @@ def find_duplicates(
     return get_books(session, library_id, ids)
 
 
+def near_duplicates(session: Session, library_id: int, title: str, authors: Names = None) -> list[BookView]:
+    """Live books whose title and first author are a near miss of these (a typo or two, another
+    script, other punctuation) but not the same: "Hobit by J.R.R. Tolkien" for The Hobbit."""
+    words = tokens(title or "")
+    if not words:
+        return []
+    names = _author_names(authors)
+    page = search_service.search(session, library_id, ParsedQuery(words=words), page_size=_NEAR_CANDIDATES)
+    if not page.rows:
+        return []
+    first = names[0] if names else None
+    kept = [
+        row.id
+        for row in page.rows
+        if _close(title, row.title)
+        and (first is None or not row.authors or _close(first, row.authors[0]))
+        and not (
+            fold(title) == fold(row.title)
+            and fold(first or "") == fold(row.authors[0] if row.authors else "")
+        )
+    ]
+    return get_books(session, library_id, kept)
+
+
+_NEAR_CANDIDATES = 10
+
+
+def _close(typed: str, kept: str) -> bool:
+    """Two names read alike: within a word's allowed typos, compared as letters and digits (any script)."""
+    for a in wordforms.readings(typed):
+        for b in wordforms.readings(kept):
+            allowed = wordforms.max_edits(b) + (1 if len(b) >= 16 else 0)
+            if wordforms.distance(a, b, allowed) <= allowed:
+                return True
+    return False
+
+
 def add_book(
     session: Session, library_id: int, data: BookInput, *, allow_duplicate: bool = False
 ) -> AddResult:
@@ -474,6 +514,8 @@ def add_book(
     duplicates = find_duplicates(session, library_id, title=data.title, authors=data.authors, isbn=isbn13)
     if duplicates and not allow_duplicate:
         return AddResult(book=None, duplicates=duplicates)
+    if not allow_duplicate and (near := near_duplicates(session, library_id, data.title, data.authors)):
+        return AddResult(book=None, duplicates=near, near=True)
     same_isbn = next((d for d in duplicates if isbn13 and d.isbn13 == isbn13), None)
     if same_isbn is not None:
         book = _load(session, library_id, same_isbn.id)

@@ -86,7 +86,7 @@ class Holding:
 @dataclass(frozen=True)
 class Ownership:
     query: str
-    by: str  # "isbn", "title" or "id"
+    by: str  # "isbn", "title", "near" (a near match: did you mean…?) or "id"
     isbn13: str | None
     matches: list[Holding]
 
@@ -114,7 +114,8 @@ def check(session: Session, library_id: int, isbn_or_title: str) -> Ownership:
     """Is this book in the library? By ISBN-10/13 (hyphens or spaces allowed), else by title.
 
     A title matches exactly after folding (case and accents ignored); when nothing matches exactly,
-    titles that contain every word typed (as word prefixes) do.
+    titles that contain every word typed (as word prefixes) do; failing that, the near matches of the
+    words (typos, other scripts, other word forms), answered with ``by="near"``.
     """
     text = clean(isbn_or_title)
     if not text:
@@ -132,7 +133,10 @@ def check(session: Session, library_id: int, isbn_or_title: str) -> Ownership:
             )
         )
         return Ownership(text, "isbn", isbn13, _holdings(session, ids))
-    return Ownership(text, "title", None, _holdings(session, _by_title(session, library_id, text)))
+    ids = _by_title(session, library_id, text)
+    if ids:
+        return Ownership(text, "title", None, _holdings(session, ids))
+    return Ownership(text, "near", None, _holdings(session, _near_titles(session, library_id, text)))
 
 
 def by_ids(session: Session, library_id: int, ids: list[int]) -> Ownership:
@@ -169,6 +173,18 @@ def _by_title(session: Session, library_id: int, text: str) -> list[int]:
         if all(any(t.startswith(w) for t in title_words) for w in words):
             kept.append(row.id)
     return kept
+
+
+def _near_titles(session: Session, library_id: int, text: str) -> list[int]:
+    """Books the words find only as near matches (typos, other scripts, other forms): "Did you mean…?"."""
+    words = tokens(text)
+    if not words:
+        return []
+    page = search(session, library_id, ParsedQuery(words=words), page_size=_NEAR_SHOWN)
+    return page.ids if page.near_only else []
+
+
+_NEAR_SHOWN = 3
 
 
 def _holdings(session: Session, ids: list[int]) -> list[Holding]:

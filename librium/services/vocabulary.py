@@ -168,9 +168,9 @@ def _corrections(session, library_id, found, latin, typos: dict[str, int]) -> No
     rows = session.execute(union(*selects)).all()
     for word, edits in typos.items():
         for term, reading in rows:
-            best = min(wordforms.distance(r, reading, edits) for r in latin[word])
-            if best <= edits:
-                found[word].offer(term, float(best))
+            costs = [wordforms.typo_cost(r, reading, edits) for r in latin[word]]
+            if any(c is not None for c in costs):
+                found[word].offer(term, min(c for c in costs if c is not None))
 
 
 def _piece_selects(session: Session, library_id: int, reading: str, edits: int) -> list[Select]:

@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 
 import snowballstemmer
 from anyascii import anyascii
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from librium.text import fold
 
@@ -105,6 +105,15 @@ def max_edits(word: str) -> int:
         return 0
     length = len(word)
     return 0 if length < 4 else 1 if length < 8 else 2
+
+
+def typo_cost(typed: str, word: str, limit: int) -> float | None:
+    """The edits from ``typed`` to ``word`` (None past ``limit``), a missing or extra letter costing a
+    little less than a wrong one: "hobit" is nearer "hobbit" than "habit"."""
+    edits = distance(typed, word, limit)
+    if edits > limit:
+        return None
+    return edits + 0.5 * Indel.normalized_distance(typed, word)
 
 
 def distance(a: str, b: str, limit: int) -> int:
