@@ -2,17 +2,20 @@
 
 1. The photo as it is (zxing-cpp searches 90° turns, both reading directions, smaller scales and
    inverted codes by itself): most clear photos end here.
-2. Each place that looks like a barcode (``regions``), cut out at its own angle (any rotation, not only
-   90° steps) and scale (a small code in a large photo gets its pixels back from the full-resolution
-   image; a low-resolution one is enlarged): read with both of zxing's binarizers; then with local
-   contrast (glare, shadow, low contrast) and sharpening (blur); then as 1D profiles averaged along the
-   bars (noise, JPEG blocks), deblurred at several strengths (defocus) and thresholded.
-3. The whole photo again: the other binarizer, local contrast, enlarged and sharpened, and turned by
-   oblique angles, for codes the region finder missed.
+2. Blur and low resolution over the whole photo: a small photo enlarged, plain and sharpened at two
+   strengths; the photo stretched in contrast and sharpened.
+3. Each place that looks like a barcode (``regions``), cut out upright at its own angle (any rotation,
+   not only 90° steps; perspective by a refined angle) and scale (a small code in a large photo gets its
+   pixels back from the full-resolution image; a low-resolution one is enlarged): read plain, with local
+   contrast (glare, shadow, low contrast), sharpened at two strengths (blur), as 1D profiles averaged
+   along the bars (noise, JPEG blocks), raw and deblurred (defocus), and with the other binarizer.
+   After the first place, the whole photo with local contrast and with the other binarizer.
+4. The whole photo turned by oblique angles, for codes the region finder missed.
 
-Reads are believed as ``tally`` decides: a number only a filtered image showed needs a second pass to
-agree, and two numbers at one place need one to win clearly. The ladder stops as soon as what was read
-is settled, or when the budget is spent (a pass already started finishes).
+Reads are believed as ``tally`` decides: a number only a strongly filtered image or a profile showed
+needs a second pass to agree, and two numbers at one place need one to win clearly. The ladder stops as
+soon as what was read is settled (then a stack's other barcode-like places get one pass each), or when
+the budget is spent (a pass already started finishes).
 """
 
 from __future__ import annotations
@@ -84,9 +87,9 @@ def _zxing(image: Image.Image, *, formats=ALL_FORMATS, binarizer=_B.LocalAverage
 
 def read_view(run: Run, view: View, *, solid: bool = True, **options) -> None:
     """One pass: zxing over a view; every read goes to the tally at its place in the photo. ``solid``:
-    the view's pixels were only resampled, levelled or mildly sharpened (at most the blur's own width).
-    Strong sharpening and local contrast can move or make an edge and so a wrong number: what such a
-    view alone reads needs a second pass to agree."""
+    the view's pixels were only resampled or levelled. Sharpening and local contrast can move or make an
+    edge and so a wrong number (mild sharpening too: a held-out photo turned 270° read a wrong grocery
+    code that way): what such a view alone reads needs a second pass to agree."""
     run.passes += 1
     try:
         found = _zxing(view.image, **options)
@@ -177,7 +180,7 @@ def passes(pyramid: Pyramid, run: Run) -> Iterator[None]:
         yield
         for radius, percent in ((1.0, 250), (1.5, 300)):
             sharp = enhance.unsharp(big.image, radius=radius * factor, percent=percent)
-            read_view(run, big.derived(sharp, f"sharpen {radius}"), solid=radius <= 1.0)
+            read_view(run, big.derived(sharp, f"sharpen {radius}"), solid=False)
             yield
     sharp = enhance.unsharp(enhance.stretch(image), radius=2, percent=200)
     read_view(run, work.derived(sharp, "contrast+sharpen"), solid=False)
@@ -223,9 +226,7 @@ def region_passes(pyramid: Pyramid, region: regions.Region, index: int, run: Run
     yield
     for strength in (0.8, 1.3):
         sharp = enhance.unsharp(view.image, radius=max(1.0, strength * module), percent=250)
-        read_view(
-            run, view.derived(sharp, f"sharpen {strength}"), solid=strength <= 1.0, formats=LINEAR, turn=False
-        )
+        read_view(run, view.derived(sharp, f"sharpen {strength}"), solid=False, formats=LINEAR, turn=False)
         yield
     yield from read_profiles(run, view, region, module)
     read_view(
