@@ -1,6 +1,7 @@
 """Your data in and out: import a CSV sent as a document, restore a JSON backup, /export, /backup.
 
-A CSV document (Goodreads export, the original Librium's export, our own /export) gets a dry run
+A CSV document (an export of Goodreads, StoryGraph, LibraryThing, Libib, Calibre, BookBuddy, Book Catalogue,
+the original Librium or our own /export, or any CSV with a title column; LibraryThing's JSON too) gets a dry run
 first: ONE message with the numbers (new, already in the library, rows with problems by line) and
 Import / Import and skip problem rows / Cancel. A JSON document is a backup: the message says what a
 restore would change, with Restore / Cancel.
@@ -68,8 +69,9 @@ DOWNLOAD_AGAIN_FAILED = "I couldn't download the file again — send it once mor
 EXPIRED = "That button has expired — send the file again."
 UNCHANGED = "Nothing was changed: your library is as it was."
 WHAT_I_READ = (
-    "I can import a CSV export of your books (Goodreads: My Books → Import and export → Export library; "
-    "or a file from /export), or restore a .json backup from /backup."
+    "I can import a CSV export of your books from Goodreads (My Books → Import and export → Export library), "
+    "StoryGraph, LibraryThing (its JSON too), Libib, Calibre (a CSV catalog), BookBuddy or Book "
+    "Catalogue, any CSV with a title column, or a file from /export; or restore a .json backup from /backup."
 )
 EMPTY_LIBRARY = "Your library is empty — nothing to export yet. Send me a Goodreads CSV to fill it."
 BACKUP_USAGE = "/backup sends your backup now; <code>/backup weekly on</code> or <code>off</code> switches the weekly one."

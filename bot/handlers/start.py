@@ -35,7 +35,9 @@ HELP = [
         "<b>Reminders</b>: “remind me to return Dune on friday”, /remind tomorrow 9:00 call Alice, /reminders, "
         "/nudge 21:30, /timezone"
     ),
-    N_("<b>Your data</b>: send a Goodreads CSV to import; /export, /backup"),
+    N_(
+        "<b>Your data</b>: send an export of Goodreads, StoryGraph, LibraryThing, Libib, Calibre, BookBuddy or any CSV with titles to import; /export, /backup"
+    ),
     N_(
         "/library shows which library this chat uses; /language changes the language I speak; /cancel leaves any step."
     ),
