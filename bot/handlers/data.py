@@ -39,7 +39,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, cards, dbcall, pending
+from bot import callbacks, cards, dbcall, lists, pending
 from bot.access import Actor, actor_of, resolve
 from bot.errors import database_unavailable
 from bot.handlers.book_actions import local_today, tapped
@@ -47,6 +47,7 @@ from bot.keyboards import button, markup
 from bot.render import MAX_MESSAGE, esc
 from librium.database.sqlalchemy import db
 from librium.errors import LibriumError
+from librium.i18n import N_, _, formats
 from librium.services import backup, exporting, libraries, reminders
 from librium.services.importing import apply_plan, jsontable, plan_import
 
@@ -60,33 +61,35 @@ SHOWN_PROBLEMS = 5
 
 CSV, BACKUP = "csv", "backup"
 
-TOO_BIG = (
+TOO_BIG = N_(
     "That file is too big for me: Telegram lets bots download files up to 20 MB. "
     "Split it into smaller files and send them one by one."
 )
-DOWNLOAD_FAILED = "I couldn't download that file. Please send it again."
-DOWNLOAD_AGAIN_FAILED = "I couldn't download the file again — send it once more. Nothing was changed."
-EXPIRED = "That button has expired — send the file again."
-UNCHANGED = "Nothing was changed: your library is as it was."
-WHAT_I_READ = (
+DOWNLOAD_FAILED = N_("I couldn't download that file. Please send it again.")
+DOWNLOAD_AGAIN_FAILED = N_("I couldn't download the file again — send it once more. Nothing was changed.")
+EXPIRED = N_("That button has expired — send the file again.")
+UNCHANGED = N_("Nothing was changed: your library is as it was.")
+WHAT_I_READ = N_(
     "I can import a CSV export of your books from Goodreads (My Books → Import and export → Export library), "
     "StoryGraph, LibraryThing (its JSON too), Libib, Calibre (a CSV catalog), BookBuddy or Book "
     "Catalogue, any CSV with a title column, or a file from /export; or restore a .json backup from /backup."
 )
-EMPTY_LIBRARY = "Your library is empty — nothing to export yet. Send me a Goodreads CSV to fill it."
-BACKUP_USAGE = "/backup sends your backup now; <code>/backup weekly on</code> or <code>off</code> switches the weekly one."
+EMPTY_LIBRARY = N_("Your library is empty — nothing to export yet. Send me a Goodreads CSV to fill it.")
+BACKUP_USAGE = N_(
+    "/backup sends your backup now; <code>/backup weekly on</code> or <code>off</code> switches the weekly one."
+)
 
 _KINDS_BY_EXTENSION = {
-    "pdf": "a PDF",
-    "xlsx": "an Excel workbook",
-    "xls": "an Excel workbook",
-    "ods": "a spreadsheet",
-    "numbers": "a Numbers spreadsheet",
-    "zip": "a ZIP archive",
-    "doc": "a Word document",
-    "docx": "a Word document",
-    "epub": "an e-book",
-    "mobi": "an e-book",
+    "pdf": N_("a PDF"),
+    "xlsx": N_("an Excel workbook"),
+    "xls": N_("an Excel workbook"),
+    "ods": N_("a spreadsheet"),
+    "numbers": N_("a Numbers spreadsheet"),
+    "zip": N_("a ZIP archive"),
+    "doc": N_("a Word document"),
+    "docx": N_("a Word document"),
+    "epub": N_("an e-book"),
+    "mobi": N_("an e-book"),
 }
 _SPREADSHEETS = {"xlsx", "xls", "ods", "numbers"}
 
@@ -123,10 +126,9 @@ def _cancel_files(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | N
     kinds = {waiting.pop(t).get("kind") for t in mine}
     if not kinds:
         return None
-    return (
-        " and ".join(name for kind, name in ((CSV, "the import"), (BACKUP, "the restore")) if kind in kinds)
-        or "the file"
-    )
+    if kinds >= {CSV, BACKUP}:
+        return _("the import and the restore")
+    return _("the import") if CSV in kinds else _("the restore")
 
 
 def _entry_for(
@@ -170,7 +172,9 @@ class Progress:
             return
         self.last = now
         self.reported.append((done, total))
-        text = f"⏳ {self.verb}… {done:,} of {total:,}"
+        text = _("⏳ {verb}… {done} of {total}").format(
+            verb=self.verb, done=formats.number(done), total=formats.number(total)
+        )
         self.futures.append(asyncio.run_coroutine_threadsafe(self._edit(text), self.loop))
 
     async def _edit(self, text: str) -> None:
@@ -187,20 +191,22 @@ class Progress:
 # --------------------------------------------------------------------------- text helpers
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def _fit(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
 def import_headline(fmt: str, rows: int, new: int, duplicates: int, problems: int) -> str:
     """ "Goodreads export: 326 rows — 310 new, 12 already in your library, 4 with problems"."""
-    head = f"{fmt}: {_plural(rows, 'row')} — "
+    n = formats.number
     if new == 0 and problems == 0:
-        return head + f"0 new — all {duplicates:,} are already in your library"
-    return head + f"{new:,} new, {duplicates:,} already in your library, {problems:,} with problems"
+        return _("{format}: {rows} — 0 new — all {duplicates} are already in your library").format(
+            format=fmt, rows=lists.plural(rows, "row"), duplicates=n(duplicates)
+        )
+    return _(
+        "{format}: {rows} — {new} new, {duplicates} already in your library, {problems} with problems"
+    ).format(
+        format=fmt, rows=lists.plural(rows, "row"), new=n(new), duplicates=n(duplicates), problems=n(problems)
+    )
 
 
 # --------------------------------------------------------------------------- dry runs (worker thread)
@@ -243,9 +249,12 @@ def columns_text(read: tuple[tuple[str, str], ...], ignored: tuple[str, ...]) ->
     """What the generic import understood: "Columns I read: Book Title → title, …" and the ignored ones."""
     if not read:
         return []
-    lines = ["Columns I read: " + ", ".join(f"{esc(column)} → {esc(what)}" for column, what in read) + "."]
+    columns = ", ".join(f"{esc(column)} → {esc(what)}" for column, what in read)
+    lines = [_("Columns I read: {columns}.").format(columns=columns)]
     if ignored:
-        lines.append("Columns I ignored: " + ", ".join(esc(column) for column in ignored) + ".")
+        lines.append(
+            _("Columns I ignored: {columns}.").format(columns=", ".join(esc(column) for column in ignored))
+        )
     return lines
 
 
@@ -253,34 +262,43 @@ def preview_text(p: ImportPreview) -> str:
     lines = ["📥 " + esc(import_headline(p.format_name, p.rows, p.new, p.duplicates, p.problems)) + "."]
     lines.extend(columns_text(p.columns_read, p.columns_ignored))
     if p.problems:
-        shown = "first few" if p.problems > SHOWN_PROBLEMS else "by line"
-        lines.append(f"Rows with problems ({shown}):")
+        if p.problems > SHOWN_PROBLEMS:
+            lines.append(_("Rows with problems (first few):"))
+        else:
+            lines.append(_("Rows with problems (by line):"))
         lines.extend("• " + esc(line) for line in p.problem_lines)
         if p.problems > SHOWN_PROBLEMS:
-            lines.append(f"… and {p.problems - SHOWN_PROBLEMS:,} more.")
+            lines.append(_("… and {n} more.").format(n=formats.number(p.problems - SHOWN_PROBLEMS)))
     if p.notices:
-        lines.append(f"{_plural(p.notices, 'row')} will lose a value I can't keep, e.g.:")
+        lines.append(
+            _("{rows} will lose a value I can't keep, e.g.:").format(rows=lists.plural(p.notices, "row"))
+        )
         lines.extend("• " + esc(line) for line in p.notice_lines)
     lines.extend("⚠️ " + esc(w) for w in p.warnings)
     if p.new == 0:
-        lines.append("Nothing to import.")
+        lines.append(_("Nothing to import."))
     elif p.problems:
         lines.append(
-            "Import refuses a file with problem rows; “skip problem rows” imports the others. "
-            "Or fix the rows and send the file again."
+            _(
+                "Import refuses a file with problem rows; “skip problem rows” imports the others. "
+                "Or fix the rows and send the file again."
+            )
         )
     else:
-        lines.append(f"Import the {_plural(p.new, 'new book')}?")
+        lines.append(_("Import the {books}?").format(books=lists.plural(p.new, "new book")))
     return _fit("\n".join(lines))
 
 
 def import_keyboard(token: str, new: int, problems: int, *, plain: bool = True) -> InlineKeyboardMarkup:
     rows = []
     if plain:
-        rows.append([button(f"📥 Import {new:,}", "im", token, "go")])
+        rows.append([button(_("📥 Import {n}").format(n=formats.number(new)), "im", token, "go")])
     if problems:
-        rows.append([button(f"📥 Import {new:,}, skip {problems:,} problem rows", "im", token, "skip")])
-    rows.append([button("✗ Cancel", "im", token, "no")])
+        label = _("📥 Import {n}, skip {problems} problem rows").format(
+            n=formats.number(new), problems=formats.number(problems)
+        )
+        rows.append([button(label, "im", token, "skip")])
+    rows.append([button(_("✗ Cancel"), "im", token, "no")])
     return markup(*rows)
 
 
@@ -322,13 +340,19 @@ def _apply_import(
 
 def done_text(done: ImportDone) -> str:
     if done.added == 0:
-        text = f"0 new — all {done.duplicates:,} are already in your library. Nothing was added."
+        text = _("0 new — all {n} are already in your library. Nothing was added.").format(
+            n=formats.number(done.duplicates)
+        )
     else:
-        text = f"✓ Imported {_plural(done.added, 'book')} from the {esc(done.format_name)}."
+        text = _("✓ Imported {books} from the {format}.").format(
+            books=lists.plural(done.added, "book"), format=esc(done.format_name)
+        )
         if done.duplicates:
-            text += f" {done.duplicates:,} already in your library were left alone."
+            text += " " + _("{n} already in your library were left alone.").format(
+                n=formats.number(done.duplicates)
+            )
     if done.skipped:
-        text += f" {_plural(done.skipped, 'row')} with problems skipped."
+        text += " " + _("{rows} with problems skipped.").format(rows=lists.plural(done.skipped, "row"))
     return text
 
 
@@ -347,7 +371,8 @@ def _apply_restore(
     who = resolve(session, actor)
     plan = backup.plan_restore(session, who.library_id, backup.read_dump(data, max_bytes=MAX_DOWNLOAD))
     result = backup.apply_restore(session, who.library_id, plan, progress=progress)
-    notes = [f"Not restored: {c}" for c in plan.conflicts[:SHOWN_PROBLEMS]] + list(plan.warnings)
+    notes = [_("Not restored: {what}").format(what=c) for c in plan.conflicts[:SHOWN_PROBLEMS]]
+    notes += list(plan.warnings)
     return RestoreDone(result.added, result.changed, result.unchanged, result.conflicts, notes)
 
 
@@ -381,16 +406,16 @@ async def on_data_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if document is None:
         return
     if document.file_size and document.file_size > MAX_DOWNLOAD:
-        await message.reply_text(TOO_BIG)
+        await message.reply_text(_(TOO_BIG))
         return
     try:
         data = await _download(context.bot, document.file_id)
     except (TelegramError, RuntimeError) as error:  # RuntimeError: Telegram gave no file path
         log.info("could not download a document: %s", error)
-        await message.reply_text(DOWNLOAD_FAILED)
+        await message.reply_text(_(DOWNLOAD_FAILED))
         return
     if len(data) > MAX_DOWNLOAD:
-        await message.reply_text(TOO_BIG)
+        await message.reply_text(_(TOO_BIG))
         return
     await _chat_action(update, context, ChatAction.TYPING)
     if await _is_backup(document, data):
@@ -403,7 +428,7 @@ async def _offer_import(update, context, message: Message, document: Document, d
     try:
         preview = await dbcall.run(context, _preview_import, actor_of(update), data)
     except LibriumError as error:
-        await message.reply_text(f"✗ {esc(error.message)}\nNothing was imported.")
+        await message.reply_text(_("✗ {error}\nNothing was imported.").format(error=esc(error.message)))
         return
     if preview.new == 0:
         await message.reply_text(preview_text(preview))
@@ -429,7 +454,7 @@ async def _offer_restore(update, context, message: Message, document: Document, 
     try:
         preview = await dbcall.run(context, _preview_restore, actor_of(update), data)
     except LibriumError as error:
-        await message.reply_text(f"✗ {esc(error.message)}\nNothing was restored.")
+        await message.reply_text(_("✗ {error}\nNothing was restored.").format(error=esc(error.message)))
         return
     text = "💾 " + esc(preview.summary)
     if preview.added == 0 and preview.changed == 0:
@@ -459,14 +484,17 @@ async def on_other_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if message is None or message.document is None or actor_of(update).in_group:
         return
     extension = _extension(message.document)
-    what = _KINDS_BY_EXTENSION.get(extension) or (
-        f"a .{esc(extension)} file" if extension else "this kind of file"
-    )
-    text = f"I can't read {what}. {WHAT_I_READ}"
+    if extension in _KINDS_BY_EXTENSION:
+        what = _(_KINDS_BY_EXTENSION[extension])
+    elif extension:
+        what = _("a .{extension} file").format(extension=esc(extension))
+    else:
+        what = _("this kind of file")
+    text = _("I can't read {what}. {what_i_read}").format(what=what, what_i_read=_(WHAT_I_READ))
     if extension in _SPREADSHEETS:
-        text = (
-            f"I can't read {what}: save it as CSV (File → Export/Save as → CSV) and send that. {WHAT_I_READ}"
-        )
+        text = _(
+            "I can't read {what}: save it as CSV (File → Export/Save as → CSV) and send that. {what_i_read}"
+        ).format(what=what, what_i_read=_(WHAT_I_READ))
     await message.reply_text(text)
 
 
@@ -477,9 +505,21 @@ def _failed(what: str, error: Exception) -> str:
     """The text for an import/restore that failed outside our rules; logged here, not by on_error."""
     if database_unavailable(error):
         log.warning("database unavailable during a %s: %s", what, type(error).__name__)
-        return f"✗ I lost my database during the {what}. {UNCHANGED} Try again in a moment."
+        if what == "import":
+            return _(
+                "✗ I lost my database during the import. Nothing was changed: your library is as it was. Try again in a moment."
+            )
+        return _(
+            "✗ I lost my database during the restore. Nothing was changed: your library is as it was. Try again in a moment."
+        )
     log.error("the %s failed", what, exc_info=error)
-    return f"✗ The {what} failed on my side. {UNCHANGED} You can try again."
+    if what == "import":
+        return _(
+            "✗ The import failed on my side. Nothing was changed: your library is as it was. You can try again."
+        )
+    return _(
+        "✗ The restore failed on my side. Nothing was changed: your library is as it was. You can try again."
+    )
 
 
 async def _apply_file(
@@ -495,13 +535,13 @@ async def _apply_file(
 ) -> Any | None:
     """Fetch the file of a confirmed import or restore again and apply it in one transaction, with
     progress in the tapped message. The result, or None when it did not happen (already answered)."""
-    verb = {"import": "Importing", "restore": "Restoring"}[what]
+    verb = {"import": _("Importing"), "restore": _("Restoring")}[what]
     message = update.callback_query.message
     try:
         data_bytes = await _download(context.bot, entry["file_id"])
     except (TelegramError, RuntimeError) as error:
         log.info("could not download the file of a %s again: %s", what, error)
-        await cards.edit_in_place(update, DOWNLOAD_AGAIN_FAILED)
+        await cards.edit_in_place(update, _(DOWNLOAD_AGAIN_FAILED))
         return None
     progress = Progress(context.bot, message.chat_id, message.message_id, verb)
     try:
@@ -510,7 +550,7 @@ async def _apply_file(
         await progress.settle()
         text = f"✗ {esc(error.message)}"
         if "Nothing was" not in error.message:
-            text += " " + UNCHANGED
+            text += " " + _(UNCHANGED)
         await cards.edit_in_place(update, _fit(text), refused_keyboard())
         return None
     except Exception as error:  # the database or a bug: the transaction was rolled back
@@ -526,17 +566,19 @@ async def on_import_button(update, context, data, tap) -> None:
     token, op = data.arg(0), data.arg(1) or ""
     entry = _entry_for(update, context, token, CSV)
     if entry is None or op not in ("go", "skip", "no"):
-        await tap.answer(EXPIRED, alert=True)
+        await tap.answer(_(EXPIRED), alert=True)
         return
     # Consumed before the first await: a second tap finds it gone.
     _pending(context).pop(token, None)
     if op == "no":
-        await tap.answer("Cancelled.")
-        await cards.edit_in_place(update, "Cancelled — nothing was imported.")
+        await tap.answer(_("Cancelled."))
+        await cards.edit_in_place(update, _("Cancelled — nothing was imported."))
         return
-    await tap.answer("Importing…")
+    await tap.answer(_("Importing…"))
     skip = op == "skip"
-    await cards.edit_in_place(update, f"⏳ Importing {_plural(entry['new'], 'book')}…")
+    await cards.edit_in_place(
+        update, _("⏳ Importing {books}…").format(books=lists.plural(entry["new"], "book"))
+    )
 
     def refused() -> InlineKeyboardMarkup | None:
         if entry["problems"] and not skip:  # the plain Import refused problem rows: offer to skip them
@@ -565,19 +607,21 @@ async def on_restore_button(update, context, data, tap) -> None:
     token, op = data.arg(0), data.arg(1) or ""
     entry = _entry_for(update, context, token, BACKUP)
     if entry is None or op not in ("go", "no"):
-        await tap.answer(EXPIRED, alert=True)
+        await tap.answer(_(EXPIRED), alert=True)
         return
     _pending(context).pop(token, None)
     if op == "no":
-        await tap.answer("Cancelled.")
-        await cards.edit_in_place(update, "Cancelled — nothing was restored.")
+        await tap.answer(_("Cancelled."))
+        await cards.edit_in_place(update, _("Cancelled — nothing was restored."))
         return
-    await tap.answer("Restoring…")
-    await cards.edit_in_place(update, f"⏳ Restoring {_plural(entry['books'], 'book')}…")
+    await tap.answer(_("Restoring…"))
+    await cards.edit_in_place(
+        update, _("⏳ Restoring {books}…").format(books=lists.plural(entry["books"], "book"))
+    )
 
     def failed() -> InlineKeyboardMarkup:
         token = remember(context, entry)
-        return markup([button("♻️ Try again", "rs", token, "go"), button("✗ Cancel", "rs", token, "no")])
+        return markup([button(_("♻️ Try again"), "rs", token, "go"), button(_("✗ Cancel"), "rs", token, "no")])
 
     done = await _apply_file(
         update,
@@ -592,10 +636,18 @@ async def on_restore_button(update, context, data, tap) -> None:
     if done is None:
         return
     lines = [
-        f"✓ Restored: {done.added:,} added, {done.changed:,} changed, {done.unchanged:,} left as they were."
+        _("✓ Restored: {added} added, {changed} changed, {unchanged} left as they were.").format(
+            added=formats.number(done.added),
+            changed=formats.number(done.changed),
+            unchanged=formats.number(done.unchanged),
+        )
     ]
     if done.conflicts:
-        lines.append(f"{_plural(done.conflicts, 'book')} not restored (their ISBN is on another book).")
+        lines.append(
+            _("{books} not restored (their ISBN is on another book).").format(
+                books=lists.plural(done.conflicts, "book")
+            )
+        )
     lines.extend(esc(n) for n in done.notes)
     await cards.edit_in_place(update, _fit("\n".join(lines)))
 
@@ -633,18 +685,21 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     export = await dbcall.run(context, _export, actor_of(update), True)
     message = update.effective_message
     if export.books == 0:
-        await message.reply_text(EMPTY_LIBRARY)
+        await message.reply_text(_(EMPTY_LIBRARY))
         return
     await message.reply_document(
         export.csv,
         filename=f"librium-{export.day}.csv",
-        caption=f"📤 {_plural(export.books, 'book')} in Goodreads' CSV layout: StoryGraph, Goodreads and "
-        "most book apps can import it.",
+        caption=_(
+            "📤 {books} in Goodreads' CSV layout: StoryGraph, Goodreads and most book apps can import it."
+        ).format(books=lists.plural(export.books, "book")),
     )
     await message.reply_document(
         export.json,
         filename=f"librium-{export.day}.json",
-        caption="💾 The full backup (every field, readings, loans, reminders). Send it back to me to restore.",
+        caption=_(
+            "💾 The full backup (every field, readings, loans, reminders). Send it back to me to restore."
+        ),
     )
 
 
@@ -661,30 +716,37 @@ async def backup_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     args = [a.lower() for a in (context.args or [])]
     if args:
         if len(args) != 2 or args[0] != "weekly" or args[1] not in ("on", "off"):
-            await message.reply_text(BACKUP_USAGE)
+            await message.reply_text(_(BACKUP_USAGE))
             return
         on = args[1] == "on"
         local_time, zone = await dbcall.run(context, _weekly, actor_of(update), on)
         if on:
-            when = f" at {esc(local_time)}" if local_time else ""
-            where = " in our private chat" if actor_of(update).in_group else " here"
-            await message.reply_text(
-                f"💾 Weekly backup on: every Sunday{when} ({esc(zone)}) I'll send your library's backup{where}. "
-                "/timezone changes the zone; <code>/backup weekly off</code> stops it."
-            )
+            if actor_of(update).in_group:
+                text = _(
+                    "💾 Weekly backup on: every Sunday at {time} ({zone}) I'll send your library's backup in our "
+                    "private chat. /timezone changes the zone; <code>/backup weekly off</code> stops it."
+                )
+            else:
+                text = _(
+                    "💾 Weekly backup on: every Sunday at {time} ({zone}) I'll send your library's backup here. "
+                    "/timezone changes the zone; <code>/backup weekly off</code> stops it."
+                )
+            await message.reply_text(text.format(time=esc(local_time or "—"), zone=esc(zone)))
         else:
-            await message.reply_text("Weekly backup off. /backup still sends one whenever you ask.")
+            await message.reply_text(_("Weekly backup off. /backup still sends one whenever you ask."))
         return
     await _chat_action(update, context, ChatAction.UPLOAD_DOCUMENT)
     export = await dbcall.run(context, _export, actor_of(update), False)
     if export.books == 0:
-        await message.reply_text(EMPTY_LIBRARY)
+        await message.reply_text(_(EMPTY_LIBRARY))
         return
     await message.reply_document(
         export.json,
         filename=f"librium-backup-{export.day}.json",
-        caption=f"💾 Backup of {_plural(export.books, 'book')}. Keep it somewhere safe; send it back to me "
-        "to restore. <code>/backup weekly on</code> sends one every week.",
+        caption=_(
+            "💾 Backup of {books}. Keep it somewhere safe; send it back to me to restore. "
+            "<code>/backup weekly on</code> sends one every week."
+        ).format(books=lists.plural(export.books, "book")),
     )
 
 

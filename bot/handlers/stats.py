@@ -33,27 +33,28 @@ from bot.render import bold, esc, stars, truncate
 from librium import validation
 from librium.charts.empty import MIN_BOOKS, EmptyStats
 from librium.errors import Invalid
+from librium.i18n import N_, _, formats, ngettext
 from librium.services import goals, libraries, stats
 
 if TYPE_CHECKING:  # the chart modules load matplotlib: imported where a chart is drawn
     from librium.charts import views
 
-EXPIRED_BUTTON = "That button has expired."
+EXPIRED_BUTTON = N_("That button has expired.")
 CAPTION_LIMIT = 1024
-EMPTY_LIBRARY = "Add a few books and mark some read — then /stats draws your year."
+EMPTY_LIBRARY = N_("Add a few books and mark some read — then /stats draws your year.")
 
 # (view name in librium.charts.views, button label), in keyboard order.
 VIEW_BUTTONS: list[tuple[str, str]] = [
-    ("month", "Month"),
-    ("genre", "Genres"),
-    ("format", "Formats"),
-    ("language", "Languages"),
-    ("decade", "Decades"),
-    ("pages", "Pages/yr"),
-    ("money", "Money"),
-    ("authors", "Authors"),
-    ("pace", "Pace"),
-    ("goal", "Goal"),
+    ("month", N_("Month")),
+    ("genre", N_("Genres")),
+    ("format", N_("Formats")),
+    ("language", N_("Languages")),
+    ("decade", N_("Decades")),
+    ("pages", N_("Pages/yr")),
+    ("money", N_("Money")),
+    ("authors", N_("Authors")),
+    ("pace", N_("Pace")),
+    ("goal", N_("Goal")),
 ]
 VIEW_NAMES = {name for name, _ in VIEW_BUTTONS}
 YEARLY = {"month", "goal"}  # views that show one year, with a ◀ year ▶ row
@@ -89,7 +90,7 @@ def valid_year(value: int | None) -> bool:
 
 
 def _money_text(items: list[stats.YearMoney] | list[stats.Money]) -> str:
-    return " + ".join(f"{item.amount:,.2f} {item.currency or ''}".strip() for item in items)
+    return " + ".join(formats.money(item.amount, item.currency) for item in items)
 
 
 def _library_ids(session: Session, who: Who) -> list[int]:
@@ -135,16 +136,22 @@ class Summary:
 
     def text(self) -> str:
         t = self.totals
-        lines = [
-            f"📊 <b>{t.books:,} {'book' if t.books == 1 else 'books'}</b> · {t.read:,} read · {t.unread:,} unread · {t.reading:,} reading"
-            + (f" · {t.wishlist:,} wished" if t.wishlist else "")
-        ]
-        year = f"<b>{self.year}</b>: {lists.plural(self.books_read, 'book')} read, {self.pages_read:,} pages"
+        n = formats.number
+        head = _("📊 <b>{books}</b> · {read} read · {unread} unread · {reading} reading").format(
+            books=lists.plural(t.books, "book"), read=n(t.read), unread=n(t.unread), reading=n(t.reading)
+        )
+        if t.wishlist:
+            head += " · " + _("{n} wished").format(n=n(t.wishlist))
+        lines = [head]
+        pages = lists.plural(self.pages_read, "page")
+        year = _("<b>{year}</b>: {books} read, {pages}").format(
+            year=self.year, books=lists.plural(self.books_read, "book"), pages=pages
+        )
         if self.spent:
-            year += f" · spent {esc(_money_text(self.spent))}"
+            year += " · " + _("spent {amount}").format(amount=esc(_money_text(self.spent)))
         lines.append(year)
         if self.goal is not None:
-            lines.append(f"🎯 Goal: {esc(self.goal.summary())}")
+            lines.append(_("🎯 Goal: {summary}").format(summary=esc(self.goal.summary())))
         return "\n".join(lines)
 
 
@@ -206,18 +213,19 @@ def stats_screen(session: Session, actor: Actor) -> StatsScreen:
     year = today.year
     found = summary(session, who, today)
     if found.empty:
-        return StatsScreen(EMPTY_LIBRARY, this_year=today.year, message=EMPTY_LIBRARY, has_books=False)
+        return StatsScreen(_(EMPTY_LIBRARY), this_year=today.year, message=_(EMPTY_LIBRARY), has_books=False)
     request = _request(session, who, year, today)
     from librium.charts import views
 
     if not found.tiny:
-        for name, _label in VIEW_BUTTONS:
+        for name in (view for view, _label in VIEW_BUTTONS):
             try:
                 chart = views.render(session, name, request)
             except EmptyStats:
                 continue
             return _screen(found, chart, name, year)
-    return StatsScreen(f"{found.text()}\n\n{esc(EMPTY_LIBRARY)}", this_year=today.year, message=EMPTY_LIBRARY)
+    empty = _(EMPTY_LIBRARY)
+    return StatsScreen(f"{found.text()}\n\n{esc(empty)}", this_year=today.year, message=empty)
 
 
 def summary_of(session: Session, actor: Actor) -> Summary:
@@ -239,7 +247,7 @@ def chart_of(session: Session, actor: Actor, view: str, year: int) -> views.Char
 def stats_keyboard(view: str, year: int, this_year: int, first_year: int | None) -> InlineKeyboardMarkup:
     """View buttons three to a row (the current one marked), a ◀ year ▶ row for yearly views, Problems."""
     buttons = [
-        button(f"{CURRENT}{label}" if name == view else label, "sv", name, year)
+        button(f"{CURRENT}{_(label)}" if name == view else _(label), "sv", name, year)
         for name, label in VIEW_BUTTONS
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
@@ -249,7 +257,7 @@ def stats_keyboard(view: str, year: int, this_year: int, first_year: int | None)
         if year < this_year:
             years.append(button(f"{year + 1} ▶", "sv", view, year + 1))
         rows.insert(0, years)
-    rows[-1].append(button("🔧 Problems", "pb"))
+    rows[-1].append(button(_("🔧 Problems"), "pb"))
     return InlineKeyboardMarkup(rows)
 
 
@@ -257,7 +265,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     screen = await dbcall.read(context, stats_screen, actor_of(update))
     message = update.effective_message
     if screen.png is None or screen.view is None:
-        keyboard = InlineKeyboardMarkup([[button("🔧 Problems", "pb")]]) if screen.has_books else None
+        keyboard = InlineKeyboardMarkup([[button(_("🔧 Problems"), "pb")]]) if screen.has_books else None
         await message.reply_text(screen.caption, reply_markup=keyboard)
         return
     await message.reply_photo(
@@ -291,7 +299,7 @@ async def on_view(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         or not valid_year(year)
         or not (message and message.photo)
     ):
-        await query.answer(EXPIRED_BUTTON)
+        await query.answer(_(EXPIRED_BUTTON))
         return
     actor = actor_of(update)
     # Two read-only transactions side by side: the summary's queries and the chart's query + render
@@ -322,28 +330,35 @@ class YearScreen:
 
 def _names(items: list[str], limit: int) -> str:
     shown = ", ".join(esc(truncate(item, 40)) for item in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+    return shown + (_(" and {n} more").format(n=len(items) - limit) if len(items) > limit else "")
 
 
 def review_text(review: stats.YearReview) -> str:
     """The caption of a year in review (HTML, under a photo caption's limit)."""
-    lines = [f"📅 <b>{review.year} in books</b>"]
-    head = f"{lists.plural(review.books, 'book')} · {review.pages:,} pages"
+    lines = [_("📅 <b>{year} in books</b>").format(year=review.year)]
+    head = f"{lists.plural(review.books, 'book')} · {lists.plural(review.pages, 'page')}"
     if review.average_rating is not None:
-        head += f" · average {review.average_rating / 2:.1f} ★"
+        average = formats.number(round(review.average_rating / 2, 1))
+        head += " · " + _("average {stars} ★").format(stars=average)
     lines.append(head)
     if review.favourites:
         favourites = ", ".join(bold(truncate(b.title, 50)) for b in review.favourites)
-        lines.append(
-            f"❤ Favourite{'s' if len(review.favourites) > 1 else ''} ({stars(review.favourites[0].rating)}): {favourites}"
+        text = ngettext(
+            "❤ Favourite ({stars}): {books}", "❤ Favourites ({stars}): {books}", len(review.favourites)
         )
+        lines.append(text.format(stars=stars(review.favourites[0].rating), books=favourites))
     if review.longest is not None:
         lines.append(
-            f"📏 Longest: {bold(truncate(review.longest.title, 60))} ({review.longest.pages:,} pages)"
+            _("📏 Longest: {title} ({pages})").format(
+                title=bold(truncate(review.longest.title, 60)),
+                pages=lists.plural(review.longest.pages, "page"),
+            )
         )
     if review.new_authors:
         lines.append(
-            f"✍ New authors ({len(review.new_authors)}): {_names([a.name for a in review.new_authors], 8)}"
+            _("✍ New authors ({n}): {names}").format(
+                n=len(review.new_authors), names=_names([a.name for a in review.new_authors], 8)
+            )
         )
     return _fit("\n".join(lines))
 
@@ -376,10 +391,14 @@ def parse_year(args: list[str]) -> int | None:
     if not args:
         return None
     if len(args) > 1 or not args[0].isdigit() or len(args[0]) != 4:
-        raise Invalid(f"“{truncate(' '.join(args), 30)}” is not a year. Try /year 2025.")
+        raise Invalid(_("“{text}” is not a year. Try /year 2025.").format(text=truncate(" ".join(args), 30)))
     number = int(args[0])
     if not valid_year(number):
-        raise Invalid(f"Pick a year between {validation.MIN_YEAR} and {validation.max_year()}.")
+        raise Invalid(
+            _("Pick a year between {first} and {last}.").format(
+                first=validation.MIN_YEAR, last=validation.max_year()
+            )
+        )
     return number
 
 
@@ -406,7 +425,7 @@ async def on_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = callbacks.decode(query.data)
     year = data.int_arg(0) if data and len(data.args) == 1 else None
     if not valid_year(year) or query.message is None:
-        await query.answer(EXPIRED_BUTTON)
+        await query.answer(_(EXPIRED_BUTTON))
         return
     screen = await dbcall.read(context, year_screen, actor_of(update), year)
     keyboard = year_keyboard(screen.year, screen.this_year, screen.first_year)
@@ -426,9 +445,11 @@ async def on_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def goal_text(progress: goals.GoalProgress) -> str:
-    line = f"🎯 <b>Reading goal {progress.year}</b>: {esc(progress.summary())}."
+    line = _("🎯 <b>Reading goal {year}</b>: {summary}.").format(
+        year=progress.year, summary=esc(progress.summary())
+    )
     if not progress.done:
-        line += f"\n{lists.plural(progress.remaining, 'book')} to go."
+        line += "\n" + _("{books} to go.").format(books=lists.plural(progress.remaining, "book"))
     return line
 
 
@@ -439,14 +460,14 @@ def goal_action(session: Session, actor: Actor, argument: str | None) -> str:
     year = today.year
     if argument is not None and argument.lower() in ("off", "clear", "none"):
         if goals.clear_goal(session, who.user_id, year):
-            return f"Goal for {year} cleared. /goal 30 sets a new one."
-        return f"You had no goal for {year}. /goal 30 sets one."
+            return _("Goal for {year} cleared. /goal 30 sets a new one.").format(year=year)
+        return _("You had no goal for {year}. /goal 30 sets one.").format(year=year)
     if argument is not None:
         goals.set_goal(session, who.user_id, year, argument)
     progress = goals.goal_progress(session, who.user_id, _library_ids(session, who), year, today)
     if progress is None:
-        return f"No reading goal for {year} yet. Set one with /goal 30 (books this year)."
-    prefix = "✓ Goal set. " if argument is not None else ""
+        return _("No reading goal for {year} yet. Set one with /goal 30 (books this year).").format(year=year)
+    prefix = _("✓ Goal set.") + " " if argument is not None else ""
     return prefix + goal_text(progress)
 
 
@@ -454,12 +475,14 @@ async def goal_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     args = context.args or []
     message = update.effective_message
     if len(args) > 1:
-        await message.reply_text("Say one number: /goal 30 (or /goal off to clear it).")
+        await message.reply_text(_("Say one number: /goal 30 (or /goal off to clear it)."))
         return
     try:
         answer = await dbcall.run(context, goal_action, actor_of(update), args[0] if args else None)
     except Invalid as error:
-        await message.reply_text(f"{esc(str(error))} For example: /goal 30, or /goal off.")
+        await message.reply_text(
+            _("{error} For example: /goal 30, or /goal off.").format(error=esc(str(error)))
+        )
         return
     await message.reply_text(answer)
 
@@ -475,13 +498,14 @@ def problems_overview(session: Session, actor: Actor) -> lists.Screen:
     who = resolve(session, actor)
     report = stats.problems(session, who.library_id, limit=PROBLEM_PREVIEW + 1)
     if report.total_books == 0:
-        return lists.Screen("No books yet, so nothing to fix. Send a title or an ISBN to add one.")
+        return lists.Screen(_("No books yet, so nothing to fix. Send a title or an ISBN to add one."))
     if report.clean:
         return lists.Screen(
-            f"✓ All {lists.plural(report.total_books, 'book')} have a cover, ISBN, author, publisher, "
-            "language and genre. Nothing to fix."
+            _(
+                "✓ All {books} have a cover, ISBN, author, publisher, language and genre. Nothing to fix."
+            ).format(books=lists.plural(report.total_books, "book"))
         )
-    lines = [f"🔧 <b>Problems</b> in {lists.plural(report.total_books, 'book')}"]
+    lines = [_("🔧 <b>Problems</b> in {books}").format(books=lists.plural(report.total_books, "book"))]
     rows: list[list[InlineKeyboardButton]] = []
     for problem in report.problems:
         if not problem.count:
@@ -491,13 +515,13 @@ def problems_overview(session: Session, actor: Actor) -> lists.Screen:
         titles = ", ".join(esc(truncate(b.title, 30)) for b in shown)
         more = "…" if problem.count > len(shown) else ""
         lines.append(
-            f"{PROBLEM_ICONS[problem.kind]} {bold(problem.label)}: {problem.count:,} — {titles}{more}"
+            f"{PROBLEM_ICONS[problem.kind]} {bold(_(problem.label))}: {formats.number(problem.count)} — {titles}{more}"
         )
         row = [_problem_button(problem.kind, b, 24 if len(shown) < 3 else 16) for b in shown]
         if problem.count > len(shown):
-            row.append(button(f"All {problem.count:,} ›", "pb", problem.kind, 1))
+            row.append(button(_("All {n} ›").format(n=formats.number(problem.count)), "pb", problem.kind, 1))
         rows.append(row)
-    lines.append("\nTap a book to open its card and fix it.")
+    lines.append("\n" + _("Tap a book to open its card and fix it."))
     return lists.Screen("\n".join(lines), rows)
 
 
@@ -508,10 +532,10 @@ def problems_kind(session: Session, actor: Actor, kind: str, page: int) -> lists
     page = lists.clamp(page, pages_cap)
     report = stats.problems(session, who.library_id, limit=page * PROBLEM_PAGE)
     problem = next(p for p in report.problems if p.kind == kind)
-    back = [button("◀ Problems", "pb", "o")]
-    header = f"{PROBLEM_ICONS[kind]} <b>{esc(problem.label)}</b>"
+    back = [button(_("◀ Problems"), "pb", "o")]
+    header = f"{PROBLEM_ICONS[kind]} <b>{esc(_(problem.label))}</b>"
     if not problem.count:
-        return lists.Screen(f"{header}\n\nNone left — all fixed.", [back])
+        return lists.Screen(f"{header}\n\n" + _("None left — all fixed."), [back])
     reachable = min(problem.count, PROBLEM_CAP)
     pages = lists.page_count(reachable, PROBLEM_PAGE)
     page = min(page, pages)
@@ -522,7 +546,7 @@ def problems_kind(session: Session, actor: Actor, kind: str, page: int) -> lists
     lines = [f"{n}. {bold(truncate(b.title, 70))}" for n, b in enumerate(shown, start=first)]
     status = lists.status_line(page, pages, problem.count)
     if problem.count > PROBLEM_CAP:
-        status += f" (the first {PROBLEM_CAP} by title are listed)"
+        status += " " + _("(the first {n} by title are listed)").format(n=PROBLEM_CAP)
     text = lists.compose(header, "\n".join(lines), status)
     rows = [[button(f"{n}. {truncate(b.title, 40)}", "b", b.id)] for n, b in enumerate(shown, start=first)]
     rows.append(lists.pager(page, pages, lambda p: callbacks.encode("pb", kind, p)))
@@ -540,7 +564,7 @@ async def on_problems(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query = update.callback_query
     data = callbacks.decode(query.data)
     if data is None or query.message is None:
-        await query.answer(EXPIRED_BUTTON)
+        await query.answer(_(EXPIRED_BUTTON))
         return
     target = data.arg(0)
     if target is None:
@@ -553,7 +577,7 @@ async def on_problems(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     elif target in PROBLEM_ICONS and len(data.args) == 2 and data.int_arg(1):
         screen = await dbcall.read(context, problems_kind, actor_of(update), target, data.int_arg(1))
     else:
-        await query.answer(EXPIRED_BUTTON)
+        await query.answer(_(EXPIRED_BUTTON))
         return
     await query.answer()
     await lists.show(update, screen)

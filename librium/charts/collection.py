@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 
 from librium.charts import style
 from librium.charts.empty import MIN_BOOKS, EmptyStats
+from librium.i18n import N_, _, formats, ngettext
 from librium.services.stats import AuthorCount, Breakdown, Bucket, MoneyStats
 
 
@@ -45,28 +46,42 @@ def _top(buckets: list[Bucket], top_n: int) -> tuple[list[str], list[int], list[
     values = [b.count for b in shown]
     colors = [style.ACCENT] * len(shown)
     if rest:
-        labels.append(f"Other ({len(rest)})")
+        labels.append(_("Other ({n})").format(n=len(rest)))
         values.append(sum(b.count for b in rest))
         colors.append(style.MUTED)
     return labels, values, colors
 
 
-def _noun(breakdown: Breakdown) -> str:
-    return breakdown.title.removeprefix("Collection by ").split(" of ")[0]
+# A breakdown's title -> (books without it, none has it), in words of the current language.
+_MISSING = {
+    "Collection by genre": (N_("{n} without a genre"), N_("None of your books has a genre yet.")),
+    "Collection by language": (N_("{n} without a language"), N_("None of your books has a language yet.")),
+    "Collection by format": (N_("{n} without a format"), N_("None of your books has a format yet.")),
+    "Collection by year of publication": (
+        N_("{n} without a year"),
+        N_("None of your books has a year of publication yet."),
+    ),
+    "Collection by decade": (
+        N_("{n} without a year"),
+        N_("None of your books has a year of publication yet."),
+    ),
+}
 
 
 def _subtitle(breakdown: Breakdown) -> str:
-    parts = [f"{breakdown.total:,} books"]
+    parts = [ngettext("{n} book", "{n} books", breakdown.total).format(n=formats.number(breakdown.total))]
     if breakdown.unknown:
-        parts.append(f"{breakdown.unknown:,} without a {_noun(breakdown)}")
+        parts.append(_(_MISSING[breakdown.title][0]).format(n=formats.number(breakdown.unknown)))
     return " · ".join(parts)
 
 
 def _check(breakdown: Breakdown) -> None:
     if breakdown.total < MIN_BOOKS:
-        raise EmptyStats(f"Add a few more books (at least {MIN_BOOKS}) to see your collection as a chart.")
+        raise EmptyStats(
+            _("Add a few more books (at least {n}) to see your collection as a chart.").format(n=MIN_BOOKS)
+        )
     if not breakdown.buckets:
-        raise EmptyStats(f"None of your books has a {_noun(breakdown)} yet.")
+        raise EmptyStats(_(_MISSING[breakdown.title][1]))
 
 
 @style.png
@@ -74,7 +89,7 @@ def breakdown(data: Breakdown, top_n: int = 10) -> Figure:
     """Collection by genre, format or language: the largest ``top_n`` bars plus "Other"."""
     _check(data)
     labels, values, colors = _top(data.buckets, top_n)
-    return _hbars(data.title, _subtitle(data), labels, values, colors)
+    return _hbars(_(data.title), _subtitle(data), labels, values, colors)
 
 
 @style.png
@@ -87,27 +102,27 @@ def decades(data: Breakdown, top_n: int = 10) -> Figure:
     colors = [style.ACCENT] * len(buckets)
     if len(buckets) > top_n:
         cut = len(buckets) - (top_n - 1)
-        labels = [f"Before {buckets[cut].label}", *labels[cut:]]
+        labels = [_("Before {label}").format(label=buckets[cut].label), *labels[cut:]]
         values = [sum(values[:cut]), *values[cut:]]
         colors = [style.MUTED, *colors[cut:]]
-    return _hbars(data.title, _subtitle(data), labels, values, colors)
+    return _hbars(_(data.title), _subtitle(data), labels, values, colors)
 
 
 @style.png
 def top_authors(authors: list[AuthorCount], *, read: bool = False) -> Figure:
     if not authors:
         if read:
-            raise EmptyStats("Mark a few books as read to see your most-read authors.")
-        raise EmptyStats("Add books with their authors to see your top authors.")
-    title = "Most-read authors" if read else "Top authors"
-    subtitle = "Books read" if read else "Books in your collection"
+            raise EmptyStats(_("Mark a few books as read to see your most-read authors."))
+        raise EmptyStats(_("Add books with their authors to see your top authors."))
+    title = _("Most-read authors") if read else _("Top authors")
+    subtitle = _("Books read") if read else _("Books in your collection")
     return _hbars(
         title, subtitle, [a.name for a in authors], [a.count for a in authors], [style.ACCENT] * len(authors)
     )
 
 
 def _amount(amount: Decimal, currency: str | None) -> str:
-    return f"{amount:,.2f} {currency}" if currency else f"{amount:,.2f}"
+    return formats.money(amount, currency)
 
 
 @style.png
@@ -116,11 +131,15 @@ def money_per_year(data: MoneyStats, max_years: int = 12) -> Figure:
     currency = data.main_currency
     years = [y for y in data.per_year if y.currency == currency][-max_years:]
     if not years:
-        raise EmptyStats("Add prices to your books to see what you spent on them.")
+        raise EmptyStats(_("Add prices to your books to see what you spent on them."))
     totals = " · ".join(_amount(m.amount, m.currency) for m in data.totals[:3])
     fig = style.figure(760)
     style.titles(
-        fig, f"Money spent per year ({currency})" if currency else "Money spent per year", f"Total {totals}"
+        fig,
+        _("Money spent per year ({currency})").format(currency=currency)
+        if currency
+        else _("Money spent per year"),
+        _("Total {amount}").format(amount=totals),
     )
     ax = style.axes(fig, (0.08, 0.1, 0.88, 0.68))
     style.value_grid(ax)

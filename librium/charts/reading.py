@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
-
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from librium.charts import style
 from librium.charts.style import EmptyStats
+from librium.i18n import _, formats, ngettext
 from librium.services.goals import GoalProgress
 from librium.services.stats import MonthCounts, Pace, YearPages, YearReview
 
@@ -32,7 +31,7 @@ def _month_bars(ax: Axes, months: MonthCounts) -> None:
         color=style.TEXT,
         fontsize=style.VALUE_SIZE,
     )
-    ax.set_xticks(positions, style.MONTHS, color=style.MUTED)
+    ax.set_xticks(positions, style.months(), color=style.MUTED)
     ax.set_yticks([])
     ax.grid(False)
     ax.set_ylim(0, best * 1.2 or 1)
@@ -41,14 +40,14 @@ def _month_bars(ax: Axes, months: MonthCounts) -> None:
 @style.png
 def books_per_month(months: MonthCounts) -> Figure:
     if months.total == 0:
-        raise EmptyStats(f"No books finished in {months.year} yet.")
+        raise EmptyStats(_("No books finished in {year} yet.").format(year=months.year))
     best = max(range(12), key=lambda i: months.counts[i])
-    plural = "book" if months.total == 1 else "books"
-    subtitle = (
-        f"{months.total} {plural} · best month: {calendar.month_name[best + 1]} ({months.counts[best]})"
+    books = ngettext("{n} book", "{n} books", months.total).format(n=formats.number(months.total))
+    subtitle = _("{books} · best month: {month} ({n})").format(
+        books=books, month=formats.month_name(best + 1), n=months.counts[best]
     )
     fig = style.figure(760)
-    style.titles(fig, f"Books read in {months.year}", subtitle)
+    style.titles(fig, _("Books read in {year}").format(year=months.year), subtitle)
     _month_bars(style.axes(fig, (0.05, 0.08, 0.9, 0.7)), months)
     return fig
 
@@ -57,10 +56,16 @@ def books_per_month(months: MonthCounts) -> Figure:
 def pages_per_year(years: list[YearPages], max_years: int = 12) -> Figure:
     shown = [y for y in years if y.pages > 0][-max_years:]
     if not shown:
-        raise EmptyStats("Finish a book that has a page count to see how many pages you read.")
+        raise EmptyStats(_("Finish a book that has a page count to see how many pages you read."))
     last = shown[-1]
     fig = style.figure(760)
-    style.titles(fig, "Pages read per year", f"{last.pages:,} pages in {last.year} · {last.books} books")
+    pages = ngettext("{n} page", "{n} pages", last.pages).format(n=formats.number(last.pages))
+    books = ngettext("{n} book", "{n} books", last.books).format(n=formats.number(last.books))
+    style.titles(
+        fig,
+        _("Pages read per year"),
+        _("{pages} in {year} · {books}").format(pages=pages, year=last.year, books=books),
+    )
     ax = style.axes(fig, (0.05, 0.1, 0.9, 0.68))
     labels = style.year_labels([y.year for y in shown])
     values = [y.pages for y in shown]
@@ -77,11 +82,16 @@ def pages_per_year(years: list[YearPages], max_years: int = 12) -> Figure:
 def reading_pace(pace: Pace, max_years: int = 12) -> Figure:
     """Average days per book each year, with the overall median as a line."""
     if pace.readings < 2 or pace.median_days is None:
-        raise EmptyStats("Record when you start and finish a few books to see your reading pace.")
+        raise EmptyStats(_("Record when you start and finish a few books to see your reading pace."))
     years = pace.per_year[-max_years:]
     fig = style.figure(760)
     median = style.compact(pace.median_days)
-    style.titles(fig, "Reading pace", f"Days per book · median {median} (dashed) · {pace.readings:,} books")
+    books = ngettext("{n} book", "{n} books", pace.readings).format(n=formats.number(pace.readings))
+    style.titles(
+        fig,
+        _("Reading pace"),
+        _("Days per book · median {median} (dashed) · {books}").format(median=median, books=books),
+    )
     ax = style.axes(fig, (0.05, 0.1, 0.9, 0.68))
     labels = style.year_labels([y.year for y in years])
     values = [y.average_days for y in years]
@@ -104,21 +114,21 @@ def reading_pace(pace: Pace, max_years: int = 12) -> Figure:
 def goal_progress(progress: GoalProgress | None) -> Figure:
     """A progress bar: read (teal) against the target, with today's expected pace marked (orange)."""
     if progress is None:
-        raise EmptyStats("You have not set a reading goal for this year yet.")
+        raise EmptyStats(_("You have not set a reading goal for this year yet."))
     fig = style.figure(560)
-    style.titles(fig, f"Reading goal {progress.year}")
+    style.titles(fig, _("Reading goal {year}").format(year=progress.year))
     fig.text(
         0.04,
         0.74,
-        f"{progress.read} of {progress.target}",
+        _("{read} of {target}").format(read=progress.read, target=progress.target),
         color=style.TEXT,
         fontsize=style.BIG_NUMBER_SIZE,
         fontweight="bold",
         va="top",
     )
-    detail = progress.summary().split(", ", 1)[1]
+    detail = progress.status()
     if not progress.done:
-        detail += f" · {progress.remaining} to go"
+        detail += " · " + _("{n} to go").format(n=progress.remaining)
     fig.text(
         0.04, 0.47, detail, color=style.SECOND if progress.ahead < 0 else style.ACCENT, fontsize=26, va="top"
     )
@@ -136,13 +146,16 @@ def goal_progress(progress: GoalProgress | None) -> Figure:
 def year_in_review(review: YearReview) -> Figure:
     """A tall card: the year's numbers, books per month, the favourite and the longest book."""
     if review.books == 0:
-        raise EmptyStats(f"No books finished in {review.year} — nothing to review yet.")
+        raise EmptyStats(_("No books finished in {year} — nothing to review yet.").format(year=review.year))
     fig = style.figure(1350)
-    style.titles(fig, f"{review.year} in books")
+    style.titles(fig, _("{year} in books").format(year=review.year))
     figures = [
-        (f"{review.books:,}", "books"),
-        (style.compact(review.pages), "pages"),
-        (f"{len(review.new_authors):,}", "new authors"),
+        (formats.number(review.books), ngettext("book", "books", review.books)),
+        (style.compact(review.pages), ngettext("page", "pages", review.pages)),
+        (
+            formats.number(len(review.new_authors)),
+            ngettext("new author", "new authors", len(review.new_authors)),
+        ),
     ]
     for i, (number, label) in enumerate(figures):
         x = 0.04 + i * 0.32
@@ -161,13 +174,14 @@ def year_in_review(review: YearReview) -> Figure:
     if review.favourites:
         fav = review.favourites[0]
         more = f" (+{len(review.favourites) - 1})" if len(review.favourites) > 1 else ""
-        lines.append(("Favourite", f"{style.shorten(fav.title, 34)}{more}  {stars(fav.rating)}"))
+        lines.append((_("Favourite"), f"{style.shorten(fav.title, 34)}{more}  {stars(fav.rating)}"))
     if review.longest:
-        lines.append(("Longest", f"{style.shorten(review.longest.title, 34)} · {review.longest.pages:,} p."))
+        pages = _("{n} p.").format(n=formats.number(review.longest.pages))
+        lines.append((_("Longest"), f"{style.shorten(review.longest.title, 34)} · {pages}"))
     if review.new_authors:
         names = ", ".join(a.name for a in review.new_authors[:2])
         more = f" +{len(review.new_authors) - 2}" if len(review.new_authors) > 2 else ""
-        lines.append(("New", style.shorten(names, 36) + more))
+        lines.append((_("New"), style.shorten(names, 36) + more))
     for i, (label, text) in enumerate(lines):
         y = 0.29 - i * 0.085
         fig.text(0.04, y, label, color=style.MUTED, fontsize=style.LABEL_SIZE, va="top")

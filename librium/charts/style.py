@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from librium.charts.empty import EmptyStats  # noqa: F401 - re-exported
+from librium.i18n import formats
 
 WIDTH_PX = 1080
 DPI = 100
@@ -53,7 +54,10 @@ render as boxes: a chart still beats an error, so that warning is silenced (a pr
 that one message; it changes nothing else)."""
 warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
 
-MONTHS = ["J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D"]
+
+def months() -> list[str]:
+    """The months' initials in the current language ("J F M …", "Я Ф М …")."""
+    return [formats.month_name(m, "narrow") for m in range(1, 13)]
 
 
 def figure(height_px: int = 760) -> Figure:

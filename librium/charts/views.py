@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from librium.charts import collection, reading
 from librium.errors import Invalid
+from librium.i18n import _, formats, ngettext
 from librium.services import goals, stats
 
 
@@ -36,34 +37,36 @@ class Request:
 
 def _month(s: Session, r: Request) -> Chart:
     data = stats.read_per_month(s, r.library_id, r.year, user_id=r.user_id)
-    return Chart(reading.books_per_month(data), f"Books read in {r.year}: {data.total}")
+    return Chart(
+        reading.books_per_month(data), _("Books read in {year}: {n}").format(year=r.year, n=data.total)
+    )
 
 
 def _pages(s: Session, r: Request) -> Chart:
     data = stats.pages_per_year(s, r.library_id, user_id=r.user_id)
     total = sum(y.pages for y in data)
-    return Chart(reading.pages_per_year(data), f"Pages read: {total:,} in all")
+    return Chart(reading.pages_per_year(data), _("Pages read: {n} in all").format(n=formats.number(total)))
 
 
 def _breakdown(query: Callable[[Session, int], stats.Breakdown], render=collection.breakdown):
     def view(s: Session, r: Request) -> Chart:
         data = query(s, r.library_id)
         top = ", ".join(f"{b.label} {b.count}" for b in sorted(data.buckets, key=lambda b: -b.count)[:3])
-        return Chart(render(data), f"{data.title}: {top}")
+        return Chart(render(data), f"{_(data.title)}: {top}")
 
     return view
 
 
 def _money(s: Session, r: Request) -> Chart:
     data = stats.money(s, r.library_id)
-    totals = ", ".join(f"{m.amount:,.2f} {m.currency or ''}".strip() for m in data.totals)
-    return Chart(collection.money_per_year(data), f"Money spent: {totals}")
+    totals = ", ".join(formats.money(m.amount, m.currency) for m in data.totals)
+    return Chart(collection.money_per_year(data), _("Money spent: {amount}").format(amount=totals))
 
 
 def _authors(read: bool):
     def view(s: Session, r: Request) -> Chart:
         data = stats.top_authors(s, r.library_id, read=read)
-        title = "Most-read authors" if read else "Top authors"
+        title = _("Most-read authors") if read else _("Top authors")
         return Chart(
             collection.top_authors(data, read=read), f"{title}: {', '.join(a.name for a in data[:3])}"
         )
@@ -74,22 +77,28 @@ def _authors(read: bool):
 def _pace(s: Session, r: Request) -> Chart:
     data = stats.pace(s, r.library_id, user_id=r.user_id)
     png = reading.reading_pace(data)
-    return Chart(png, f"Reading pace: median {data.median_days:g} days per book over {data.readings} books")
+    caption = _("Reading pace: median {days} days per book over {n} books").format(
+        days=formats.number(data.median_days), n=data.readings
+    )
+    return Chart(png, caption)
 
 
 def _goal(s: Session, r: Request) -> Chart:
     if r.user_id is None:
-        raise Invalid("A reading goal belongs to a person: say whose.")
+        raise Invalid(_("A reading goal belongs to a person: say whose."))
     today = r.today or dt.date.today()
     progress = goals.goal_progress(s, r.user_id, list(r.library_ids or (r.library_id,)), r.year, today)
     png = reading.goal_progress(progress)
     assert progress is not None
-    return Chart(png, f"Reading goal {r.year}: {progress.summary()}")
+    return Chart(png, _("Reading goal {year}: {summary}").format(year=r.year, summary=progress.summary()))
 
 
 def _year(s: Session, r: Request) -> Chart:
     data = stats.year_review(s, r.library_id, r.year, user_id=r.user_id)
-    return Chart(reading.year_in_review(data), f"{r.year} in books: {data.books} books, {data.pages:,} pages")
+    books = ngettext("{n} book", "{n} books", data.books).format(n=formats.number(data.books))
+    pages = ngettext("{n} page", "{n} pages", data.pages).format(n=formats.number(data.pages))
+    caption = _("{year} in books: {books}, {pages}").format(year=r.year, books=books, pages=pages)
+    return Chart(reading.year_in_review(data), caption)
 
 
 VIEWS: dict[str, Callable[[Session, Request], Chart]] = {
@@ -113,5 +122,7 @@ def render(session: Session, view: str, request: Request) -> Chart:
     try:
         make = VIEWS[view]
     except KeyError:
-        raise Invalid(f"There is no “{view}” chart (try one of: {', '.join(VIEWS)}).") from None
+        raise Invalid(
+            _("There is no “{view}” chart (try one of: {views}).").format(view=view, views=", ".join(VIEWS))
+        ) from None
     return make(session, request)

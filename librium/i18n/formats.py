@@ -91,3 +91,16 @@ def join(items: list[str]) -> str:
     from babel.lists import format_list
 
     return format_list(items, locale=locale()) if items else ""
+
+
+def money(amount: Decimal, currency: str | None = None) -> str:
+    """12.5, "EUR" → "12.50 EUR" (English) / "12,50 €" (German); an unknown currency keeps its code."""
+    if current() == DEFAULT:  # English keeps the bot's "29.49 EUR"
+        return f"{amount:,.2f} {currency}".strip() if currency else f"{amount:,.2f}"
+    if currency:
+        try:
+            return babel_numbers.format_currency(amount, currency.upper(), locale=locale())
+        except (babel_numbers.UnknownCurrencyError, ValueError):
+            pass
+    value = babel_numbers.format_decimal(amount, format="#,##0.00", locale=locale())
+    return f"{value} {currency}" if currency else value

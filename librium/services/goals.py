@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from librium import validation
 from librium.database.sqlalchemy import db
 from librium.errors import Invalid
+from librium.i18n import _, formats
 
 TARGET_MAX = 10_000
 
@@ -60,25 +61,30 @@ class GoalProgress:
     def fraction(self) -> float:
         return min(self.read / self.target, 1.0)
 
-    def summary(self) -> str:
-        """A short English line; the bot may build its own from the fields."""
-        head = f"{self.read} of {self.target}"
+    def status(self) -> str:
+        """ "goal reached", "3 ahead of schedule", "2 behind schedule", "on schedule" (current language)."""
         if self.done:
-            return f"{head}, goal reached"
+            return _("goal reached")
         if self.ahead > 0:
-            return f"{head}, {self.ahead} ahead of schedule"
+            return _("{n} ahead of schedule").format(n=self.ahead)
         if self.ahead < 0:
-            return f"{head}, {-self.ahead} behind schedule"
-        return f"{head}, on schedule"
+            return _("{n} behind schedule").format(n=-self.ahead)
+        return _("on schedule")
+
+    def summary(self) -> str:
+        """ "12 of 30, 2 behind schedule" in the current language."""
+        return _("{read} of {target}, {status}").format(
+            read=self.read, target=self.target, status=self.status()
+        )
 
 
 def _check_target(target: int | str) -> int:
     try:
         number = int(target)
     except (TypeError, ValueError):
-        raise Invalid(f"“{target}” is not a number of books.") from None
+        raise Invalid(_("“{target}” is not a number of books.").format(target=target)) from None
     if not 1 <= number <= TARGET_MAX:
-        raise Invalid(f"A reading goal is between 1 and {TARGET_MAX:,} books.")
+        raise Invalid(_("A reading goal is between 1 and {n} books.").format(n=formats.number(TARGET_MAX)))
     return number
 
 

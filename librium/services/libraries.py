@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from librium.database.sqlalchemy import db
 from librium.errors import Forbidden, NotFound
+from librium.i18n import _
 from librium.text import clean
 
 __all__ = [
@@ -134,7 +135,8 @@ def personal_library(session: Session, user: db.User) -> db.Library:
         .limit(1)
     )
     if library is None:
-        name = f"{user.display_name}'s library" if user.display_name else "My library"
+        # Named once, in the language of the user's first message (they can rename it).
+        name = _("{name}'s library").format(name=user.display_name) if user.display_name else _("My library")
         library = db.Library(name=name[:200], kind="personal", owner_id=user.id)
         try:
             with session.begin_nested():
@@ -155,7 +157,7 @@ def group_library(session: Session, chat_id: int, title: str | None, user: db.Us
     The first user becomes its owner. The library's name follows the chat's title.
     """
     library = session.scalar(select(db.Library).where(db.Library.telegram_chat_id == chat_id))
-    name = (clean(title) or "Group library")[:200]
+    name = (clean(title) or _("Group library"))[:200]
     if library is None:
         library = db.Library(name=name, kind="group", telegram_chat_id=chat_id, owner_id=user.id)
         try:
@@ -185,7 +187,7 @@ def require_member(session: Session, user_id: int, library_id: int) -> db.Librar
     """The membership of ``user_id`` in ``library_id``; Forbidden when there is none."""
     member = session.get(db.LibraryMember, (library_id, user_id))
     if member is None:
-        raise Forbidden("You are not a member of that library.")
+        raise Forbidden(_("You are not a member of that library."))
     return member
 
 
@@ -212,7 +214,7 @@ def library_summary(session: Session, library_id: int) -> LibrarySummary:
     """What "/library" shows: name, kind, number of members and of (live) books."""
     library = session.get(db.Library, library_id)
     if library is None:
-        raise NotFound("That library does not exist.")
+        raise NotFound(_("That library does not exist."))
     members = session.scalar(select(func.count()).where(db.LibraryMember.library_id == library_id)) or 0
     books, copies = session.execute(
         select(func.count(db.Book.id), func.coalesce(func.sum(db.Book.copies), 0)).where(

@@ -38,6 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from librium.database.sqlalchemy import db
+from librium.i18n import N_
 
 # --------------------------------------------------------------------------- result types
 
@@ -290,7 +291,7 @@ def _many_to_many(session: Session, library_id: int, link, link_column, entity, 
 def by_genre(session: Session, library_id: int) -> Breakdown:
     """Owned books per genre; a book with two genres appears in both bars but once in ``total``."""
     return _many_to_many(
-        session, library_id, db.book_genres, db.book_genres.c.genre_id, db.Genre, "Collection by genre"
+        session, library_id, db.book_genres, db.book_genres.c.genre_id, db.Genre, N_("Collection by genre")
     )
 
 
@@ -301,7 +302,7 @@ def by_language(session: Session, library_id: int) -> Breakdown:
         db.book_languages,
         db.book_languages.c.language_id,
         db.Language,
-        "Collection by language",
+        N_("Collection by language"),
     )
 
 
@@ -316,7 +317,7 @@ def by_format(session: Session, library_id: int) -> Breakdown:
     ).all()
     buckets = [Bucket(name, int(count), id_) for id_, name, count in rows if id_ is not None]
     unknown = sum(int(count) for id_, _name, count in rows if id_ is None)
-    return Breakdown("Collection by format", buckets, unknown, sum(int(r[2]) for r in rows))
+    return Breakdown(N_("Collection by format"), buckets, unknown, sum(int(r[2]) for r in rows))
 
 
 def by_release_year(session: Session, library_id: int) -> Breakdown:
@@ -329,7 +330,7 @@ def by_release_year(session: Session, library_id: int) -> Breakdown:
     ).all()
     buckets = [Bucket(str(year), int(count), int(year)) for year, count in rows if year is not None]
     unknown = sum(int(count) for year, count in rows if year is None)
-    return Breakdown("Collection by year of publication", buckets, unknown, sum(int(r[1]) for r in rows))
+    return Breakdown(N_("Collection by year of publication"), buckets, unknown, sum(int(r[1]) for r in rows))
 
 
 def by_decade(session: Session, library_id: int) -> Breakdown:
@@ -341,7 +342,7 @@ def by_decade(session: Session, library_id: int) -> Breakdown:
         decade = bucket.id // 10 * 10
         decades[decade] = decades.get(decade, 0) + bucket.count
     buckets = [Bucket(f"{d}s", c, d) for d, c in sorted(decades.items())]
-    return Breakdown("Collection by decade", buckets, years.unknown, years.total)
+    return Breakdown(N_("Collection by decade"), buckets, years.unknown, years.total)
 
 
 def money(session: Session, library_id: int) -> MoneyStats:
@@ -534,13 +535,13 @@ def year_review(session: Session, library_id: int, year: int, *, user_id: int | 
 
 # --------------------------------------------------------------------------- problems
 
-PROBLEM_LABELS = {
-    "cover": "No cover",
-    "isbn": "No ISBN",
-    "author": "No author",
-    "publisher": "No publisher",
-    "language": "No language",
-    "genre": "No genre",
+PROBLEM_LABELS = {  # English, marked for translation: shown as _(label)
+    "cover": N_("No cover"),
+    "isbn": N_("No ISBN"),
+    "author": N_("No author"),
+    "publisher": N_("No publisher"),
+    "language": N_("No language"),
+    "genre": N_("No genre"),
 }
 
 
