@@ -12,7 +12,9 @@ import zxingcpp
 from PIL import Image
 
 from librium.services import barcodes
+from librium.services.barcodes import ladder
 from librium.services.barcodes.tally import Read, Tally
+from librium.services.barcodes.views import Pyramid
 
 PHOTOS = Path(__file__).resolve().parent.parent / "fixtures" / "barcodes"  # see tests/fixtures/README.md
 
@@ -216,3 +218,24 @@ def test_a_stack_of_books_reads_the_tilted_one_beside_the_clear_one():
     page.paste(tilted, (clear.width + 60, 0))
     result = barcodes.decode_image(page)
     assert sorted(result.isbns) == ["9780306406157", "9791032300824"]
+
+
+def test_a_number_only_one_filtered_pass_read_is_alone_until_another_pass_agrees():
+    tally = Tally()
+    tally.add(_read("9780441014989", "enlarged+sharpen 1.5", solid=False))
+    assert tally.alone("enlarged+sharpen 1.5") and tally.believed() == []
+    tally.add(_read("9780441014989", "enlarged+sharpen 1.5 ×0.88", solid=False))
+    assert not tally.alone("enlarged+sharpen 1.5")
+    assert tally.believed() == [("EAN-13", "9780441014989")]
+
+
+def test_a_rescaled_view_shows_the_same_window_of_the_photo():
+    photo = Image.open(PHOTOS / "ean13-3__03.png").convert("L")
+    pyramid = Pyramid(photo)
+    view = pyramid.oriented((120.0, 90.0), 0.3, 1.5, (200, 100), "region 0")
+    bigger = ladder.rescaled(pyramid, view, 1.12)
+    assert bigger.image.size == (224, 112)
+    for x, y in ((0, 0), (200, 100), (100, 50)):
+        ax, ay = view.point(x, y)
+        bx, by = bigger.point(x * 1.12, y * 1.12)
+        assert abs(ax - bx) < 0.01 and abs(ay - by) < 0.01

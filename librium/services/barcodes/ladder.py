@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,6 +41,7 @@ WALL_FACTOR = 2.0  # on a busy machine the passes stop at this many times the bu
 OBLIQUE = (30, 60, 45, 15, 75)  # degrees: the whole photo turned, when the region finder finds nothing
 OTHER_BOOK_STRENGTH = 0.5  # a settled photo's other regions at least this strong are read too
 OTHER_BOOKS = 3  # ... among its strongest regions
+JITTER = (0.88, 1.12)  # a number only a filtered view read is read again at these scales
 
 _F = zxingcpp.BarcodeFormat
 _B = zxingcpp.Binarizer
@@ -108,6 +109,41 @@ def read_view(run: Run, view: View, *, solid: bool = True, **options) -> None:
         hits += 1
     if hits:
         run.used.append(view.name)
+
+
+def rescaled(pyramid: Pyramid, view: View, factor: float) -> View:
+    """The same window of the photo as ``view``, ``factor`` times as many pixels across."""
+    w, h = view.image.size
+    a, _, _, d, _, _ = view.to_photo
+    return pyramid.oriented(
+        view.point(w / 2, h / 2),
+        math.atan2(d, a),
+        factor / view.scale,
+        (max(8, round(w * factor)), max(8, round(h * factor))),
+        f"{view.name} ×{factor:.2f}",
+    )
+
+
+def read_filtered(
+    run: Run,
+    pyramid: Pyramid,
+    view: View,
+    name: str,
+    filtered: Callable[[Image.Image, float], Image.Image],
+    **options,
+) -> Iterator[None]:
+    """A pass through a filter that can invent an edge (sharpening, local contrast): ``filtered(image,
+    factor)``. When it reads a number no other pass has, the view is read again 12% smaller and larger:
+    a number that is really there survives a small change of scale; one an artefact made seldom does."""
+    first = view.derived(filtered(view.image, 1.0), name)
+    read_view(run, first, solid=False, **options)
+    yield
+    if not run.tally.alone(first.name):
+        return
+    for factor in JITTER:
+        other = rescaled(pyramid, view, factor)
+        read_view(run, other.derived(filtered(other.image, factor), name), solid=False, **options)
+        yield
 
 
 def read_profiles(run: Run, view: View, region: regions.Region, module: float) -> Iterator[None]:
@@ -179,19 +215,23 @@ def passes(pyramid: Pyramid, run: Run) -> Iterator[None]:
         read_view(run, big)
         yield
         for radius, percent in ((1.0, 250), (1.5, 300)):
-            sharp = enhance.unsharp(big.image, radius=radius * factor, percent=percent)
-            read_view(run, big.derived(sharp, f"sharpen {radius}"), solid=False)
-            yield
-    sharp = enhance.unsharp(enhance.stretch(image), radius=2, percent=200)
-    read_view(run, work.derived(sharp, "contrast+sharpen"), solid=False)
-    yield
+            r = radius * factor
+            yield from read_filtered(
+                run,
+                pyramid,
+                big,
+                f"sharpen {radius}",
+                lambda im, f, r=r, p=percent: enhance.unsharp(im, r * f, p),
+            )
+    yield from read_filtered(
+        run, pyramid, work, "contrast+sharpen", lambda im, f: enhance.unsharp(enhance.stretch(im), 2 * f, 200)
+    )
     # each place that looks like a barcode, upright at its own angle and scale
     for i, region in enumerate(run.places()):
         yield from region_passes(pyramid, region, i, run)
         if i == 0:
             # glare, shadow, low contrast over the whole photo; the other binarizer
-            read_view(run, work.derived(enhance.local_contrast(image), "contrast"), solid=False)
-            yield
+            yield from read_filtered(run, pyramid, work, "contrast", lambda im, f: enhance.local_contrast(im))
             read_view(run, work.derived(image, "global"), binarizer=_B.GlobalHistogram)
             yield
     # codes the region finder missed: the whole photo turned by oblique angles
@@ -216,18 +256,20 @@ def region_passes(pyramid: Pyramid, region: regions.Region, index: int, run: Run
     view, module = region_views(pyramid, region, index)
     read_view(run, view, formats=LINEAR, turn=False)
     yield
-    read_view(
-        run,
-        view.derived(enhance.local_contrast(view.image), "contrast"),
-        solid=False,
-        formats=LINEAR,
-        turn=False,
+    linear = {"formats": LINEAR, "turn": False}
+    yield from read_filtered(
+        run, pyramid, view, "contrast", lambda im, f: enhance.local_contrast(im), **linear
     )
-    yield
     for strength in (0.8, 1.3):
-        sharp = enhance.unsharp(view.image, radius=max(1.0, strength * module), percent=250)
-        read_view(run, view.derived(sharp, f"sharpen {strength}"), solid=False, formats=LINEAR, turn=False)
-        yield
+        r = max(1.0, strength * module)
+        yield from read_filtered(
+            run,
+            pyramid,
+            view,
+            f"sharpen {strength}",
+            lambda im, f, r=r: enhance.unsharp(im, r * f, 250),
+            **linear,
+        )
     yield from read_profiles(run, view, region, module)
     read_view(
         run, view.derived(view.image, "global"), formats=LINEAR, turn=False, binarizer=_B.GlobalHistogram

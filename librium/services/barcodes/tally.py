@@ -101,6 +101,14 @@ class Tally:
                 seen.setdefault(main, set()).update(passes)
         return [place.winner(seen, solid) for place in self.places]
 
+    def alone(self, source: str) -> bool:
+        """Some number only ``source`` read (and no real image): it waits for a second pass."""
+        return any(
+            passes == {source} and main not in place.solid
+            for place in self.places
+            for main, passes in place.votes.items()
+        )
+
     def settled(self) -> bool:
         """Something was read and nothing read is in doubt."""
         winners = self._winners()
