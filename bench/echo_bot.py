@@ -2,7 +2,7 @@
 
     TELEGRAM_BOT_TOKEN=123:abc TELEGRAM_API_BASE_URL=http://127.0.0.1:8081/bot python -m bench.echo_bot
 
-Same builder settings as bot/app.py (HTML parse mode, ``--concurrency`` updates at once as
+Same builder settings as bot/runtime/app.py (HTML parse mode, ``--concurrency`` updates at once as
 CONCURRENT_UPDATES does for ours, AIORateLimiter with 3 retries unless ``--no-rate-limit``), no database: a text is echoed back; a button tap gets a message and its answer (as a card view).
 
 ``--one-read``: before answering, each update reads one row by primary key from DATABASE_URL (one
@@ -65,7 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-rate-limit", action="store_true", help="no AIORateLimiter (capacity runs)")
     parser.add_argument(
-        "--concurrency", type=int, default=0, help="updates handled at once (0: as bot/app.py)"
+        "--concurrency", type=int, default=0, help="updates handled at once (0: as bot/runtime/app.py)"
     )
     parser.add_argument(
         "--one-read", action="store_true", help="read one row from DATABASE_URL per update (see above)"

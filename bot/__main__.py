@@ -21,7 +21,7 @@ def main() -> int:
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
-    from bot import logs
+    from bot.runtime import logs
 
     # In the console chat, log lines would drown the conversation: warnings only unless LOG_LEVEL is set.
     level = "WARNING" if settings.console and not os.environ.get("LOG_LEVEL") else settings.log_level
@@ -42,16 +42,16 @@ def main() -> int:
         log.warning(newer)
     factory = make_sessionmaker(engine)
 
-    from bot.app import build_application
+    from bot.runtime.app import build_application
 
     if settings.console:
-        from bot.console import run_console
+        from bot.console.chat import run_console
 
         asyncio.run(run_console(settings, factory))
         return 0
     application = build_application(settings, factory)
     if settings.webhook_url:
-        from bot.webhook import serve
+        from bot.runtime.webhook import serve
 
         asyncio.run(serve(application, port=settings.port))
     else:

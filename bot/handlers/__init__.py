@@ -1,4 +1,9 @@
-"""Handlers, one module per feature. ``register`` wires them in order (more specific first)."""
+"""The chat's handlers, one module per feature. ``register`` wires them in order (more specific first).
+
+Feature handlers never import each other: what two of them share lives in bot/actions (what is done),
+bot/chat (taps, parsing, pending questions), bot/screens and bot/views (what is shown). Only this module
+and router.py (where a plain text goes) know every feature.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,13 @@ from bot.handlers import (
     add_flow,
     adding,
     book_actions,
-    browse,
     data,
     inline,
     language,
+    lists,
     reminders,
+    router,
     scan,
-    search,
     start,
     stats,
 )
@@ -23,12 +28,12 @@ from bot.handlers import (
 def register(application: Application) -> None:
     start.register(application)
     language.register(application)
-    search.register(application)
+    lists.register(application)
     inline.register(application)
-    browse.register(application)
     add_flow.register(application)
     book_actions.register(application)
     adding.register(application)
+    router.register(application)
     scan.register(application)
     stats.register(application)
     reminders.register(application)

@@ -1,12 +1,12 @@
 """/add: a short guided flow — title → authors → series and number → format → confirm.
 
 Every step but the title has Skip; every step has « Back (except the first) and ✗ Cancel; /cancel
-leaves at any time (the same bot/pending.py cancel as everywhere, so it also drops any other pending
+leaves at any time (the same bot/chat/pending.py cancel as everywhere, so it also drops any other pending
 question of the user in this chat). Unexpected input re-asks the current question. The answers live in
 ``user_data[FLOWS][chat_id]`` (a flow per chat, like the conversation's state) and nothing touches the
 database until "Save" (one transaction, which may still
 stop at a suspected duplicate and ask, like a typed add). In groups every step that takes typed text
-also sends a ForceReply prompt (bot/questions.py) so the answer reaches a bot in privacy mode.
+also sends a ForceReply prompt (bot/chat/questions.py) so the answer reaches a bot in privacy mode.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import callbacks, cards, dbcall, parse, pending, questions
-from bot.access import actor_of
-from bot.handlers import adding, book_actions
-from bot.handlers.book_actions import EXPIRED
-from bot.keyboards import button, grid, markup, step_row
-from bot.render import bold, esc, truncate
+from bot.actions import adding as actions
+from bot.chat import adds, awaiting, callbacks, parse, pending, questions
+from bot.chat.taps import EXPIRED, run_in_library
+from bot.views import cards
+from bot.views.keyboards import button, grid, markup, step_row
+from bot.views.render import bold, esc, truncate
 from librium import validation
 from librium.errors import LibriumError
 from librium.names import split_authors
@@ -167,7 +167,7 @@ async def _retire_prompt(context: ContextTypes.DEFAULT_TYPE, flow: dict[str, Any
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    await book_actions.cancel_awaiting(context)
+    await awaiting.cancel_awaiting(context)
     _flows(context)[update.effective_chat.id] = {"chat": update.effective_chat.id}
     given = " ".join(context.args or []).strip()
     if given:
@@ -238,7 +238,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str |
     if choice == "cancel":
         await query.answer("Cancelled.")
         _drop_flow(update, context)
-        await cards.edit_in_place(update, adding.CANCELLED)
+        await cards.edit_in_place(update, pending.CANCELLED)
         return END
     if choice == "back" and step != TITLE:
         await query.answer()
@@ -270,14 +270,14 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: dict[s
     if flow.get("format"):
         inputs["format"] = flow["format"]
     try:
-        result = await dbcall.run(context, adding._add, actor_of(update), inputs)
+        result = await run_in_library(context, update, actions.add, inputs)
     except LibriumError as error:
         await query.answer(error.message, show_alert=True)
         return CONFIRM
     await query.answer("Saved." if result.book else None)
     _drop_flow(update, context)
     await _delete_group_prompt(context, flow)
-    await adding._settle(update, context, result, inputs, edit=True)
+    await adds.settle(update, context, result, inputs, edit=True)
     return END
 
 

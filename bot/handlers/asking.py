@@ -1,5 +1,5 @@
 """Questions typed in plain words: "do I own Dune?", "who has my copy of Dune?", "have I read Mort?",
-"what's unread in Discworld?" (bot/parse.py reads them; the adding router sends them here).
+"what's unread in Discworld?" (bot/chat/parse.py reads them; the text router, bot/handlers/router.py, sends them here).
 
 Books are found the way "do I own this?" finds them for a barcode (librium.services.ownership): an
 ISBN, an exact title, else titles holding every word typed. "Title by Author" narrows by the author.
@@ -14,22 +14,23 @@ from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import cards, dbcall, lists, parse
-from bot.access import Actor, Who, actor_of, resolve
-from bot.handlers import browse as browse_handlers
-from bot.handlers import search as search_handlers
-from bot.handlers.book_actions import local_today
-from bot.holdings import card_buttons, lent_line, ownership_line, read_line
-from bot.keyboards import button
-from bot.render import bold, esc, truncate
+from bot.actions.book import local_today
+from bot.actions.subjects import SHOWN, holdings_for
+from bot.chat import parse
+from bot.runtime import dbcall
+from bot.runtime.access import Actor, Who, actor_of, resolve
+from bot.screens import browse as browse_screens
+from bot.screens import search as search_screens
+from bot.views import cards, lists
+from bot.views.holdings import card_buttons, lent_line, ownership_line, read_line
+from bot.views.keyboards import button
+from bot.views.render import bold, esc, truncate
 from librium import isbn as isbn_mod
 from librium.errors import LibriumError
 from librium.i18n import N_, _, formats
 from librium.services import books, browse, ownership, search, stats
 from librium.services.ownership import Ownership
-from librium.text import fold
 
-SHOWN = 5  # books answered about at most; more are left to /find
 WHICH_BOOK = N_(
     "Which book? Ask with its title, for example “who has Dune?”, or send the question as a reply to "
     "the book's card."
@@ -44,28 +45,6 @@ WHICH_SERIES = N_(
 class Found:
     who: Who
     answer: Ownership
-
-
-def holdings_for(session: Session, library_id: int, subject: str) -> Ownership:
-    """The library's books for ``subject``: an ISBN or a title, or "Title by Author"; a near match
-    ("hobit" for The Hobbit, ``by="near"``) only when no reading finds the book by its own name."""
-    answer = ownership.check(session, library_id, subject)
-    if answer.found and answer.by != "near":
-        return answer
-    nearest = answer if answer.found else None
-    for reading in parse.read_title_author(subject):
-        alt = ownership.check(session, library_id, reading.title)
-        surname = fold(reading.author).split()[-1:]
-        kept = [h for h in alt.matches if any(set(surname) <= set(fold(a).split()) for a in h.authors)]
-        if kept and alt.by != "near":
-            return Ownership(subject, alt.by, alt.isbn13, kept)
-        if kept and nearest is None:
-            nearest = Ownership(subject, alt.by, alt.isbn13, kept)
-    for stem in parse.stems(subject):  # "Дюну": the title "Дюна" named in another case
-        alt = ownership.check(session, library_id, stem)
-        if alt.found and alt.by != "near":
-            return Ownership(subject, alt.by, alt.isbn13, alt.matches)
-    return nearest or answer
 
 
 def _find(session: Session, actor: Actor, subject: str) -> Found:
@@ -209,16 +188,14 @@ async def _show_unread(
             _("Nothing unread matches “{what}”.").format(what=esc(truncate(subject, 80)))
         )
     else:
-        await lists.show(update, search_handlers.results_screen(context.chat_data, found.query, found.page))
+        await lists.show(update, search_screens.results_screen(context.chat_data, found.query, found.page))
 
 
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: parse.Question) -> None:
     """Reply to a question about the library. "it" / "this series" is the card the question replies to."""
     message = update.effective_message
     if question.kind in LIST_FOR:
-        await browse_handlers.respond(
-            update, context, browse_handlers.LISTS[LIST_FOR[question.kind]], None, 1
-        )
+        await browse_screens.respond(update, context, browse_screens.LISTS[LIST_FOR[question.kind]], None, 1)
         return
     if question.kind == parse.HOW_MANY:
         await message.reply_text(totals_text(await dbcall.read(context, _totals, actor_of(update))))
@@ -227,7 +204,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: p
     if not question.subject and replied is None:
         await message.reply_text(_(WHICH_SERIES if question.kind == parse.UNREAD else WHICH_BOOK))
         return
-    subject = question.subject[: search_handlers.MAX_QUERY] or "this book"
+    subject = question.subject[: search_screens.MAX_QUERY] or "this book"
     try:
         if question.kind == parse.UNREAD:
             if replied is not None:

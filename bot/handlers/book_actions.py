@@ -1,44 +1,39 @@
 """The book card's buttons: read/reading, rate, edit, shelf, lend/return, delete/undo, refresh.
 
-Every tap: decode the callback data (garbage → "That button has expired."), then ONE transaction that
-resolves the tapper's library and calls the service with that library id, so a forged book id of
-another library gets NotFound → "That book isn't in this library." The card is edited in place.
+Every tap is decoded and answered by bot/chat/taps.py and runs ONE action of bot/actions/book.py in
+the tapper's library (a forged book id of another library gets "That book isn't in this library.").
+The card is edited in place.
 
-Edit, "New shelf…" and Lend ask for one line of text: the request is kept in ``user_data[AWAITING]``
+Edit, "New shelf…" and Lend ask for one line of text: the request is kept by bot/chat/awaiting.py
 and :func:`take_awaited_text` (called first by the text router) consumes the user's next message in
-that chat. In groups the question also goes out as a ForceReply prompt (bot/questions.py), so the answer
-reaches a bot in privacy mode. /cancel drops it (a cancel hook, bot/pending.py) and restores the card.
+that chat. In groups the question also goes out as a ForceReply prompt (bot/chat/questions.py), so the answer
+reaches a bot in privacy mode. /cancel drops it (a cancel hook, bot/chat/pending.py) and restores the card.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from bot import callbacks, cards, dbcall, parse, pending, questions
-from bot.access import Actor, Who, actor_of, resolve
-from bot.keyboards import button, grid, markup
-from bot.render import bold, esc, truncate
-from librium.database.sqlalchemy import db
-from librium.errors import Invalid, LibriumError, NotFound
+from bot.actions import adding
+from bot.actions import book as actions
+from bot.chat import awaiting, callbacks, pending, questions
+from bot.chat.taps import EXPIRED, NOT_HERE, book_id_of, read_in_library, run_in_library, tapped
+from bot.runtime import metadata
+from bot.views import cards
+from bot.views.keyboards import button, grid, markup
+from bot.views.render import bold, esc, truncate
+from librium.errors import LibriumError, NotFound
 from librium.i18n import N_, _
-from librium.services import books, entities, loans, reading, reminders
 from librium.services.books import BookView
-from librium.services.when import zone
 
 log = logging.getLogger(__name__)
 
-EXPIRED = N_("That button has expired.")
-NOT_HERE = N_("That book isn't in this library.")
-AWAITING = "awaiting_input"
 # field -> (button, question, done)
 EDIT_FIELDS = {
     "title": (N_("✎ Title"), N_("✎ Send the new title, or /cancel."), N_("✓ Title changed.")),
@@ -65,79 +60,6 @@ EDIT_FIELDS = {
     ),
 }
 MAX_SHELF_BUTTONS = 24
-CallbackFn = Callable[[Update, ContextTypes.DEFAULT_TYPE, callbacks.Callback, "Tap"], Awaitable[None]]
-
-
-# --------------------------------------------------------------------------- answering taps
-
-
-class Tap:
-    """The tapped callback query, answered exactly once (a spinning button is never left behind)."""
-
-    def __init__(self, update: Update):
-        self.query = update.callback_query
-        self.answered = False
-
-    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
-        if self.answered or self.query is None:
-            return
-        self.answered = True
-        await self.query.answer(text, show_alert=alert)
-
-
-def tapped(fn: CallbackFn) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
-    """Wrap a callback handler: decode, answer domain errors with their message, always answer."""
-
-    @functools.wraps(fn)
-    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        tap = Tap(update)
-        data = callbacks.decode(update.callback_query.data if update.callback_query else None)
-        if data is None:
-            await tap.answer(_(EXPIRED))
-            return
-        try:
-            await fn(update, context, data, tap)
-        except NotFound:
-            await tap.answer(_(NOT_HERE), alert=True)
-        except LibriumError as error:
-            await tap.answer(error.message, alert=True)
-        else:
-            await tap.answer()
-
-    return handler
-
-
-def local_today(who: Who) -> dt.date:
-    try:
-        return dt.datetime.now(zone(who.timezone)).date()
-    except LibriumError:
-        return dt.date.today()
-
-
-def in_library(session: Session, actor: Actor, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Resolve the actor's library, then ``fn(session, who, *args)`` — all in the caller's transaction."""
-    who = resolve(session, actor)
-    return fn(session, who, *args, **kwargs)
-
-
-async def run_in_library(context: ContextTypes.DEFAULT_TYPE, update: Update, fn, *args, **kwargs):
-    return await dbcall.run(context, in_library, actor_of(update), fn, *args, **kwargs)
-
-
-async def read_in_library(context: ContextTypes.DEFAULT_TYPE, update: Update, fn, *args, **kwargs):
-    """``run_in_library`` for work that only reads (a read-only transaction; see dbcall.read)."""
-    return await dbcall.read(context, in_library, actor_of(update), fn, *args, **kwargs)
-
-
-def book_id_of(data: callbacks.Callback) -> int:
-    book_id = data.int_arg(0)
-    if book_id is None:
-        raise NotFound(_(NOT_HERE))
-    return book_id
-
-
-def _card(session: Session, who: Who, book_id: int) -> BookView:
-    return books.get_book(session, who.library_id, book_id)
 
 
 # --------------------------------------------------------------------------- open a card
@@ -145,26 +67,15 @@ def _card(session: Session, who: Who, book_id: int) -> BookView:
 
 @tapped
 async def open_card(update, context, data, tap) -> None:
-    book = await read_in_library(context, update, _card, book_id_of(data))
+    book = await read_in_library(context, update, actions.get_card, book_id_of(data))
     if data.arg(1) == "e":
-        await _drop_awaiting(context, book.id)
+        await awaiting.drop(context, book.id)
         await cards.show_card(update, context, book, edit=True)
     else:
         await cards.send_card(update, context, book)
 
 
 # --------------------------------------------------------------------------- status and rating
-
-
-def set_reading_status(session: Session, who: Who, book_id: int, status: str) -> BookView:
-    today = local_today(who)
-    if status == "read":
-        reading.finish_reading(session, who.library_id, book_id, user_id=who.user_id, today=today)
-    elif status == "reading":
-        reading.start_reading(session, who.library_id, book_id, user_id=who.user_id, today=today)
-    else:
-        reading.set_status(session, who.library_id, book_id, "to-read")
-    return books.get_book(session, who.library_id, book_id)
 
 
 STATUS_DONE = {
@@ -180,20 +91,16 @@ async def set_status(update, context, data, tap) -> None:
     if status not in STATUS_DONE:
         await tap.answer(_(EXPIRED))
         return
-    book = await run_in_library(context, update, set_reading_status, book_id_of(data), status)
+    book = await run_in_library(context, update, actions.set_reading_status, book_id_of(data), status)
     await tap.answer(_(STATUS_DONE[status]))
     await cards.show_card(update, context, book, edit=True)
-
-
-def rate_book(session: Session, who: Who, book_id: int, half_stars: int) -> BookView:
-    return reading.rate(session, who.library_id, book_id, half_stars / 2 if half_stars else None)
 
 
 @tapped
 async def rate(update, context, data, tap) -> None:
     book_id = book_id_of(data)
     if data.arg(1) is None:
-        book = await read_in_library(context, update, _card, book_id)
+        book = await read_in_library(context, update, actions.get_card, book_id)
         await cards.edit_in_place(
             update, cards.render_card(book, note=_("★ How many stars?")), cards.rating_keyboard(book)
         )
@@ -202,7 +109,7 @@ async def rate(update, context, data, tap) -> None:
     if half_stars is None or half_stars > 10:
         await tap.answer(_(EXPIRED))
         return
-    book = await run_in_library(context, update, rate_book, book_id, half_stars)
+    book = await run_in_library(context, update, actions.rate_book, book_id, half_stars)
     if book.rating:
         await tap.answer(_("Rated {stars}").format(stars=cards.rating_text(book.rating)))
     else:
@@ -211,31 +118,6 @@ async def rate(update, context, data, tap) -> None:
 
 
 # --------------------------------------------------------------------------- waiting for a line of text
-
-
-def _awaiting(context: ContextTypes.DEFAULT_TYPE) -> dict | None:
-    return context.user_data.get(AWAITING) if context.user_data is not None else None
-
-
-async def _drop_awaiting(context: ContextTypes.DEFAULT_TYPE, book_id: int | None = None) -> bool:
-    """Forget the pending question (of ``book_id`` only, if given) and delete its group prompts."""
-    waiting = _awaiting(context)
-    if waiting and (book_id is None or waiting.get("book") == book_id):
-        context.user_data.pop(AWAITING, None)
-        await _delete_prompts(context, waiting)
-        return True
-    return False
-
-
-async def _delete_prompts(context: ContextTypes.DEFAULT_TYPE, waiting: dict) -> None:
-    """Delete the ForceReply prompts a question sent in a group (the card itself stays)."""
-    prompts = [i for i in waiting.get("asked") or [] if i != waiting.get("message")]
-    await questions.delete(context.bot, waiting.get("chat"), prompts)
-
-
-async def cancel_awaiting(context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Forget any pending edit/shelf/lend question; True when there was one."""
-    return await _drop_awaiting(context)
 
 
 _ASKED_FOR = {"shelf": N_("the new shelf"), "lend": N_("the loan")}
@@ -252,13 +134,13 @@ _EDIT_OF = {
 @pending.cancel_hook("card question")
 async def _cancel_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
     """/cancel: drop the question asked in this chat and put the plain card back on its message."""
-    waiting = _awaiting(context)
+    waiting = awaiting.awaiting(context)
     if not waiting or waiting.get("chat") != update.effective_chat.id:
         return None
-    context.user_data.pop(AWAITING, None)
-    await _delete_prompts(context, waiting)
+    context.user_data.pop(awaiting.AWAITING, None)
+    await awaiting.delete_prompts(context, waiting)
     try:
-        book = await read_in_library(context, update, _card, waiting.get("book"))
+        book = await read_in_library(context, update, actions.get_card, waiting.get("book"))
     except LibriumError:
         book = None  # deleted meanwhile: the card's buttons answer for themselves
     if book is not None:
@@ -294,7 +176,7 @@ async def _ask(
         "asked": [message.message_id] if message else [],
         **extra,
     }
-    context.user_data[AWAITING] = waiting
+    context.user_data[awaiting.AWAITING] = waiting
     code = "ed" if kind == "edit" else "ln" if kind == "lend" else "sh"
     keyboard = markup([button(_("✗ Cancel"), code, book.id, "x")])
     await cards.edit_in_place(update, cards.render_card(book, note=question), keyboard)
@@ -308,7 +190,7 @@ async def _ask(
 async def edit(update, context, data, tap) -> None:
     book_id = book_id_of(data)
     field = data.arg(1)
-    book = await read_in_library(context, update, _card, book_id)
+    book = await read_in_library(context, update, actions.get_card, book_id)
     if field is None:
         fields = [button(_(labels[0]), "ed", book.id, name) for name, labels in EDIT_FIELDS.items()]
         keyboard = markup(*grid(fields, 3), [button(_("« Back"), "b", book.id, "e")])
@@ -316,7 +198,7 @@ async def edit(update, context, data, tap) -> None:
             update, cards.render_card(book, note=_("✎ What do you want to change?")), keyboard
         )
     elif field == "x":
-        await _drop_awaiting(context, book.id)
+        await awaiting.drop(context, book.id)
         await cards.show_card(update, context, book, edit=True)
     elif field in EDIT_FIELDS:
         await _ask(
@@ -332,28 +214,12 @@ async def edit(update, context, data, tap) -> None:
         await tap.answer(_(EXPIRED))
 
 
-def _shelves(session: Session, who: Who, book_id: int) -> tuple[BookView, list[entities.EntityView]]:
-    book = books.get_book(session, who.library_id, book_id)
-    return book, entities.list_entities(session, who.library_id, "location")
-
-
-def _move_to_shelf(session: Session, who: Who, book_id: int, location_id: int | None) -> BookView:
-    books.get_book(session, who.library_id, book_id)  # another library's book: NotFound first
-    name = None
-    if location_id is not None:
-        shelves = {s.id: s.name for s in entities.list_entities(session, who.library_id, "location")}
-        if location_id not in shelves:
-            raise Invalid(_("That shelf is not in this library any more."))
-        name = shelves[location_id]
-    return books.set_location(session, who.library_id, book_id, name)
-
-
 @tapped
 async def shelf(update, context, data, tap) -> None:
     book_id = book_id_of(data)
     choice = data.arg(1)
     if choice is None:
-        book, shelves = await read_in_library(context, update, _shelves, book_id)
+        book, shelves = await read_in_library(context, update, actions.shelves_of, book_id)
         buttons = [
             button(
                 ("• " if book.location and book.location.id == s.id else "") + truncate(s.name, 30),
@@ -370,7 +236,7 @@ async def shelf(update, context, data, tap) -> None:
         note = _("🗄 Which shelf?") if shelves else _("🗄 No shelves yet: make the first one.")
         await cards.edit_in_place(update, cards.render_card(book, note=note), markup(*grid(buttons, 2), last))
     elif choice == "new":
-        book = await read_in_library(context, update, _card, book_id)
+        book = await read_in_library(context, update, actions.get_card, book_id)
         await _ask(
             update,
             context,
@@ -380,26 +246,20 @@ async def shelf(update, context, data, tap) -> None:
             PLACEHOLDERS["shelf"],
         )
     elif choice == "x":
-        await _drop_awaiting(context, book_id)
-        book = await read_in_library(context, update, _card, book_id)
+        await awaiting.drop(context, book_id)
+        book = await read_in_library(context, update, actions.get_card, book_id)
         await cards.show_card(update, context, book, edit=True)
     else:
         location_id = None if choice == "none" else data.int_arg(1)
         if location_id is None and choice != "none":
             await tap.answer(_(EXPIRED))
             return
-        book = await run_in_library(context, update, _move_to_shelf, book_id, location_id)
+        book = await run_in_library(context, update, actions.move_to_shelf, book_id, location_id)
         if book.location:
             await tap.answer(_("On {shelf}.").format(shelf=book.location.name))
         else:
             await tap.answer(_("Taken off the shelf."))
         await cards.show_card(update, context, book, edit=True)
-
-
-def return_loan(session: Session, who: Who, book_id: int) -> BookView:
-    loan = loans.return_book(session, who.library_id, book_id, local_today(who))
-    reminders.cancel_loan_reminders(session, loan.id)
-    return books.get_book(session, who.library_id, book_id)
 
 
 LEND_QUESTION = N_(
@@ -412,13 +272,13 @@ async def lend(update, context, data, tap) -> None:
     book_id = book_id_of(data)
     choice = data.arg(1)
     if choice == "ret":
-        book = await run_in_library(context, update, return_loan, book_id)
+        book = await run_in_library(context, update, actions.return_loan, book_id)
         await tap.answer(_("Welcome back!"))
         await cards.show_card(update, context, book, edit=True)
         return
-    book = await read_in_library(context, update, _card, book_id)
+    book = await read_in_library(context, update, actions.get_card, book_id)
     if choice == "x":
-        await _drop_awaiting(context, book_id)
+        await awaiting.drop(context, book_id)
         await cards.show_card(update, context, book, edit=True)
     elif choice is None:
         if book.current_loan:
@@ -433,18 +293,10 @@ async def lend(update, context, data, tap) -> None:
 # --------------------------------------------------------------------------- delete and undo
 
 
-def _delete(session: Session, who: Who, book_id: int) -> BookView:
-    return books.delete_book(session, who.library_id, book_id)
-
-
-def _restore(session: Session, who: Who, book_id: int) -> BookView:
-    return books.restore_book(session, who.library_id, book_id)
-
-
 @tapped
 async def delete(update, context, data, tap) -> None:
-    book = await run_in_library(context, update, _delete, book_id_of(data))
-    await _drop_awaiting(context, book.id)
+    book = await run_in_library(context, update, actions.delete_book, book_id_of(data))
+    await awaiting.drop(context, book.id)
     await tap.answer(_("Deleted."))
     await cards.edit_in_place(
         update, cards.deleted_text(book), markup([button(_("↶ Undo"), "undo", book.id)])
@@ -453,7 +305,7 @@ async def delete(update, context, data, tap) -> None:
 
 @tapped
 async def undo(update, context, data, tap) -> None:
-    book = await run_in_library(context, update, _restore, book_id_of(data))
+    book = await run_in_library(context, update, actions.restore_book, book_id_of(data))
     await tap.answer(_("Restored."))
     await cards.show_card(update, context, book, edit=True, note=_("↶ Restored."))
 
@@ -461,18 +313,11 @@ async def undo(update, context, data, tap) -> None:
 # --------------------------------------------------------------------------- wishlist
 
 
-def mark_owned(session: Session, who: Who, book_id: int) -> BookView:
-    return books.update_book(session, who.library_id, book_id, owned=True)
-
-
-GOT_IT = N_("✓ Moved from your wishlist to your library.")
-
-
 @tapped
 async def got_it(update, context, data, tap) -> None:
-    book = await run_in_library(context, update, mark_owned, book_id_of(data))
-    await tap.answer(_(GOT_IT))
-    await cards.show_card(update, context, book, edit=True, note=_(GOT_IT))
+    book = await run_in_library(context, update, actions.mark_owned, book_id_of(data))
+    await tap.answer(_(cards.GOT_IT))
+    await cards.show_card(update, context, book, edit=True, note=_(cards.GOT_IT))
 
 
 # --------------------------------------------------------------------------- refresh details
@@ -480,13 +325,11 @@ async def got_it(update, context, data, tap) -> None:
 
 @tapped
 async def refresh(update, context, data, tap) -> None:
-    from bot.handlers import adding
-
-    book = await read_in_library(context, update, _card, book_id_of(data))
+    book = await read_in_library(context, update, actions.get_card, book_id_of(data))
     if not book.isbn13:
         await tap.answer(_("This book has no ISBN to look up."))
         return
-    result = await adding.lookup_isbn(context, book.isbn13, refresh=True)
+    result = await metadata.try_lookup_isbn(context, book.isbn13, refresh=True)
     if result is None:
         await tap.answer(_("Book details are not looked up on this server."), alert=True)
         return
@@ -504,43 +347,13 @@ async def refresh(update, context, data, tap) -> None:
 # --------------------------------------------------------------------------- the awaited line of text
 
 
-def apply_edit(session: Session, who: Who, book_id: int, field: str, text: str) -> BookView:
-    lib = who.library_id
-    blank = text.strip() in ("-", "—", "none")
-    if field == "title":
-        return books.update_book(session, lib, book_id, title=text)
-    if field == "authors":
-        return books.set_authors(session, lib, book_id, None if blank else text)
-    if field == "series":
-        parsed = None if blank else parse.read_series(text)
-        return books.set_series(session, lib, book_id, *(parsed or (None, None)))
-    if field in ("year", "pages"):
-        return books.update_book(session, lib, book_id, **{field: None if blank else text.strip()})
-    if field == "notes":
-        return reading.set_notes(session, lib, book_id, None if blank else text)
-    raise Invalid(_("I can't change that."))
-
-
-def apply_shelf(session: Session, who: Who, book_id: int, name: str) -> BookView:
-    return books.set_location(session, who.library_id, book_id, name)
-
-
-def apply_lend(session: Session, who: Who, book_id: int, text: str) -> BookView:
-    tz = who.timezone or "UTC"
-    borrower, due = parse.read_loan(text, tz, dt.datetime.now(dt.UTC))
-    loan = loans.lend(session, who.library_id, book_id, borrower, local_today(who), due)
-    if due is not None:  # a reminder on the due day, then weekly while overdue
-        reminders.schedule_loan_reminders(session, loan.id, session.get(db.User, who.user_id), who.chat_id)
-    return books.get_book(session, who.library_id, book_id)
-
-
 async def take_awaited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """Use this text message as the answer to a pending question of this user in this chat.
 
     Returns False when nothing was waiting (the router goes on). A domain error keeps the question
     open and says what was wrong, so the user can simply send a better answer.
     """
-    waiting = _awaiting(context)
+    waiting = awaiting.awaiting(context)
     message = update.effective_message
     if not waiting or message is None or waiting.get("chat") != update.effective_chat.id:
         return False
@@ -550,23 +363,25 @@ async def take_awaited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     kind, book_id = waiting.get("kind"), waiting.get("book")
     try:
         if kind == "edit":
-            book = await run_in_library(context, update, apply_edit, book_id, waiting.get("field"), text)
+            book = await run_in_library(
+                context, update, actions.apply_edit, book_id, waiting.get("field"), text
+            )
             done = _(EDIT_FIELDS[str(waiting.get("field"))][2])
         elif kind == "shelf":
-            book = await run_in_library(context, update, apply_shelf, book_id, text)
+            book = await run_in_library(context, update, actions.apply_shelf, book_id, text)
             if book.location:
                 done = _("✓ Moved to {shelf}.").format(shelf=bold(book.location.name))
             else:
                 done = _("✓ Taken off the shelf.")
         elif kind == "lend":
-            book = await run_in_library(context, update, apply_lend, book_id, text)
+            book = await run_in_library(context, update, actions.apply_lend, book_id, text)
             loan = book.current_loan
             done = _("✓ Lent to {who}.").format(who=bold(loan.borrower)) if loan else _("✓ Lent.")
         else:
-            context.user_data.pop(AWAITING, None)
+            context.user_data.pop(awaiting.AWAITING, None)
             return False
     except NotFound:
-        context.user_data.pop(AWAITING, None)
+        context.user_data.pop(awaiting.AWAITING, None)
         await message.reply_text(_(NOT_HERE))
         return True
     except LibriumError as error:
@@ -578,8 +393,8 @@ async def take_awaited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         if questions.in_group(update):
             waiting.setdefault("asked", []).append(again.message_id)
         return True
-    context.user_data.pop(AWAITING, None)
-    await _delete_prompts(context, waiting)
+    context.user_data.pop(awaiting.AWAITING, None)
+    await awaiting.delete_prompts(context, waiting)
     await _restore_old_card(context, waiting, book)
     await cards.send_card(update, context, book, note=done)
     return True
@@ -624,13 +439,4 @@ def register(application: Application) -> None:
         application.add_handler(CallbackQueryHandler(handler, pattern=callbacks.pattern(action)))
 
 
-__all__ = [
-    "AWAITING",
-    "EXPIRED",
-    "NOT_HERE",
-    "Tap",
-    "cancel_awaiting",
-    "register",
-    "take_awaited_text",
-    "tapped",
-]
+__all__ = ["register", "take_awaited_text"]

@@ -39,12 +39,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, cards, dbcall, lists, pending
-from bot.access import Actor, actor_of, resolve
-from bot.errors import database_unavailable
-from bot.handlers.book_actions import local_today, tapped
-from bot.keyboards import button, markup
-from bot.render import MAX_MESSAGE, esc
+from bot.actions.book import local_today
+from bot.chat import callbacks, pending
+from bot.chat.taps import tapped
+from bot.runtime import dbcall
+from bot.runtime.access import Actor, actor_of, resolve
+from bot.runtime.errors import database_unavailable
+from bot.views import cards, lists
+from bot.views.keyboards import button, markup
+from bot.views.render import MAX_MESSAGE, esc
 from librium.database.sqlalchemy import db
 from librium.errors import LibriumError
 from librium.i18n import N_, _, formats

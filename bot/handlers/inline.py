@@ -12,9 +12,9 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, InlineQueryHandler
 
-from bot import dbcall
-from bot.access import Actor, actor_of, resolve
-from bot.render import bold, esc, italic, stars, truncate
+from bot.runtime import dbcall
+from bot.runtime.access import Actor, actor_of, resolve
+from bot.views.render import bold, esc, italic, stars, truncate
 from librium.i18n import _, formats, ngettext
 from librium.services import books, search
 

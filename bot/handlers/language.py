@@ -6,11 +6,12 @@ from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks, dbcall
-from bot.access import Actor, actor_of, resolve
-from bot.keyboards import button, grid, markup
-from bot.language import AUTO, GROUP_GUESS, LANGUAGE, in_group
-from bot.render import esc
+from bot.chat import callbacks
+from bot.runtime import dbcall
+from bot.runtime.access import Actor, actor_of, resolve
+from bot.runtime.language import AUTO, GROUP_GUESS, LANGUAGE, in_group
+from bot.views.keyboards import button, grid, markup
+from bot.views.render import esc
 from librium import i18n
 from librium.i18n import _
 from librium.services import languages

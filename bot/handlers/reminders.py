@@ -1,7 +1,7 @@
 """Reminder commands and buttons: /remind, /reminders, /nudge, /digest, /timezone, shared locations,
 and the buttons on sent reminders (Returned / Extend a week, +10 / +25 pages / Finished, 🗑, zones).
 
-Times are read and shown in the user's zone; "now" comes from :func:`bot.jobs.now` so tests control
+Times are read and shown in the user's zone; "now" comes from :func:`bot.runtime.jobs.now` so tests control
 it. Every tap re-checks through the services that the reminder, loan or book belongs to the tapper
 (forged ids get "not found"), and every callback query is answered exactly once.
 """
@@ -29,10 +29,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, cards, dbcall, jobs
-from bot.access import Actor, Who, actor_of, resolve
-from bot.keyboards import button, grid, markup
-from bot.render import bold, esc, italic, truncate
+from bot.chat import callbacks
+from bot.runtime import dbcall, jobs
+from bot.runtime.access import Actor, Who, actor_of, resolve
+from bot.views import cards
+from bot.views.keyboards import button, grid, markup
+from bot.views.render import bold, esc, italic, truncate
 from librium.database.sqlalchemy import db
 from librium.errors import Forbidden, Invalid, LibriumError, NotFound
 from librium.i18n import N_, _, formats

@@ -25,15 +25,18 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot import callbacks, cards, dbcall, pending
-from bot import metadata as bot_metadata
-from bot.access import Actor, Who, actor_of, resolve
-from bot.dbcall import SETTINGS
-from bot.handlers.adding import apply_metadata, placeholder_title
-from bot.handlers.book_actions import local_today, tapped
-from bot.holdings import ownership_line, title_by
-from bot.keyboards import button, markup
-from bot.render import MAX_MESSAGE, bold, esc, truncate
+from bot.actions.adding import apply_metadata, placeholder_title
+from bot.actions.book import local_today
+from bot.chat import callbacks, pending
+from bot.chat.taps import tapped
+from bot.runtime import dbcall
+from bot.runtime import metadata as bot_metadata
+from bot.runtime.access import Actor, Who, actor_of, resolve
+from bot.runtime.dbcall import SETTINGS
+from bot.views import cards
+from bot.views.holdings import ownership_line, title_by
+from bot.views.keyboards import button, markup
+from bot.views.render import MAX_MESSAGE, bold, esc, truncate
 from librium import isbn as isbn_mod
 from librium.errors import LibriumError
 from librium.services import barcodes, books, ownership

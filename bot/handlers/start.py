@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot import dbcall
-from bot.access import actor_of, resolve
-from bot.render import bold, esc
+from bot.runtime import dbcall
+from bot.runtime.access import actor_of, resolve
+from bot.views.render import bold, esc
 from librium.i18n import N_, _, formats, ngettext
 
 HELP = [

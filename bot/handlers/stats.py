@@ -7,7 +7,7 @@ moves between years the same way). /problems lists books missing a cover, ISBN, 
 language or genre, with buttons that open each book's card (``b:<id>``) and a page per kind
 (``pb:<kind>:<page>``; ``pb:o`` is the overview, ``pb`` alone posts it as a new message).
 
-Every database read and every chart render runs through :func:`bot.dbcall.run`, in a worker thread and
+Every database read and every chart render runs through :func:`bot.runtime.dbcall.run`, in a worker thread and
 one transaction, so matplotlib never blocks the event loop. Callback data is never trusted: the view
 and year are checked against fixed lists, and the library is always the one of the user who tapped.
 """
@@ -26,10 +26,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks, dbcall, lists
-from bot.access import Actor, Who, actor_of, resolve
-from bot.keyboards import button
-from bot.render import bold, esc, stars, truncate
+from bot.chat import callbacks
+from bot.runtime import dbcall
+from bot.runtime.access import Actor, Who, actor_of, resolve
+from bot.views import lists
+from bot.views.keyboards import button
+from bot.views.render import bold, esc, stars, truncate
 from librium import validation
 from librium.charts.empty import MIN_BOOKS, EmptyStats
 from librium.errors import Invalid

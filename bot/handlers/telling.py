@@ -2,7 +2,7 @@
 until Friday", "Dune is back", "rate Dune 4.5", "put Dune on the Hall shelf", "on page 120 of Mort",
 "bought Dune" (off the wishlist), "gave up on Dune", "delete Dune" (with Undo),
 "set the year of Dune to 1965" (or "year 1965" in reply to its card)
-(bot/parse.py reads them; the adding router asks here before an add).
+(bot/chat/parse.py reads them; the text router asks here before an add).
 
 Only a book already in the library is acted on; "it" or "this book" is the book of the card the text
 replies to. When the words name none, the text goes on to be an
@@ -20,23 +20,26 @@ from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import cards, dbcall, lists, parse
-from bot.access import Actor, Who, actor_of, resolve
-from bot.handlers.asking import SHOWN, holdings_for
-from bot.handlers.book_actions import (
-    GOT_IT,
+from bot.actions.book import (
+    abandon,
     apply_edit,
     apply_lend,
     apply_shelf,
+    delete_book,
     local_today,
     mark_owned,
     rate_book,
     return_loan,
     set_reading_status,
 )
-from bot.holdings import card_buttons, title_by
-from bot.keyboards import button, markup
-from bot.render import bold, esc
+from bot.actions.subjects import SHOWN, holdings_for
+from bot.chat import parse
+from bot.runtime import dbcall
+from bot.runtime.access import Actor, Who, actor_of, resolve
+from bot.views import cards, lists
+from bot.views.holdings import card_buttons, title_by
+from bot.views.keyboards import button, markup
+from bot.views.render import bold, esc
 from librium.errors import LibriumError
 from librium.i18n import N_, _, formats
 from librium.services import books, ownership, reading
@@ -125,15 +128,14 @@ def _perform(session: Session, who: Who, action: parse.Action, index: int, book_
         book = apply_edit(session, who, book_id, action.field, rest)
         return Outcome(book, _(SET_DONE[action.field]))
     if action.kind == parse.DELETED:
-        return Outcome(books.delete_book(session, who.library_id, book_id), deleted=True)
+        return Outcome(delete_book(session, who, book_id), deleted=True)
     if action.kind == parse.ABANDONED:
-        reading.abandon(session, who.library_id, book_id, today=local_today(who))
-        return Outcome(books.get_book(session, who.library_id, book_id), _(DONE[action.kind]))
+        return Outcome(abandon(session, who, book_id), _(DONE[action.kind]))
     if action.kind == parse.BOUGHT:
         book = books.get_book(session, who.library_id, book_id)
         if book.owned:
             return Outcome(book, _("✓ Already in your library."))
-        return Outcome(mark_owned(session, who, book_id), _(GOT_IT))
+        return Outcome(mark_owned(session, who, book_id), _(cards.GOT_IT))
     if action.kind == parse.SHELVED:
         book = apply_shelf(session, who, book_id, rest)
         if book.location:

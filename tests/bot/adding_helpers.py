@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
-from bot.access import Actor, resolve
-from bot.fake_api import Call
-from bot.fake_updates import Chat, Person
+from bot.console.fake_api import Call
+from bot.console.fake_updates import Chat, Person
+from bot.runtime.access import Actor, resolve
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import session_scope
 from librium.services import books

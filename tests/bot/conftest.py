@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from bot.app import build_application
-from bot.fake_api import FakeBotApi
+from bot.console.fake_api import FakeBotApi
+from bot.runtime.app import build_application
 from librium.config import Settings
 from tests.bot.harness import BotHarness
 

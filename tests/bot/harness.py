@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from telegram import Update
 from telegram.ext import Application
 
-from bot.fake_api import Call, FakeBotApi
-from bot.fake_updates import Chat, Person, UpdateFactory
+from bot.console.fake_api import Call, FakeBotApi
+from bot.console.fake_updates import Chat, Person, UpdateFactory
 
 ADA = Person(id=101, first_name="Ada")
 BOB = Person(id=202, first_name="Bob")

@@ -7,8 +7,8 @@ import datetime as dt
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.access import Actor, resolve
-from bot.fake_updates import Person
+from bot.console.fake_updates import Person
+from bot.runtime.access import Actor, resolve
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import session_scope
 from librium.services import books

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.fake_updates import Chat
+from bot.console.fake_updates import Chat
 from tests.bot.adding_helpers import (
     answers,
     is_card,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.fake_updates import Chat
-from bot.handlers.adding import METADATA_CLIENT
+from bot.console.fake_updates import Chat
+from bot.runtime.metadata import CLIENT as METADATA_CLIENT
 from tests.bot.adding_helpers import (
     DUNE_ISBN10,
     DUNE_ISBN13,
@@ -283,7 +283,7 @@ async def test_group_library_is_shared(bot, session_factory):
     ],
 )
 def test_reading_title_and_author(text, readings):
-    from bot.parse import read_title_author
+    from bot.chat.parse import read_title_author
 
     assert [(r.title, r.author) for r in read_title_author(text)] == readings
 
@@ -299,7 +299,7 @@ def test_reading_title_and_author(text, readings):
     ],
 )
 def test_reading_series(text, expected):
-    from bot.parse import read_series
+    from bot.chat.parse import read_series
 
     name, index = read_series(text)
     assert (name, None if index is None else f"{index.normalize():f}") == expected
@@ -308,7 +308,7 @@ def test_reading_series(text, expected):
 def test_reading_a_loan():
     import datetime as dt
 
-    from bot.parse import read_loan
+    from bot.chat.parse import read_loan
 
     now = dt.datetime(2026, 11, 26, 10, tzinfo=dt.UTC)
     assert read_loan("Alice 2026-12-24", "Europe/Berlin", now) == ("Alice", dt.date(2026, 12, 24))

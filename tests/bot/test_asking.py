@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from bot import callbacks, parse
+from bot.chat import callbacks, parse
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import session_scope
 from librium.services import reading

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot.cards import CAPTION_LIMIT, render_card
-from bot.handlers.adding import METADATA_CLIENT
+from bot.runtime.metadata import CLIENT as METADATA_CLIENT
+from bot.views.cards import CAPTION_LIMIT, render_card
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import session_scope
 from librium.services import books, reading

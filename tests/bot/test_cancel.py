@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot import pending
-from bot.fake_api import Call
+from bot.chat import pending
+from bot.console.fake_api import Call
 from bot.handlers.data import DATA_FILES
 from bot.handlers.scan import SCANS
 from tests.bot.adding_helpers import (

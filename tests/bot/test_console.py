@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from bot.console import ConsoleChat, plain
-from bot.fake_api import Call
+from bot.console.chat import ConsoleChat, plain
+from bot.console.fake_api import Call
 
 
 def test_numbers_tap_buttons_but_isbns_are_text():

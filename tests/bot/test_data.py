@@ -15,10 +15,10 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import select, text
 
-from bot.access import resolve
-from bot.fake_api import Call
+from bot.console.fake_api import Call
 from bot.handlers import data as data_handlers
 from bot.handlers.data import DATA_FILES
+from bot.runtime.access import resolve
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import session_scope
 from librium.services.importing import import_file, plan_import
@@ -194,7 +194,7 @@ async def test_progress_is_throttled():
 
     from telegram import Bot
 
-    from bot.fake_api import FakeBotApi
+    from bot.console.fake_api import FakeBotApi
 
     api = FakeBotApi()
     bot = Bot("123:abc", request=api)

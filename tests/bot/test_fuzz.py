@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.errors import APOLOGY
-from bot.fake_api import BOT_USER
-from bot.fake_updates import Chat
+from bot.console.fake_api import BOT_USER
+from bot.console.fake_updates import Chat
+from bot.runtime.errors import APOLOGY
 from tests.bot.harness import ADA, BOB, GROUP
 from tests.bot.querying_data import Library
 

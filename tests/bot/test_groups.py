@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot.fake_api import Call
-from bot.fake_updates import Person
+from bot.console.fake_api import Call
+from bot.console.fake_updates import Person
 from tests.bot.adding_helpers import (
     is_card,
     last_card,

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from bot.fake_api import Call
+from bot.console.fake_api import Call
 from librium.text import fold
 from tests.bot.adding_helpers import no_unhandled_errors  # noqa: F401 - autouse fixture
 from tests.bot.harness import ADA

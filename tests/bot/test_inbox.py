@@ -1,4 +1,4 @@
-"""At-least-once polling (bot/inbox.py): fetched updates are kept until handled and replayed after a crash.
+"""At-least-once polling (bot/runtime/inbox.py): fetched updates are kept until handled and replayed after a crash.
 
 The real killed-process case is tests/production/test_polling_durability.py; here the same code runs
 in-process, through the Application's own polling request (getUpdates answered by FakeBotApi).
@@ -11,9 +11,9 @@ import json
 
 from sqlalchemy import func, select
 
-from bot.fake_api import FakeBotApi
-from bot.fake_updates import Chat, UpdateFactory
-from bot.inbox import INBOX, Inbox, InboxRequest
+from bot.console.fake_api import FakeBotApi
+from bot.console.fake_updates import Chat, UpdateFactory
+from bot.runtime.inbox import INBOX, Inbox, InboxRequest
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import make_engine, make_sessionmaker
 from tests.bot.adding_helpers import library_books
@@ -85,7 +85,7 @@ async def test_updates_that_never_came_by_polling_never_touch_the_inbox(make_bot
 
 async def test_an_update_that_keeps_killing_the_process_is_given_up(session_factory):
     """Replayed at every start-up until handled, but not forever: a crash loop ends."""
-    from bot.inbox import MAX_REPLAYS
+    from bot.runtime.inbox import MAX_REPLAYS
 
     update = UpdateFactory().message(ADA, Chat(id=ADA.id), "whatever kills the process")
     with session_factory.begin() as session:

@@ -83,7 +83,7 @@ async def test_another_users_library_is_never_visible(bot, ada):
 
 
 async def test_new_user_gets_an_empty_list(bot):
-    from bot.fake_updates import Person
+    from bot.console.fake_updates import Person
 
     answer = await _inline(bot, "anything", person=Person(id=999, first_name="Newcomer"))
     assert answer["results"] == []

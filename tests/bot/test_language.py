@@ -3,7 +3,7 @@ command menu in each shipped language."""
 
 from __future__ import annotations
 
-from bot.fake_updates import Chat, Person
+from bot.console.fake_updates import Chat, Person
 from librium.services import languages
 from tests.bot.harness import GROUP, last_text
 

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from bot import jobs
-from bot.app import build_application
-from bot.fake_api import Call, FakeBotApi
-from bot.fake_updates import Person
+from bot.console.fake_api import Call, FakeBotApi
+from bot.console.fake_updates import Person
+from bot.runtime import jobs
+from bot.runtime.app import build_application
 from librium import i18n
 from tests.bot.harness import BotHarness, last_sent
 from tests.importing.conftest import goodreads_csv

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import callbacks
+from bot.chat import callbacks
 from tests.bot.adding_helpers import answers, is_card, library_books
 from tests.bot.harness import ADA, last_text
 from tests.bot.querying_data import Library

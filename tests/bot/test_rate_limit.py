@@ -7,8 +7,8 @@ import time
 
 from sqlalchemy.orm import sessionmaker
 
-from bot.app import build_application
-from bot.fake_api import FakeBotApi
+from bot.console.fake_api import FakeBotApi
+from bot.runtime.app import build_application
 from librium import config
 
 GROUP_CHAT = -1001

@@ -12,10 +12,10 @@ import logging
 
 import pytest
 
-from bot import jobs
-from bot.app import build_application
-from bot.fake_api import Call, FakeBotApi
-from bot.fake_updates import Chat
+from bot.console.fake_api import Call, FakeBotApi
+from bot.console.fake_updates import Chat
+from bot.runtime import jobs
+from bot.runtime.app import build_application
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import session_scope
 from librium.services import books, libraries, loans, reading, reminders

@@ -23,10 +23,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from bot.access import resolve
-from bot.fake_api import Call
+from bot.console.fake_api import Call
 from bot.handlers import scan
 from bot.handlers.scan import NO_BARCODE, SCANS
+from bot.runtime.access import resolve
 from librium import isbn as isbn_mod
 from librium.database.sqlalchemy.session import session_scope
 from librium.services import books, loans

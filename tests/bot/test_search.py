@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import callbacks
-from bot.handlers import search as search_handlers
+from bot.chat import callbacks
+from bot.screens import search as search_handlers
 from tests.bot.harness import ADA, BOB, last_text
 from tests.bot.querying_data import Library
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.fake_updates import Chat
+from bot.console.fake_updates import Chat
 from tests.bot.harness import ADA, BOB, GROUP, last_text
 
 
@@ -62,7 +62,7 @@ async def test_unsupported_message_kind_gets_an_answer(bot):
 
 
 async def test_html_in_names_is_escaped(bot):
-    from bot.fake_updates import Person
+    from bot.console.fake_updates import Person
 
     evil = Person(id=303, first_name="<b>Eve</b> & co")
     text = last_text(await bot.send("/start", person=evil))
@@ -83,7 +83,7 @@ async def test_errors_are_apologised_for_and_never_log_the_token(make_bot, setti
 
     from telegram.ext import CommandHandler
 
-    from bot import logs
+    from bot.runtime import logs
 
     bot = await make_bot()
 
@@ -107,7 +107,7 @@ async def test_errors_are_apologised_for_and_never_log_the_token(make_bot, setti
 
 
 async def test_an_edited_message_is_not_acted_on_again(bot):
-    from bot.fake_updates import Chat
+    from bot.console.fake_updates import Chat
 
     data = bot.updates.message(ADA, Chat(id=ADA.id), "Dune by Frank Herbert")
     data["edited_message"] = data.pop("message")

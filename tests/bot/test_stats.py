@@ -16,10 +16,10 @@ import pytest
 from PIL import Image
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.access import Actor, Who, resolve
-from bot.fake_api import Call
-from bot.fake_updates import Person
+from bot.console.fake_api import Call
+from bot.console.fake_updates import Person
 from bot.handlers.stats import EMPTY_LIBRARY, local_today
+from bot.runtime.access import Actor, Who, resolve
 from librium.database.sqlalchemy.session import session_scope
 from librium.services import books, goals, reading, stats
 from tests.bot.harness import ADA, BOB

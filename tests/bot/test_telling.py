@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from bot import parse
-from bot.cards import short_date
+from bot.chat import parse
+from bot.views.cards import short_date
 from librium.database.sqlalchemy import db
 from tests.bot.adding_helpers import all_books_snapshot
 from tests.bot.harness import ADA, BOB, last_sent, last_text

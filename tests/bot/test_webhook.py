@@ -7,7 +7,7 @@ import socket
 import httpx
 import pytest
 
-from bot.webhook import SECRET_HEADER, make_web_app
+from bot.runtime.webhook import SECRET_HEADER, make_web_app
 from tests.bot.harness import ADA
 
 
@@ -29,7 +29,7 @@ async def webhook(make_bot):
 
 async def test_update_with_the_secret_is_processed(webhook):
     bot, client = webhook
-    from bot.fake_updates import Chat
+    from bot.console.fake_updates import Chat
 
     update = bot.updates.message(ADA, Chat(id=ADA.id), "/help")
     response = await client.post("/telegram", json=update, headers={SECRET_HEADER: "s3cret-token"})
@@ -41,7 +41,7 @@ async def test_update_with_the_secret_is_processed(webhook):
 @pytest.mark.parametrize("headers", [{}, {SECRET_HEADER: "wrong"}, {SECRET_HEADER: ""}])
 async def test_requests_without_the_secret_are_refused(webhook, headers):
     bot, client = webhook
-    from bot.fake_updates import Chat
+    from bot.console.fake_updates import Chat
 
     update = bot.updates.message(ADA, Chat(id=ADA.id), "/help")
     response = await client.post("/telegram", json=update, headers=headers)

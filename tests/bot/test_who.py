@@ -1,6 +1,6 @@
 """Who is speaking and which library: names and titles follow Telegram, and a known user costs no write.
 
-Every update resolves its sender and chat (bot/access.py). The common case, a known user in a known
+Every update resolves its sender and chat (bot/runtime/access.py). The common case, a known user in a known
 chat, is one read; anything new or changed (a first message, a new name, a renamed group, a new member)
 goes through the service that creates or updates the rows.
 """
@@ -12,7 +12,7 @@ import dataclasses
 import pytest
 from sqlalchemy import select
 
-from bot.fake_updates import Chat
+from bot.console.fake_updates import Chat
 from librium.database.sqlalchemy import db
 from tests.bot.adding_helpers import no_unhandled_errors  # noqa: F401 - autouse fixture
 from tests.bot.harness import ADA, BOB, GROUP, last_text

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import parse
+from bot.chat import parse
 from librium import i18n
 from librium.errors import Invalid
 from librium.services import when

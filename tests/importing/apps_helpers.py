@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.access import resolve
+from bot.runtime.access import resolve
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import session_scope
 from librium.services import books, reading

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic import command
 
-from bot.errors import APOLOGY, DATABASE_DOWN
+from bot.runtime.errors import APOLOGY, DATABASE_DOWN
 from librium.database.sqlalchemy.migrations import alembic_config
 
 ADA = 5151

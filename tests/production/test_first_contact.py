@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import APOLOGY
+from bot.runtime.errors import APOLOGY
 
 NEWCOMERS = [9101, 9102, 9103, 9104]
 

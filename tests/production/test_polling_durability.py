@@ -1,11 +1,11 @@
 """What a hard kill (SIGKILL) costs in each update mode.
 
-Webhook: the bot answers Telegram's POST with 200 only after the handlers ran (bot/webhook.py), so an
+Webhook: the bot answers Telegram's POST with 200 only after the handlers ran (bot/runtime/webhook.py), so an
 update in hand when the process dies gets no 200 and Telegram sends it again; adds are idempotent
 (the duplicate check), so the re-sent update changes nothing twice. At-least-once, effectively once.
 
 Polling: python-telegram-bot confirms a batch (the next getUpdates' ``offset``) as soon as it has
-fetched it, before the handlers run, so Telegram will not deliver those updates again. bot/inbox.py
+fetched it, before the handlers run, so Telegram will not deliver those updates again. bot/runtime/inbox.py
 writes every fetched batch to ``update_inbox`` before python-telegram-bot sees it, and the next
 process handles what is left there first: at-least-once, like webhook mode. (SIGTERM is different:
 the update in hand is finished; see test_procfile.py.)
@@ -20,7 +20,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from bot.webhook import SECRET_HEADER
+from bot.runtime.webhook import SECRET_HEADER
 from librium.database.sqlalchemy.session import make_engine
 from tests.production.conftest import free_port
 from tests.production.test_sigkill import assert_consistent

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.webhook import SECRET_HEADER
+from bot.runtime.webhook import SECRET_HEADER
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import make_engine
 from tests.production.conftest import free_port

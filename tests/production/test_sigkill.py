@@ -96,7 +96,7 @@ def test_sigkill_during_adds_leaves_a_consistent_database(migrated_fresh_url, fa
             assert all(count == 1 for _, count in saved)
             assert len(saved) < ADDS
 
-        # A new process first handles what the killed one had fetched (bot/inbox.py), so every add
+        # A new process first handles what the killed one had fetched (bot/runtime/inbox.py), so every add
         # of the burst is saved without the user doing anything.
         again = start_bot(migrated_fresh_url)
         deadline = time.monotonic() + 90

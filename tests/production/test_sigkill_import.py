@@ -2,7 +2,7 @@
 
 The bot applies an import in ONE transaction (bot/handlers/data.py), so a process killed while the
 progress message is still counting must leave the library exactly as it was. The tap that started it
-is still in the update inbox (bot/inbox.py), so the next process runs the import again, completely,
+is still in the update inbox (bot/runtime/inbox.py), so the next process runs the import again, completely,
 each row once.
 """
 
@@ -156,7 +156,7 @@ def test_sigkill_during_an_import_keeps_nothing_and_the_next_process_finishes_it
                 assert conn.scalar(text(f"SELECT count(*) FROM {table}")) == 0, table
 
         # The next process handles the killed one's unfinished tap from the update inbox
-        # (bot/inbox.py): the import the user asked for runs again, from the start, and completes.
+        # (bot/runtime/inbox.py): the import the user asked for runs again, from the start, and completes.
         expected = planned_new(migrated_fresh_url, data)
         assert expected == ROWS
         again = start_bot(migrated_fresh_url)

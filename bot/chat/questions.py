@@ -15,8 +15,8 @@ from telegram import Bot, ForceReply, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.access import actor_of
-from bot.render import truncate
+from bot.runtime.access import actor_of
+from bot.views.render import truncate
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
+from bot.chat import callbacks
 from librium.i18n import _
 
 

@@ -1,4 +1,4 @@
-"""The one place that picks the language of an update, and /language to change it.
+"""The one place that picks the language of an update (/language itself is bot/handlers/language.py).
 
 A private chat (and an inline query) speaks the user's language: the one chosen with /language, else
 the one Telegram reports. A group speaks the language set for it with /language, else its creator's.
@@ -38,7 +38,7 @@ async def choose_language(update: object, context: ContextTypes.DEFAULT_TYPE) ->
         data = context.chat_data if context.chat_data is not None else {}
         code = data.get(LANGUAGE) or data.get(GROUP_GUESS)
         if code is None:
-            from bot import dbcall
+            from bot.runtime import dbcall
             from librium.services import languages
 
             code = await dbcall.read(context, languages.group_language, update.effective_chat.id)

@@ -9,9 +9,9 @@ import datetime as dt
 
 from telegram import InlineKeyboardButton
 
-from bot.cards import short_date
-from bot.keyboards import button
-from bot.render import bold, esc, truncate
+from bot.views.cards import short_date
+from bot.views.keyboards import button
+from bot.views.render import bold, esc, truncate
 from librium.i18n import N_, _, ngettext
 from librium.services.ownership import Holding
 

@@ -1,4 +1,5 @@
-"""Search: /find <query>, and ``show_results`` for any text the adding router does not take.
+"""Search results: /find <query> (bot/handlers/lists.py), and any text the router (bot/handlers/router.py)
+hands on as a search.
 
 Results are a numbered list with a button per book and a pager that edits the same message. A query
 of up to 30 bytes (most are) rides in the pager's own callback data, ``pg:s:<page>:<query as
@@ -16,11 +17,13 @@ import secrets
 
 from sqlalchemy.orm import Session
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import ContextTypes
 
-from bot import callbacks, dbcall, lists
-from bot.access import Actor, actor_of, resolve
-from bot.render import esc, truncate
+from bot.chat import callbacks
+from bot.runtime import dbcall
+from bot.runtime.access import Actor, actor_of, resolve
+from bot.views import lists
+from bot.views.render import esc, truncate
 from librium.i18n import N_, _
 from librium.services import search
 
@@ -140,12 +143,6 @@ async def show_results(update: Update, context: ContextTypes.DEFAULT_TYPE, query
     await lists.show(update, results_screen(context.chat_data, query, found))
 
 
-async def find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    text = update.effective_message.text or ""
-    parts = text.split(None, 1)
-    await show_results(update, context, parts[1] if len(parts) > 1 else "")
-
-
 async def page_callback(
     update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str, page: int | None, arg: str | None
 ) -> None:
@@ -157,7 +154,3 @@ async def page_callback(
     found = await dbcall.read(context, _page, actor_of(update), query, page or 1)
     await update.callback_query.answer()
     await lists.show(update, results_screen(context.chat_data, query, found))
-
-
-def register(application: Application) -> None:
-    application.add_handler(CommandHandler("find", find))

@@ -1,4 +1,5 @@
-"""Browsing with buttons: /authors /series /genres /shelves /unread /reading /loans.
+"""The browsing screens: /authors /series /genres /shelves /unread /reading /loans (the commands and
+buttons are wired in bot/handlers/lists.py; a question like "what am I reading?" shows one too).
 
 Lists page with ``pg:<kind>:<page>``; tapping an entry opens it in the same message (``au:<id>[:<page>]``,
 ``se:<id>[:<page>]``, ``gn:<id>[:<page>]``, ``lo:<id>[:<page>]``) with a button back to the list. Every
@@ -17,24 +18,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import (
-    Application,
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    TypeHandler,
-)
+from telegram.ext import ContextTypes
 
-from bot import callbacks, dbcall, lists
-from bot.access import Actor, Who, actor_of, resolve
-from bot.handlers import search as search_handlers
-from bot.render import bold, esc, truncate
+from bot.chat import callbacks
+from bot.runtime import dbcall
+from bot.runtime.access import Actor, Who, actor_of, resolve
+from bot.views import lists
+from bot.views.render import bold, esc, truncate
 from librium.database.sqlalchemy import db
 from librium.errors import NotFound
 from librium.services import books, browse, loans
 
-EXPIRED_BUTTON = "That button has expired."
 NOT_FOUND = "Not found — it may have been deleted."
 SIZE = lists.PAGE_SIZE
 
@@ -378,15 +372,6 @@ DETAILS: dict[str, Builder] = {
     "gn": genre_screen,
     "lo": shelf_screen,
 }
-COMMANDS = {
-    "authors": "au",
-    "series": "se",
-    "genres": "gn",
-    "shelves": "lo",
-    "unread": "un",
-    "reading": "rd",
-    "loans": "ln",
-}
 
 
 def _build(
@@ -414,77 +399,3 @@ async def respond(
     if query is not None:
         await query.answer()
     await lists.show(update, screen)
-
-
-def _command(kind: str):
-    async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await respond(update, context, LISTS[kind], None, 1)
-
-    return command
-
-
-async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``pg:<kind>:<page>[:<token>]``: another page of a list, edited in place."""
-    data = callbacks.decode(update.callback_query.data)
-    kind = data.arg(0) if data else None
-    if kind in ("s", "q"):
-        await search_handlers.page_callback(update, context, kind, data.int_arg(1), data.arg(2))
-    elif kind in LISTS:
-        await respond(update, context, LISTS[kind], None, data.int_arg(1) or 1)
-    else:
-        await update.callback_query.answer(EXPIRED_BUTTON)
-
-
-async def on_detail(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``au|se|gn|lo:<id>[:<page>]``: one author, series, genre or shelf, edited in place."""
-    data = callbacks.decode(update.callback_query.data)
-    item = data.int_arg(0) if data else None
-    if data is None or item is None or data.action not in DETAILS:
-        await update.callback_query.answer(EXPIRED_BUTTON)
-        return
-    await respond(update, context, DETAILS[data.action], item, data.int_arg(1) or 1)
-
-
-async def on_noop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.callback_query.answer()
-
-
-class UnclaimedCallback(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
-    """Answers callback queries that no other handler takes (garbage, forged, or from an old version).
-
-    It sits in its own late group and checks the other handlers itself, so it answers exactly the
-    callbacks nobody else would, whatever order the feature modules were registered in.
-    """
-
-    GROUP = 100
-
-    def __init__(self, application: Application):
-        super().__init__(self._answer)
-        self._application = application
-
-    def check_update(self, update: object) -> bool:
-        if not isinstance(update, Update) or update.callback_query is None:
-            return False
-        for group, handlers in self._application.handlers.items():
-            if group == self.GROUP:
-                continue
-            for handler in handlers:
-                if isinstance(handler, TypeHandler):
-                    continue
-                if handler.check_update(update) not in (None, False):
-                    return False
-        return True
-
-    @staticmethod
-    async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.callback_query.answer(EXPIRED_BUTTON)
-
-
-def register(application: Application) -> None:
-    for name, kind in COMMANDS.items():
-        application.add_handler(CommandHandler(name, _command(kind)))
-    application.add_handler(CallbackQueryHandler(on_page, pattern=callbacks.pattern("pg")))
-    for action in DETAILS:
-        application.add_handler(CallbackQueryHandler(on_detail, pattern=callbacks.pattern(action)))
-    application.add_handler(CallbackQueryHandler(on_noop, pattern=callbacks.pattern("noop")))
-    application.add_handler(UnclaimedCallback(application), group=UnclaimedCallback.GROUP)

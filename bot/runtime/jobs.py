@@ -25,9 +25,9 @@ from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ContextTypes, Job
 
-from bot.dbcall import SESSION_FACTORY
-from bot.keyboards import button, markup
-from bot.render import esc, italic, truncate
+from bot.runtime.dbcall import SESSION_FACTORY
+from bot.views.keyboards import button, markup
+from bot.views.render import esc, italic, truncate
 from librium import i18n
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import in_thread

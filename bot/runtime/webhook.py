@@ -19,7 +19,7 @@ from sqlalchemy import text
 from telegram import Update
 from telegram.ext import Application
 
-from bot.dbcall import SESSION_FACTORY, SETTINGS
+from bot.runtime.dbcall import SESSION_FACTORY, SETTINGS
 
 log = logging.getLogger("bot.webhook")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

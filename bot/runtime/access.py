@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.dbcall import SETTINGS
+from bot.runtime.dbcall import SETTINGS
 from librium.database.sqlalchemy.session import READ_ONLY, WriteNeeded
 from librium.i18n import _
 from librium.services import libraries

@@ -1,7 +1,7 @@
 """The console chat: talk to the real bot from a terminal, no Telegram needed.
 
 The same Application, handlers, services and scheduler run; only the HTTP layer is replaced by
-:class:`bot.fake_api.FakeBotApi`, whose recorded calls are printed here. Buttons appear as numbered
+:class:`bot.console.fake_api.FakeBotApi`, whose recorded calls are printed here. Buttons appear as numbered
 choices: type the number to tap one.
 """
 
@@ -19,9 +19,9 @@ from typing import TextIO
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
 
-from bot.app import build_application
-from bot.fake_api import Call, FakeBotApi
-from bot.fake_updates import Chat, Person, UpdateFactory
+from bot.console.fake_api import Call, FakeBotApi
+from bot.console.fake_updates import Chat, Person, UpdateFactory
+from bot.runtime.app import build_application
 from librium.config import Settings
 
 INTRO = """Librium console chat — you are talking to the real bot, offline.

@@ -15,9 +15,10 @@ from telegram import Bot, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import callbacks, dbcall
-from bot.keyboards import button, markup
-from bot.render import bold, esc, italic, stars, truncate
+from bot.chat import callbacks
+from bot.runtime import dbcall
+from bot.views.keyboards import button, markup
+from bot.views.render import bold, esc, italic, stars, truncate
 from librium import isbn as isbn_mod
 from librium.i18n import N_, _, formats, ngettext
 from librium.services.books import BookView
@@ -274,7 +275,7 @@ async def show_card(
         await send_card(update, context, book, note=note)
 
 
-# Callback actions whose first argument is the book the message is about (bot/callbacks.py).
+# Callback actions whose first argument is the book the message is about (bot/chat/callbacks.py).
 _BOOK_ACTIONS = {"b", "st", "rt", "ed", "sh", "ln", "del", "undo", "rf", "ow"}
 
 
@@ -293,6 +294,9 @@ def book_of(message: Message | None) -> int | None:
             if book_id is not None:
                 ids.add(book_id)
     return ids.pop() if len(ids) == 1 else None
+
+
+GOT_IT = N_("✓ Moved from your wishlist to your library.")
 
 
 def added_note(title: str, owned: bool = True) -> str:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot import callbacks
-from bot.render import MAX_MESSAGE, bold, esc, truncate
+from bot.chat import callbacks
+from bot.views.render import MAX_MESSAGE, bold, esc, truncate
 from librium.i18n import _, formats, ngettext
 
 PAGE_SIZE = 8

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from telegram.ext import Application, ContextTypes
 
-from bot.dbcall import SESSION_FACTORY, SETTINGS
+from bot.runtime.dbcall import SESSION_FACTORY, SETTINGS
+from librium.errors import LibriumError
 from librium.services.metadata import LookupResult, MetadataClient, lookup, lookup_many
 
 CLIENT = "metadata_client"
@@ -43,3 +44,16 @@ async def lookup_isbns(context: ContextTypes.DEFAULT_TYPE, isbns: list[str]) -> 
     return await lookup_many(
         isbns, session_factory=context.application.bot_data[SESSION_FACTORY], client=client
     )
+
+
+async def try_lookup_isbn(
+    context: ContextTypes.DEFAULT_TYPE, isbn13: str, *, refresh: bool = False
+) -> LookupResult | None:
+    """:func:`lookup_isbn`, with None also for an ISBN the lookup refuses (the add goes on without).
+
+    ``refresh`` asks the providers again even when the cache holds an answer (the Refresh button).
+    """
+    try:
+        return await lookup_isbn(context, isbn13, refresh=refresh)
+    except LibriumError:
+        return None

@@ -14,12 +14,13 @@ from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, TypeHandler
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import handlers, jobs, language, metadata
-from bot.access import enforce_allow_list
-from bot.dbcall import SESSION_FACTORY, SETTINGS
-from bot.errors import on_error
-from bot.inbox import INBOX, Inbox, InboxRequest
-from bot.persistence import DatabasePersistence
+from bot import handlers
+from bot.runtime import jobs, language, metadata
+from bot.runtime.access import enforce_allow_list
+from bot.runtime.dbcall import SESSION_FACTORY, SETTINGS
+from bot.runtime.errors import on_error
+from bot.runtime.inbox import INBOX, Inbox, InboxRequest
+from bot.runtime.persistence import DatabasePersistence
 from librium.config import Settings
 
 log = logging.getLogger(__name__)
