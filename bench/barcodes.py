@@ -298,7 +298,8 @@ def main() -> None:
 
     load = os.getloadavg()
     print(f"{len(photos)} photos; load average {load[0]:.1f} on {os.cpu_count()} cores; repeat {args.repeat}")
-    print("held out: sha256(file name)[0] odd;", sum(held_out(p.name) for p in photos), "photos")
+    corpus_photos = [p for p in photos if not p.folder.startswith("tests")]
+    print(f"held out: sha256(file name)[0] odd; {sum(held_out(p.name) for p in corpus_photos)} corpus photos")
     summary = []
     for variant in args.variants:
         make, rotation = VARIANTS[variant]
@@ -310,14 +311,15 @@ def main() -> None:
                     print(f"   {o.verdict:<8} {o.photo.name:<36} engine {o.engine:<8} got {o.answer}")
         summary.append((variant, outs))
 
-    print("\n== summary (corpus)")
+    print("\n== summary (corpus)" if corpus_photos else "\n== summary (test photos)")
     for variant, outs in summary:
         corpus = [o for o in outs if not o.photo.folder.startswith("tests")] or outs
         books = [o for o in corpus if o.photo.is_book]
         hits = sum(o.verdict == "read" for o in books)
-        held = [o for o in books if held_out(o.photo.name)]
+        held = [o for o in books if held_out(o.photo.name) and not o.photo.folder.startswith("tests")]
+        held_text = f"{sum(o.verdict == 'read' for o in held)}/{len(held)}" if held else "-"
         print(
-            f"{variant:<9} books {hits}/{len(books)}, held-out {sum(o.verdict == 'read' for o in held)}/{len(held)}, "
+            f"{variant:<9} books {hits}/{len(books)}, held-out {held_text}, "
             f"misreads {sum(o.verdict == 'misread' for o in corpus)}, "
             f"all read {sum(o.verdict == 'read' for o in corpus)} vs engine {sum(o.engine == 'read' for o in corpus)}, "
             f"worst {max(o.wall_ms for o in corpus):.0f} ms"
