@@ -26,6 +26,7 @@ from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
 from librium.errors import Invalid
+from librium.i18n import _
 from librium.text import clean, fold
 
 __all__ = ["AuthorName", "capitalize_name", "has_case", "parse_author", "split_authors"]
@@ -120,7 +121,7 @@ def parse_author(text: str | None) -> AuthorName:
     """Split an author's name into parts; raise Invalid only when there is no name at all."""
     raw = clean(text)
     if not raw or not _HAS_WORD.search(raw):
-        raise Invalid(f"“{(raw or '')[:60]}” is not an author's name.")
+        raise Invalid(_("“{text}” is not an author's name.").format(text=(raw or "")[:60]))
     comma_form = "," in raw
     parsed = HumanName(raw)
     prefix = clean(parsed.title)

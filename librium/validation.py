@@ -10,7 +10,15 @@ from decimal import Decimal, InvalidOperation
 
 from librium import isbn as isbn_mod
 from librium.errors import Invalid
+from librium.i18n import N_, _
 from librium.text import clean
+
+# The names of fields in messages ("The series name … is too long"), translated where they are shown.
+FIELD_NAMES = [
+    N_("name"), N_("format"), N_("genre"), N_("publisher"), N_("language"), N_("series name"), N_("tag"),
+    N_("shelf name"), N_("author name"), N_("subtitle"), N_("first name"), N_("middle name"),
+    N_("last name"), N_("prefix"), N_("suffix"), N_("end"), N_("finish date"),
+]  # fmt: skip
 
 NAME_MAX = 50
 PERSON_PART_MAX = 50
@@ -28,16 +36,24 @@ def max_year() -> int:
 def title(value: str | None) -> str:
     text = clean(value)
     if not text:
-        raise Invalid("A book needs a title.")
+        raise Invalid(_("A book needs a title."))
     if len(text) > TITLE_MAX:
-        raise Invalid(f"That title is too long ({len(text)} characters; at most {TITLE_MAX}).")
+        raise Invalid(
+            _("That title is too long ({length} characters; at most {limit}).").format(
+                length=len(text), limit=TITLE_MAX
+            )
+        )
     return text
 
 
 def optional_text(value: str | None, what: str, limit: int) -> str | None:
     text = clean(value)
     if text and len(text) > limit:
-        raise Invalid(f"The {what} is too long ({len(text)} characters; at most {limit}).")
+        raise Invalid(
+            _("The {what} is too long ({length} characters; at most {limit}).").format(
+                what=_(what), length=len(text), limit=limit
+            )
+        )
     return text
 
 
@@ -45,9 +61,13 @@ def name(value: str | None, what: str = "name", limit: int = NAME_MAX) -> str:
     """Names of genres, publishers, languages, formats, series, tags, shelves."""
     text = clean(value)
     if not text:
-        raise Invalid(f"A {what} cannot be blank.")
+        raise Invalid(_("A {what} cannot be blank.").format(what=_(what)))
     if len(text) > limit:
-        raise Invalid(f"The {what} “{text[:60]}” is too long (at most {limit} characters).")
+        raise Invalid(
+            _("The {what} “{text}” is too long (at most {limit} characters).").format(
+                what=_(what), text=text[:60], limit=limit
+            )
+        )
     return text
 
 
@@ -63,9 +83,13 @@ def year(value: int | str | None) -> int | None:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise Invalid(f"“{value}” is not a year.") from None
+        raise Invalid(_("“{value}” is not a year.").format(value=value)) from None
     if not MIN_YEAR <= number <= max_year():
-        raise Invalid(f"The year must be between {MIN_YEAR} and {max_year()}, not {number}.")
+        raise Invalid(
+            _("The year must be between {first} and {last}, not {number}.").format(
+                first=MIN_YEAR, last=max_year(), number=number
+            )
+        )
     return number
 
 
@@ -75,11 +99,11 @@ def pages(value: int | str | None) -> int | None:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise Invalid(f"“{value}” is not a page count.") from None
+        raise Invalid(_("“{value}” is not a page count.").format(value=value)) from None
     if number <= 0:
-        raise Invalid("The page count must be more than 0.")
+        raise Invalid(_("The page count must be more than 0."))
     if number > 100_000:
-        raise Invalid("That page count is implausibly large (over 100,000).")
+        raise Invalid(_("That page count is implausibly large (over 100,000)."))
     return number
 
 
@@ -89,11 +113,11 @@ def price(value: Decimal | float | str | None) -> Decimal | None:
     try:
         amount = Decimal(str(value).replace(",", ".")).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise Invalid(f"“{value}” is not a price.") from None
+        raise Invalid(_("“{value}” is not a price.").format(value=value)) from None
     if amount < 0:
-        raise Invalid("A price cannot be negative.")
+        raise Invalid(_("A price cannot be negative."))
     if amount >= Decimal("100000000"):
-        raise Invalid("That price is implausibly large.")
+        raise Invalid(_("That price is implausibly large."))
     return amount
 
 
@@ -103,7 +127,9 @@ def currency(value: str | None) -> str | None:
         return None
     text = text.upper()
     if len(text) != 3 or not text.isalpha():
-        raise Invalid(f"“{value}” is not a currency code (use three letters such as EUR or USD).")
+        raise Invalid(
+            _("“{value}” is not a currency code (use three letters such as EUR or USD).").format(value=value)
+        )
     return text
 
 
@@ -113,11 +139,11 @@ def series_index(value: Decimal | float | str | None) -> Decimal | None:
     try:
         number = Decimal(str(value).replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise Invalid(f"“{value}” is not a series number.") from None
+        raise Invalid(_("“{value}” is not a series number.").format(value=value)) from None
     if not number.is_finite() or number < 0:
-        raise Invalid("A series number cannot be negative.")
+        raise Invalid(_("A series number cannot be negative."))
     if number >= 100000:
-        raise Invalid("That series number is implausibly large.")
+        raise Invalid(_("That series number is implausibly large."))
     return number.quantize(Decimal("0.001"))
 
 
@@ -128,10 +154,10 @@ def rating(value: float | int | str | None) -> int | None:
     try:
         stars = Decimal(str(value).replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise Invalid(f"“{value}” is not a rating.") from None
+        raise Invalid(_("“{value}” is not a rating.").format(value=value)) from None
     halves = stars * 2
     if halves != halves.to_integral() or not 1 <= halves <= 10:
-        raise Invalid("A rating is 0.5 to 5 stars, in half stars.")
+        raise Invalid(_("A rating is 0.5 to 5 stars, in half stars."))
     return int(halves)
 
 
@@ -139,7 +165,7 @@ def half_stars(value: int | None) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or not 1 <= value <= 10:
-        raise Invalid("A rating is 0.5 to 5 stars, in half stars.")
+        raise Invalid(_("A rating is 0.5 to 5 stars, in half stars."))
     return value
 
 
@@ -154,7 +180,11 @@ def reading_status(value: str) -> str:
     }
     text = aliases.get(text, text)
     if text not in READING_STATUSES:
-        raise Invalid(f"“{value}” is not a reading status (use {', '.join(READING_STATUSES)}).")
+        raise Invalid(
+            _("“{value}” is not a reading status (use {choices}).").format(
+                value=value, choices=", ".join(READING_STATUSES)
+            )
+        )
     return text
 
 
@@ -165,10 +195,12 @@ def timezone(value: str | None) -> str:
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(f"“{text}” is not a time zone I know (try something like Europe/Berlin).") from None
+        raise Invalid(
+            _("“{text}” is not a time zone I know (try something like Europe/Berlin).").format(text=text)
+        ) from None
     return text
 
 
 def date_order(start: dt.date | None, end: dt.date | None, what: str) -> None:
     if start and end and end < start:
-        raise Invalid(f"The {what} cannot be before the start.")
+        raise Invalid(_("The {what} cannot be before the start.").format(what=_(what)))

@@ -36,21 +36,22 @@ from bot.views.keyboards import button, grid, markup, step_row
 from bot.views.render import bold, esc, truncate
 from librium import validation
 from librium.errors import LibriumError
+from librium.i18n import N_, _
 from librium.names import split_authors
 
 FLOW = "add_flow"  # the ConversationHandler's name; in user_data only in data saved before FLOWS
 FLOWS = "add_flows"
 TITLE, AUTHORS, SERIES, FORMAT, CONFIRM = "title", "authors", "series", "format", "confirm"
 STEPS = [TITLE, AUTHORS, SERIES, FORMAT, CONFIRM]
-FORMATS = ["Paperback", "Hardcover", "Ebook", "Audiobook"]
+FORMATS = [N_("Paperback"), N_("Hardcover"), N_("Ebook"), N_("Audiobook")]  # saved in the user's language
 TIMEOUT_SECONDS = 600
 END = ConversationHandler.END
 # Steps answered by typing: what the group prompt asks for, and the input field's placeholder.
 TYPED = {
-    TITLE: ("the title", "Title"),
-    AUTHORS: ("the author(s)", "Author & Author"),
-    SERIES: ("the series and number", "Dune 1"),
-    FORMAT: ("the format", "Paperback"),
+    TITLE: (N_("↩️ Reply to this message with the title."), N_("Title")),
+    AUTHORS: (N_("↩️ Reply to this message with the author(s)."), N_("Author & Author")),
+    SERIES: (N_("↩️ Reply to this message with the series and number."), N_("Dune 1")),
+    FORMAT: (N_("↩️ Reply to this message with the format."), N_("Paperback")),
 }
 
 
@@ -78,7 +79,7 @@ def _drop_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> dict[str, 
 def _summary(flow: dict[str, Any]) -> str:
     lines = [bold(truncate(flow.get("title") or "?", 200))]
     if flow.get("authors"):
-        lines.append("by " + esc(truncate(", ".join(flow["authors"]), 200)))
+        lines.append(_("by {authors}").format(authors=esc(truncate(", ".join(flow["authors"]), 200))))
     if flow.get("series"):
         number = f" #{flow['index']}" if flow.get("index") else ""
         lines.append(esc(truncate(flow["series"], 100)) + number)
@@ -91,20 +92,22 @@ def question(step: str, flow: dict[str, Any]) -> tuple[str, Any]:
     """The text and buttons of a step."""
     title = bold(truncate(flow.get("title") or "", 80))
     if step == TITLE:
-        return "📚 Adding a book. What's the title?", markup(step_row(TITLE, skip=False, back=False))
+        return _("📚 Adding a book. What's the title?"), markup(step_row(TITLE, skip=False, back=False))
     if step == AUTHORS:
-        return f"Who wrote {title}? (several: “A & B”)", markup(step_row(AUTHORS))
+        return _("Who wrote {title}? (several: “A & B”)").format(title=title), markup(step_row(AUTHORS))
     if step == SERIES:
         return (
-            f"Is {title} part of a series? Send its name and number, e.g. “Dune 1” or “Discworld #2.5”.",
+            _(
+                "Is {title} part of a series? Send its name and number, e.g. “Dune 1” or “Discworld #2.5”."
+            ).format(title=title),
             markup(step_row(SERIES)),
         )
     if step == FORMAT:
-        formats = [button(name, "af", FORMAT, i) for i, name in enumerate(FORMATS)]
-        return "Which format? (or type another)", markup(*grid(formats, 2), step_row(FORMAT))
+        formats = [button(_(name), "af", FORMAT, i) for i, name in enumerate(FORMATS)]
+        return _("Which format? (or type another)"), markup(*grid(formats, 2), step_row(FORMAT))
     return (
-        f"Add this book?\n\n{_summary(flow)}",
-        markup([button("✓ Save", "af", CONFIRM, "save")], step_row(CONFIRM, skip=False)),
+        _("Add this book?\n\n{book}").format(book=_summary(flow)),
+        markup([button(_("✓ Save"), "af", CONFIRM, "save")], step_row(CONFIRM, skip=False)),
     )
 
 
@@ -138,8 +141,8 @@ async def _ask_here(update: Update, context: ContextTypes.DEFAULT_TYPE, step: st
 async def _group_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> None:
     """In a group, a ForceReply prompt for a typed step (the buttons stay on the question)."""
     if step in TYPED:
-        what, placeholder = TYPED[step]
-        sent = await questions.prompt(update, context, f"↩️ Reply to this message with {what}.", placeholder)
+        ask, placeholder = TYPED[step]
+        sent = await questions.prompt(update, context, _(ask), _(placeholder))
         if sent is not None:
             _flow(update, context)["force"] = [sent.chat_id, sent.message_id]
 
@@ -201,7 +204,7 @@ async def on_series(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
         return await _ask_new(update, context, SERIES)
     name, index = parsed
     try:
-        name = validation.name(name, "series name")
+        name = validation.name(name, _("series name"))
         index = validation.series_index(index)
     except LibriumError as error:
         return await _ask_new(update, context, SERIES, note=esc(error.message))
@@ -232,13 +235,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str |
     step, choice = (data.arg(0), data.arg(1)) if data else (None, None)
     current = _flow(update, context).get("step")
     if step != current:
-        await query.answer(EXPIRED)
+        await query.answer(_(EXPIRED))
         return None
     flow = _flow(update, context)
     if choice == "cancel":
-        await query.answer("Cancelled.")
+        await query.answer(_("Cancelled."))
         _drop_flow(update, context)
-        await cards.edit_in_place(update, pending.CANCELLED)
+        await cards.edit_in_place(update, _(pending.CANCELLED))
         return END
     if choice == "back" and step != TITLE:
         await query.answer()
@@ -250,12 +253,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str |
             flow.pop("index", None)
         return await _ask_here(update, context, STEPS[STEPS.index(step) + 1])
     if step == FORMAT and choice is not None and choice.isdigit() and int(choice) < len(FORMATS):
-        await query.answer(FORMATS[int(choice)])
-        flow["format"] = FORMATS[int(choice)]
+        await query.answer(_(FORMATS[int(choice)]))
+        flow["format"] = _(FORMATS[int(choice)])
         return await _ask_here(update, context, CONFIRM)
     if step == CONFIRM and choice == "save":
         return await _save(update, context, flow)
-    await query.answer(EXPIRED)
+    await query.answer(_(EXPIRED))
     return None
 
 
@@ -291,7 +294,7 @@ async def _cancel_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> st
     if not flow:
         return None
     await _retire_prompt(context, flow)
-    return "the /add steps"
+    return _("the /add steps")
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -299,7 +302,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
     The conversation was running even if another chat's /add replaced the answers, so it always counts.
     """
-    dropped = await pending.cancel_all(update, context) or ["the /add steps"]
+    dropped = await pending.cancel_all(update, context) or [_("the /add steps")]
     await update.effective_message.reply_text(pending.cancelled_text(dropped))
     return END
 
@@ -313,14 +316,14 @@ async def timed_out(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             await context.bot.send_message(
                 update.effective_chat.id,
-                "The /add steps timed out — nothing was saved. Send /add to start again.",
+                _("The /add steps timed out — nothing was saved. Send /add to start again."),
             )
         except TelegramError:
             pass
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.callback_query.answer(EXPIRED)
+    await update.callback_query.answer(_(EXPIRED))
 
 
 def build(persistent: bool = False) -> ConversationHandler:

@@ -39,6 +39,7 @@ from bot.views.keyboards import button, markup
 from bot.views.render import MAX_MESSAGE, bold, esc, truncate
 from librium import isbn as isbn_mod
 from librium.errors import LibriumError
+from librium.i18n import N_, _, ngettext
 from librium.services import barcodes, books, ownership
 from librium.services.books import BookInput, BookView
 from librium.services.metadata import book_input_kwargs
@@ -51,7 +52,7 @@ MAX_ISBNS = 10  # a photo with more book barcodes than this is a shelf, not a sc
 MAX_DOWNLOAD = 20 * 1024 * 1024  # what the Bot API lets a bot download
 MAX_OPEN_BUTTONS = 6
 
-NO_BARCODE = (
+NO_BARCODE = N_(
     "I couldn't read a barcode in that photo. Another try usually works:\n"
     "• closer: the barcode should fill most of the frame, and still be sharp (tap to focus)\n"
     "• flatter: the book lying flat, the phone straight above it\n"
@@ -59,12 +60,12 @@ NO_BARCODE = (
     "Or type the ISBN: the 13 digits printed under the barcode (they start with 978 or 979), "
     "or the ISBN printed above it, e.g. 978-0-441-01498-9."
 )
-TYPE_ISBN = "If it is a book, type its ISBN (the digits printed above the barcode) and I'll add it."
-EXPIRED = "That button has expired — send the photo again."
-CANCELLED = "Cancelled — nothing was added."
-FETCH_FAILED = "details could not be fetched — tap Refresh"
-DOWNLOAD_FAILED = "I couldn't download that image. Please send it again."
-TOO_LARGE = "That file is too large for me (20 MB at most). Send a photo of the barcode instead."
+TYPE_ISBN = N_("If it is a book, type its ISBN (the digits printed above the barcode) and I'll add it.")
+EXPIRED = N_("That button has expired — send the photo again.")
+CANCELLED = N_("Cancelled — nothing was added.")
+FETCH_FAILED = N_("details could not be fetched — tap Refresh")
+DOWNLOAD_FAILED = N_("I couldn't download that image. Please send it again.")
+TOO_LARGE = N_("That file is too large for me (20 MB at most). Send a photo of the barcode instead.")
 
 # What a lookup said about an ISBN (kept in user_data as plain strings).
 FOUND, NOT_FOUND, UNAVAILABLE, OFF = "found", "not_found", "unavailable", "off"
@@ -120,7 +121,7 @@ def _cancel_scans(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | N
     waiting = [t for t, e in scans.items() if e.get("chat") == update.effective_chat.id and "items" in e]
     for token in waiting:
         scans.pop(token, None)
-    return "the scanned books list" if waiting else None
+    return _("the scanned books list") if waiting else None
 
 
 def _item(isbn13: str, result, owned: Owned) -> dict[str, Any]:
@@ -156,13 +157,13 @@ def _item_line(n: int, item: dict[str, Any]) -> str:
     else:
         line = f"{n}. ISBN {isbn_mod.hyphenate(item['isbn'])}"
         if item["status"] == NOT_FOUND:
-            line += " — no catalogue knows this ISBN yet"
+            line += " — " + _("no catalogue knows this ISBN yet")
         elif item["status"] == UNAVAILABLE:
-            line += " — details could not be fetched now"
+            line += " — " + _("details could not be fetched now")
     if item["owned"]:
-        line += " · <b>already owned</b>"
+        line += " · " + _("<b>already owned</b>")
     elif item.get("wish"):
-        line += " · on your wishlist"
+        line += " · " + _("on your wishlist")
     return line
 
 
@@ -170,14 +171,16 @@ def scan_text(entry: dict[str, Any]) -> str:
     items = entry["items"]
     addable = _addable(items)
     count = len(items)
-    head = f"📚 I found {count} book{'s' if count != 1 else ''} in the photo:"
+    head = ngettext("📚 I found {n} book in the photo:", "📚 I found {n} books in the photo:", count).format(
+        n=count
+    )
     lines = [head, *(_item_line(n, item) for n, item in enumerate(items, 1))]
     if entry.get("seen"):
-        lines.append("Also seen (not books): " + esc("; ".join(entry["seen"])) + ".")
+        lines.append(_("Also seen (not books): {what}.").format(what=esc("; ".join(entry["seen"]))))
     if not addable:
-        lines.append("You own all of them already.")
+        lines.append(_("You own all of them already."))
     elif len(addable) > 1:
-        lines.append("Add them all, or tick the ones you want and tap “Add selected”.")
+        lines.append(_("Add them all, or tick the ones you want and tap “Add selected”."))
     return _fit("\n".join(lines))
 
 
@@ -186,17 +189,17 @@ def scan_keyboard(token: str, entry: dict[str, Any]) -> InlineKeyboardMarkup | N
     addable = _addable(items)
     if not addable:
         return None
-    cancel = button("✗ Cancel", "sc", token, "no")
+    cancel = button(_("✗ Cancel"), "sc", token, "no")
     if len(addable) == 1:
-        return markup([button("➕ Add", "sc", token, "all"), cancel])
-    rows = [[button(f"➕ Add all ({len(addable)})", "sc", token, "all")]]
+        return markup([button(_("➕ Add"), "sc", token, "all"), cancel])
+    rows = [[button(_("➕ Add all ({n})").format(n=len(addable)), "sc", token, "all")]]
     for i in addable:
         item = items[i]
         mark = "✓" if item["selected"] else "☐"
         label = truncate(item.get("title") or f"ISBN {isbn_mod.hyphenate(item['isbn'])}", 40)
         rows.append([button(f"{mark} {i + 1}. {label}", "sc", token, f"t{i}")])
     chosen = sum(1 for i in addable if items[i]["selected"])
-    rows.append([button(f"➕ Add selected ({chosen})", "sc", token, "sel"), cancel])
+    rows.append([button(_("➕ Add selected ({n})").format(n=chosen), "sc", token, "sel"), cancel])
     return markup(*rows)
 
 
@@ -232,14 +235,14 @@ async def on_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     in_group = actor_of(update).in_group
     if image.file_size and image.file_size > MAX_DOWNLOAD:
         if not in_group:
-            await message.reply_text(TOO_LARGE)
+            await message.reply_text(_(TOO_LARGE))
         return
     try:
         data = bytes(await (await image.get_file()).download_as_bytearray())
     except (TelegramError, RuntimeError) as error:  # RuntimeError: Telegram gave no file path
         log.info("could not download an image: %s", error)
         if not in_group:
-            await message.reply_text(DOWNLOAD_FAILED)
+            await message.reply_text(_(DOWNLOAD_FAILED))
         return
     await _typing(update, context)
     result = await barcodes.decode_in_thread(data)
@@ -256,10 +259,12 @@ def no_book_answer(result: barcodes.ScanResult) -> str:
     """What to say when an image holds no book barcode: unreadable file, nothing found, or other codes."""
     if result.non_books:
         seen = "; ".join(esc(c.description) for c in result.non_books)
-        return f"That isn't a book barcode: I see {seen}.\n{TYPE_ISBN}"
+        return _("That isn't a book barcode: I see {seen}.").format(seen=seen) + "\n" + _(TYPE_ISBN)
     if result.reason and "no barcode" not in result.reason:  # the file itself could not be read
-        return f"I couldn't open that image: {esc(result.reason)}. Send a photo of the barcode — or just type the ISBN."
-    return NO_BARCODE
+        return _(
+            "I couldn't open that image: {reason}. Send a photo of the barcode — or just type the ISBN."
+        ).format(reason=esc(result.reason))
+    return _(NO_BARCODE)
 
 
 async def answer_isbns(
@@ -339,7 +344,7 @@ def _book_line(book: BookView, lookups: bool) -> str:
     if book.year:
         line += f", {book.year}"
     if lookups and _needs_details(book):
-        line += f" — {FETCH_FAILED}"
+        line += " — " + _(FETCH_FAILED)
     return line
 
 
@@ -349,19 +354,19 @@ def summary_text(views: list[BookView], entry: dict[str, Any], lookups: bool) ->
     marked = [b for b in views if kinds.get(b.id) == "wishlist"]
     lines = []
     if added:
-        lines.append(f"✓ Added {len(added)} book{'s' if len(added) != 1 else ''}:")
+        lines.append(ngettext("✓ Added {n} book:", "✓ Added {n} books:", len(added)).format(n=len(added)))
         lines.extend("• " + _book_line(b, lookups) for b in added)
     if marked:
-        lines.append("✓ Moved from your wishlist to your library:")
+        lines.append(_("✓ Moved from your wishlist to your library:"))
         lines.extend("• " + _book_line(b, lookups) for b in marked)
     lines.extend(entry.get("notes", []))
-    return _fit("\n".join(lines) or "Nothing was added.")
+    return _fit("\n".join(lines) or _("Nothing was added."))
 
 
 def summary_keyboard(token: str, views: list[BookView], lookups: bool) -> InlineKeyboardMarkup | None:
     rows = []
     if lookups and any(_needs_details(b) for b in views):
-        rows.append([button("⟳ Refresh details", "sr", token)])
+        rows.append([button(_("⟳ Refresh details"), "sr", token)])
     if len(views) > 1:
         rows.extend([button("📖 " + truncate(b.title, 30), "b", b.id)] for b in views[:MAX_OPEN_BUTTONS])
     return markup(*rows) if rows else None
@@ -382,12 +387,12 @@ async def _add(
 
     views = [o.book for o in outcomes if o.book is not None and o.kind in ("added", "wishlist")]
     notes = [
-        f"Already owned, not added again: {title_by(o.book.title, o.book.author_names)}"
+        _("Already owned, not added again: {book}").format(book=title_by(o.book.title, o.book.author_names))
         for o in outcomes
         if o.kind == "owned" and o.book
     ]
     notes += [
-        f"Could not add ISBN {isbn_mod.hyphenate(o.isbn13)}: {esc(o.detail)}"
+        _("Could not add ISBN {isbn}: {why}").format(isbn=isbn_mod.hyphenate(o.isbn13), why=esc(o.detail))
         for o in outcomes
         if o.kind == "failed"
     ]
@@ -402,7 +407,7 @@ async def _add(
         book = views[0]
         note = cards.added_note(book.title)
         if lookups and _needs_details(book):
-            note += "\nDetails could not be fetched — tap Refresh."
+            note += "\n" + _("Details could not be fetched — tap Refresh.")
         await cards.send_card(update, context, book, note=note)
 
 
@@ -421,19 +426,19 @@ async def on_scan_button(update, context, data, tap) -> None:
     token, op = data.arg(0), data.arg(1) or ""
     entry = _entry_for(update, context, token)
     if entry is None or "items" not in entry:
-        await tap.answer(EXPIRED, alert=True)
+        await tap.answer(_(EXPIRED), alert=True)
         return
     items = entry["items"]
     addable = _addable(items)
     if op == "no":
         _scans(context).pop(token, None)
-        await tap.answer("Cancelled.")
-        await cards.edit_in_place(update, CANCELLED)
+        await tap.answer(_("Cancelled."))
+        await cards.edit_in_place(update, _(CANCELLED))
         return
     if op.startswith("t"):
         index = int(op[1:]) if op[1:].isdigit() else -1
         if index not in addable:
-            await tap.answer(EXPIRED)
+            await tap.answer(_(EXPIRED))
             return
         items[index]["selected"] = not items[index]["selected"]
         await tap.answer()
@@ -444,14 +449,14 @@ async def on_scan_button(update, context, data, tap) -> None:
     elif op == "sel":
         indexes = [i for i in addable if items[i]["selected"]]
         if not indexes:
-            await tap.answer("Tick the books to add first (☐ → ✓).", alert=True)
+            await tap.answer(_("Tick the books to add first (☐ → ✓)."), alert=True)
             return
     else:
-        await tap.answer(EXPIRED)
+        await tap.answer(_(EXPIRED))
         return
     # Consumed before the first await: a second tap of the same list finds it gone.
     _scans(context).pop(token, None)
-    await tap.answer("Adding…")
+    await tap.answer(_("Adding…"))
     await _add(update, context, token, entry, indexes)
 
 
@@ -465,18 +470,18 @@ async def on_refresh(update, context, data, tap) -> None:
     token = data.arg(0)
     entry = _entry_for(update, context, token)
     if entry is None or "added" not in entry:
-        await tap.answer(EXPIRED + " (A book's own card has ⟳ Refresh too.)", alert=True)
+        await tap.answer(_(EXPIRED) + " " + _("(A book's own card has ⟳ Refresh too.)"), alert=True)
         return
     who, views = await dbcall.run(context, _refresh_books, actor_of(update), list(entry["added"]))
     missing = [b for b in views if _needs_details(b)]
     if not missing:
-        await tap.answer("Details are already there.")
+        await tap.answer(_("Details are already there."))
     else:
         filled = unreachable = unknown = 0
         for book in missing:
             result = await bot_metadata.lookup_isbn(context, book.isbn13, refresh=True)
             if result is None:
-                await tap.answer("Lookups are switched off on this bot.", alert=True)
+                await tap.answer(_("Lookups are switched off on this bot."), alert=True)
                 return
             if result.found:
                 await dbcall.run(context, apply_metadata, who, book.id, result.metadata)
@@ -487,21 +492,25 @@ async def on_refresh(update, context, data, tap) -> None:
                 unreachable += 1
         parts = []
         if filled:
-            parts.append(f"Details fetched for {filled} book{'s' if filled != 1 else ''}.")
+            parts.append(
+                ngettext("Details fetched for {n} book.", "Details fetched for {n} books.", filled).format(
+                    n=filled
+                )
+            )
         if unknown:
-            parts.append(f"No catalogue knows {unknown} of them.")
+            parts.append(_("No catalogue knows {n} of them.").format(n=unknown))
         if unreachable:
-            parts.append("The catalogues are still unreachable — try again later.")
+            parts.append(_("The catalogues are still unreachable — try again later."))
         await tap.answer(" ".join(parts), alert=not filled)
         if not filled:
             return
-        _, views = await dbcall.run(context, _refresh_books, actor_of(update), list(entry["added"]))
+        views = (await dbcall.run(context, _refresh_books, actor_of(update), list(entry["added"])))[1]
     lookups = lookups_on(context)
     await cards.edit_in_place(
         update, summary_text(views, entry, lookups), summary_keyboard(token, views, lookups)
     )
     if missing and len(views) == 1 and not _needs_details(views[0]):
-        await cards.send_card(update, context, views[0], note="⟳ Details fetched.")
+        await cards.send_card(update, context, views[0], note=_("⟳ Details fetched."))
 
 
 def register(application: Application) -> None:

@@ -27,9 +27,10 @@ from bot.views import lists
 from bot.views.render import bold, esc, truncate
 from librium.database.sqlalchemy import db
 from librium.errors import NotFound
+from librium.i18n import N_, _, formats
 from librium.services import books, browse, loans
 
-NOT_FOUND = "Not found — it may have been deleted."
+NOT_FOUND = N_("Not found — it may have been deleted.")
 SIZE = lists.PAGE_SIZE
 
 # A screen builder reads what it shows inside the caller's transaction: (session, who, item id, page).
@@ -41,15 +42,19 @@ def _book_lines(session: Session, library_id: int, ids: list[int]) -> list[lists
 
 
 def _back(label: str, kind: str) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(f"◀ {label}", callback_data=callbacks.encode("pg", kind, 1))]
+    return [InlineKeyboardButton(f"◀ {_(label)}", callback_data=callbacks.encode("pg", kind, 1))]
 
 
 def _index(value: Decimal | None) -> str:
     return f"#{value.normalize():f}" if value is not None else "·"
 
 
+def _read_unread(read: int, unread: int) -> str:
+    return _("{read} read, {unread} unread").format(read=read, unread=unread)
+
+
 def _empty(text: str) -> lists.Screen:
-    return lists.Screen(text)
+    return lists.Screen(_(text))
 
 
 # --------------------------------------------------------------------------- authors
@@ -59,20 +64,22 @@ def authors_screen(session: Session, who: Who, _item: int | None, page: int) -> 
     found = browse.authors(session, who.library_id, page=page, page_size=SIZE)
     if not found.total:
         return _empty(
-            "No authors yet. Send “Title by Author” (for example “Dune by Frank Herbert”) and the author "
-            "shows up here."
+            N_(
+                "No authors yet. Send “Title by Author” (for example “Dune by Frank Herbert”) and the author "
+                "shows up here."
+            )
         )
     entries = [
         lists.Entry(
             label=f"{a.name} ({a.books})",
-            line=f"{bold(truncate(a.name, 60))} · {lists.plural(a.books, 'book')} · {a.read} read, "
-            f"{a.unread} unread",
+            line=f"{bold(truncate(a.name, 60))} · {lists.plural(a.books, 'book')} · "
+            + _read_unread(a.read, a.unread),
             data=callbacks.encode("au", a.id),
         )
         for a in found.items
     ]
     return lists.entry_screen(
-        "✍ <b>Authors</b>",
+        _("✍ <b>Authors</b>"),
         entries,
         page=found.page,
         total=found.total,
@@ -99,13 +106,13 @@ def author_screen(session: Session, who: Who, author_id: int | None, page: int) 
         if book.id not in lines:
             continue
         if grouped and group is not previous:
-            headings[len(kept)] = f"📚 <i>{esc(group.name)}</i>" if group.name else "<i>Other books</i>"
+            headings[len(kept)] = f"📚 <i>{esc(group.name)}</i>" if group.name else _("<i>Other books</i>")
             previous = group
         kept.append(dataclasses.replace(lines[book.id], author=None))  # the header names the author
     a = found.author
-    header = f"✍ {bold(a.name)} · {lists.plural(a.books, 'book')} · {a.read} read, {a.unread} unread"
+    header = f"✍ {bold(a.name)} · {lists.plural(a.books, 'book')} · " + _read_unread(a.read, a.unread)
     if not total:
-        return lists.Screen(f"{header}\n\nNo books of theirs are left.", [_back("Authors", "au")])
+        return lists.Screen(f"{header}\n\n" + _("No books of theirs are left."), [_back(N_("Authors"), "au")])
     return lists.book_screen(
         header,
         kept,
@@ -113,7 +120,7 @@ def author_screen(session: Session, who: Who, author_id: int | None, page: int) 
         total=total,
         data_for=lambda p: callbacks.encode("au", a.id, p),
         headings=headings,
-        extra_rows=[_back("Authors", "au")],
+        extra_rows=[_back(N_("Authors"), "au")],
     )
 
 
@@ -124,20 +131,23 @@ def series_list_screen(session: Session, who: Who, _item: int | None, page: int)
     found = browse.series(session, who.library_id, page=page, page_size=SIZE)
     if not found.total:
         return _empty(
-            "No series yet. Send one with the book, “Dune (Dune Chronicles, #1) by Frank Herbert”, use /add, "
-            "or edit a book's series from its card."
+            N_(
+                "No series yet. Send one with the book, “Dune (Dune Chronicles, #1) by Frank Herbert”, use /add, "
+                "or edit a book's series from its card."
+            )
         )
     entries = [
         lists.Entry(
             label=f"{s.name} ({s.read}/{s.books})",
-            line=f"{bold(truncate(s.name, 60))} · {s.read}/{s.books} read"
+            line=f"{bold(truncate(s.name, 60))} · "
+            + _("{read}/{books} read").format(read=s.read, books=s.books)
             + (" ✓" if s.read == s.books else ""),
             data=callbacks.encode("se", s.id),
         )
         for s in found.items
     ]
     return lists.entry_screen(
-        "📚 <b>Series</b>",
+        _("📚 <b>Series</b>"),
         entries,
         page=found.page,
         total=found.total,
@@ -155,14 +165,15 @@ def series_screen(session: Session, who: Who, series_id: int | None, page: int) 
     shown = list(lists.window(found.books, page, SIZE))
     lines = {line.id: line for line in _book_lines(session, who.library_id, [b.id for b in shown])}
     kept = [(b, lines[b.id]) for b in shown if b.id in lines]
-    header = f"📚 {bold(found.name)} · {found.read} of {lists.plural(total, 'book')} read"
+    header = f"📚 {bold(found.name)} · " + _("{read} of {books} read").format(
+        read=found.read, books=lists.plural(total, "book")
+    )
     notes = []
     if found.gaps:
-        notes.append(
-            "Missing: " + ", ".join(str(n) for n in found.gaps[:30]) + ("…" if len(found.gaps) > 30 else "")
-        )
+        missing = ", ".join(str(n) for n in found.gaps[:30]) + ("…" if len(found.gaps) > 30 else "")
+        notes.append(_("Missing: {numbers}").format(numbers=missing))
     elif total and total == found.read:
-        notes.append("All read ✓")
+        notes.append(_("All read ✓"))
     return lists.book_screen(
         header,
         [line for _, line in kept],
@@ -171,7 +182,7 @@ def series_screen(session: Session, who: Who, series_id: int | None, page: int) 
         data_for=lambda p: callbacks.encode("se", found.id, p),
         labels=[_index(b.series_index) for b, _ in kept],
         notes=notes,
-        extra_rows=[_back("Series", "se")],
+        extra_rows=[_back(N_("Series"), "se")],
     )
 
 
@@ -195,7 +206,11 @@ def facet_books(
     model, link, column = _FACETS[kind]
     name = session.scalar(select(model.name).where(model.id == entity_id, model.library_id == library_id))
     if name is None:
-        raise NotFound(f"That {kind} is not in this library.")
+        raise NotFound(
+            _("That genre is not in this library.")
+            if kind == "genre"
+            else _("That shelf is not in this library.")
+        )
     book = db.Book
     where = [book.library_id == library_id, book.deleted_at.is_(None)]
     if link is None:
@@ -230,7 +245,7 @@ def _facet_list(kind: str, list_kind: str, title: str, noun: str, empty: str) ->
             for f in found.items
         ]
         return lists.entry_screen(
-            title,
+            _(title),
             entries,
             page=found.page,
             total=found.total,
@@ -247,7 +262,7 @@ def _facet_detail(kind: str, list_kind: str, icon: str, back: str) -> Builder:
         name, ids, total, page = facet_books(session, who.library_id, kind, entity_id, page, SIZE)
         header = f"{icon} {bold(name)}"
         if not total:
-            return lists.Screen(f"{header}\n\nNo books here any more.", [_back(back, list_kind)])
+            return lists.Screen(f"{header}\n\n" + _("No books here any more."), [_back(back, list_kind)])
         return lists.book_screen(
             header,
             _book_lines(session, who.library_id, ids),
@@ -263,19 +278,19 @@ def _facet_detail(kind: str, list_kind: str, icon: str, back: str) -> Builder:
 genres_screen = _facet_list(
     "genre",
     "gn",
-    "🏷 <b>Genres</b>",
+    N_("🏷 <b>Genres</b>"),
     "genre",
-    "No genres yet. Give a book a genre from its card (Edit), and genres show up here.",
+    N_("No genres yet. Give a book a genre from its card (Edit), and genres show up here."),
 )
-genre_screen = _facet_detail("genre", "gn", "🏷", "Genres")
+genre_screen = _facet_detail("genre", "gn", "🏷", N_("Genres"))
 shelves_screen = _facet_list(
     "shelf",
     "lo",
-    "🗄 <b>Shelves</b>",
+    N_("🗄 <b>Shelves</b>"),
     "shelf",
-    "No shelves yet. Open a book and tap “Move to shelf” to put it somewhere; shelves show up here.",
+    N_("No shelves yet. Open a book and tap “Move to shelf” to put it somewhere; shelves show up here."),
 )
-shelf_screen = _facet_detail("shelf", "lo", "🗄", "Shelves")
+shelf_screen = _facet_detail("shelf", "lo", "🗄", N_("Shelves"))
 
 
 # --------------------------------------------------------------------------- reading lists
@@ -287,7 +302,7 @@ def _reading_list(fetch, kind: str, title: str, empty: str) -> Builder:
         if not found.total:
             return _empty(empty)
         return lists.book_screen(
-            title,
+            _(title),
             _book_lines(session, who.library_id, found.ids),
             page=found.page,
             total=found.total,
@@ -300,14 +315,14 @@ def _reading_list(fetch, kind: str, title: str, empty: str) -> Builder:
 unread_screen = _reading_list(
     browse.unread,
     "un",
-    "📕 <b>Not read yet</b>",
-    "Nothing unread: every book here is read. Send a title to add the next one.",
+    N_("📕 <b>Not read yet</b>"),
+    N_("Nothing unread: every book here is read. Send a title to add the next one."),
 )
 reading_screen = _reading_list(
     browse.reading,
     "rd",
-    "📖 <b>Reading now</b>",
-    "You are not reading anything right now. Open a book (search for it) and tap “Reading”.",
+    N_("📖 <b>Reading now</b>"),
+    N_("You are not reading anything right now. Open a book (search for it) and tap “Reading”."),
 )
 
 
@@ -315,14 +330,14 @@ reading_screen = _reading_list(
 
 
 def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    return formats.date(day)
 
 
 def loans_screen(session: Session, who: Who, _item: int | None, page: int) -> lists.Screen:
     today = dt.datetime.now(ZoneInfo(who.timezone)).date()
     current = loans.list_loans(session, who.library_id, which="current")
     if not current:
-        return _empty("No books are lent out. Say “lent Dune to Alice”, or tap “Lend” on a book's card.")
+        return _empty(N_("No books are lent out. Say “lent Dune to Alice”, or tap “Lend” on a book's card."))
     total = len(current)
     page = lists.clamp(page, lists.page_count(total, SIZE))
     shown = lists.window(current, page, SIZE)
@@ -330,12 +345,13 @@ def loans_screen(session: Session, who: Who, _item: int | None, page: int) -> li
     overdue = sum(1 for loan in current if loan.days_overdue(today))
     lines, rows = [], []
     for n, loan in enumerate(shown, start=first):
-        line = f"{n}. {bold(truncate(loan.book_title, 60))} — {esc(truncate(loan.borrower, 40))} · since {_day(loan.lent_on)}"
+        since = _("since {day}").format(day=_day(loan.lent_on))
+        line = f"{n}. {bold(truncate(loan.book_title, 60))} — {esc(truncate(loan.borrower, 40))} · {since}"
         if loan.due_on:
-            line += f" · due {_day(loan.due_on)}"
+            line += " · " + _("due {day}").format(day=_day(loan.due_on))
             late = loan.days_overdue(today)
             if late:
-                line += f" {lists.OVERDUE} {lists.plural(late, 'day')} overdue"
+                line += f" {lists.OVERDUE} " + _("{days} overdue").format(days=lists.plural(late, "day"))
         lines.append(line)
         mark = f" {lists.OVERDUE}" if loan.days_overdue(today) else ""
         rows.append(
@@ -347,9 +363,9 @@ def loans_screen(session: Session, who: Who, _item: int | None, page: int) -> li
             ]
         )
     pages = lists.page_count(total, SIZE)
-    header = f"{lists.LENT} <b>Lent out</b>"
+    header = f"{lists.LENT} " + _("<b>Lent out</b>")
     if overdue:
-        header += f" · {lists.OVERDUE} {overdue} overdue"
+        header += f" · {lists.OVERDUE} " + _("{n} overdue").format(n=overdue)
     text = lists.compose(header, "\n".join(lines), lists.status_line(page, pages, total, "loan"))
     rows.append(lists.pager(page, pages, lambda p: callbacks.encode("pg", "ln", p)))
     return lists.Screen(text, rows)
@@ -392,9 +408,9 @@ async def respond(
     query = update.callback_query
     if screen is None:
         if query is not None:
-            await query.answer(NOT_FOUND)
+            await query.answer(_(NOT_FOUND))
         else:
-            await update.effective_message.reply_text(NOT_FOUND)
+            await update.effective_message.reply_text(_(NOT_FOUND))
         return
     if query is not None:
         await query.answer()

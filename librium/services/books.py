@@ -25,6 +25,7 @@ from librium import isbn as isbn_mod
 from librium import validation
 from librium.database.sqlalchemy import db
 from librium.errors import Duplicate, Invalid, NotFound
+from librium.i18n import _
 from librium.names import parse_author, split_authors
 from librium.services import entities, search_index, wordforms
 from librium.services import search as search_service
@@ -362,7 +363,7 @@ def get_book(session: Session, library_id: int, book_id: int, *, include_deleted
     """One book's card; NotFound when it is not in this library or was deleted."""
     found = get_books(session, library_id, [book_id], include_deleted=include_deleted)
     if not found:
-        raise NotFound("That book is not in this library (it may have been deleted).")
+        raise NotFound(_("That book is not in this library (it may have been deleted)."))
     return found[0]
 
 
@@ -371,7 +372,7 @@ def _load(session: Session, library_id: int, book_id: int, *options, deleted: bo
     query = query.where(db.Book.deleted_at.is_not(None) if deleted else db.Book.deleted_at.is_(None))
     book = session.scalar(query)
     if book is None:
-        raise NotFound("That book is not in this library (it may have been deleted).")
+        raise NotFound(_("That book is not in this library (it may have been deleted)."))
     return book
 
 
@@ -416,8 +417,9 @@ def _check_isbn_free(
     clash = session.execute(query).first()
     if clash:
         raise Duplicate(
-            f"“{clash.title}” already has ISBN {isbn_mod.hyphenate(isbn13)} in this library "
-            f"(add a copy to it instead).",
+            _("“{title}” already has ISBN {isbn} in this library (add a copy to it instead).").format(
+                title=clash.title, isbn=isbn_mod.hyphenate(isbn13)
+            ),
             [clash.id],
         )
 
@@ -564,7 +566,7 @@ def add_book(
     else:
         book.series_links = []
         if data.series_index not in (None, ""):
-            raise Invalid("A series number needs a series name.")
+            raise Invalid(_("A series number needs a series name."))
     session.add(book)
     session.flush()
     search_index.index_new_book(session, book)
@@ -614,7 +616,11 @@ def update_book(session: Session, library_id: int, book_id: int, **changes) -> B
     """
     unknown = sorted(set(changes) - EDITABLE)
     if unknown:
-        raise Invalid(f"I cannot change {', '.join(unknown)} (editable: {', '.join(sorted(EDITABLE))}).")
+        raise Invalid(
+            _("I cannot change {choices} (editable: {choices2}).").format(
+                choices=", ".join(unknown), choices2=", ".join(sorted(EDITABLE))
+            )
+        )
     options = [selectinload(getattr(db.Book, name)) for name in _COLLECTIONS if name in changes]
     if "authors" in changes:
         options.append(selectinload(db.Book.author_links))
@@ -626,7 +632,7 @@ def update_book(session: Session, library_id: int, book_id: int, **changes) -> B
             continue
         column, convert = _SCALARS[name]
         if column == "title" and value is None:
-            raise Invalid("A book needs a title.")
+            raise Invalid(_("A book needs a title."))
         value = convert(value) if convert else value
         if column == "isbn13":
             _check_isbn_free(session, library_id, value, book.id)
@@ -637,7 +643,7 @@ def update_book(session: Session, library_id: int, book_id: int, **changes) -> B
         _replace_series(session, book, changes["series"], changes.get("series_index"))
     elif "series_index" in changes:
         if not book.series_links:
-            raise Invalid("This book is in no series yet: give the series name with the number.")
+            raise Invalid(_("This book is in no series yet: give the series name with the number."))
         for link in book.series_links:
             link.series_index = changes["series_index"]
     for name, model in _COLLECTIONS.items():
@@ -674,7 +680,7 @@ def _replace_authors(session: Session, book: db.Book, authors: Names) -> None:
 
 def _replace_series(session: Session, book: db.Book, name: str | None, index) -> None:
     if not clean(name) and index not in (None, ""):
-        raise Invalid("A series number needs a series name.")
+        raise Invalid(_("A series number needs a series name."))
     book.series_links.clear()
     session.flush()
     if clean(name):
@@ -760,8 +766,9 @@ def restore_book(session: Session, library_id: int, book_id: int) -> BookView:
         ).first()
         if clash:
             raise Duplicate(
-                f"Cannot restore “{book.title}”: “{clash.title}” now has the same ISBN "
-                f"{isbn_mod.hyphenate(book.isbn13)}. Add a copy to that one instead.",
+                _(
+                    "Cannot restore “{title}”: “{other}” now has the same ISBN {isbn}. Add a copy to that one instead."
+                ).format(title=book.title, other=clash.title, isbn=isbn_mod.hyphenate(book.isbn13)),
                 [clash.id],
             )
     book.deleted_at = None

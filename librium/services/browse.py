@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from librium.database.sqlalchemy import db
 from librium.errors import Invalid, NotFound
+from librium.i18n import _
 from librium.services.query import ParsedQuery
 from librium.services.search import SearchPage, search
 from librium.text import fold
@@ -213,7 +214,7 @@ def author_books(session: Session, library_id: int, author_id: int) -> AuthorBoo
         )
     ).one_or_none()
     if author is None:
-        raise NotFound("That author is not in this library.")
+        raise NotFound(_("That author is not in this library."))
     rows = session.execute(
         select(books.c.id, books.c.title, books.c.title_key, books.c.release_year, books.c.status)
         .join(book_authors, book_authors.c.book_id == books.c.id)
@@ -326,7 +327,7 @@ def series_detail(session: Session, library_id: int, series_id: int) -> SeriesDe
         )
     ).one_or_none()
     if found is None:
-        raise NotFound("That series is not in this library.")
+        raise NotFound(_("That series is not in this library."))
     rows = session.execute(
         select(books.c.id, books.c.title, books.c.release_year, books.c.status, book_series.c.series_index)
         .join(book_series, book_series.c.book_id == books.c.id)
@@ -385,9 +386,13 @@ def facet(
     ``order`` is "name" (A to Z) or "count" (most books first). Names without live books are left out.
     """
     if kind not in _FACETS:
-        raise Invalid(f"“{kind}” is not something to browse by (use {', '.join(FACETS)}).")
+        raise Invalid(
+            _("“{kind}” is not something to browse by (use {choices}).").format(
+                kind=kind, choices=", ".join(FACETS)
+            )
+        )
     if order not in ("name", "count"):
-        raise Invalid("Order by “name” or “count”.")
+        raise Invalid(_("Order by “name” or “count”."))
     page, page_size = _bounds(page, page_size)
     model, link, column = _FACETS[kind]
     table = model.__table__

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from librium.database.sqlalchemy import db
 from librium.errors import Duplicate, Invalid, NotFound
+from librium.i18n import _
 from librium.names import parse_author
 from librium.text import clean, fold
 
@@ -68,7 +69,11 @@ def _model(kind: str) -> type:
     try:
         return KINDS[kind]
     except KeyError:
-        raise Invalid(f"“{kind}” is not something books are grouped by (use {', '.join(KINDS)}).") from None
+        raise Invalid(
+            _("“{kind}” is not something books are grouped by (use {choices}).").format(
+                kind=kind, choices=", ".join(KINDS)
+            )
+        ) from None
 
 
 def _name_column(model: type):
@@ -197,7 +202,7 @@ def list_entities(session: Session, library_id: int, kind: str) -> list[EntityVi
 def _get(session: Session, library_id: int, model: type, entity_id: int, kind: str):
     row = session.scalar(select(model).where(model.id == entity_id, model.library_id == library_id))
     if row is None:
-        raise NotFound(f"There is no such {kind} in this library.")
+        raise NotFound(_("There is no such {kind} in this library.").format(kind=kind))
     return row
 
 
@@ -222,7 +227,12 @@ def rename(session: Session, library_id: int, kind: str, entity_id: int, new_nam
         clash = _by_keys(session, library_id, model, [fold(clean(new_name))]).get(fold(clean(new_name)))
     if clash is not None and clash.id != row.id:
         shown = clash.display_name if model is db.Author else clash.name
-        raise Duplicate(f"There is already a {kind} called “{shown}”: merge the two instead.", [clash.id])
+        raise Duplicate(
+            _("There is already a {kind} called “{shown}”: merge the two instead.").format(
+                kind=kind, shown=shown
+            ),
+            [clash.id],
+        )
     if model is db.Author:
         row.first_name, row.middle_name, row.last_name = parsed.first, parsed.middle, parsed.last
         row.prefix, row.suffix, row.sort_name = parsed.prefix, parsed.suffix, parsed.sort
@@ -245,7 +255,7 @@ def merge(session: Session, library_id: int, kind: str, source_id: int, target_i
 
     model = _model(kind)
     if source_id == target_id:
-        raise Invalid(f"Pick two different {kind} entries to merge.")
+        raise Invalid(_("Pick two different {kind} entries to merge.").format(kind=kind))
     source = _get(session, library_id, model, source_id, kind)
     target = _get(session, library_id, model, target_id, kind)
     books = _affected_books(session, kind, source.id)

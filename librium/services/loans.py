@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from librium.database.sqlalchemy import db
 from librium.errors import Duplicate, Invalid, NotFound
+from librium.i18n import _
 
 __all__ = ["LoanView", "lend", "list_loans", "loan_history", "return_book", "set_due_date"]
 
@@ -54,7 +55,7 @@ def _book(session: Session, library_id: int, book_id: int) -> db.Book:
         )
     )
     if book is None:
-        raise NotFound("That book is not in this library (it may have been deleted).")
+        raise NotFound(_("That book is not in this library (it may have been deleted)."))
     return book
 
 
@@ -77,22 +78,27 @@ def lend(
     """Lend a book. Refused (Duplicate) while it is lent already, and (Invalid) for a wishlist book."""
     book = _book(session, library_id, book_id)
     if not book.owned:
-        raise Invalid(f"“{book.title}” is on your wishlist: you cannot lend a book you do not own.")
+        raise Invalid(
+            _("“{title}” is on your wishlist: you cannot lend a book you do not own.").format(
+                title=book.title
+            )
+        )
     current = _open_loan(session, book.id)
     if current is not None:
         raise Duplicate(
-            f"“{book.title}” is already lent to {current.borrower} (since {_fmt(current.lent_on)}). "
-            "Mark it returned first.",
+            _("“{title}” is already lent to {who} (since {day}). Mark it returned first.").format(
+                title=book.title, who=current.borrower, day=_fmt(current.lent_on)
+            ),
             [current.id],
         )
     if due_on is not None and due_on < lent_on:
-        raise Invalid("The due date cannot be before the day the book is lent.")
+        raise Invalid(_("The due date cannot be before the day the book is lent."))
     loan = db.Loan(book_id=book.id, borrower=borrower, lent_on=lent_on, due_on=due_on)
     try:
         with session.begin_nested():
             session.add(loan)
     except IntegrityError:  # lent by a concurrent request a moment ago
-        raise Duplicate(f"“{book.title}” was just lent by someone else.") from None
+        raise Duplicate(_("“{title}” was just lent by someone else.").format(title=book.title)) from None
     return _view(loan, book.title)
 
 
@@ -101,9 +107,11 @@ def return_book(session: Session, library_id: int, book_id: int, returned_on: dt
     book = _book(session, library_id, book_id)
     loan = _open_loan(session, book.id)
     if loan is None:
-        raise Invalid(f"“{book.title}” is not lent out.")
+        raise Invalid(_("“{title}” is not lent out.").format(title=book.title))
     if returned_on < loan.lent_on:
-        raise Invalid(f"The return date cannot be before the day it was lent ({_fmt(loan.lent_on)}).")
+        raise Invalid(
+            _("The return date cannot be before the day it was lent ({day}).").format(day=_fmt(loan.lent_on))
+        )
     loan.returned_on = returned_on
     session.flush()
     return _view(loan, book.title)
@@ -114,9 +122,9 @@ def set_due_date(session: Session, library_id: int, book_id: int, due_on: dt.dat
     book = _book(session, library_id, book_id)
     loan = _open_loan(session, book.id)
     if loan is None:
-        raise Invalid(f"“{book.title}” is not lent out.")
+        raise Invalid(_("“{title}” is not lent out.").format(title=book.title))
     if due_on is not None and due_on < loan.lent_on:
-        raise Invalid("The due date cannot be before the day the book was lent.")
+        raise Invalid(_("The due date cannot be before the day the book was lent."))
     loan.due_on = due_on
     session.flush()
     return _view(loan, book.title)
@@ -147,7 +155,9 @@ def list_loans(
     elif which == "all":
         query = query.order_by(db.Loan.lent_on.desc(), db.Loan.id.desc())
     else:
-        raise Invalid(f"“{which}” is not a list of loans (use current, overdue, returned or all).")
+        raise Invalid(
+            _("“{which}” is not a list of loans (use current, overdue, returned or all).").format(which=which)
+        )
     return [_view(loan, title) for loan, title in session.execute(query)]
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from librium import isbn as isbn_mod
 from librium.database.sqlalchemy import db
 from librium.errors import Invalid
+from librium.i18n import _
 from librium.services.query import ParsedQuery, tokens
 from librium.services.search import search
 from librium.text import clean, fold
@@ -119,7 +120,7 @@ def check(session: Session, library_id: int, isbn_or_title: str) -> Ownership:
     """
     text = clean(isbn_or_title)
     if not text:
-        raise Invalid("Tell me an ISBN or a title to look for.")
+        raise Invalid(_("Tell me an ISBN or a title to look for."))
     compact = re.sub(r"[\s-]", "", text)
     if _ISBN_LIKE.fullmatch(text) and len(compact) in (10, 13):
         isbn13 = isbn_mod.normalise(text)  # raises Invalid with the reason when the check digit is wrong

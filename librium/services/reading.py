@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from librium import validation
 from librium.database.sqlalchemy import db
 from librium.errors import Invalid, NotFound
+from librium.i18n import _
 from librium.services.books import BookView, get_book
 
 __all__ = [
@@ -68,7 +69,7 @@ def _book(session: Session, library_id: int, book_id: int) -> db.Book:
         )
     )
     if book is None:
-        raise NotFound("That book is not in this library (it may have been deleted).")
+        raise NotFound(_("That book is not in this library (it may have been deleted)."))
     return book
 
 
@@ -196,9 +197,9 @@ def add_progress(
     try:
         amount = int(pages)
     except (TypeError, ValueError):
-        raise Invalid(f"“{pages}” is not a number of pages.") from None
+        raise Invalid(_("“{pages}” is not a number of pages.").format(pages=pages)) from None
     if amount < 0 or (amount == 0 and not absolute):
-        raise Invalid("Progress is a positive number of pages.")
+        raise Invalid(_("Progress is a positive number of pages."))
     book = _book(session, library_id, book_id)
     reading = _open_reading(session, book.id)
     if reading is None:
@@ -207,7 +208,11 @@ def add_progress(
         book.status = "reading"
     total = amount if absolute else (reading.pages_read or 0) + amount
     if book.page_count and total > book.page_count:
-        raise Invalid(f"“{book.title}” has only {book.page_count} pages (that would make {total}).")
+        raise Invalid(
+            _("“{title}” has only {page_count} pages (that would make {total}).").format(
+                title=book.title, page_count=book.page_count, total=total
+            )
+        )
     reading.pages_read = total
     session.flush()
     return _view(reading, book)
@@ -226,7 +231,9 @@ def set_notes(session: Session, library_id: int, book_id: int, notes: str | None
     book = _book(session, library_id, book_id)
     text = (notes or "").strip() or None  # line breaks are kept
     if text and len(text) > 10_000:
-        raise Invalid(f"Notes are limited to 10,000 characters (these have {len(text):,}).")
+        raise Invalid(
+            _("Notes are limited to 10,000 characters (these have {length:,}).").format(length=len(text))
+        )
     book.notes = text
     session.flush()
     return get_book(session, library_id, book.id)
@@ -264,7 +271,7 @@ def _reading(session: Session, library_id: int, reading_id: int) -> tuple[db.Rea
         .where(db.Reading.id == reading_id, db.Book.library_id == library_id, db.Book.deleted_at.is_(None))
     ).first()
     if row is None:
-        raise NotFound("That reading is not in this library.")
+        raise NotFound(_("That reading is not in this library."))
     return row[0], row[1]
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import session_scope
 from librium.errors import Invalid, NotFound
+from librium.i18n import _
 from librium.services import when
 from librium.text import clean
 
@@ -201,9 +202,9 @@ def _cancel_where(session: Session, *conditions) -> int:
 def _check_text(text: str | None) -> str:
     value = clean(text) or ""
     if not value:
-        raise Invalid("What should I remind you about? For example: /remind tomorrow 9:00 call Alice")
+        raise Invalid(_("What should I remind you about? For example: /remind tomorrow 9:00 call Alice"))
     if len(value) > MAX_TEXT:
-        raise Invalid(f"That reminder is too long (at most {MAX_TEXT} characters).")
+        raise Invalid(_("That reminder is too long (at most {n} characters).").format(n=MAX_TEXT))
     return value
 
 
@@ -234,7 +235,9 @@ def create_reminder(
         select(func.count()).select_from(R).where(R.user_id == user.id, R.state == "pending")
     )
     if (pending or 0) >= MAX_PENDING_PER_USER:
-        raise Invalid(f"You have {MAX_PENDING_PER_USER} reminders waiting already; delete some first.")
+        raise Invalid(
+            _("You have {n} reminders waiting already; delete some first.").format(n=MAX_PENDING_PER_USER)
+        )
     return _schedule(
         session, user, chat_id, kind="custom", text=text, due_at=when.utc(due_at), library_id=library_id
     )
@@ -254,7 +257,7 @@ def cancel_reminder(session: Session, user_id: int, reminder_id: int) -> Reminde
     """Cancel one of the user's upcoming reminders. Cancelling a nudge/digest/backup turns it off."""
     row = session.scalar(select(R).where(R.id == reminder_id, R.user_id == user_id, R.state.in_(OPEN_STATES)))
     if row is None:
-        raise NotFound("That reminder is not there any more (sent or deleted already).")
+        raise NotFound(_("That reminder is not there any more (sent or deleted already)."))
     row.state = "cancelled"
     row.claimed_by = None
     if row.kind in RECURRING_KINDS:
@@ -374,7 +377,7 @@ def _loan_for(session: Session, loan_id: int, user: db.User) -> tuple[db.Loan, d
         .where(db.Loan.id == loan_id, db.Book.deleted_at.is_(None))
     ).first()
     if found is None:
-        raise NotFound("That loan is not in your library.")
+        raise NotFound(_("That loan is not in your library."))
     return found[0], found[1]
 
 
@@ -423,11 +426,11 @@ def extend_loan(
 ) -> LoanDue:
     """Move an open loan's due date ``days`` later (from today if it is already overdue) and reschedule."""
     if not 1 <= days <= 366:
-        raise Invalid("A loan can be extended by 1 to 366 days.")
+        raise Invalid(_("A loan can be extended by 1 to 366 days."))
     now = _now(now)
     loan, book = _loan_for(session, loan_id, user)
     if loan.returned_on is not None:
-        raise Invalid("That book has been returned already.")
+        raise Invalid(_("That book has been returned already."))
     today = now.astimezone(when.zone(user.timezone)).date()
     loan.due_on = max(loan.due_on or today, today) + dt.timedelta(days=days)
     session.flush()
