@@ -462,7 +462,7 @@ async def _offer_restore(update, context, message: Message, document: Document, 
     text = "💾 " + esc(preview.summary)
     if preview.added == 0 and preview.changed == 0:
         await message.reply_text(
-            text + "\nYour library already has everything in this backup: nothing to restore."
+            text + "\n" + _("Your library already has everything in this backup: nothing to restore.")
         )
         return
     entry = {
@@ -475,9 +475,9 @@ async def _offer_restore(update, context, message: Message, document: Document, 
         "changed": preview.changed,
     }
     token = remember(context, entry)
-    keyboard = markup([button("♻️ Restore", "rs", token, "go"), button("✗ Cancel", "rs", token, "no")])
+    keyboard = markup([button(_("♻️ Restore"), "rs", token, "go"), button(_("✗ Cancel"), "rs", token, "no")])
     await message.reply_text(
-        _fit(text + "\nRestore it? Books not in the backup are left alone."), reply_markup=keyboard
+        _fit(text + "\n" + _("Restore it? Books not in the backup are left alone.")), reply_markup=keyboard
     )
 
 

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from librium.database.sqlalchemy import db
 from librium.errors import Invalid, LibriumError
+from librium.i18n import _
 from librium.services import search_index
 from librium.services.exporting import (
     _BOOK_OPTIONS,
@@ -64,14 +65,20 @@ class RestorePlan:
 
     def summary(self, limit: int = 10) -> str:
         lines = [
-            f"Backup of {len(self.dump['books'])} books: {len(self.added)} would be added, "
-            f"{len(self.changed)} changed, {self.unchanged} left as they are."
+            _(
+                "Backup of {books} books: {added} would be added, {changed} changed, {unchanged} left as they are."
+            ).format(
+                books=len(self.dump["books"]),
+                added=len(self.added),
+                changed=len(self.changed),
+                unchanged=self.unchanged,
+            )
         ]
         for title, fields_ in self.changed[:limit]:
             lines.append(f"• “{title[:60]}”: {', '.join(fields_)}")
         if len(self.changed) > limit:
-            lines.append(f"… and {len(self.changed) - limit} more changed.")
-        lines.extend(f"Not restored: {c}" for c in self.conflicts[:limit])
+            lines.append(_("… and {n} more changed.").format(n=len(self.changed) - limit))
+        lines.extend(_("Not restored: {what}").format(what=c) for c in self.conflicts[:limit])
         lines.extend(self.warnings)
         return "\n".join(lines)
 
