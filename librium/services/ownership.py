@@ -182,7 +182,7 @@ def _near_titles(session: Session, library_id: int, text: str) -> list[int]:
     if not words:
         return []
     page = search(session, library_id, ParsedQuery(words=words), page_size=_NEAR_SHOWN)
-    return page.ids if page.near_only else []
+    return page.ids if page.near_only and not page.partial else []
 
 
 _NEAR_SHOWN = 3

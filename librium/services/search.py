@@ -11,8 +11,9 @@ a window count), one each for the page's authors, series and open loans.
 Near matches: after the exact matches (whose order never changes) come the books that match once each
 word may also stand for another word of the library (:mod:`librium.services.vocabulary`): a typo's
 correction (``hobit`` -> hobbit), another script's spelling (``tolstoy`` -> Толстой) or another form
-(``hobbits`` -> hobbit). They are ranked by what the replacements cost (fewest edits first), then by the
-engine's rank. That costs one vocabulary look-up (two when a word may be a typo), and one more match
+(``hobbits`` -> hobbit), when fewer than ``NEAR_BELOW`` books match exactly. They are ranked by what
+the replacements cost (fewest edits first), then by the engine's rank. When nothing matches at all, a
+book may also miss a third of the words (a typo in a short word: "lord of tha rings"). That costs one vocabulary look-up (two when a word may be a typo), and one more match
 when there are alternatives. ``SearchPage.exact`` says how many of ``total`` matched exactly, and
 ``corrected`` how the query reads with the top near match's words when nothing matched exactly.
 """
@@ -49,7 +50,9 @@ from librium.text import fold
 
 MAX_PAGE_SIZE = 100
 NEAR_LIMIT = 100  # near matches listed at most (after every exact one)
+NEAR_BELOW = 20  # near matches are looked for when fewer books than this match exactly
 ALTERNATIVES = 24  # alternatives per word at most, cheapest first
+MISSING = 2.5  # what a query word the book does not hold costs a near match
 
 books = db.Book.__table__
 authors = db.Author.__table__
@@ -101,9 +104,8 @@ class SearchPage:
     sort: str = "title"
     sort_desc: bool = False
     exact: int | None = None  # how many of ``total`` matched exactly (the rest are near matches); None: all
-    corrected: str | None = (
-        None  # nothing matched exactly: the query's words as the first near match has them
-    )
+    corrected: str | None = None  # nothing matched exactly: the words as the first near match has them
+    partial: bool = False  # the near matches may each miss a word of the query (none held them all)
 
     @property
     def near_only(self) -> bool:
@@ -142,14 +144,23 @@ def search(
 
     where = [books.c.library_id == library_id, books.c.deleted_at.is_(None), *conditions(library_id, parsed)]
     exact = corrected = None
+    partial = False
     if parsed.has_text:
         dialect = session.get_bind().dialect.name
         matches = _matches(dialect, library_id, parsed, ranked=sort_key == "relevance")
         wanted = page
         result, total, page = _text_page(session, matches, where, sort_key, desc, page, page_size)
-        options = _alternatives(session, library_id, parsed) if near else {}
+        near = near and total < NEAR_BELOW
+        options = _alternatives(session, library_id, parsed, correct_known=not total) if near else {}
+        if near and not total and len(set(parsed.words)) > 1:
+            options = {word: options.get(word, {}) for word in parsed.words}  # may relax even without any
         if options:
             found = _near(session, dialect, library_id, parsed, options, where, sort_key, desc)
+            if not found and not total and len(set(parsed.words)) > 1:
+                found = _near(
+                    session, dialect, library_id, parsed, options, where, sort_key, desc, relaxed=True
+                )
+                partial = bool(found)
             if found:
                 exact = total
                 result, total, page = _with_near(session, result, total, found, wanted, page_size)
@@ -171,6 +182,7 @@ def search(
         sort_desc=desc,
         exact=exact,
         corrected=corrected,
+        partial=partial,
     )
 
 
@@ -232,9 +244,13 @@ class _Near:
     words: dict[str, str]  # query word -> the word of this book it matched
 
 
-def _alternatives(session: Session, library_id: int, parsed: ParsedQuery) -> dict[str, dict[str, float]]:
+def _alternatives(
+    session: Session, library_id: int, parsed: ParsedQuery, *, correct_known: bool
+) -> dict[str, dict[str, float]]:
     """Each query word's alternatives (cheapest first, at most ALTERNATIVES); {} when no word has any."""
-    found = vocabulary.alternatives(session, library_id, list(dict.fromkeys(parsed.words)))
+    found = vocabulary.alternatives(
+        session, library_id, list(dict.fromkeys(parsed.words)), correct_known=correct_known
+    )
     options = {
         word: dict(sorted(alt.terms.items(), key=lambda item: (item[1], item[0]))[:ALTERNATIVES])
         for word, alt in found.items()
@@ -251,10 +267,24 @@ def _near(
     where: list,
     sort_key: str,
     desc: bool,
+    *,
+    relaxed: bool = False,
 ) -> list[_Near]:
-    """Books matching with the alternatives but not exactly, in order (at most NEAR_LIMIT)."""
+    """Books matching with the alternatives but not exactly, in order (at most NEAR_LIMIT).
+
+    ``relaxed``: a book may miss some of the words (a third of them, at least one), each missing word
+    costing ``MISSING``; only the words of four letters or more, or with alternatives, are looked for
+    (the short ones are too common to find books by, and are counted when the book has them)."""
     ranked = sort_key == "relevance"
-    loose = _matches(dialect, library_id, parsed, ranked=True, options=options, name="near")
+    if relaxed:
+        sought = [w for w in dict.fromkeys(parsed.words) if len(w) >= 4 or options.get(w)]
+        if not sought:
+            return []
+        loose = _matches(
+            dialect, library_id, parsed, ranked=True, options=options, name="near", any_of=sought
+        )
+    else:
+        loose = _matches(dialect, library_id, parsed, ranked=True, options=options, name="near")
     strict = _matches(dialect, library_id, parsed, ranked=False, name="strict")
     stmt = (
         select(books.c.id, loose.c.rank, book_search.c.title_text, book_search.c.people_text)
@@ -263,13 +293,16 @@ def _near(
         .join(book_search, book_search.c.book_id == books.c.id)
         .where(*where, books.c.id.not_in(select(strict.c.book_id)))
         .order_by(*_order(sort_key, desc, books.c, loose.c.rank))
-        .limit(NEAR_LIMIT)
     )
     found = []
-    for position, row in enumerate(session.execute(stmt)):
+    allowed = max(1, len(parsed.words) // 3) if relaxed else 0
+    for position, row in enumerate(session.execute(stmt.limit(NEAR_LIMIT * (2 if relaxed else 1)))):
         cost, words = _cost(parsed.words, options, f"{row.title_text} {row.people_text}")
+        if sum(1 for w in parsed.words if w not in words) > allowed:
+            continue
         found.append((cost if ranked else 0, position, _Near(row.id, cost, words)))
-    return [near for *_, near in sorted(found, key=lambda item: item[:2])]
+    found = found[:NEAR_LIMIT] if not ranked else found
+    return [near for *_, near in sorted(found, key=lambda item: item[:2])][:NEAR_LIMIT]
 
 
 def _cost(words: list[str], options: dict[str, dict[str, float]], text: str) -> tuple[float, dict[str, str]]:
@@ -281,9 +314,11 @@ def _cost(words: list[str], options: dict[str, dict[str, float]], text: str) -> 
             chosen[word] = word
             continue
         present = [(cost, term) for term, cost in options.get(word, {}).items() if term in tokens]
-        cost, term = min(present, default=(3.0, word))  # matched in a tag or a publisher only
-        total += cost
-        chosen[word] = term
+        if present:
+            cost, chosen[word] = min(present)
+            total += cost
+        else:  # matched in a tag or a publisher only, or (relaxed) not at all
+            total += MISSING
     return total, chosen
 
 
@@ -346,19 +381,21 @@ def _matches(
     ranked: bool,
     options: dict[str, dict[str, float]] | None = None,
     name: str = "matches",
+    any_of: list[str] | None = None,
 ):
     """A CTE of (book_id, rank) for the full-text words, rank lower-is-better (bm25 on SQLite, minus
     ts_rank on PostgreSQL) or a constant when the caller sorts by something else. With ``options`` a
-    word matches itself (as a prefix) or any of its alternatives (whole words)."""
+    word matches itself (as a prefix) or any of its alternatives (whole words). With ``any_of`` a book
+    matching any one of those words (so alternated) is a match."""
     if dialect == "sqlite":
         rank = literal_column(_BM25) if ranked else literal(0)
         stmt = select(_FTS.c.rowid.label("book_id"), rank.label("rank")).where(
-            literal_column("book_fts").op("MATCH")(fts5_query(parsed, options))
+            literal_column("book_fts").op("MATCH")(fts5_query(parsed, options, any_of))
         )
         # Materialized: otherwise SQLite folds it into the join and ranks every row more than once.
         return stmt.cte(name).prefix_with("MATERIALIZED")
     vector = pg_vector()
-    tsquery = func.to_tsquery(literal_column("'simple'"), pg_query(parsed, options))
+    tsquery = func.to_tsquery(literal_column("'simple'"), pg_query(parsed, options, any_of))
     rank = -func.ts_rank(vector, tsquery) if ranked else literal(0)
     stmt = select(book_search.c.book_id, rank.label("rank")).where(
         vector.op("@@")(tsquery), book_search.c.library_id == library_id
@@ -374,27 +411,35 @@ def pg_vector() -> ColumnElement:
     return literal_column("book_search.book_fts_vector")
 
 
-def _either(parsed: ParsedQuery, options, prefix: str, whole: str, either: str) -> list[str]:
+def _either(words: list[str], options, prefix: str, whole: str, either: str) -> list[str]:
     """Each word as a prefix, or (with ``options``) the word or one of its alternatives (whole words)."""
     return [
         "(" + either.join([prefix.format(word), *(whole.format(alt) for alt in options[word])]) + ")"
         if options and options.get(word)
         else prefix.format(word)
-        for word in parsed.words
+        for word in words
     ]
 
 
-def fts5_query(parsed: ParsedQuery, options: dict[str, dict[str, float]] | None = None) -> str:
+def fts5_query(
+    parsed: ParsedQuery, options: dict[str, dict[str, float]] | None = None, any_of: list[str] | None = None
+) -> str:
     """An FTS5 MATCH string: every token quoted (so AND/OR/NEAR/*/^ in user text are plain words)."""
-    parts = _either(parsed, options, '"{}"*', '"{}"', " OR ")
+    if any_of:
+        return " OR ".join(_either(any_of, options, '"{}"*', '"{}"', " OR "))
+    parts = _either(parsed.words, options, '"{}"*', '"{}"', " OR ")
     parts += [f'"{isbn}"' for isbn in parsed.isbns]
     parts += ['"' + " ".join(phrase) + '"*' for phrase in parsed.phrases]
     return (" AND " if options else " ").join(parts)  # FTS5 wants AND spelled out after a group
 
 
-def pg_query(parsed: ParsedQuery, options: dict[str, dict[str, float]] | None = None) -> str:
+def pg_query(
+    parsed: ParsedQuery, options: dict[str, dict[str, float]] | None = None, any_of: list[str] | None = None
+) -> str:
     """A to_tsquery string; tokens are alphanumeric only (see query.tokens), quoted anyway."""
-    parts = _either(parsed, options, "'{}':*", "'{}'", " | ")
+    if any_of:
+        return " | ".join(_either(any_of, options, "'{}':*", "'{}'", " | "))
+    parts = _either(parsed.words, options, "'{}':*", "'{}'", " | ")
     parts += [f"'{isbn}'" for isbn in parsed.isbns]
     parts += [
         "(" + " <-> ".join([*(f"'{w}'" for w in phrase[:-1]), f"'{phrase[-1]}':*"]) + ")"

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Select, column, delete, func, literal_column, or_, select, table, union
+from sqlalchemy import Connection, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -32,7 +32,6 @@ from librium.services import wordforms
 from librium.text import fold
 
 terms = db.SearchTerm.__table__
-_TRIGRAMS = table("book_fts_terms", column("rowid"))  # SQLite's trigram index of ``latin`` (migrations)
 
 SCRIPT = 0.1  # cost of a transliteration (same word, other script)
 SCRIPT_PREFIX = 0.2  # a transliteration the word begins ("murakami" of "murakamiharuki")
@@ -62,10 +61,10 @@ def entries(texts: Iterable[str | None]) -> set[tuple[str, str, str, str]]:
     """(term, latin, backwards, stem) for every word of raw (unfolded) ``texts``; words with digits
     (ISBNs, years, "1Q84") and one-letter words are left out: they are matched exactly or not at all."""
     found: set[tuple[str, str, str, str]] = set()
-    for text in texts:
-        if not text:
+    for raw_text in texts:
+        if not raw_text:
             continue
-        for raw in wordforms.words(text):
+        for raw in wordforms.words(raw_text):
             for term in wordforms.words(fold(raw)):
                 if len(term) < 2 or len(term) > wordforms.MAX_LENGTH or any(ch.isdigit() for ch in term):
                     continue
@@ -109,8 +108,13 @@ def rebuild(session: Session, library_id: int) -> None:
 # --------------------------------------------------------------------------- reading
 
 
-def alternatives(session: Session, library_id: int, words: list[str]) -> dict[str, Alternatives]:
-    """What each (folded) searched word may stand for in the library; two statements at most."""
+def alternatives(
+    session: Session, library_id: int, words: list[str], *, correct_known: bool = False
+) -> dict[str, Alternatives]:
+    """What each (folded) searched word may stand for in the library; two statements at most.
+
+    A word of the library itself gets no typo corrections unless ``correct_known`` (the caller found
+    nothing exactly: "most" may be a typo of "mort" after all)."""
     found = {word: Alternatives(word) for word in words}
     if not words:
         return found
@@ -120,7 +124,7 @@ def alternatives(session: Session, library_id: int, words: list[str]) -> dict[st
     typos = {
         word: wordforms.max_edits(word)
         for word in words
-        if not found[word].whole and wordforms.max_edits(word) > 0
+        if (correct_known or not found[word].whole) and wordforms.max_edits(word) > 0
     }
     if typos:
         _corrections(session, library_id, found, latin, typos)
@@ -128,23 +132,17 @@ def alternatives(session: Session, library_id: int, words: list[str]) -> dict[st
 
 
 def _same_words(session, library_id, found, latin, stems) -> None:
-    """The words themselves, their transliterations and their other forms (equalities and one prefix)."""
+    """The words themselves, their transliterations and their other forms (equalities and one prefix):
+    a union of one index look-up each (an OR of them would scan the library's vocabulary)."""
     every_latin = sorted({r for readings in latin.values() for r in readings})
-    conditions = [
-        terms.c.term.in_(sorted(found)),
-        terms.c.latin.in_(every_latin),
-        terms.c.stem.in_(sorted(set(stems.values()))),
-    ]
-    conditions += [
-        _starts(session, terms.c.latin, reading) & (terms.c.term != terms.c.latin)
-        for reading in every_latin
-        if len(reading) >= 3
-    ]
-    rows = session.execute(
-        select(terms.c.term, terms.c.latin, terms.c.stem).where(
-            terms.c.library_id == library_id, or_(*conditions)
-        )
-    ).all()
+    sql = _Union(session, library_id, "term, latin, stem")
+    sql.add(f"term IN ({sql.values(sorted(found))})")
+    sql.add(f"latin IN ({sql.values(every_latin)})")
+    sql.add(f"stem IN ({sql.values(sorted(set(stems.values())))})")
+    for reading in every_latin:
+        if len(reading) >= 3:
+            sql.add(f"{sql.starts('latin', reading)} AND term <> latin", limit=True)
+    rows = sql.run()
     for word, alt in found.items():
         for term, reading, stem in rows:
             if term == word:
@@ -159,13 +157,18 @@ def _same_words(session, library_id, found, latin, stems) -> None:
 
 def _corrections(session, library_id, found, latin, typos: dict[str, int]) -> None:
     """Library words within each word's allowed edits, found by its pieces and measured exactly."""
-    selects: list[Select] = []
+    sql = _Union(session, library_id, "term, latin")
     for word, edits in typos.items():
         for reading in latin[word]:
-            selects.extend(_piece_selects(session, library_id, reading, edits))
-    if not selects:
-        return
-    rows = session.execute(union(*selects)).all()
+            prefix, middle, suffix = wordforms.pieces(reading, edits)
+            band = f"length(latin) BETWEEN {len(reading) - edits} AND {len(reading) + edits}"
+            if prefix:
+                sql.add(f"{band} AND {sql.starts('latin', prefix)}", limit=True)
+            if suffix:
+                sql.add(f"{band} AND {sql.starts('backwards', suffix[::-1])}", limit=True)
+            if middle:
+                sql.add(f"{band} AND {sql.contains(middle)}", limit=True)
+    rows = sql.run()
     for word, edits in typos.items():
         for term, reading in rows:
             costs = [wordforms.typo_cost(r, reading, edits) for r in latin[word]]
@@ -173,34 +176,45 @@ def _corrections(session, library_id, found, latin, typos: dict[str, int]) -> No
                 found[word].offer(term, min(c for c in costs if c is not None))
 
 
-def _piece_selects(session: Session, library_id: int, reading: str, edits: int) -> list[Select]:
-    prefix, middle, suffix = wordforms.pieces(reading, edits)
-    length = func.length(terms.c.latin)
-    base = select(terms.c.term, terms.c.latin).where(
-        terms.c.library_id == library_id,
-        length.between(len(reading) - edits, len(reading) + edits),
-    )
-    selects = []
-    if prefix:
-        selects.append(base.where(_starts(session, terms.c.latin, prefix)).limit(MAX_CANDIDATES))
-    if suffix:
-        selects.append(base.where(_starts(session, terms.c.backwards, suffix[::-1])).limit(MAX_CANDIDATES))
-    if middle:
-        selects.append(base.where(_contains(session, middle)).limit(MAX_CANDIDATES))
-    # A LIMIT inside a UNION needs its own sub-query on SQLite.
-    return [select(s.subquery().c) for s in selects]
+class _Union:
+    """One statement: a UNION of look-ups in one library's vocabulary, each on an index.
 
+    Plain SQL with bound values: this runs on every search, and building it as SQLAlchemy
+    expressions (sub-queries for the LIMITs) cost more than running it."""
 
-def _starts(session: Session, column, prefix: str):
-    """``column`` starts with ``prefix`` (letters and digits only), on an index of either engine."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column.like(prefix + "%")  # pg_trgm's GIN index (locale-independent)
-    return (column >= prefix) & (column < prefix + _RANGE_END)
+    def __init__(self, session: Session, library_id: int, columns: str):
+        self.session = session
+        self.postgresql = session.get_bind().dialect.name == "postgresql"
+        self.columns = columns
+        self.params: dict[str, object] = {"library_id": library_id}
+        self.parts: list[str] = []
 
+    def value(self, value: object) -> str:
+        name = f"v{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
 
-def _contains(session: Session, piece: str):
-    """The reading holds ``piece`` (3+ letters): the trigram index of each engine."""
-    if session.get_bind().dialect.name == "postgresql":
-        return terms.c.latin.like(f"%{piece}%")
-    fts = select(_TRIGRAMS.c.rowid).where(literal_column("book_fts_terms").op("MATCH")(f'"{piece}"'))
-    return terms.c.id.in_(fts)
+    def values(self, values: Iterable[object]) -> str:
+        return ", ".join(self.value(v) for v in values) or "NULL"
+
+    def starts(self, column_name: str, prefix: str) -> str:
+        """``column`` starts with ``prefix`` (letters and digits only), on an index of either engine."""
+        if self.postgresql:
+            return f"{column_name} LIKE {self.value(prefix + '%')}"  # pg_trgm's GIN index, any locale
+        return f"{column_name} >= {self.value(prefix)} AND {column_name} < {self.value(prefix + _RANGE_END)}"
+
+    def contains(self, piece: str) -> str:
+        """The reading holds ``piece`` (3+ letters): each engine's trigram index."""
+        if self.postgresql:
+            return f"latin LIKE {self.value('%' + piece + '%')}"
+        return f"id IN (SELECT rowid FROM book_fts_terms WHERE book_fts_terms MATCH {self.value(chr(34) + piece + chr(34))})"
+
+    def add(self, condition: str, *, limit: bool = False) -> None:
+        query = f"SELECT {self.columns} FROM search_terms WHERE library_id = :library_id AND {condition}"
+        # A LIMIT inside a UNION needs its own sub-query.
+        self.parts.append(f"SELECT * FROM ({query} LIMIT {MAX_CANDIDATES}) AS part" if limit else query)
+
+    def run(self) -> list:
+        if not self.parts:
+            return []
+        return self.session.execute(text(" UNION ".join(self.parts)), self.params).all()

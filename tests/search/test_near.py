@@ -150,3 +150,19 @@ def test_vocabulary_follows_edits_and_rebuilds(session, shelf):
     assert words() > 0 and titles(search(session, shelf.library_id, "silmarilion")) == ["The Silmarillion"]
     vocabulary.rebuild(session, shelf.library_id)  # from the folded rows, as the migration does
     assert titles(search(session, shelf.library_id, "tolkein")) == ["The Silmarillion"]
+
+
+def test_a_typo_in_a_short_word_leaves_that_word_out(session, shelf):
+    shelf.book("The Lord of the Rings", authors=["J. R. R. Tolkien"])
+    shelf.book("Lord Jim", authors=["Joseph Conrad"])
+    page = search(session, shelf.library_id, "lord of tha rings")
+    assert titles(page)[0] == "The Lord of the Rings"
+    assert (page.exact, page.partial) == (0, True)
+
+
+def test_a_partial_near_match_is_no_answer_to_do_i_own(session, shelf):
+    from librium.services import ownership
+
+    shelf.book("Dune", authors=["Frank Herbert"])
+    assert not ownership.check(session, shelf.library_id, "Dune Messiah").found
+    assert ownership.check(session, shelf.library_id, "Dnue").by == "near"
