@@ -55,6 +55,10 @@ def main() -> int:
 
         asyncio.run(serve(application, port=settings.port))
     else:
+        if settings.webapp_url:
+            from bot.webapp.server import serve_beside_polling
+
+            serve_beside_polling(application, settings.port)
         application.run_polling()
     return 0
 

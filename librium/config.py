@@ -74,6 +74,7 @@ class Settings:
     googlebooks_url: str = "https://www.googleapis.com/books/v1"
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    webapp_url: str | None = None  # the Mini App's public HTTPS base (its page is WEBAPP_URL/app/)
     port: int = 8080
     concurrent_updates: int = 16
     telegram_rate_limit: int = 30  # messages a second overall; 0: no client-side flood limiter
@@ -137,6 +138,15 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
                 "WEBHOOK_SECRET must be set when WEBHOOK_URL is (Telegram sends it on every request)"
             )
 
+    webapp_url = (get("WEBAPP_URL") or "").rstrip("/") or None
+    if webapp_url:
+        _url("WEBAPP_URL", webapp_url)
+        if not webapp_url.startswith("https://") and urlsplit(webapp_url).hostname not in (
+            "127.0.0.1",
+            "localhost",
+        ):
+            raise ConfigError("WEBAPP_URL must be an https:// URL: Telegram opens Mini Apps over HTTPS only")
+
     lookups = (get("METADATA_LOOKUPS") or "on").lower()
     if lookups not in ("on", "off", "1", "0", "true", "false", "yes", "no"):
         raise ConfigError(f"METADATA_LOOKUPS must be on or off, got “{lookups}”")
@@ -163,6 +173,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         else Settings.googlebooks_url,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
+        webapp_url=webapp_url,
         port=int(port_raw),
         concurrent_updates=int(concurrency_raw),
         telegram_rate_limit=int(rate_raw),

@@ -163,6 +163,7 @@ async def run_console(
     console._print(INTRO)
     async with application:
         await application.start()
+        shelf = _serve_shelf(application, settings.port, console)
         try:
             while True:
                 if stdin.isatty():
@@ -178,4 +179,20 @@ async def run_console(
                     # let concurrently-scheduled work (answers from tasks) print before the next prompt
                     await asyncio.sleep(0)
         finally:
+            if shelf is not None:
+                shelf.stop()
             await application.stop()
+
+
+def _serve_shelf(application, port: int, console: ConsoleChat):
+    """The Mini App on 127.0.0.1:PORT, with a link signed for the console user (None if the port is taken)."""
+    from bot.webapp.server import local_link, make_app
+
+    try:
+        server = make_app(application).listen(port, address="127.0.0.1")
+    except OSError as error:
+        console._print(f"(the shelf app is not served: port {port} is taken: {error.strerror}; set PORT)")
+        return None
+    link = local_link(application, port, console.person.id, console.person.first_name)
+    console._print(f"📚 Your shelf in a browser (signed for you, valid for a day):\n{link}\n")
+    return server

@@ -20,6 +20,7 @@ from bot.handlers import (
     reminders,
     router,
     scan,
+    shelf,
     start,
     stats,
 )
@@ -27,6 +28,7 @@ from bot.handlers import (
 
 def register(application: Application) -> None:
     start.register(application)
+    shelf.register(application)
     language.register(application)
     lists.register(application)
     inline.register(application)

@@ -7,7 +7,9 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 
 from bot.runtime import dbcall
 from bot.runtime.access import actor_of, resolve
+from bot.runtime.dbcall import SETTINGS
 from bot.views.render import bold, esc
+from bot.views.shelf import shelf_markup
 from librium.i18n import N_, _, formats, ngettext
 
 HELP = [
@@ -57,11 +59,25 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     else:
         hello = _("Hello! This chat uses {library}.").format(library=bold(who.library_name))
-    await update.effective_message.reply_text(f"{hello}\n\n{help_text()}")
+    await update.effective_message.reply_text(
+        f"{hello}\n\n{help_text()}", reply_markup=_shelf(update, context, who.library_id)
+    )
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(help_text())
+    markup = None
+    if context.application.bot_data[SETTINGS].webapp_url:
+        who = await dbcall.read(context, resolve, actor_of(update))
+        markup = _shelf(update, context, who.library_id)
+    await update.effective_message.reply_text(help_text(), reply_markup=markup)
+
+
+def _shelf(update: Update, context: ContextTypes.DEFAULT_TYPE, library_id: int):
+    """The 📚 Shelf button under /start and /help (None when the Mini App is off)."""
+    settings = context.application.bot_data[SETTINGS]
+    return shelf_markup(
+        settings, in_group=actor_of(update).in_group, library_id=library_id, bot_username=context.bot.username
+    )
 
 
 async def library(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
 from telegram.constants import FloodLimit
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, TypeHandler
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -128,6 +128,14 @@ CONSOLE_TOKEN = "1:console"  # the console chat never talks to Telegram; any wel
 
 async def post_init(application: Application) -> None:
     await language.publish_commands(application)
+    settings = application.bot_data[SETTINGS]
+    if settings.webapp_url and settings.bot_token:
+        from bot.views.shelf import menu_button
+
+        try:
+            await application.bot.set_chat_menu_button(menu_button=menu_button(settings))
+        except TelegramError as error:
+            log.warning("could not set the 📚 Shelf menu button: %s", error)
     inbox: Inbox | None = application.bot_data.get(INBOX)
     if inbox is not None:
         await inbox.replay(application)

@@ -30,10 +30,15 @@ async def lookup_isbn(
     context: ContextTypes.DEFAULT_TYPE, isbn: str, *, refresh: bool = False
 ) -> LookupResult | None:
     """Metadata for one ISBN (cache first), or None when lookups are off. Raises Invalid on a bad ISBN."""
-    client = context.application.bot_data.get(CLIENT)
+    return await lookup_with(context.application, isbn, refresh=refresh)
+
+
+async def lookup_with(application: Application, isbn: str, *, refresh: bool = False) -> LookupResult | None:
+    """:func:`lookup_isbn` outside an update (the Mini App's scanner)."""
+    client = application.bot_data.get(CLIENT)
     if client is None:
         return None
-    factory = context.application.bot_data[SESSION_FACTORY]
+    factory = application.bot_data[SESSION_FACTORY]
     return await lookup(isbn, session_factory=factory, client=client, refresh=refresh)
 
 

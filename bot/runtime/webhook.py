@@ -1,4 +1,5 @@
-"""Webhook mode: a small tornado server with the Telegram endpoint and a health check.
+"""Webhook mode: a small tornado server with the Telegram endpoint, a health check, and (with WEBAPP_URL)
+the Mini App (bot/webapp/server.py).
 
 ``POST /telegram`` accepts an update only with the right ``X-Telegram-Bot-Api-Secret-Token`` header
 (403 otherwise), processes it, and answers 200 only after the handlers ran, so Telegram re-sends an
@@ -77,12 +78,15 @@ def make_web_app(application: Application) -> tornado.web.Application:
     secret = application.bot_data[SETTINGS].webhook_secret or ""
     if not secret:
         raise ValueError("webhook mode needs WEBHOOK_SECRET")
-    return tornado.web.Application(
-        [
-            (r"/telegram", TelegramHandler, {"bot_app": application, "secret": secret}),
-            (r"/healthz", HealthHandler, {"bot_app": application}),
-        ]
-    )
+    routes = [
+        (r"/telegram", TelegramHandler, {"bot_app": application, "secret": secret}),
+        (r"/healthz", HealthHandler, {"bot_app": application}),
+    ]
+    if application.bot_data[SETTINGS].webapp_url:
+        from bot.webapp.server import routes as webapp_routes
+
+        routes += webapp_routes(application)
+    return tornado.web.Application(routes)
 
 
 async def serve(application: Application, *, port: int, register_webhook: bool = True) -> None:

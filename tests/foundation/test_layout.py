@@ -3,7 +3,8 @@
 librium/ knows nothing of bot/ or Telegram; the action layer (bot/actions) knows nothing of Telegram,
 so the chat and the Mini App can both call it; feature handlers never import each other (only the
 registration in handlers/__init__.py and the text router know them all); and nothing below the
-handlers (actions, chat, views, screens) reaches up into them.
+handlers (actions, chat, views, screens) reaches up into them; the Mini App (bot/webapp) is a front end
+beside the chat handlers that shares only the actions with them.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def test_the_layout_test_sees_imports():
         ("bot/chat", ("bot.handlers", "bot.screens")),
         ("bot/views", ("bot.handlers", "bot.screens", "bot.actions")),
         ("bot/screens", ("bot.handlers",)),
+        ("bot/webapp", ("bot.handlers", "bot.screens", "bot.chat")),
     ],
 )
 def test_lower_layers_do_not_reach_up(folder, forbidden):

@@ -1,0 +1,486 @@
+/* Librium's shelf: a Telegram Mini App. Plain JS, no framework, no inline script (the page's CSP forbids it).
+   Every text from the server goes into the page as a text node (h() below), never as HTML. */
+"use strict";
+
+const tg = window.Telegram && window.Telegram.WebApp;
+const state = { library: null, libraries: [], q: "", chips: [], shelf: null, genre: null, sort: "recent", facets: null };
+
+/* --------------------------------------------------------------------- initData and the API */
+
+function initData() {
+  if (tg && tg.initData) return tg.initData;
+  // A plain browser (the console's local link): Telegram puts initData in the URL's hash.
+  const hash = new URLSearchParams(location.hash.replace(/^#/, "").split("#").pop());
+  return hash.get("tgWebAppData") || sessionStorage.getItem("tgWebAppData") || "";
+}
+const INIT = initData();
+if (INIT) sessionStorage.setItem("tgWebAppData", INIT);
+
+class ApiError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+
+async function api(path, { method = "GET", body, params } = {}) {
+  const url = new URL("/app/api/" + path, location.origin);
+  if (state.library) url.searchParams.set("library", state.library);
+  for (const [k, v] of Object.entries(params || {})) if (v !== null && v !== undefined && v !== "") url.searchParams.set(k, v);
+  const response = await fetch(url, {
+    method,
+    headers: { "Authorization": "tma " + INIT, ...(body ? { "Content-Type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  let data = {};
+  try { data = await response.json(); } catch (e) { data = {}; }
+  if (response.status === 401) { gate(); throw new ApiError(401, data.error || "Open this from Telegram."); }
+  if (!response.ok) throw new ApiError(response.status, data.error || "Something went wrong.");
+  return data;
+}
+
+/* --------------------------------------------------------------------- building the page safely */
+
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "class") el.className = v;
+    else if (k === "style") for (const [p, val] of Object.entries(v)) el.style.setProperty(p, val);
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+const $ = (sel) => document.querySelector(sel);
+const view = () => $("#view");
+function show(...nodes) { view().replaceChildren(...nodes); window.scrollTo(0, 0); }
+
+function stars(rating) {
+  if (!rating) return "";
+  const full = Math.floor(rating);
+  return "★".repeat(full) + (rating - full >= 0.5 ? "½" : "");
+}
+function hue(text) { let n = 0; for (const c of text) n = (n * 31 + c.codePointAt(0)) % 360; return n; }
+
+function coverBox(book, authors) {
+  // A tasteful placeholder (title and author on a colour of the title) that a cover, when it loads, covers.
+  const box = h("div", { class: "cover", style: { "--hue": hue(book.title || "") } },
+    h("div", { class: "ph" }, h("b", {}, book.title || ""), h("i", {}, authors || "")));
+  if (typeof book.cover === "string" && book.cover.startsWith("/app/cover/")) {
+    const img = h("img", { src: book.cover, alt: "", loading: "lazy", decoding: "async" });
+    img.addEventListener("error", () => img.remove());
+    box.append(img);
+  }
+  return box;
+}
+
+let toastTimer = null;
+function toast(text, action) {
+  const el = $("#toast");
+  el.replaceChildren(h("span", {}, text), action ? h("button", { onclick: () => { el.hidden = true; action.run(); } }, action.label) : "");
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; }, action ? 6000 : 2500);
+}
+function haptic(kind) {
+  try { tg && tg.HapticFeedback && tg.HapticFeedback.notificationOccurred(kind); } catch (e) { /* not in Telegram */ }
+}
+function failed(error) {
+  if (error.status !== 401) toast(error.message || "Something went wrong.");
+}
+
+/* --------------------------------------------------------------------- "open this from Telegram" */
+
+function gate() {
+  document.body.replaceChildren(h("div", { class: "gate" },
+    h("h1", {}, "📚 Open this from Telegram"),
+    h("p", {}, "Librium's shelf opens from the bot: tap “📚 Shelf” under its messages or send /app.")));
+}
+
+/* --------------------------------------------------------------------- the grid */
+
+const grid = { page: 0, pages: 1, loading: false, observer: null, token: 0 };
+
+function gridParams() {
+  return { q: state.q, chips: state.chips.join(","), shelf: state.shelf, genre: state.genre, sort: state.sort };
+}
+
+function bookCard(book) {
+  const authors = (book.authors || []).join(", ");
+  const mark = book.status === "read" ? "✓" : book.status === "reading" ? "📖" : book.lent ? "🤝" : !book.owned ? "⭐" : "";
+  const cover = coverBox(book, authors);
+  if (mark) cover.append(h("span", { class: "mark" }, mark));
+  return h("a", { class: "card", href: "#/book/" + book.id, "data-id": book.id },
+    cover,
+    h("div", { class: "title" }, book.title),
+    h("div", { class: "author" }, authors || "\u00a0"),
+    h("div", { class: "meta" }, h("span", { class: "stars" }, stars(book.rating)), book.rating ? "" : (book.year || "\u00a0")));
+}
+
+async function loadPage(reset) {
+  if (reset) { grid.page = 0; grid.pages = 1; grid.token += 1; }
+  if (grid.loading && !reset) return;
+  if (grid.page >= grid.pages) return;
+  const token = grid.token;
+  grid.loading = true;
+  try {
+    const data = await api("books", { params: { ...gridParams(), page: grid.page + 1 } });
+    if (token !== grid.token) return;  // the user typed on: a newer search owns the grid
+    const list = $("#grid");
+    if (!list) return;
+    if (reset) list.replaceChildren();
+    grid.page = data.page; grid.pages = data.pages;
+    list.append(...data.books.map(bookCard));
+    const n = data.total;
+    $("#summary").textContent = n === 0 ? "" : n === 1 ? "1 book" : n.toLocaleString() + " books";
+    $("#empty").hidden = n !== 0;
+    $("#more").hidden = grid.page >= grid.pages;
+  } catch (error) { failed(error); } finally { if (token === grid.token) grid.loading = false; }
+}
+
+function showGrid() {
+  setTop(true);
+  const sentinel = h("div", { id: "more", class: "more" }, "…");
+  show(h("div", { id: "summary", class: "summary" }),
+       h("div", { id: "grid", class: "grid" }),
+       h("div", { id: "empty", class: "empty", hidden: true }, state.q || state.chips.length || state.shelf || state.genre ? "Nothing matches." : "No books yet: scan one, or send “Title by Author” to the bot."),
+       sentinel);
+  if (grid.observer) grid.observer.disconnect();
+  grid.observer = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) loadPage(false);
+  }, { rootMargin: "800px 0px" });
+  grid.observer.observe(sentinel);
+  loadPage(true);
+}
+
+let typing = null;
+function onSearch(event) {
+  state.q = event.target.value;
+  clearTimeout(typing);
+  typing = setTimeout(() => { if (route().name === "grid") loadPage(true); else location.hash = "#/"; }, 180);
+}
+
+function chip(label, pressed, onclick) {
+  return h("button", { class: "chip", type: "button", "aria-pressed": pressed ? "true" : "false", onclick }, label);
+}
+function renderChips() {
+  const chips = [["unread", "Unread"], ["reading", "Reading"], ["lent", "Lent"], ["wishlist", "Wishlist"]].map(([key, label]) =>
+    chip(label, state.chips.includes(key), () => {
+      state.chips = state.chips.includes(key) ? state.chips.filter((c) => c !== key) : [...state.chips, key];
+      renderChips(); loadPage(true);
+    }));
+  const facets = state.facets || { shelves: [], genres: [] };
+  for (const s of facets.shelves.slice(0, 12)) chips.push(chip("🗄 " + s.name, state.shelf === s.name, () => { state.shelf = state.shelf === s.name ? null : s.name; renderChips(); loadPage(true); }));
+  for (const g of facets.genres.slice(0, 12)) chips.push(chip("🏷 " + g.name, state.genre === g.name, () => { state.genre = state.genre === g.name ? null : g.name; renderChips(); loadPage(true); }));
+  $("#chips").replaceChildren(...chips);
+}
+
+function setTop(full) { $(".top").classList.toggle("compact", !full); }
+
+/* --------------------------------------------------------------------- a book's page */
+
+function fact(label, value) {
+  if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) return [];
+  return [h("dt", {}, label), h("dd", {}, Array.isArray(value) ? value.join(", ") : value)];
+}
+
+async function act(book, action, body) {
+  try {
+    const data = await api(`books/${book.id}/${action}`, { method: "POST", body: body || {} });
+    haptic("success");
+    return data.book;
+  } catch (error) { haptic("error"); failed(error); return null; }
+}
+
+async function showBook(id) {
+  setTop(false);
+  let data;
+  try { data = await api("books/" + id); } catch (error) { show(h("div", { class: "empty" }, error.message)); return; }
+  renderBook(data.book, data.shelves);
+}
+
+function renderBook(book, shelves) {
+  const authors = book.authors.map((a) => a.name).join(", ");
+  const redraw = (b) => { if (b) renderBook(b, shelves); };
+  const statusButton = (status, label) => h("button", {
+    class: "btn", type: "button", "aria-pressed": book.status === status ? "true" : "false",
+    onclick: async () => redraw(await act(book, "status", { status })),
+  }, label);
+  const rate = h("div", { class: "rate", role: "group", "aria-label": "Rating" },
+    [1, 2, 3, 4, 5].map((n) => h("button", {
+      type: "button", class: book.rating && book.rating >= n ? "on" : "", "aria-label": n + " stars",
+      onclick: async () => redraw(await act(book, "rate", { stars: book.rating === n ? null : n })),
+    }, "★")));
+  const shelfSelect = h("select", { "aria-label": "Shelf", onchange: async (e) => {
+      const v = e.target.value;
+      if (v === "new") { const name = prompt("Name of the new shelf"); if (name) redraw(await act(book, "shelf", { name })); else redraw(book); }
+      else redraw(await act(book, "shelf", v ? { id: Number(v) } : {}));
+    } },
+    h("option", { value: "" }, "No shelf"),
+    shelves.map((s) => h("option", { value: s.id, selected: book.shelf && book.shelf.id === s.id }, s.name)),
+    h("option", { value: "new" }, "New shelf…"));
+  const lendForm = book.loan
+    ? h("div", { class: "form" }, h("span", { class: "meta" }, `Lent to ${book.loan.borrower}` + (book.loan.due ? `, due ${book.loan.due}` : "")),
+        h("button", { class: "btn", type: "button", onclick: async () => redraw(await act(book, "return")) }, "Returned"))
+    : h("form", { class: "form", onsubmit: async (e) => { e.preventDefault(); const to = e.target.elements.to.value.trim(); if (to) redraw(await act(book, "lend", { to })); } },
+        h("input", { name: "to", placeholder: "Lend to… (Alice in 3 weeks)", autocomplete: "off" }),
+        h("button", { class: "btn", type: "submit" }, "Lend"));
+  const editForm = h("form", { class: "form", onsubmit: async (e) => {
+      e.preventDefault();
+      const field = e.target.elements.field.value, value = e.target.elements.value.value;
+      redraw(await act(book, "edit", { field, value: value.trim() === "" ? "-" : value }));
+    } },
+    h("select", { name: "field", "aria-label": "Field" }, ["title", "authors", "series", "year", "pages", "notes"].map((f) => h("option", { value: f }, f))),
+    h("input", { name: "value", placeholder: "New value (empty clears)", autocomplete: "off" }),
+    h("button", { class: "btn", type: "submit" }, "Save"));
+  const remove = h("button", { class: "btn danger", type: "button", onclick: async () => {
+      const gone = await act(book, "delete");
+      if (!gone) return;
+      history.back();
+      toast("Deleted “" + book.title + "”.", { label: "Undo", run: async () => { const back = await act(gone, "restore"); if (back) location.hash = "#/book/" + back.id; } });
+    } }, "Delete");
+  show(h("article", { class: "bookpage", "data-id": book.id },
+    h("div", { class: "book" }, coverBox(book, authors),
+      h("div", {}, h("h1", {}, book.title), book.subtitle ? h("h2", {}, book.subtitle) : "",
+        h("div", {}, book.authors.map((a, i) => [i ? ", " : "", h("a", { href: "#/author/" + a.id }, a.name)])),
+        book.series.map((s) => h("div", {}, h("a", { href: "#/series/" + s.id }, s.name + (s.index ? " #" + s.index : "")))),
+        h("div", { class: "meta" }, h("span", { class: "stars" }, stars(book.rating))),
+        !book.owned ? h("button", { class: "btn primary", type: "button", onclick: async () => redraw(await act(book, "owned")) }, "✓ Got it") : "")),
+    h("div", { class: "actions" }, statusButton("read", "✓ Read"), statusButton("reading", "📖 Reading"), statusButton("to-read", "Not read")),
+    rate,
+    h("dl", { class: "facts" }, fact("ISBN", book.isbn), fact("Year", book.year), fact("Pages", book.pages), fact("Format", book.format),
+      fact("Publisher", book.publishers), fact("Genres", book.genres), fact("Language", book.languages), fact("Tags", book.tags),
+      fact("Copies", book.copies > 1 ? book.copies : null), fact("Price", book.price ? `${book.price} ${book.currency || ""}` : null)),
+    h("section", {}, h("h3", {}, "Shelf"), shelfSelect),
+    h("section", {}, h("h3", {}, "Loan"), lendForm),
+    book.notes ? h("section", {}, h("h3", {}, "Notes"), h("div", { class: "notes" }, book.notes)) : "",
+    book.description ? h("section", {}, h("h3", {}, "About"), h("div", { class: "desc" }, book.description)) : "",
+    h("section", {}, h("h3", {}, "Edit"), editForm),
+    h("div", { class: "actions" }, remove)));
+}
+
+/* --------------------------------------------------------------------- series and authors */
+
+async function showSeriesList() {
+  setTop(false);
+  const data = await api("series");
+  show(h("ul", { class: "list" }, data.series.length ? data.series.map((s) => h("li", {},
+    h("a", { href: "#/series/" + s.id }, h("span", {}, s.name), h("span", { class: "meta" }, `${s.read}/${s.books} read`)))) :
+    h("li", { class: "empty" }, "No series yet.")));
+}
+
+function shelfBooks(books) {
+  return h("ul", { class: "list" }, books.map((b) => h("li", {}, h("a", { href: "#/book/" + b.id, class: b.status === "read" ? "read" : "" },
+    h("span", {}, (b.index ? "#" + b.index + " " : "") + b.title), h("span", {}, b.status === "read" ? "✓" : b.status === "reading" ? "📖" : "")))));
+}
+
+async function showSeries(id) {
+  setTop(false);
+  const s = await api("series/" + id);
+  show(h("h2", {}, s.name), h("div", { class: "meta" }, `${s.read} of ${s.total} read`),
+    h("div", { class: "progress" }, h("div", { style: { width: (s.total ? (100 * s.read / s.total) : 0) + "%" } })),
+    s.gaps.length ? h("div", { class: "gap" }, "Missing: #" + s.gaps.join(", #")) : "",
+    shelfBooks(s.books));
+}
+
+async function showAuthors() {
+  setTop(false);
+  const data = await api("authors");
+  show(h("ul", { class: "list" }, data.authors.length ? data.authors.map((a) => h("li", {},
+    h("a", { href: "#/author/" + a.id }, h("span", {}, a.name), h("span", { class: "meta" }, `${a.read}/${a.books} read`)))) :
+    h("li", { class: "empty" }, "No authors yet.")));
+}
+
+async function showAuthor(id) {
+  setTop(false);
+  const a = await api("authors/" + id);
+  show(h("h2", {}, a.name), h("div", { class: "meta" }, `${a.read} of ${a.books} read`),
+    h("div", { class: "progress" }, h("div", { style: { width: (a.books ? (100 * a.read / a.books) : 0) + "%" } })),
+    a.groups.map((g) => [g.name ? h("h3", {}, g.name) : "", shelfBooks(g.books)]));
+}
+
+/* --------------------------------------------------------------------- stats */
+
+async function showStats(year) {
+  setTop(false);
+  const s = await api("stats", { params: { year } });
+  const t = s.totals;
+  const max = Math.max(1, ...s.months);
+  const yearMax = Math.max(1, ...s.per_year.map((y) => y.books));
+  const genreMax = Math.max(1, ...s.genres.map((g) => g.books));
+  show(h("div", { class: "numbers" },
+      [[t.books, "books"], [t.read, "read"], [t.unread, "to read"], [t.reading, "reading"], [t.wishlist, "wishlist"], [t.pages.toLocaleString(), "pages"]]
+        .map(([n, label]) => h("div", {}, h("b", {}, n), h("span", {}, label)))),
+    h("section", {}, h("h3", {}, h("a", { href: "#/stats/" + (s.year - 1) }, "‹ "), `${s.year}: ${s.review.books} read, ${s.review.pages.toLocaleString()} pages`, h("a", { href: "#/stats/" + (s.year + 1) }, " ›")),
+      h("div", { class: "bars", "aria-label": "Books read per month" }, s.months.map((n) => h("div", { style: { height: (100 * n / max) + "%" }, title: String(n) }))),
+      h("div", { class: "axis" }, "JFMAMJJASOND".split("").map((m) => h("span", {}, m)))),
+    s.per_year.length ? h("section", {}, h("h3", {}, "Books read per year"),
+      s.per_year.slice(-8).map((y) => h("div", { class: "hbar" }, h("span", {}, y.year), h("div", { style: { width: (100 * y.books / yearMax) + "%" } }), h("span", {}, y.books)))) : "",
+    s.genres.length ? h("section", {}, h("h3", {}, "Genres"),
+      s.genres.map((g) => h("div", { class: "hbar" }, h("span", {}, g.name), h("div", { style: { width: (100 * g.books / genreMax) + "%" } }), h("span", {}, g.books)))) : "",
+    s.review.favourites.length ? h("section", {}, h("h3", {}, "Favourites of " + s.year), shelfBooks(s.review.favourites)) : "");
+}
+
+/* --------------------------------------------------------------------- the scanner */
+
+const scanner = { stream: null, running: false, seen: new Map(), reader: null, added: [] };
+
+async function zxing() {
+  if (scanner.reader) return scanner.reader;
+  await new Promise((resolve, reject) => {
+    if (window.ZXingWASM) return resolve();
+    const script = h("script", { src: "/app/static/vendor/zxing-wasm/reader/index.js" });
+    script.addEventListener("load", resolve); script.addEventListener("error", reject);
+    document.head.append(script);
+  });
+  window.ZXingWASM.prepareZXingModule({
+    overrides: { locateFile: (path) => "/app/static/vendor/zxing-wasm/reader/" + path },
+    fireImmediately: true,
+  });
+  scanner.reader = window.ZXingWASM;
+  return scanner.reader;
+}
+
+function stopScanner() {
+  scanner.running = false;
+  if (scanner.stream) scanner.stream.getTracks().forEach((t) => t.stop());
+  scanner.stream = null;
+}
+
+function isbnOf(text) {
+  const digits = (text || "").replace(/[^0-9]/g, "");
+  return /^97[89]\d{10}$/.test(digits) ? digits : null;
+}
+
+async function onScanned(isbn, list) {
+  const now = Date.now();
+  if (now - (scanner.seen.get(isbn) || 0) < 4000) return;  // the same cover still in front of the camera
+  scanner.seen.set(isbn, now);
+  const row = h("li", {}, h("span", { class: "t" }, "… " + isbn));
+  list.prepend(row);
+  try {
+    const data = await api("scan", { method: "POST", body: { isbn } });
+    const b = data.book;
+    if (data.already) {
+      haptic("warning");
+      row.replaceChildren(h("a", { class: "t held", href: "#/book/" + b.id }, "Already in your library: " + b.title + (b.shelf ? " — " + b.shelf.name : "")));
+    } else {
+      haptic("success");
+      const undo = h("button", { class: "btn", type: "button", onclick: async () => {
+        const gone = await act(b, "delete"); if (gone) { row.classList.add("held"); undo.remove(); row.firstChild.textContent = "Undone: " + b.title; }
+      } }, "Undo");
+      row.replaceChildren(h("a", { class: "t", href: "#/book/" + b.id }, "✓ " + b.title), undo);
+      row.dataset.added = b.id;
+    }
+  } catch (error) {
+    scanner.seen.delete(isbn);
+    row.replaceChildren(h("span", { class: "t held" }, isbn + ": " + error.message));
+  }
+}
+
+async function showScanner() {
+  setTop(false);
+  const video = h("video", { playsinline: true, muted: true, autoplay: true });
+  const status = h("div", { class: "summary", id: "scan-status" }, "Point the camera at the barcode on a back cover.");
+  const list = h("ul", { class: "list scanned", id: "scanned" });
+  show(h("div", { class: "scanner" }, video, h("div", { class: "aim" })), status, list);
+  let reader;
+  try {
+    reader = await zxing();
+    scanner.stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment", width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+  } catch (error) {
+    status.textContent = "The camera is not available: " + (error.message || error.name || "no permission") + ".";
+    return;
+  }
+  video.srcObject = scanner.stream;
+  await video.play().catch(() => {});
+  scanner.running = true;
+  const canvas = document.createElement("canvas");
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  const options = { formats: ["EAN13", "EAN8", "UPCA", "UPCE"], tryHarder: true, maxNumberOfSymbols: 1 };
+  let decodes = 0, started = performance.now();
+  while (scanner.running && route().name === "scan") {
+    if (video.readyState >= 2 && video.videoWidth) {
+      const scale = Math.min(1, 960 / video.videoWidth);
+      canvas.width = Math.round(video.videoWidth * scale); canvas.height = Math.round(video.videoHeight * scale);
+      ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+      try {
+        const results = await reader.readBarcodes(ctx.getImageData(0, 0, canvas.width, canvas.height), options);
+        decodes += 1;
+        for (const r of results) { const isbn = isbnOf(r.text); if (isbn) onScanned(isbn, list); }
+      } catch (error) { /* a frame that could not be read */ }
+      const seconds = (performance.now() - started) / 1000;
+      if (seconds > 2) { status.dataset.rate = (decodes / seconds).toFixed(1); }
+    }
+    await new Promise((r) => setTimeout(r, 60));
+  }
+  stopScanner();
+}
+
+/* --------------------------------------------------------------------- routing, Telegram's buttons */
+
+function route() {
+  const path = location.hash.replace(/^#/, "").split("#")[0].split("?")[0];
+  let m;
+  if ((m = path.match(/^\/book\/(\d+)$/))) return { name: "book", id: m[1] };
+  if ((m = path.match(/^\/series\/(\d+)$/))) return { name: "series1", id: m[1] };
+  if ((m = path.match(/^\/author\/(\d+)$/))) return { name: "author", id: m[1] };
+  if ((m = path.match(/^\/stats\/(\d{4})$/))) return { name: "stats", id: m[1] };
+  const simple = { "/scan": "scan", "/series": "series", "/authors": "authors", "/stats": "stats" }[path];
+  return { name: simple || "grid" };
+}
+
+async function render() {
+  const r = route();
+  if (r.name !== "scan") stopScanner();
+  for (const a of document.querySelectorAll(".tabs a")) {
+    const tab = { book: "grid", series1: "series", author: "authors" }[r.name] || r.name;
+    a.toggleAttribute("aria-current", a.dataset.tab === tab);
+    if (a.dataset.tab === tab) a.setAttribute("aria-current", "page");
+  }
+  if (tg && tg.BackButton) { if (["book", "series1", "author"].includes(r.name)) tg.BackButton.show(); else tg.BackButton.hide(); }
+  if (tg && tg.MainButton) {
+    if (r.name === "grid") { tg.MainButton.setText("📷 Scan books"); tg.MainButton.show(); } else tg.MainButton.hide();
+  }
+  try {
+    if (r.name === "book") await showBook(r.id);
+    else if (r.name === "series1") await showSeries(r.id);
+    else if (r.name === "author") await showAuthor(r.id);
+    else if (r.name === "series") await showSeriesList();
+    else if (r.name === "authors") await showAuthors();
+    else if (r.name === "stats") await showStats(r.id);
+    else if (r.name === "scan") await showScanner();
+    else showGrid();
+  } catch (error) { if (error.status !== 401) show(h("div", { class: "empty" }, error.message)); }
+}
+
+async function start() {
+  if (!INIT) { gate(); return; }
+  if (tg) {
+    try { tg.ready(); tg.expand(); } catch (e) { /* older clients */ }
+    if (tg.BackButton) tg.BackButton.onClick(() => history.back());
+    if (tg.MainButton) tg.MainButton.onClick(() => { location.hash = "#/scan"; });
+  }
+  let me;
+  try { me = await api("me"); } catch (error) { if (error.status !== 401) show(h("div", { class: "empty" }, error.message)); return; }
+  state.library = String(me.library);
+  state.libraries = me.libraries;
+  const select = $("#library");
+  select.replaceChildren(...me.libraries.map((l) => h("option", { value: l.id, selected: String(l.id) === state.library }, (l.kind === "group" ? "👥 " : "📚 ") + l.name)));
+  select.hidden = me.libraries.length < 2;
+  select.addEventListener("change", async () => {
+    state.library = select.value; state.shelf = null; state.genre = null;
+    state.facets = await api("facets").catch(() => null); renderChips();
+    if (route().name === "grid") loadPage(true); else location.hash = "#/";
+  });
+  $("#search").addEventListener("input", onSearch);
+  $("#sort").addEventListener("change", (e) => { state.sort = e.target.value; loadPage(true); });
+  renderChips();
+  api("facets").then((f) => { state.facets = f; renderChips(); }).catch(() => {});
+  window.addEventListener("hashchange", render);
+  render();
+}
+
+start();

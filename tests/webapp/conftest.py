@@ -1,0 +1,132 @@
+"""The Mini App served for real: the bot's Application (HTTP to Telegram replaced by FakeBotApi) and its
+tornado routes on a free 127.0.0.1 port, in a thread of their own, on the real test database."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import init_data_py
+import pytest
+from tornado.httpserver import HTTPServer
+from tornado.testing import bind_unused_port
+
+from bot.actions import adding, book
+from bot.console.fake_api import FakeBotApi
+from bot.runtime.access import Actor, Who, resolve
+from bot.runtime.app import build_application
+from bot.webapp.server import make_app
+from librium.config import Settings
+from librium.database.sqlalchemy.session import session_scope
+
+TOKEN = "123456:TEST-TOKEN-abcdef"
+ADA, BOB = 101, 202
+GROUP = -1001
+
+
+def sign(
+    telegram_id: int, name: str = "Ada", *, token: str = TOKEN, start_param: str | None = None, **kw
+) -> str:
+    """initData as Telegram would send it for ``telegram_id`` (signed with ``token``)."""
+    user = init_data_py.User(id=telegram_id, first_name=name)
+    return init_data_py.sign(init_data_py.UnsignedInitData(user=user, start_param=start_param), token, **kw)
+
+
+@dataclass
+class Shelf:
+    url: str
+    application: Any
+    api: FakeBotApi
+    session_factory: Any
+
+    def client(self, telegram_id: int | None = ADA, name: str = "Ada", **sign_kw) -> httpx.Client:
+        headers = {"Authorization": "tma " + sign(telegram_id, name, **sign_kw)} if telegram_id else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=20)
+
+    def who(self, telegram_id: int, name: str, chat_id: int | None = None, title: str | None = None) -> Who:
+        """Resolve (and create) a user and the library of a chat, as the chat would."""
+        chat_id = chat_id or telegram_id
+        kind = "supergroup" if chat_id < 0 else "private"
+        with session_scope(self.session_factory) as session:
+            return resolve(session, Actor(telegram_id, name, "en", chat_id, kind, title))
+
+    def add(self, who: Who, title: str, **fields) -> int:
+        with session_scope(self.session_factory) as session:
+            return adding.add(session, who, {"title": title, **fields}, allow_duplicate=True).book.id
+
+    def do(self, who: Who, fn, *args):
+        with session_scope(self.session_factory) as session:
+            return fn(session, who, *args)
+
+    def card(self, who: Who, book_id: int):
+        return self.do(who, book.get_card, book_id)
+
+
+def _serve(settings: Settings, session_factory, ready: threading.Event, box: dict) -> None:
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    box["loop"] = loop
+
+    async def start() -> None:
+        api = FakeBotApi()
+        application = build_application(
+            settings, session_factory, request=api, rate_limit=False, persist=False, reminder_interval=None
+        )
+        await application.initialize()
+        await application.start()
+        sock, port = bind_unused_port()
+        server = HTTPServer(make_app(application), xheaders=True)
+        server.add_sockets([sock])
+        box.update(application=application, api=api, server=server, port=port)
+
+    loop.run_until_complete(start())
+    ready.set()
+    loop.run_forever()
+
+    async def stop() -> None:
+        box["server"].stop()
+        await box["application"].stop()
+        await box["application"].shutdown()
+
+    loop.run_until_complete(stop())
+    loop.close()
+
+
+@pytest.fixture
+def shelf_settings(engine) -> Settings:
+    return Settings(
+        database_url=str(engine.url),
+        bot_token=TOKEN,
+        metadata_lookups=False,
+        webapp_url="https://shelf.example",
+    )
+
+
+@pytest.fixture
+def make_shelf(session_factory, shelf_settings):
+    running: list[tuple[dict, threading.Thread]] = []
+
+    def make(**overrides) -> Shelf:
+        box: dict = {}
+        ready = threading.Event()
+        settings = dataclasses.replace(shelf_settings, **overrides)
+        thread = threading.Thread(target=_serve, args=(settings, session_factory, ready, box), daemon=True)
+        thread.start()
+        assert ready.wait(30), "the Mini App server did not start"
+        running.append((box, thread))
+        return Shelf(f"http://127.0.0.1:{box['port']}", box["application"], box["api"], session_factory)
+
+    yield make
+    for box, thread in running:
+        box["loop"].call_soon_threadsafe(box["loop"].stop)
+        thread.join(30)
+
+
+@pytest.fixture
+def shelf(make_shelf) -> Iterator[Shelf]:
+    return make_shelf()
