@@ -6,7 +6,7 @@ export PIPENV_VERBOSITY := -1
 export PIPENV_NOSPIN := 1
 PIPENV := $(shell command -v pipenv 2>/dev/null || echo python3 -m pipenv)
 
-.PHONY: run test install install-dev migrate lint format check-migrations bench clean messages
+.PHONY: run test install install-dev migrate lint format check-migrations bench screenshots clean messages
 
 run: install migrate ## install, migrate the database, start the bot (console chat without a token)
 	$(PIPENV) run python -m bot
@@ -46,6 +46,7 @@ bench: install-dev ## speed and memory benchmarks (print tables)
 	$(PIPENV) run python -m bench.barcodes
 	$(PIPENV) run python -m bench.importing
 	$(PIPENV) run python -m bench.charts
+	$(PIPENV) run python -m bench.webapp
 
 LANGUAGES := es de fr pt_BR ru uk it pl
 messages: install-dev ## extract the texts to translate into librium/locale/*.po (then translate the new ones)
@@ -59,6 +60,9 @@ messages: install-dev ## extract the texts to translate into librium/locale/*.po
 			$(PIPENV) run pybabel init -D librium -d librium/locale -i librium/locale/librium.pot -l $$lang; \
 		fi; \
 	done
+
+screenshots: install-dev ## the Mini App at 390x844, light and dark, into docs/images/ (needs Debian's chromium)
+	$(PIPENV) run python -m tests.webapp.screenshots
 
 clean:
 	rm -rf .venv .pytest_cache .ruff_cache

@@ -86,7 +86,7 @@ def make_web_app(application: Application) -> tornado.web.Application:
         from bot.webapp.server import routes as webapp_routes
 
         routes += webapp_routes(application)
-    return tornado.web.Application(routes)
+    return tornado.web.Application(routes, compress_response=True)
 
 
 async def serve(application: Application, *, port: int, register_webhook: bool = True) -> None:

@@ -406,7 +406,7 @@ def routes(application: Application) -> list[tuple]:
 
 def make_app(application: Application) -> tornado.web.Application:
     """A tornado Application serving only the Mini App (polling and console modes)."""
-    return tornado.web.Application(routes(application))
+    return tornado.web.Application(routes(application), compress_response=True)
 
 
 def serve_beside_polling(application: Application, port: int, address: str = "0.0.0.0") -> None:

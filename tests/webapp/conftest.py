@@ -3,9 +3,7 @@ tornado routes on a free 127.0.0.1 port, in a thread of their own, on the real t
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,14 +11,11 @@ from typing import Any
 import httpx
 import init_data_py
 import pytest
-from tornado.httpserver import HTTPServer
-from tornado.testing import bind_unused_port
 
 from bot.actions import adding, book
 from bot.console.fake_api import FakeBotApi
 from bot.runtime.access import Actor, Who, resolve
-from bot.runtime.app import build_application
-from bot.webapp.server import make_app
+from bot.webapp import local
 from librium.config import Settings
 from librium.database.sqlalchemy.session import session_scope
 
@@ -67,36 +62,6 @@ class Shelf:
         return self.do(who, book.get_card, book_id)
 
 
-def _serve(settings: Settings, session_factory, ready: threading.Event, box: dict) -> None:
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    box["loop"] = loop
-
-    async def start() -> None:
-        api = FakeBotApi()
-        application = build_application(
-            settings, session_factory, request=api, rate_limit=False, persist=False, reminder_interval=None
-        )
-        await application.initialize()
-        await application.start()
-        sock, port = bind_unused_port()
-        server = HTTPServer(make_app(application), xheaders=True)
-        server.add_sockets([sock])
-        box.update(application=application, api=api, server=server, port=port)
-
-    loop.run_until_complete(start())
-    ready.set()
-    loop.run_forever()
-
-    async def stop() -> None:
-        box["server"].stop()
-        await box["application"].stop()
-        await box["application"].shutdown()
-
-    loop.run_until_complete(stop())
-    loop.close()
-
-
 @pytest.fixture
 def shelf_settings(engine) -> Settings:
     return Settings(
@@ -109,22 +74,16 @@ def shelf_settings(engine) -> Settings:
 
 @pytest.fixture
 def make_shelf(session_factory, shelf_settings):
-    running: list[tuple[dict, threading.Thread]] = []
+    running: list[local.LocalShelf] = []
 
     def make(**overrides) -> Shelf:
-        box: dict = {}
-        ready = threading.Event()
-        settings = dataclasses.replace(shelf_settings, **overrides)
-        thread = threading.Thread(target=_serve, args=(settings, session_factory, ready, box), daemon=True)
-        thread.start()
-        assert ready.wait(30), "the Mini App server did not start"
-        running.append((box, thread))
-        return Shelf(f"http://127.0.0.1:{box['port']}", box["application"], box["api"], session_factory)
+        served = local.start(dataclasses.replace(shelf_settings, **overrides), session_factory)
+        running.append(served)
+        return Shelf(served.url, served.application, served.api, session_factory)
 
     yield make
-    for box, thread in running:
-        box["loop"].call_soon_threadsafe(box["loop"].stop)
-        thread.join(30)
+    for served in running:
+        served.stop()
 
 
 @pytest.fixture

@@ -1,0 +1,194 @@
+"""The Mini App on a 10,000-book library over loopback: API latency, first screen, page weight.
+
+    python -m bench.webapp                 # SQLite
+    python -m bench.webapp --pg            # PostgreSQL at DATABASE_URL or TEST_DATABASE_URL
+    python -m bench.webapp --books 100000 --rounds 300
+
+API: p50/p95 of the grid's first and a deep page, search as you type (three letters, then a word),
+a filter chip, and a book's page, each over HTTP with initData checked, as the page calls them (wall
+time, client and server on one machine; server CPU time per request alongside, which the machine's
+load changes less; client and server together). First screen: headless Chromium at 390×844 from navigation to the first row of
+cards drawn (median of several loads). Page weight: every byte the page loads before any cover
+(compressed, as sent), without Telegram's own script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from alembic import command
+from sqlalchemy import select
+
+from bench.generate import generate, new_library
+from bench.search import fresh_database
+from bot.webapp import local
+from bot.webapp.auth import sign_for
+from librium.config import Settings, database_url
+from librium.database.sqlalchemy import db
+from librium.database.sqlalchemy.migrations import alembic_config
+from librium.database.sqlalchemy.session import make_engine, make_sessionmaker
+
+TOKEN = "123456:BENCH-TOKEN"
+
+
+def percentiles(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def thread_cpu() -> float:
+    return (
+        resource.getrusage(resource.RUSAGE_SELF).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_stime
+    )
+
+
+def api_rows(
+    client: httpx.Client, made, book_ids: list[int], rounds: int
+) -> list[tuple[str, float, float, float]]:
+    words = [w for w in made.words if len(w) >= 4][:20] or ["the"]
+    cases = {
+        "grid, first page (recent)": lambda i: ("books", {"sort": "recent"}),
+        "grid, page 20 (title)": lambda i: ("books", {"sort": "title", "page": 20}),
+        "search as you type: 3 letters": lambda i: ("books", {"q": words[i % len(words)][:3]}),
+        "search: a whole word": lambda i: ("books", {"q": words[i % len(words)]}),
+        "chip: unread + sort by author": lambda i: ("books", {"chips": "unread", "sort": "author"}),
+        "a book's page": lambda i: (f"books/{book_ids[i % len(book_ids)]}", {}),
+    }
+    rows = []
+    for name, case in cases.items():
+        for i in range(5):  # warm up
+            client.get("/app/api/" + case(i)[0], params=case(i)[1])
+        times, cpu0 = [], thread_cpu()
+        for i in range(rounds):
+            path, params = case(i)
+            started = time.perf_counter()
+            response = client.get("/app/api/" + path, params=params)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.text
+        cpu = (thread_cpu() - cpu0) * 1000 / rounds
+        p50, p95 = percentiles(times)
+        rows.append((name, p50, p95, cpu))
+    return rows
+
+
+def stub(script: str):
+    """A route handler answering Telegram's script with the stub."""
+
+    def fulfill(route, request=None) -> None:
+        route.fulfill(body=script, content_type="application/javascript")
+
+    return fulfill
+
+
+def browser_numbers(url: str, init: str, loads: int) -> tuple[list[float], int, dict[str, int]]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.webapp.browser import CHROMIUM, FLAGS, LIGHT, PHONE, stub_script
+
+    firsts: list[float] = []
+    weights: dict[str, int] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        for n in range(loads):
+            context = browser.new_context(viewport=PHONE, device_scale_factor=2)
+            script = stub_script(init, LIGHT, "light")
+            context.route(
+                "https://telegram.org/js/telegram-web-app.js",
+                lambda route, script=script: route.fulfill(
+                    body=script, content_type="application/javascript"
+                ),
+            )
+            page = context.new_page()
+            sizes: dict[str, int] = {}
+
+            def seen(response, sizes=sizes):
+                if response.url.startswith(url) and "/app/cover/" not in response.url:
+                    sizes[response.url.replace(url, "")] = int(
+                        response.headers.get("content-length") or 0
+                    ) or len(response.body())
+
+            page.on("response", seen)
+            started = time.perf_counter()
+            page.goto(url + "/app/", wait_until="commit")
+            page.wait_for_function(
+                "document.querySelectorAll('#grid .card').length >= 3 && "
+                "document.querySelector('#grid .card').getBoundingClientRect().height > 0"
+            )
+            firsts.append((time.perf_counter() - started) * 1000)
+            page.wait_for_load_state("networkidle")
+            if n == 0:
+                weights = dict(sizes)
+            context.close()
+        browser.close()
+    return firsts, sum(weights.values()), weights
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--books", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--loads", type=int, default=7)
+    parser.add_argument("--pg", action="store_true")
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        fresh_database("postgresql" if args.pg else "sqlite", Path(tmp)) as url,
+    ):
+        url = database_url(url)
+        command.upgrade(alembic_config(url), "head")
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            made = generate(conn, new_library(conn), args.books)
+        factory = make_sessionmaker(engine)
+        with factory() as session:
+            owner = session.scalar(
+                select(db.User.telegram_id)
+                .join(db.Library, db.Library.owner_id == db.User.id)
+                .where(db.Library.id == made.library_id)
+            )
+            book_ids = list(
+                session.scalars(
+                    select(db.Book.id)
+                    .where(db.Book.library_id == made.library_id, db.Book.deleted_at.is_(None))
+                    .limit(500)
+                )
+            )
+        settings = Settings(
+            database_url=url, bot_token=TOKEN, metadata_lookups=False, webapp_url="https://bench.example"
+        )
+        shelf = local.start(settings, factory)
+        init = sign_for(owner, "Bench", TOKEN)
+        try:
+            print(f"Mini App, {made.live:,} live books, {'PostgreSQL' if args.pg else 'SQLite'}, loopback")
+            with httpx.Client(
+                base_url=shelf.url, headers={"Authorization": "tma " + init}, timeout=30
+            ) as client:
+                rows = api_rows(client, made, book_ids, args.rounds)
+            print(f"{'request':34} {'p50 ms':>8} {'p95 ms':>8} {'CPU ms/req*':>11}")
+            for name, p50, p95, cpu in rows:
+                print(f"{name:34} {p50:8.1f} {p95:8.1f} {cpu:11.1f}")
+            print("* CPU of this process per request: the server and the HTTP client together")
+            if not args.no_browser:
+                firsts, weight, parts = browser_numbers(shelf.url, init, args.loads)
+                print(
+                    f"first screen of cards drawn: median {statistics.median(firsts):.0f} ms, "
+                    f"best {min(firsts):.0f} ms, worst {max(firsts):.0f} ms ({len(firsts)} loads)"
+                )
+                print(
+                    f"page weight before covers: {weight / 1024:.1f} KB ("
+                    + ", ".join(f"{k.split('?')[0]} {v / 1024:.1f}" for k, v in sorted(parts.items()))
+                    + ")"
+                )
+        finally:
+            shelf.stop()
+
+
+if __name__ == "__main__":
+    main()
