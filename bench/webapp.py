@@ -98,20 +98,13 @@ def browser_numbers(url: str, init: str, loads: int) -> tuple[list[float], int, 
         for n in range(loads):
             context = browser.new_context(viewport=PHONE, device_scale_factor=2)
             script = stub_script(init, LIGHT, "light")
-            context.route(
-                "https://telegram.org/js/telegram-web-app.js",
-                lambda route, script=script: route.fulfill(
-                    body=script, content_type="application/javascript"
-                ),
-            )
+            context.route("https://telegram.org/js/telegram-web-app.js", stub(script))
             page = context.new_page()
             sizes: dict[str, int] = {}
 
             def seen(response, sizes=sizes):
                 if response.url.startswith(url) and "/app/cover/" not in response.url:
-                    sizes[response.url.replace(url, "")] = int(
-                        response.headers.get("content-length") or 0
-                    ) or len(response.body())
+                    sizes[response.url.replace(url, "")] = int(response.headers.get("content-length") or 0)
 
             page.on("response", seen)
             started = time.perf_counter()

@@ -11,9 +11,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MenuButtonWebApp, WebAppInfo
 
 from librium.config import Settings
-from librium.i18n import _
+from librium.i18n import N_, _
 
-LABEL = "📚 Shelf"
+LABEL = N_("📚 Shelf")
 
 
 def page_url(settings: Settings) -> str:

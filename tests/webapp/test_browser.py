@@ -132,3 +132,22 @@ def test_scanning_three_books_in_a_row_with_the_camera(shelf, playwright, tmp_pa
         assert page.errors == []
     finally:
         browser.close()
+
+
+def test_the_console_link_opens_the_shelf_in_a_plain_browser(make_shelf, browser):
+    """`make run` (no token) prints a link signed for the console user; a desktop browser without
+    Telegram's script (blocked here) reads initData from the link itself."""
+    from bot.webapp.server import local_link
+
+    shelf = make_shelf(bot_token=None)
+    port = int(shelf.url.rsplit(":", 1)[1])
+    link = local_link(shelf.application, port, 1, "Reader")
+    reader = shelf.who(1, "Reader")
+    shelf.add(reader, "Solaris", authors=["Stanisław Lem"])
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.route("https://telegram.org/**", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(link)
+    expect(page.locator("#grid .card")).to_have_count(1)
+    assert page.locator("#grid .card .title").all_inner_texts() == ["Solaris"]
+    context.close()
