@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from librium import validation
 from librium.database.sqlalchemy import db
 from librium.errors import Invalid, LibriumError
+from librium.i18n import _
 from librium.services import search_index
 from librium.services.importing.librium_csv import sort_name
 from librium.services.importing.plan import (
@@ -245,7 +246,9 @@ def apply_plan(
     if plan.problems and not skip_invalid:
         first = plan.problems[0]
         raise Invalid(
-            f"{len(plan.problems)} rows have problems (first: {first}). Fix them or import without them."
+            _("{n} rows have problems (first: {first}). Fix them or import without them.").format(
+                n=len(plan.problems), first=first
+            )
         )
     index = DuplicateIndex(session, library_id)
     todo = [record for record in plan.new if index.check(record) is None]
@@ -260,7 +263,7 @@ def apply_plan(
                 if progress:
                     progress(len(ids), total)
         except LibriumError as exc:
-            raise Invalid(f"{exc.message} Nothing was imported.") from exc
+            raise Invalid(_("{error} Nothing was imported.").format(error=exc.message)) from exc
     if progress and total == 0:
         progress(0, 0)
     return ImportResult(added=len(ids), duplicates=duplicates, skipped=len(plan.problems), book_ids=ids)

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from librium import validation
 from librium.errors import Invalid
+from librium.i18n import _
 from librium.names import parse_author
 from librium.services.importing.records import AuthorRecord, BookRecord
 from librium.text import clean
@@ -61,7 +62,9 @@ def year(record: BookRecord, *values: str) -> None:
             dropped.append(text)
     if dropped:
         record.notices.append(
-            f"year {dropped[0]} left out (years {validation.MIN_YEAR}–{validation.max_year()})"
+            _("year {year} left out (years {first}–{last})").format(
+                year=dropped[0], first=validation.MIN_YEAR, last=validation.max_year()
+            )
         )
 
 
@@ -89,7 +92,9 @@ def date(record: BookRecord, raw: str, what: str) -> dt.date | None:
             return dt.datetime.fromisoformat(text).date()
         except ValueError:
             pass
-    record.problems.append(f"{what} “{text[:30]}” is not a date (use YYYY/MM/DD).")
+    record.problems.append(
+        _("{what} “{text}” is not a date (use YYYY/MM/DD).").format(what=what, text=text[:30])
+    )
     return None
 
 
@@ -115,7 +120,7 @@ def integer(record: BookRecord, raw: str, what: str, default: int = 0) -> int:
     try:
         return int(Decimal(text))
     except Exception:
-        record.problems.append(f"{what} “{text[:30]}” is not a number.")
+        record.problems.append(_("{what} “{text}” is not a number.").format(what=what, text=text[:30]))
         return default
 
 
@@ -135,7 +140,7 @@ def half_stars(record: BookRecord, raw: str) -> int | None:
     try:
         return validation.half_stars(int(raw))
     except (ValueError, Invalid):
-        record.problems.append(f"“{raw[:10]}” is not a rating (1 to 10 half stars).")
+        record.problems.append(_("“{value}” is not a rating (1 to 10 half stars).").format(value=raw[:10]))
         return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from librium.errors import Invalid
+from librium.i18n import _, formats
 from librium.services.importing.apps import REGISTRY
 from librium.services.importing.formats import Bound
 from librium.services.importing.reader import (
@@ -29,7 +30,9 @@ def parse(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str,
     try:
         return text, encoding, warnings, json.loads(text)
     except json.JSONDecodeError as exc:
-        raise Invalid(f"This JSON file is damaged at line {exc.lineno} ({exc.msg}).") from None
+        raise Invalid(
+            _("This JSON file is damaged at line {line} ({error}).").format(line=exc.lineno, error=exc.msg)
+        ) from None
 
 
 def recognised(data: bytes) -> bool:
@@ -49,17 +52,18 @@ def read_json_table(
     text, encoding, warnings, document = parse(data, max_bytes=max_bytes)
     fmt = REGISTRY.detect_json(document)
     if fmt is None:
-        raise Invalid(UNRECOGNISED)
+        raise Invalid(_(UNRECOGNISED))
     rows = []
     for line, row in fmt.rows(text, document):
         if len(rows) >= max_rows:
             raise Invalid(
-                f"The file has more than {max_rows:,} books; I can import up to {max_rows:,} at a time. "
-                "Split it into smaller files."
+                _(
+                    "The file has more than {n} books; I can import up to {n} at a time. Split it into smaller files."
+                ).format(n=formats.number(max_rows))
             )
         rows.append((line, row))
     if not rows:
-        raise Invalid("The file has no books in it.")
+        raise Invalid(_("The file has no books in it."))
     return CsvTable(
         format=fmt.key,
         encoding=encoding,

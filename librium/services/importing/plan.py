@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from librium.database.sqlalchemy import db
 from librium.errors import NotFound
+from librium.i18n import _
 from librium.services.importing.apps import REGISTRY
 from librium.services.importing.formats import ColumnMapping
 from librium.services.importing.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, read_table
@@ -34,8 +35,12 @@ class RowNote:
     reasons: tuple[str, ...]
 
     def __str__(self) -> str:
-        shown = f" “{self.title[:60]}”" if self.title else ""
-        return f"line {self.line}{shown}: {'; '.join(self.reasons)}"
+        reasons = "; ".join(self.reasons)
+        if self.title:
+            return _("line {line} “{title}”: {reasons}").format(
+                line=self.line, title=self.title[:60], reasons=reasons
+            )
+        return _("line {line}: {reasons}").format(line=self.line, reasons=reasons)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from librium.errors import Invalid
+from librium.i18n import N_, _, formats
 from librium.services.importing.apps import REGISTRY
 from librium.services.importing.formats import Bound, normalise_header
 
@@ -60,26 +61,29 @@ def decode(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str
     """Return (text, encoding, warnings). Tries UTF-8 (with or without BOM), UTF-16 with a BOM, then cp1252."""
     if len(data) > max_bytes:
         raise Invalid(
-            f"The file is too big ({_mb(len(data))}); I can import files up to {_mb(max_bytes)}. "
-            "Split it into smaller files."
+            _(
+                "The file is too big ({size}); I can import files up to {limit}. Split it into smaller files."
+            ).format(size=_mb(len(data)), limit=_mb(max_bytes))
         )
     if not data.strip():
-        raise Invalid("The file is empty.")
+        raise Invalid(_("The file is empty."))
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
             raise Invalid(
-                f"This looks like {what}, not a CSV file. Export your library as CSV and send that."
+                _("This looks like {what}, not a CSV file. Export your library as CSV and send that.").format(
+                    what=what
+                )
             )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16", []
         except UnicodeDecodeError:
             raise Invalid(
-                "The file says it is UTF-16 but its text is damaged. Save it as UTF-8 CSV."
+                _("The file says it is UTF-16 but its text is damaged. Save it as UTF-8 CSV.")
             ) from None
     if b"\x00" in data[:65536]:
         raise Invalid(
-            "This is not a CSV file (it contains binary data). Export your library as CSV and send that."
+            _("This is not a CSV file (it contains binary data). Export your library as CSV and send that.")
         )
     try:
         return data.decode("utf-8-sig"), "utf-8", []
@@ -89,16 +93,19 @@ def decode(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise Invalid(
-            "I could not read the file's text encoding: it is not UTF-8, UTF-16 or Windows-1252. Save it as UTF-8 CSV."
+            _(
+                "I could not read the file's text encoding: it is not UTF-8, UTF-16 or Windows-1252. "
+                "Save it as UTF-8 CSV."
+            )
         ) from None
     return (
         text,
         "cp1252",
-        ["The file is not UTF-8; I read it as Windows-1252 (Western European). Check accented letters."],
+        [_("The file is not UTF-8; I read it as Windows-1252 (Western European). Check accented letters.")],
     )
 
 
-UNRECOGNISED = (
+UNRECOGNISED = N_(
     "I don't recognise this file. Its first line should be the column names of a library export: "
     "Goodreads, StoryGraph, LibraryThing, Libib, Calibre, BookBuddy, Book Catalogue or Librium, "
     "or any CSV with a Title column."
@@ -108,7 +115,7 @@ UNRECOGNISED = (
 def detect_format(header: list[str]) -> str:
     found = REGISTRY.detect(header)
     if found is None:
-        raise Invalid(UNRECOGNISED)
+        raise Invalid(_(UNRECOGNISED))
     return found[0].key
 
 
@@ -121,7 +128,9 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise Invalid(f"Line {previous_end + 1} is not valid CSV ({exc}).") from None
+            raise Invalid(
+                _("Line {line} is not valid CSV ({error}).").format(line=previous_end + 1, error=exc)
+            ) from None
         start = previous_end + 1
         previous_end = reader.line_num
         if cells and any(c.strip() for c in cells):
@@ -135,13 +144,13 @@ def read_table(
     text, encoding, warnings = decode(data, max_bytes=max_bytes)
     if "\x00" in text:
         raise Invalid(
-            "This is not a CSV file (it contains binary data). Export your library as CSV and send that."
+            _("This is not a CSV file (it contains binary data). Export your library as CSV and send that.")
         )
     text = unicodedata.normalize("NFC", text)  # BookBuddy mixes decomposed accents with composed ones
     records = _records(text)
     first = next(records, None)
     if first is None:
-        raise Invalid("The file is empty.")
+        raise Invalid(_("The file is empty."))
     header = [normalise_header(h) for h in first[1]]
     found = REGISTRY.detect(header)
     pending: list[tuple[int, list[str]]] = []
@@ -149,25 +158,26 @@ def read_table(
         pending = [first, *itertools.islice(records, 19)]
         by_content = REGISTRY.detect_by_content([cells for _line, cells in pending])
         if by_content is None:
-            raise Invalid(UNRECOGNISED)
+            raise Invalid(_(UNRECOGNISED))
         header = by_content[1]
         bound = by_content[0].bind(header)
         if bound is None:
-            raise Invalid(UNRECOGNISED)
+            raise Invalid(_(UNRECOGNISED))
         found = by_content[0], bound
-        warnings.append("The file has no line of column names; I recognised its columns by their values.")
+        warnings.append(_("The file has no line of column names; I recognised its columns by their values."))
     fmt, bound = found
     rows: list[tuple[int, dict[str, str]]] = []
     for line, cells in itertools.chain(pending, records):
         if len(rows) >= max_rows:
             raise Invalid(
-                f"The file has more than {max_rows:,} books; I can import up to {max_rows:,} at a time. "
-                "Split it into smaller files."
+                _(
+                    "The file has more than {n} books; I can import up to {n} at a time. Split it into smaller files."
+                ).format(n=formats.number(max_rows))
             )
         row = {name: cells[i].strip() if i < len(cells) else "" for i, name in enumerate(header) if name}
         rows.append((line, row))
     if not rows:
-        raise Invalid("The file has column names but no books in it.")
+        raise Invalid(_("The file has column names but no books in it."))
     return CsvTable(
         format=fmt.key, encoding=encoding, header=header, rows=rows, warnings=warnings, bound=bound
     )
