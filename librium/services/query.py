@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from librium import isbn as isbn_mod
+from librium.i18n import N_, _
 from librium.text import fold
 
 STATUSES = ("read", "unread", "reading", "to-read", "abandoned")
@@ -90,10 +91,10 @@ _SORT_ALIASES = {"date": "added", "created": "added", "new": "added", "stars": "
 DEFAULT_DESC = {"added": True, "rating": True, "relevance": False}
 
 _RANGE_HINTS = {
-    "year": "try year:1990..1999, year:>2000 or year:1999",
-    "pages": "try pages:<300 or pages:100..200",
-    "rating": "try rating:>=4 (stars, 0.5 to 5)",
-    "price": "try price:<10 or price:5..20",
+    "year": N_("try year:1990..1999, year:>2000 or year:1999"),
+    "pages": N_("try pages:<300 or pages:100..200"),
+    "rating": N_("try rating:>=4 (stars, 0.5 to 5)"),
+    "price": N_("try price:<10 or price:5..20"),
 }
 
 _FILTER_KEYS = sorted({*NAME_FILTERS, "is", "status", "has", "missing", "sort", "isbn", *_RANGE_HINTS})
@@ -220,7 +221,11 @@ def _apply_filter(query: ParsedQuery, raw_key: str, raw_value: str, original: st
     if not value:
         # "Dune:" with nothing after it is most likely part of a title: search the word.
         if key in _FILTER_KEYS:
-            query.warnings.append(f"didn't understand '{shown}' — {key}: needs a value after the colon")
+            query.warnings.append(
+                _("didn't understand '{shown}' — {key}: needs a value after the colon").format(
+                    shown=shown, key=key
+                )
+            )
         else:
             query.words.extend(tokens(raw_key))
         return
@@ -232,27 +237,37 @@ def _apply_filter(query: ParsedQuery, raw_key: str, raw_value: str, original: st
     elif key in ("has", "missing"):
         what = _PRESENCE_ALIASES.get(value, value)
         if what not in PRESENCE:
-            query.warnings.append(f"didn't understand '{shown}' — try {key}:{' / '.join(PRESENCE[:6])}...")
+            query.warnings.append(
+                _("didn't understand '{shown}' — try {key}:{choices}...").format(
+                    shown=shown, key=key, choices=" / ".join(PRESENCE[:6])
+                )
+            )
             return
         (query.has if key == "has" else query.missing).add(what)
     elif key in _RANGE_HINTS:
         parsed = _parse_range(value, integer=key in ("year", "pages"))
         if parsed is None or (key == "rating" and not _valid_rating(parsed)):
-            query.warnings.append(f"didn't understand '{shown}' — {_RANGE_HINTS[key]}")
+            query.warnings.append(
+                _("didn't understand '{shown}' — {hint}").format(shown=shown, hint=_(_RANGE_HINTS[key]))
+            )
             return
         current = getattr(query, key)
         setattr(query, key, current.intersect(parsed) if current else parsed)
     elif key == "isbn":
         isbn = isbn_mod.try_normalise(raw_value)
         if isbn is None:
-            query.warnings.append(f"didn't understand '{shown}' — that is not a valid ISBN-10 or ISBN-13")
+            query.warnings.append(
+                _("didn't understand '{shown}' — that is not a valid ISBN-10 or ISBN-13").format(shown=shown)
+            )
             return
         query.isbns.append(isbn)
     elif key == "sort":
         _apply_sort(query, value, shown)
     else:
         query.warnings.append(
-            f"didn't understand '{shown}' — filters are {', '.join(k + ':' for k in _FILTER_KEYS)}"
+            _("didn't understand '{shown}' — filters are {choices}").format(
+                shown=shown, choices=", ".join(k + ":" for k in _FILTER_KEYS)
+            )
         )
 
 
@@ -271,7 +286,9 @@ def _apply_is(query: ParsedQuery, value: str, shown: str) -> None:
         query.owned = True
     else:
         choices = ", ".join(f"is:{s}" for s in (*STATUSES, "lent", "wishlist"))
-        query.warnings.append(f"didn't understand '{shown}' — try {choices}")
+        query.warnings.append(
+            _("didn't understand '{shown}' — try {choices}").format(shown=shown, choices=choices)
+        )
 
 
 def _apply_sort(query: ParsedQuery, value: str, shown: str) -> None:
@@ -287,7 +304,9 @@ def _apply_sort(query: ParsedQuery, value: str, shown: str) -> None:
     value = _SORT_ALIASES.get(value, value)
     if value not in SORT_KEYS:
         query.warnings.append(
-            f"didn't understand '{shown}' — sort by {', '.join(SORT_KEYS[1:])} (add -desc to reverse)"
+            _("didn't understand '{shown}' — sort by {choices} (add -desc to reverse)").format(
+                shown=shown, choices=", ".join(SORT_KEYS[1:])
+            )
         )
         return
     query.sort = value
