@@ -77,12 +77,14 @@ COMMANDS = [
     ("help", N_("What I can do")),
     ("cancel", N_("Leave the current step")),
 ]
+APP_COMMAND = ("app", N_("Your shelf: covers, search and the barcode scanner"))  # with WEBAPP_URL only
 
 
-def commands(code: str) -> list[BotCommand]:
-    """The command menu in language ``code``."""
+def commands(code: str, *, app: bool = False) -> list[BotCommand]:
+    """The command menu in language ``code`` (``app``: with /app, when the Mini App is served)."""
+    listed = [*COMMANDS[:1], APP_COMMAND, *COMMANDS[1:]] if app else COMMANDS
     with i18n.speaking(code):
-        return [BotCommand(name, _(description)) for name, description in COMMANDS]
+        return [BotCommand(name, _(description)) for name, description in listed]
 
 
 def telegram_code(code: str) -> str:
@@ -92,7 +94,11 @@ def telegram_code(code: str) -> str:
 
 async def publish_commands(application: Application) -> None:
     """The command menu in English for everyone, and in each shipped language for its speakers."""
-    await application.bot.set_my_commands(commands(i18n.DEFAULT))
+    from bot.runtime.dbcall import SETTINGS
+
+    settings = application.bot_data.get(SETTINGS)
+    app = bool(settings and settings.webapp_url)
+    await application.bot.set_my_commands(commands(i18n.DEFAULT, app=app))
     for code in i18n.LANGUAGES:
         if code != i18n.DEFAULT:
-            await application.bot.set_my_commands(commands(code), language_code=telegram_code(code))
+            await application.bot.set_my_commands(commands(code, app=app), language_code=telegram_code(code))

@@ -64,3 +64,12 @@ async def test_the_command_menu_is_published_in_every_language(bot):
     assert descriptions["es"]["find"] == "Buscar en tu biblioteca"
     assert descriptions["ru"]["language"] == "Сменить язык бота"
     assert all(len(menu) == len(menus[None]) for menu in menus.values())
+
+
+async def test_the_menu_offers_app_in_every_language_when_the_mini_app_is_served(make_bot):
+    bot = await make_bot(webapp_url="https://books.example.org")
+    menus = {c.params.get("language_code"): c.params["commands"] for c in bot.api.of("setMyCommands")}
+    for code, menu in menus.items():
+        assert "app" in {c["command"] for c in menu}, code
+    german = {c["command"]: c["description"] for c in menus["de"]}
+    assert german["app"] == "Dein Regal: Cover, Suche und Scanner"

@@ -34,7 +34,12 @@ def previous_release(into: Path) -> tuple[str, Path]:
     if shutil.which("git") is None or git("rev-parse", "--git-dir").returncode != 0:
         pytest.skip("no git checkout: the previous release cannot be taken from history")
     newest = sorted((ROOT / "alembic" / "versions").glob("*.py"))[-1].relative_to(ROOT)
-    added = git("log", "--diff-filter=A", "--format=%H", "--", str(newest)).stdout.decode().split()
+    # By its name without the number: a migration renumbered after another helper's landed first
+    # (0006_search_terms → 0007_search_terms) was added under its first number, and the commit before
+    # the renumbering may hold two heads.
+    slug = newest.name.split("_", 2)[-1]
+    pattern = str(newest.parent / f"*_{slug}")
+    added = git("log", "--diff-filter=A", "--format=%H", "--", pattern).stdout.decode().split()
     if not added:
         pytest.skip(f"{newest} is not committed yet: no release has it")
     if git("rev-parse", "--verify", f"{added[-1]}~1").returncode != 0:
