@@ -263,7 +263,7 @@ def no_book_answer(result: barcodes.ScanResult) -> str:
     if result.reason and "no barcode" not in result.reason:  # the file itself could not be read
         return _(
             "I couldn't open that image: {reason}. Send a photo of the barcode — or just type the ISBN."
-        ).format(reason=esc(result.reason))
+        ).format(reason=esc(_(result.reason)))
     return _(NO_BARCODE)
 
 

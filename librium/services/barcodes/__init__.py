@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from librium.i18n import N_
 from librium.services.barcodes.classify import (
     KIND_ISBN,
     KIND_OTHER,
@@ -62,6 +63,10 @@ class ScanResult:
         return [c for c in self.codes if not c.is_book]
 
 
+# ScanResult.reason is English (marked for translation); the bot shows it as _(reason).
+NO_BARCODE = N_("no barcode could be read in this image")
+
+
 def _load(data: bytes) -> tuple[Image.Image | None, str | None]:
     if not data:
         return None, "the file is empty"
@@ -78,9 +83,9 @@ def _load(data: bytes) -> tuple[Image.Image | None, str | None]:
                 img = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
             return img.convert("L"), None
     except (UnidentifiedImageError, Image.DecompressionBombError):
-        return None, "the file is not an image I can read"
+        return None, N_("the file is not an image I can read")
     except (OSError, ValueError, SyntaxError, EOFError):
-        return None, "the image is damaged or truncated"
+        return None, N_("the image is damaged or truncated")
 
 
 def decode(data: bytes, *, budget: float = TIME_BUDGET) -> ScanResult:
@@ -104,8 +109,8 @@ def decode_image(image: Image.Image, *, budget: float = TIME_BUDGET) -> ScanResu
     """Like :func:`decode` for an already opened image."""
     gray = image if image.mode == "L" else ImageOps.grayscale(image.convert("RGB"))
     if min(gray.size) < 1:
-        return ScanResult(reason="no barcode could be read in this image")
+        return ScanResult(reason=NO_BARCODE)
     run = decode_gray(gray, budget)
     codes = sorted((classify(fmt, text) for fmt, text in run.tally.believed()), key=lambda c: not c.is_book)
-    reason = None if codes else "no barcode could be read in this image"
+    reason = None if codes else NO_BARCODE
     return ScanResult(codes=tuple(codes), reason=reason, passes=run.passes, passes_used=run.used)

@@ -9,6 +9,7 @@ from stdnum import ean as _ean
 from stdnum import issn as _issn
 
 from librium import isbn as isbn_mod
+from librium.i18n import _
 
 KIND_ISBN = "isbn"
 KIND_PRODUCT = "product"  # an EAN/UPC that is not a book (magazine, sheet music, groceries...)
@@ -54,9 +55,9 @@ def classify(format_name: str, text: str) -> DecodedCode:
 
     main, addon = split_retail(format_name, text)
     if format_name != "EAN-13":
-        return _product(main, format_name, addon, f"product code {main}")
+        return _product(main, format_name, addon, _("product code {code}").format(code=main))
     if main.startswith("9790"):
-        return _product(main, format_name, addon, f"ISMN {main} (printed music)")
+        return _product(main, format_name, addon, _("ISMN {code} (printed music)").format(code=main))
     if main.startswith(("978", "979")):
         isbn13 = isbn_mod.try_normalise(main)
         if isbn13:
@@ -64,16 +65,22 @@ def classify(format_name: str, text: str) -> DecodedCode:
     if main.startswith("977"):
         body = main[3:10]
         issn = _issn.format(body + _issn.calc_check_digit(body))
-        issue = f", issue {addon}" if addon else ""
-        return _product(main, format_name, addon, f"ISSN {issn} (a magazine or periodical{issue})")
+        if addon:
+            what = _("ISSN {issn} (a magazine or periodical, issue {issue})").format(issn=issn, issue=addon)
+        else:
+            what = _("ISSN {issn} (a magazine or periodical)").format(issn=issn)
+        return _product(main, format_name, addon, what)
     if main.startswith(("191", "192")):
         # Japan's second barcode on a book: classification and price; the ISBN is the other barcode.
         return _product(
-            main, format_name, addon, f"Japanese book price code {main} (the ISBN is the other barcode)"
+            main,
+            format_name,
+            addon,
+            _("Japanese book price code {code} (the ISBN is the other barcode)").format(code=main),
         )
     if main.startswith("0"):
-        return _product(main, format_name, addon, f"UPC product code {main[1:]}")
-    return _product(main, format_name, addon, f"product code {main} (not a book)")
+        return _product(main, format_name, addon, _("UPC product code {code}").format(code=main[1:]))
+    return _product(main, format_name, addon, _("product code {code} (not a book)").format(code=main))
 
 
 def _product(main: str, format_name: str, addon: str | None, description: str) -> DecodedCode:
