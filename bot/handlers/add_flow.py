@@ -31,6 +31,7 @@ from telegram.warnings import PTBUserWarning
 from bot.actions import adding as actions
 from bot.chat import adds, awaiting, callbacks, parse, pending, questions
 from bot.chat.taps import EXPIRED, run_in_library
+from bot.runtime.language import choose_language
 from bot.views import cards
 from bot.views.keyboards import button, grid, markup, step_row
 from bot.views.render import bold, esc, truncate
@@ -310,6 +311,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def timed_out(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(update, Update) or not update.effective_chat or context.user_data is None:
         return
+    await choose_language(update, context)  # a timeout comes from the job queue, not through the handlers
     flow = _drop_flow(update, context)
     if flow:
         await _retire_prompt(context, flow)
