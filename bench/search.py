@@ -135,20 +135,27 @@ def typo(word: str, edits: int) -> str:
     return word
 
 
-def measure(session: Session, calls: list[Callable[[Session], object]], n: int) -> tuple[float, float]:
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
+def measure(
+    session: Session, calls: list[Callable[[Session], object]], n: int, clock=time.perf_counter
+) -> tuple[float, float]:
     for call in calls:  # warm up caches and statement compilation
         call(session)
     times = []
     for i in range(n):
         call = calls[i % len(calls)]
-        start = time.perf_counter()
+        start = clock()
         call(session)
-        times.append((time.perf_counter() - start) * 1000)
+        times.append((clock() - start) * 1000)
     times.sort()
     return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
 
 
-def run(kind: str, sizes: list[int], calls: int, workdir: Path) -> dict[int, dict[str, tuple[float, float]]]:
+def run(
+    kind: str, sizes: list[int], calls: int, workdir: Path, clock=time.perf_counter, only: str = ""
+) -> dict[int, dict[str, tuple[float, float]]]:
     results: dict[int, dict[str, tuple[float, float]]] = {}
     for n in sizes:
         with fresh_database(kind, workdir) as url:
@@ -165,7 +172,9 @@ def run(kind: str, sizes: list[int], calls: int, workdir: Path) -> dict[int, dic
             )
             with Session(engine) as session:
                 results[n] = {
-                    name: measure(session, ops, calls) for name, ops in operations(session, made).items()
+                    name: measure(session, ops, calls, clock)
+                    for name, ops in operations(session, made).items()
+                    if only in name
                 }
             engine.dispose()
     return results
@@ -188,6 +197,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--calls", type=int, default=200, help="timed calls per operation and size")
     parser.add_argument("--engine", choices=("sqlite", "postgresql", "both"), default=None)
+    parser.add_argument(
+        "--clock",
+        choices=tuple(CLOCKS),
+        default="wall",
+        help="cpu: this process' CPU time (steady on a busy machine; leaves out the PostgreSQL server's)",
+    )
+    parser.add_argument("--only", default="", help="only the operations whose name contains this")
     args = parser.parse_args()
     have_pg = postgres_url() is not None
     engines = {"sqlite": ["sqlite"], "postgresql": ["postgresql"], "both": ["sqlite", "postgresql"]}.get(
@@ -195,9 +211,9 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="librium-bench-") as tmp:
         for kind in engines:
-            results = run(kind, args.sizes, args.calls, Path(tmp))
+            results = run(kind, args.sizes, args.calls, Path(tmp), CLOCKS[args.clock], args.only)
             print()
-            print(table(kind, results))
+            print(table(f"{kind}, {args.clock} time", results))
             print()
 
 
