@@ -2,7 +2,8 @@
 
 Names are matched by their folded key (case- and accent-insensitive) within one library before a new
 row is created, so "Science Fiction", "science fiction" and "Scíence Fiction" are one genre. Creation
-runs in a savepoint so two writers racing to create the same name end up sharing one row.
+is an insert that does nothing on a conflict, so two writers racing to create the same name end up
+sharing one row.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from librium.database.sqlalchemy import db
+from librium.database.sqlalchemy.session import insert_for
 from librium.errors import Duplicate, Invalid, NotFound
 from librium.i18n import _
 from librium.names import parse_author
@@ -154,16 +155,27 @@ def _by_keys(session: Session, library_id: int, model: type, keys: list[str]) ->
 
 
 def _create(session: Session, library_id: int, model: type, key: str, build):
-    row = build()  # validates before touching the database
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        # Somebody else created it between our select and insert: use theirs.
-        existing = _by_keys(session, library_id, model, [key]).get(key)
-        if existing is None:
-            raise
-        return existing
+    """Insert the row ``build()`` makes unless the library has its key already (then that row).
+
+    One ``INSERT ... ON CONFLICT DO NOTHING RETURNING id``: a writer racing to create the same name
+    waits for the other's transaction and then takes its row, with no savepoint and no flush. The
+    new row joins the session as if loaded, so the book being added links to it by id.
+    """
+    row = build()  # validates (and sets the key) before touching the database
+    values = {
+        column.key: getattr(row, column.key)
+        for column in model.__mapper__.column_attrs
+        if column.key != "id" and getattr(row, column.key) is not None
+    }
+    statement = insert_for(session)(model.__table__).values(values)
+    new_id = session.execute(
+        statement.on_conflict_do_nothing(index_elements=["library_id", "key"]).returning(model.__table__.c.id)
+    ).scalar()
+    if new_id is None:  # somebody else created it since our select: use theirs
+        return _by_keys(session, library_id, model, [key])[key]
+    row.id = new_id
+    make_transient_to_detached(row)
+    session.add(row)
     return row
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import uuid
+
 import pytest
+from sqlalchemy import delete, func, select
 
 from librium.database.sqlalchemy import db
+from librium.database.sqlalchemy.session import session_scope
 from librium.errors import Duplicate, Invalid, NotFound
 from librium.services import books, entities
 from librium.services.books import BookInput
@@ -112,3 +117,49 @@ def test_merge_and_rename_refuse_another_librarys_entities(session, library, oth
         entities.rename(session, library.id, "genre", theirs.id, "Stolen")
     with pytest.raises(Invalid, match="two different"):
         entities.merge(session, library.id, "genre", mine.id, mine.id)
+
+
+@pytest.mark.parametrize("kind", ["genre", "author"])
+def test_two_writers_creating_one_name_share_its_row(session_factory, kind):
+    """The second writer waits for the first one's transaction, then takes its row (no error, no twin)."""
+    model, name, spelling = (
+        (db.Genre, "Space Opera", "space  opera")
+        if kind == "genre"
+        else (db.Author, "Iain M. Banks", "Banks, Iain M.")
+    )
+
+    def get_or_create(session, library_id: int, text: str):
+        if model is db.Author:
+            return entities.get_or_create_author(session, library_id, text)
+        return entities.get_or_create(session, library_id, model, text)
+
+    with session_scope(session_factory) as setup:
+        owner = db.User(telegram_id=int(uuid.uuid4().int % 10**9) + 1000, display_name="Racer")
+        library = db.Library(name="Racer's library", kind="personal")
+        setup.add_all([owner, library])
+        setup.flush()
+        library_id = library.id
+    first = session_factory()
+    try:
+        created = get_or_create(first, library_id, name)
+        first.flush()
+        found: dict[str, int] = {}
+
+        def second_writer() -> None:
+            with session_scope(session_factory) as session:
+                found["id"] = get_or_create(session, library_id, spelling).id
+
+        other = threading.Thread(target=second_writer)
+        other.start()
+        other.join(0.5)
+        assert other.is_alive()  # waiting for the first writer's transaction
+        first.commit()
+        other.join(30)
+        assert found["id"] == created.id
+    finally:
+        first.close()
+    with session_scope(session_factory) as check:
+        assert (
+            check.scalar(select(func.count()).select_from(model).where(model.library_id == library_id)) == 1
+        )
+        check.execute(delete(db.Library).where(db.Library.id == library_id))
