@@ -12,11 +12,12 @@ from telegram import Update
 from telegram.constants import FloodLimit
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, TypeHandler
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot import handlers
 from bot.runtime import jobs, language, metadata
 from bot.runtime.access import enforce_allow_list
+from bot.runtime.aiohttp_request import AiohttpRequest
 from bot.runtime.dbcall import SESSION_FACTORY, SETTINGS
 from bot.runtime.errors import on_error
 from bot.runtime.inbox import INBOX, Inbox, InboxRequest
@@ -74,11 +75,13 @@ class LibriumApplication(Application):
         started = time.perf_counter()
         prefetching = isinstance(self.persistence, DatabasePersistence) and isinstance(update, Update)
         if prefetching:
-            # One read for the user's and the chat's data instead of one each.
+            # The user's and the chat's data: read with the fetched batch (polling), else one read for
+            # both instead of one each.
             user_id = update.effective_user.id if update.effective_user else None
             chat_id = update.effective_chat.id if update.effective_chat else None
             try:
-                await self.persistence.prefetch(user_id, chat_id)
+                if not self.persistence.use_read_ahead(update.update_id):
+                    await self.persistence.prefetch(user_id, chat_id)
             except Exception:  # the refresh inside process_update retries; its failure reaches on_error
                 log.debug("prefetch failed", exc_info=True)
         try:
@@ -175,17 +178,18 @@ def build_application(
         .post_shutdown(post_shutdown)
         .concurrent_updates(settings.concurrent_updates)
     )
-    inbox = Inbox(session_factory) if persist else None
-    polling_request = request if request is not None else HTTPXRequest(connection_pool_size=1)
+    persistence = DatabasePersistence(session_factory) if persist else None
+    inbox = Inbox(session_factory, read_ahead=persistence.read_ahead_batch) if persistence else None
+    # aiohttp, not python-telegram-bot's httpx: a third of the CPU per Bot API call (bot/runtime/aiohttp_request.py).
+    polling_request = request if request is not None else AiohttpRequest(connection_pool_size=1)
     if inbox is not None:
         polling_request = InboxRequest(polling_request, inbox)
     builder = builder.get_updates_request(polling_request)
-    if request is not None:
-        builder = builder.request(request)
+    builder = builder.request(request if request is not None else AiohttpRequest())
     if rate_limit:
         builder = builder.rate_limiter(rate_limiter(settings.telegram_rate_limit))
-    if persist:
-        builder = builder.persistence(DatabasePersistence(session_factory))
+    if persistence is not None:
+        builder = builder.persistence(persistence)
     application = builder.build()
     application.bot_data[SETTINGS] = settings
     application.bot_data[SESSION_FACTORY] = session_factory

@@ -22,9 +22,10 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
 from telegram.ext import Application
@@ -44,8 +45,15 @@ MAX_REPLAYS = 2  # an update whose handling kills the process is given up after 
 class Inbox:
     """The ``update_inbox`` table: keep fetched updates, forget handled ones, replay the rest."""
 
-    def __init__(self, session_factory: sessionmaker[Session]):
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        read_ahead: Callable[[Connection, list[dict[str, Any]]], None] | None = None,
+    ):
+        """``read_ahead(connection, updates)`` runs in the transaction that keeps newly fetched
+        updates: the persistence reads their users' and chats' data there, all at once."""
         self.factory = session_factory
+        self.read_ahead = read_ahead
         self._replayed: set[int] = set()  # queued from the inbox at start-up
         self._repeats: set[int] = set()  # fetched again while already in hand: not handled twice
         self._in_hand: set[int] = set()  # in the inbox, not handled yet
@@ -70,7 +78,10 @@ class Inbox:
             statement = insert_for(session)(UpdateInbox).on_conflict_do_nothing(
                 index_elements=[UpdateInbox.update_id]
             )
-            return set(session.scalars(statement.returning(UpdateInbox.update_id), rows))
+            new = set(session.scalars(statement.returning(UpdateInbox.update_id), rows))
+            if self.read_ahead is not None and new:
+                self.read_ahead(session.connection(), [u for u in updates if u.get("update_id") in new])
+            return new
 
         new = await self._db(work)
         self._in_hand |= new

@@ -2,7 +2,10 @@
 
 user_data and chat_data are re-read from the database before every update (``refresh_*``) and written
 after every update (LibriumApplication calls ``update_persistence`` when an update is done), so any bot
-process can continue a flow another one started. Conversation states of ConversationHandlers are stored
+process can continue a flow another one started. The read is done ahead: in polling mode for a whole
+fetched batch at once, inside the inbox's transaction (:meth:`DatabasePersistence.read_ahead_batch`),
+so most updates need no read of their own; otherwise (webhooks, replays) one read per update
+(:meth:`DatabasePersistence.prefetch`). A row this process wrote after it was read ahead is read again. Conversation states of ConversationHandlers are stored
 too; python-telegram-bot reads those only at start-up, so they survive restarts (flows in progress
 resume), while flows kept in user_data also move between processes.
 
@@ -17,7 +20,7 @@ import pickle
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, bindparam, delete, or_, select
+from sqlalchemy import Connection, and_, bindparam, delete, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import BasePersistence, PersistenceInput
 
@@ -36,13 +39,44 @@ def _load(text: str) -> Any:
     return pickle.loads(base64.b64decode(text))  # only our own writes are ever read
 
 
-# The user's and the chat's rows (a None key matches nothing); built once, run before every update.
+# The user's and the chat's rows (a None key matches nothing); built once, run before an update.
 _PREFETCH = select(BotState.namespace, BotState.key, BotState.data).where(
     or_(
         and_(BotState.namespace == USER, BotState.key == bindparam(USER)),
         and_(BotState.namespace == CHAT, BotState.key == bindparam(CHAT)),
     )
 )
+
+
+# The users' and chats' rows of a fetched batch of updates.
+_READ_AHEAD = select(BotState.namespace, BotState.key, BotState.data).where(
+    or_(
+        and_(BotState.namespace == USER, BotState.key.in_(bindparam("users", expanding=True))),
+        and_(BotState.namespace == CHAT, BotState.key.in_(bindparam("chats", expanding=True))),
+    )
+)
+
+
+def sender_and_chat(update: dict[str, Any]) -> tuple[int | None, int | None]:
+    """The user and chat ids of a raw update, as far as its JSON shows them (a guess is harmless: rows
+    are kept by their own key, and one the update does not ask for is simply not used)."""
+    for body in update.values():
+        if isinstance(body, dict):
+            message = body.get("message")
+            user = _object(body.get("from")) or _object(body.get("user"))
+            chat = _object(body.get("chat")) or _object(
+                message.get("chat") if isinstance(message, dict) else None
+            )
+            return _int(user.get("id")), _int(chat.get("id"))
+    return None, None
+
+
+def _object(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 class DatabasePersistence(BasePersistence[dict, dict, dict]):
@@ -57,13 +91,19 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
         self._known: dict[tuple[str, str], str] = {}
         # Rows read ahead for the update about to be handled (see prefetch), consumed by refresh_*.
         self._prefetched: dict[tuple[str, str], str | None] = {}
+        # Rows read ahead for fetched updates not handled yet (read_ahead_batch): update id -> rows,
+        # with the number of this process's writes at the time of reading.
+        self._batches: dict[int, tuple[int, dict[tuple[str, str], str | None]]] = {}
+        self._writes = 0
+        self._written: dict[tuple[str, str], int] = {}  # row -> self._writes after its last write here
 
-    async def _db(self, fn: Callable[[Session], T], *, read: bool = False) -> T:
-        return await in_thread(self.factory, fn, read=read)
+    async def _db(self, fn: Callable[[Connection], T], *, read: bool = False) -> T:
+        """``fn(connection)`` in one transaction off the event loop: Core statements, no ORM work."""
+        return await in_thread(self.factory, lambda session: fn(session.connection()), read=read)
 
     async def _get_all(self, namespace: str) -> dict[int, dict]:
         rows = await self._db(
-            lambda s: s.execute(
+            lambda c: c.execute(
                 select(BotState.key, BotState.data).where(BotState.namespace == namespace)
             ).all()
         )
@@ -80,10 +120,41 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
             return
         params = {USER: str(user_id) if user_id is not None else None}
         params[CHAT] = str(chat_id) if chat_id is not None else None
-        rows = await self._db(lambda s: s.execute(_PREFETCH, params).all(), read=True)
+        rows = await self._db(lambda c: c.execute(_PREFETCH, params).all(), read=True)
         found = {(ns, key): data for ns, key, data in rows}
         for item in wanted:
             self._prefetched[item] = found.get(item)
+
+    def read_ahead_batch(self, connection: Connection, updates: list[dict[str, Any]]) -> None:
+        """In the transaction that keeps a fetched batch (bot/inbox.py): the rows of all its users and
+        chats in one query, kept for each update until it is handled (:meth:`use_read_ahead`)."""
+        wanted = {u["update_id"]: sender_and_chat(u) for u in updates if isinstance(u.get("update_id"), int)}
+        users = sorted({str(user) for user, _ in wanted.values() if user is not None})
+        chats = sorted({str(chat) for _, chat in wanted.values() if chat is not None})
+        if not users and not chats:
+            return
+        read_at = self._writes  # before the read: a write that ends after this may not be in it
+        rows = connection.execute(_READ_AHEAD, {"users": users, "chats": chats}).all()
+        found = {(ns, key): data for ns, key, data in rows}
+        for update_id, (user, chat) in wanted.items():
+            kept = {}
+            if user is not None:
+                kept[(USER, str(user))] = found.get((USER, str(user)))
+            if chat is not None:
+                kept[(CHAT, str(chat))] = found.get((CHAT, str(chat)))
+            self._batches[update_id] = (read_at, kept)
+
+    def use_read_ahead(self, update_id: int) -> bool:
+        """Hand the rows read ahead for this update to refresh_*; False when there are none to trust
+        (none read, or this process wrote one of them since): then :meth:`prefetch` reads them."""
+        entry = self._batches.pop(update_id, None)
+        if entry is None:
+            return False
+        read_at, rows = entry
+        if any(self._written.get(row, -1) > read_at for row in rows):
+            return False
+        self._prefetched.update(rows)
+        return True
 
     def forget_prefetch(self, user_id: int | None, chat_id: int | None) -> None:
         """Drop read-ahead rows nobody consumed (an update no handler took), so none goes stale."""
@@ -95,7 +166,7 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
         if (namespace, key) in self._prefetched:
             return self._prefetched.pop((namespace, key))
         return await self._db(
-            lambda s: s.scalar(
+            lambda c: c.scalar(
                 select(BotState.data).where(BotState.namespace == namespace, BotState.key == key)
             ),
             read=True,
@@ -126,26 +197,39 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
         if not value and (namespace, key) not in self._known:
             return  # nothing stored and nothing to store
 
-        def work(session: Session) -> None:
-            insert = insert_for(session)
+        def work(connection: Connection) -> None:
+            insert = insert_for(connection)
             values = {"namespace": namespace, "key": key, "data": encoded, "updated_at": utcnow()}
             statement = insert(BotState).values(values)
             excluded = statement.excluded
-            session.execute(
+            connection.execute(
                 statement.on_conflict_do_update(
                     index_elements=[BotState.namespace, BotState.key],
                     set_={"data": excluded.data, "updated_at": excluded.updated_at},
                 )
             )
 
-        await self._db(work)
+        try:
+            await self._db(work)
+        finally:
+            self._wrote(namespace, key)
         self._known[(namespace, key)] = encoded
+
+    def _wrote(self, namespace: str, key: str) -> None:
+        """Note a write once it is over: rows read ahead before now may predate it."""
+        self._writes += 1
+        self._written[(namespace, key)] = self._writes
 
     async def _drop(self, namespace: str, key: str) -> None:
         self._known.pop((namespace, key), None)
-        await self._db(
-            lambda s: s.execute(delete(BotState).where(BotState.namespace == namespace, BotState.key == key))
-        )
+        try:
+            await self._db(
+                lambda c: c.execute(
+                    delete(BotState).where(BotState.namespace == namespace, BotState.key == key)
+                )
+            )
+        finally:
+            self._wrote(namespace, key)
 
     # ------------------------------------------------------------------ user and chat data
     async def get_user_data(self) -> dict[int, dict]:
@@ -175,7 +259,7 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
     # ------------------------------------------------------------------ conversations
     async def get_conversations(self, name: str) -> dict:
         rows = await self._db(
-            lambda s: s.execute(
+            lambda c: c.execute(
                 select(BotState.key, BotState.data).where(BotState.namespace == CONVERSATION + ":" + name)
             ).all()
         )

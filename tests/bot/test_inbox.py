@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.console.fake_api import FakeBotApi
 from bot.console.fake_updates import Chat, UpdateFactory
@@ -95,3 +95,60 @@ async def test_an_update_that_keeps_killing_the_process_is_given_up(session_fact
         assert await inbox.pending() == [update]  # a process starts, replays it, and dies again
     assert await inbox.pending() == []
     assert inbox_ids(session_factory) == []
+
+
+class BotStateReads:
+    """Counts the statements that read user/chat data (table bot_state) while it is attached."""
+
+    def __init__(self, engine):
+        self.engine, self.count = engine, 0
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self.seen)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self.seen)
+
+    def seen(self, _conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT") and "bot_state" in statement:
+            self.count += 1
+
+
+async def fetch_and_handle(bot, updates: list[dict]) -> list:
+    """Deliver ``updates`` in one getUpdates answer (one batch, as polling fetches them), handle each."""
+    bot.api.deliver.extend(updates)
+    fetched = await bot.application.bot.get_updates()
+    assert [u.update_id for u in fetched] == [u["update_id"] for u in updates]
+    calls = []
+    for update in fetched:
+        before = len(bot.api.calls)
+        await bot.application.process_update(update)
+        calls += bot.api.calls[before:]
+    return calls
+
+
+async def test_a_fetched_batch_reads_its_users_data_with_the_batch(make_bot, engine):
+    bot = await make_bot()
+    await bot.send("Dune by Frank Herbert")
+    chat = Chat(id=ADA.id)
+    searches = [bot.updates.message(ADA, chat, text) for text in ("dune", "herbert", "frank")]
+    with BotStateReads(engine) as reads:
+        calls = await fetch_and_handle(bot, searches)
+    assert reads.count == 1, "one read for the whole batch, none per update"
+    assert len([c for c in calls if c.method == "sendMessage"]) == 3
+
+
+async def test_updates_fetched_together_see_what_the_earlier_ones_changed(make_bot, engine):
+    """/add then the title, sent before the bot answered: one batch. The flow /add started (in the
+    user's data, written after the batch was read) must not be undone by the older copy read ahead."""
+    bot = await make_bot()
+    chat = Chat(id=ADA.id)
+    steps = [bot.updates.message(ADA, chat, text) for text in ("/add", "Dune", "Frank Herbert")]
+    with BotStateReads(engine) as reads:
+        calls = await fetch_and_handle(bot, steps)
+    texts = [c.text for c in calls if c.method == "sendMessage"]
+    assert "What's the title?" in texts[0]
+    assert "Who wrote <b>Dune</b>?" in texts[1]
+    assert "part of a series" in texts[2]
+    assert reads.count == 3, "the batch's read, then a fresh read for each update after a write"

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,8 +50,13 @@ def make_engine(url: str, **kwargs) -> Engine:
             # transaction that reads, then writes, fails at once with "database is locked" when
             # another connection wrote in between. SQLite has one writer at a time anyway.
             # A read scope (see read_scope) takes no lock: WAL readers see a snapshot and never wait.
+            # query_only is a setting of the connection: set only when it changes (most transactions
+            # in a row are reads, or writes, on the same pooled connection).
             read_only = bool(conn.get_execution_options().get(READ_ONLY))
-            conn.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+            info = conn.connection.info
+            if info.get(READ_ONLY) is not read_only:
+                conn.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+                info[READ_ONLY] = read_only
             conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
@@ -134,6 +139,7 @@ async def in_thread(
     return await asyncio.to_thread(work)
 
 
-def insert_for(session: Session):
+def insert_for(session: Session | Connection):
     """The engine's own ``insert`` (PostgreSQL or SQLite), which has ``on_conflict_do_*``."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    bind = session.get_bind() if isinstance(session, Session) else session
+    return postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
