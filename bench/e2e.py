@@ -13,6 +13,9 @@ Two modes. ``deployed``: both bots exactly as deployed, with AIORateLimiter, whi
 Telegram's 30 messages/second. ``capacity``: both without the flood limiter (ours is ``python -m bot``
 as deployed, with TELEGRAM_RATE_LIMIT=0), which shows what the process itself can do.
 
+On PostgreSQL, capacity mode also runs ours as 1 and as 2 webhook processes on one database
+(bench/webhooks.py) and prints both.
+
 Both bots handle the same number of updates at once (``--concurrency``, ours through
 CONCURRENT_UPDATES). It matters: with python-telegram-bot's "True" (256 at once) a burst opens well
 over a hundred connections and httpcore's pool scans them all for every request, which caps even the
@@ -32,7 +35,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import make_url, select, text, update
 
 from bench.fake_botapi import SENDING, FakeBotApi, percentiles
 from bench.generate import FIRST, LAST, WORDS, generate, new_library
@@ -58,12 +61,25 @@ class Library:
     words: list[str]
 
 
+def create_database(url: str) -> None:
+    """On PostgreSQL, create the database ``url`` names when the server does not have it yet."""
+    target = make_url(url)
+    if target.get_backend_name() != "postgresql":
+        return
+    server = make_engine(target.set(database="postgres").render_as_string(hide_password=False))
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": target.database}):
+            conn.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
+    server.dispose()
+
+
 def prepare_library(url: str, books: int, seed: int = 1) -> Library:
     """Migrate ``url`` and fill a library of ``books`` books owned by the bench user."""
     from alembic import command
 
     from librium.database.sqlalchemy.migrations import alembic_config
 
+    create_database(url)
     command.upgrade(alembic_config(url), "head")
     engine = make_engine(url)
     with engine.begin() as conn:
@@ -92,17 +108,26 @@ def bot_env(
     return env
 
 
-def start(bot: Bot, api: FakeBotApi, url: str, log: Path, concurrency: int | None = None) -> subprocess.Popen:
-    """Start a bot process and wait for its first getUpdates."""
-    seen = len(api.of("getUpdates"))
+def start(
+    bot: Bot,
+    api: FakeBotApi,
+    url: str,
+    log: Path,
+    concurrency: int | None = None,
+    timeout: float = 60,
+    code: Path = ROOT,
+    wait: str = "getUpdates",
+) -> subprocess.Popen:
+    """Start a bot process (from the checkout ``code``) and wait for its first call of ``wait``."""
+    seen = len(api.of(wait))
     proc = subprocess.Popen(
         bot.command,
-        cwd=ROOT,
+        cwd=code,
         env=bot_env(api, url, concurrency, bot.env),
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
-    api.wait_for(lambda calls: len([c for c in calls if c.method == "getUpdates"]) > seen, timeout=60)
+    api.wait_for(lambda calls: len([c for c in calls if c.method == wait]) > seen, timeout=timeout)
     return proc
 
 
@@ -141,7 +166,7 @@ def _done(calls, since: float, callbacks: set[str]) -> list:
     ]
 
 
-def throughput(api: FakeBotApi, updates: list[dict]) -> tuple[float, float]:
+def throughput(api: FakeBotApi, updates: list[dict], timeout: float = 120) -> tuple[float, float]:
     """Inject all at once; (updates per second, seconds) until the last one is answered."""
     callbacks = {u["callback_query"]["id"] for u in updates if "callback_query" in u}
     started = time.monotonic()
@@ -149,7 +174,7 @@ def throughput(api: FakeBotApi, updates: list[dict]) -> tuple[float, float]:
         api.inject(u)
     done = api.wait_for(
         lambda calls: (d := _done(calls, started, callbacks)) and len(d) >= len(updates) and d,
-        timeout=max(120, len(updates) / 5),
+        timeout=max(timeout, len(updates) / 5),
     )
     elapsed = max(c.at for c in done) - started
     return len(updates) / elapsed, elapsed
@@ -219,7 +244,7 @@ def median_run(runs: list[dict]) -> dict:
     return {
         kind: sorted((run[kind] for run in runs), key=lambda r: r.per_second)[len(runs) // 2]
         for kind in KINDS
-    }
+    }  # (KindResult or webhooks.Burst: both have per_second)
 
 
 def report(mode: str, bots: dict[str, dict], per_kind: int) -> None:
@@ -247,6 +272,14 @@ def report(mode: str, bots: dict[str, dict], per_kind: int) -> None:
         + " ".join(f"{alls[0] / r:14.0%}" for r in alls[1:])
     )
     if "echo+read" in bots:  # what one database read per update costs any bot
+        floor = bots["echo+read"]
+        print(
+            "p50 latency, ours - echo+read: "
+            + ", ".join(
+                f"{k} {statistics.median(ours[k].latency_ms) - statistics.median(floor[k].latency_ms):+.1f} ms"
+                for k in KINDS
+            )
+        )
         shares = [bots["echo+read"][k].per_second / echo[k].per_second for k in KINDS]
         shares.append(alls[names.index("echo+read")] / alls[names.index("echo")])
         print(
@@ -261,7 +294,12 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=150, help="closed-loop latency samples per kind")
     parser.add_argument("--books", type=int, default=10_000)
     parser.add_argument("--url", help="an empty database (default: a new SQLite file)")
-    parser.add_argument("--mode", choices=("deployed", "capacity", "both"), default="both")
+    parser.add_argument(
+        "--mode",
+        choices=("deployed", "capacity", "webhooks", "both"),
+        default="both",
+        help="both: deployed and capacity (capacity on PostgreSQL also runs webhooks: 1 and 2 processes)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--rounds", type=int, default=1, help="run each bot this many times, report the median"
@@ -307,8 +345,17 @@ def main() -> None:
                 )
         bots = {name: median_run(r) for name, r in runs.items()}
         report(mode, bots, per_kind)
-        ours = bots["ours"]
-    print(f"\nmedian add latency, ours: {statistics.median(ours['add'].latency_ms):.1f} ms")
+    postgresql = make_engine(url).dialect.name == "postgresql"
+    if args.mode == "webhooks" or (args.mode in ("capacity", "both") and postgresql):
+        from bench import webhooks
+
+        scale: dict[int, list[dict]] = {1: [], 2: []}
+        for round_ in range(args.rounds):
+            for processes in scale:
+                scale[processes].append(
+                    webhooks.run(library, processes, per_kind, args.concurrency, args.seed + round_, workdir)
+                )
+        webhooks.report({n: median_run(r) for n, r in scale.items()}, per_kind)
 
 
 if __name__ == "__main__":
