@@ -64,11 +64,11 @@ def parts_for(root: Path) -> list[tuple[str, tuple[str, ...]]]:
     return [
         (
             "persistence: user/chat data read-ahead, refresh, write-back",
-            (f"{ours}bot/persistence.py", "_basepersistence.py", "update_persistence "),
+            (f"{ours}bot/runtime/persistence.py", "_basepersistence.py", "update_persistence "),
         ),
         (
             "who is asking, which library (access)",
-            (f"{ours}bot/access.py", f"{ours}librium/services/libraries.py"),
+            (f"{ours}bot/runtime/access.py", f"{ours}librium/services/libraries.py"),
         ),
         ("service (search, add, card queries)", (f"{ours}librium/services/", f"{ours}librium/")),
         (
@@ -77,11 +77,19 @@ def parts_for(root: Path) -> list[tuple[str, tuple[str, ...]]]:
         ),
         (
             "rendering: text, keyboards, callback data",
-            tuple(f"{ours}bot/{m}.py" for m in ("lists", "cards", "render", "keyboards", "callbacks")),
+            (f"{ours}bot/views/", f"{ours}bot/chat/callbacks.py"),
         ),
         ("update log line", ("/logging/",)),
         ("python-telegram-bot dispatch", ("LibriumApplication.", "/telegram/ext/_application.py")),
-        ("handlers: parse, route", (f"{ours}bot/handlers/", f"{ours}bot/parse.py", f"{ours}bot/dbcall.py")),
+        (
+            "handlers: parse, route",
+            (
+                f"{ours}bot/handlers/",
+                f"{ours}bot/chat/",
+                f"{ours}bot/actions/",
+                f"{ours}bot/runtime/dbcall.py",
+            ),
+        ),
         (
             "Bot API call: serialise, HTTP, rate limiter",
             (
@@ -96,7 +104,7 @@ def parts_for(root: Path) -> list[tuple[str, tuple[str, ...]]]:
                 "/yarl/",
                 "/multidict/",
                 "/aiohappyeyeballs/",
-                f"{ours}bot/aiohttp_request.py",
+                f"{ours}bot/runtime/aiohttp_request.py",
             ),
         ),
         ("python-telegram-bot dispatch", ("/telegram/", f"{ours}bot/")),

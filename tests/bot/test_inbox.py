@@ -58,7 +58,12 @@ async def test_a_new_process_handles_what_a_killed_one_left_and_skips_the_resent
     before = len(bot.api.calls)
     await bot.application.process_update(again)
     assert bot.api.calls[before:] == []
-    await bot.application.bot_data[INBOX].flush()
+    # The replayed copy leaves the inbox once its handling is over (its reply may come a little earlier).
+    for _ in range(200):
+        await bot.application.bot_data[INBOX].flush()
+        if not inbox_ids(session_factory):
+            break
+        await asyncio.sleep(0.05)
     assert inbox_ids(session_factory) == []
     assert [b.title for b in library_books(session_factory, ADA)] == ["Emma"]
 
