@@ -135,6 +135,8 @@ def grid(
         "page": found.page,
         "pages": found.pages,
         "warnings": found.warnings[:3],
+        "exact": found.exact,  # how many books matched exactly; the rest are near matches (typos...)
+        "corrected": found.corrected,  # nothing matched exactly: the words as the first near match has them
         "books": [
             {
                 "id": row.id,

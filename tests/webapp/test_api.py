@@ -150,3 +150,17 @@ def test_a_group_library_is_switched_to_by_its_members(shelf):
     assert [b["title"] for b in books["books"]] == ["Shared Book"]
     opened = shelf.client(BOB, "Bob", start_param=f"l{group.library_id}").get("/app/api/me").json()
     assert opened["library"] == group.library_id, "the group's button opens the group's library"
+
+
+def test_the_grid_forgives_typos_and_other_scripts(shelf):
+    ada = shelf.who(ADA, "Ada")
+    hobbit = shelf.add(ada, "The Hobbit", authors=["J. R. R. Tolkien"])
+    war = shelf.add(ada, "Война и мир", authors=["Лев Толстой"])
+    client = shelf.client(ADA)
+    found = client.get("/app/api/books", params={"q": "hobit", "sort": "relevance"}).json()
+    assert [b["id"] for b in found["books"]] == [hobbit]
+    assert (found["exact"], found["corrected"]) == (0, "Hobbit")
+    found = client.get("/app/api/books", params={"q": "tolstoy"}).json()
+    assert [b["id"] for b in found["books"]] == [war]
+    exact = client.get("/app/api/books", params={"q": "hobbit"}).json()
+    assert [b["id"] for b in exact["books"]] == [hobbit] and exact["exact"] is None

@@ -134,7 +134,10 @@ async function loadPage(reset) {
     grid.page = data.page; grid.pages = data.pages;
     list.append(...data.books.map(bookCard));
     const n = data.total;
-    $("#summary").textContent = n === 0 ? "" : n === 1 ? "1 book" : n.toLocaleString() + " books";
+    const count = n === 0 ? "" : n === 1 ? "1 book" : n.toLocaleString() + " books";
+    // Nothing matched exactly: these are near matches (typos, another script, another word form).
+    const near = data.exact === 0 ? (data.corrected ? "Showing results for “" + data.corrected + "” · " : "Near matches · ") : "";
+    $("#summary").textContent = near + count;
     $("#empty").hidden = n !== 0;
     $("#more").hidden = grid.page >= grid.pages;
   } catch (error) { failed(error); } finally { if (token === grid.token) grid.loading = false; }
