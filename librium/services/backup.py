@@ -104,24 +104,28 @@ def read_dump(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
             f"The backup is too big ({len(data) / 2**20:.1f} MB); the limit is {max_bytes / 2**20:g} MB."
         )
     if not data.strip():
-        raise Invalid("The backup file is empty.")
+        raise Invalid(_("The backup file is empty."))
     try:
         dump = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise Invalid(
-            "This is not a Librium backup (it is not JSON). Send the .json file /backup made."
+            _("This is not a Librium backup (it is not JSON). Send the .json file /backup made.")
         ) from None
     if not isinstance(dump, dict) or dump.get("format") != DUMP_FORMAT:
-        raise Invalid("This JSON file is not a Librium backup.")
+        raise Invalid(_("This JSON file is not a Librium backup."))
     version = dump.get("format_version")
     if not isinstance(version, int) or version > DUMP_FORMAT_VERSION:
-        raise Invalid(f"This backup was made by a newer Librium (format {version}); update the bot first.")
+        raise Invalid(
+            _("This backup was made by a newer Librium (format {version}); update the bot first.").format(
+                version=version
+            )
+        )
     for key in ("authors", "books", "reminders", *ENTITY_LISTS):
         if not isinstance(dump.get(key), list):
-            raise Invalid(f"The backup is damaged: “{key}” is missing.")
+            raise Invalid(_("The backup is damaged: “{key}” is missing.").format(key=key))
     for n, book in enumerate(dump["books"], start=1):
         if not isinstance(book, dict) or not book.keys() >= _BOOK_KEYS:
-            raise Invalid(f"The backup is damaged: book {n} is incomplete.")
+            raise Invalid(_("The backup is damaged: book {n} is incomplete.").format(n=n))
     return dump
 
 
@@ -404,7 +408,9 @@ class _Restorer:
         for u in entry["authors"]:
             if u not in self.authors:
                 raise Invalid(
-                    f"The backup is damaged: “{entry['title'][:60]}” names an author it does not list."
+                    _("The backup is damaged: “{title}” names an author it does not list.").format(
+                        title=entry["title"][:60]
+                    )
                 )
             if self.authors[u] not in authors:
                 authors.append(self.authors[u])
@@ -545,7 +551,11 @@ def apply_restore(
             skipped = restorer.reminders_from_dump(kept_uuids)
             session.flush()
         except LibriumError as exc:
-            raise Invalid(f"The backup could not be restored: {exc.message} Nothing was changed.") from exc
+            raise Invalid(
+                _("The backup could not be restored: {message} Nothing was changed.").format(
+                    message=exc.message
+                )
+            ) from exc
     if skipped:
         plan.warnings.append(f"{skipped} reminders were skipped (their person or loan is not here).")
     return RestoreResult(

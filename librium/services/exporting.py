@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from librium import isbn as isbn_mod
 from librium.database.sqlalchemy import db
 from librium.errors import NotFound
+from librium.i18n import _
 from librium.services.importing.series_title import format_index, series_in_title
 from librium.text import fold
 
@@ -117,7 +118,7 @@ _BOOK_OPTIONS = (
 def _check_library(session: Session, library_id: int) -> db.Library:
     library = session.get(db.Library, library_id)
     if library is None:
-        raise NotFound("That library does not exist.")
+        raise NotFound(_("That library does not exist."))
     return library
 
 

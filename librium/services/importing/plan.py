@@ -143,7 +143,7 @@ def plan_records(
     session: Session, library_id: int, records: list[BookRecord], *, fmt: str, encoding: str = "utf-8"
 ) -> ImportPlan:
     if session.get(db.Library, library_id) is None:
-        raise NotFound("That library does not exist.")
+        raise NotFound(_("That library does not exist."))
     plan = ImportPlan(
         format=fmt, format_name=REGISTRY.names().get(fmt, fmt), encoding=encoding, rows=len(records)
     )
