@@ -100,23 +100,19 @@ def browser_numbers(url: str, init: str, loads: int) -> tuple[list[float], int, 
             script = stub_script(init, LIGHT, "light")
             context.route("https://telegram.org/js/telegram-web-app.js", stub(script))
             page = context.new_page()
-            sizes: dict[str, int] = {}
-
-            def seen(response, sizes=sizes):
-                if response.url.startswith(url) and "/app/cover/" not in response.url:
-                    sizes[response.url.replace(url, "")] = int(response.headers.get("content-length") or 0)
-
-            page.on("response", seen)
+            responses: list = []
+            page.on("response", responses.append)
             started = time.perf_counter()
             page.goto(url + "/app/", wait_until="commit")
-            page.wait_for_function(
-                "document.querySelectorAll('#grid .card').length >= 3 && "
-                "document.querySelector('#grid .card').getBoundingClientRect().height > 0"
-            )
+            page.locator("#grid .card").nth(5).wait_for(state="visible")  # the first two rows drawn
             firsts.append((time.perf_counter() - started) * 1000)
             page.wait_for_load_state("networkidle")
-            if n == 0:
-                weights = dict(sizes)
+            if n == 0:  # bytes over the wire (compressed as sent), every response but covers
+                weights = {
+                    r.url.replace(url, "").split("?")[0]: r.request.sizes()["responseBodySize"]
+                    for r in responses
+                    if r.url.startswith(url) and "/app/cover/" not in r.url
+                }
             context.close()
         browser.close()
     return firsts, sum(weights.values()), weights

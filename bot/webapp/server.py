@@ -117,7 +117,7 @@ class Covers:
         try:
             file = await self.application.bot.get_file(file_id)
             data = bytes(await file.download_as_bytearray())
-        except (TelegramError, OSError, ValueError) as error:
+        except (TelegramError, OSError, ValueError, RuntimeError) as error:  # RuntimeError: no file_path
             log.info("cover file not fetched: %s", type(error).__name__)
             return None
         return (data, "image/jpeg") if len(data) <= MAX_COVER else None

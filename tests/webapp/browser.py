@@ -74,9 +74,11 @@ def launch(playwright, *extra_args: str):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=[*FLAGS, *extra_args])
 
 
-def open_page(browser, base_url: str, init_data: str, *, theme=LIGHT, scheme="light", path="/app/"):
+def open_page(
+    browser, base_url: str, init_data: str, *, theme=LIGHT, scheme="light", path="/app/", viewport=PHONE
+):
     """A 390×844 phone page of the Mini App with the stubbed Telegram script."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, color_scheme=scheme)
+    context = browser.new_context(viewport=viewport, device_scale_factor=2, color_scheme=scheme)
     context.grant_permissions(["camera"], origin=base_url)
     script = stub_script(init_data, theme, scheme)
 

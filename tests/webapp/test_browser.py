@@ -151,3 +151,47 @@ def test_the_console_link_opens_the_shelf_in_a_plain_browser(make_shelf, browser
     expect(page.locator("#grid .card")).to_have_count(1)
     assert page.locator("#grid .card .title").all_inner_texts() == ["Solaris"]
     context.close()
+
+
+def _jpeg(colour: tuple[int, int, int]) -> bytes:
+    import io
+
+    from PIL import Image
+
+    data = io.BytesIO()
+    Image.new("RGB", (200, 300), colour).save(data, "JPEG")
+    return data.getvalue()
+
+
+def test_pages_load_as_you_scroll_at_360px_and_covers_shift_nothing(shelf, browser):
+    from sqlalchemy import update
+
+    from librium.database.sqlalchemy import db
+    from librium.database.sqlalchemy.session import session_scope
+
+    ada = shelf.who(ADA, "Ada")
+    ids = [shelf.add(ada, f"Book {n:03d}", authors=[f"Author {n % 7}"]) for n in range(70)]
+    with session_scope(shelf.session_factory) as session:
+        for n, book_id in enumerate(ids[::3]):
+            file_id = shelf.api.add_file(_jpeg((40 + n, 80, 120)))
+            session.execute(update(db.Book).where(db.Book.id == book_id).values(cover_file_id=file_id))
+    page = open_page(browser, shelf.url, sign(ADA), viewport={"width": 360, "height": 740})
+    expect(page.locator("#grid .card")).to_have_count(30)
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#grid .card img").count() >= 1, "covers come through our own endpoint"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "nothing wider than a small phone"
+    page.mouse.wheel(0, 20_000)
+    expect(page.locator("#grid .card")).to_have_count(60)
+    page.mouse.wheel(0, 20_000)
+    expect(page.locator("#grid .card")).to_have_count(70)
+    page.wait_for_load_state("networkidle")
+    shift = page.evaluate(
+        """new Promise((done) => {
+             let sum = 0;
+             new PerformanceObserver((list) => { for (const e of list.getEntries()) sum += e.value; })
+               .observe({type: 'layout-shift', buffered: true});
+             setTimeout(() => done(sum), 1000);
+           })"""
+    )
+    assert shift < 0.01, f"cumulative layout shift {shift}"
+    assert page.errors == []
