@@ -67,6 +67,18 @@ def test_the_grid_search_chips_and_marking_a_book_read(shelf, browser):
     assert page.errors == []
 
 
+def test_the_grid_shows_near_matches_for_a_typo(shelf, browser):
+    ada = shelf.who(ADA, "Ada")
+    shelf.add(ada, "The Hobbit", authors=["J. R. R. Tolkien"])
+    shelf.add(ada, "Mort", authors=["Terry Pratchett"])
+    page = open_page(browser, shelf.url, sign(ADA))
+    expect(page.locator("#grid .card")).to_have_count(2)
+    page.fill("#search", "hobit")
+    expect(page.locator("#summary")).to_contain_text("Showing results for “Hobbit”")
+    assert grid_titles(page) == ["The Hobbit"]
+    assert page.errors == []
+
+
 def test_forged_or_expired_initdata_shows_open_from_telegram(shelf, browser):
     shelf.add(shelf.who(ADA, "Ada"), "Dune")
     for init in (
