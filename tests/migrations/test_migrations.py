@@ -61,6 +61,12 @@ def test_data_written_at_an_older_revision_survives_upgrade(alembic_runner, alem
                 conn.execute(text("SELECT rowid FROM book_fts WHERE book_fts MATCH 'sole*'")).scalars().all()
             )
             assert hits == [7]
+        # 0007 took the vocabulary from the search rows: the words, their readings and stems.
+        words = conn.execute(
+            text("SELECT term, latin, stem FROM search_terms WHERE library_id = 1 ORDER BY term")
+        ).all()
+        assert ("soledad", "soledad", "soledad") in [tuple(w) for w in words]
+        assert not any(term.isdigit() for term, _, _ in words)  # the ISBN is matched exactly only
 
 
 def test_downgrade_to_base_leaves_no_table(alembic_runner, alembic_engine):

@@ -166,3 +166,32 @@ def test_a_partial_near_match_is_no_answer_to_do_i_own(session, shelf):
     shelf.book("Dune", authors=["Frank Herbert"])
     assert not ownership.check(session, shelf.library_id, "Dune Messiah").found
     assert ownership.check(session, shelf.library_id, "Dnue").by == "near"
+
+
+def test_a_typo_costs_a_fixed_number_of_statements(session, shelf):
+    from .conftest import count_statements
+
+    for n in range(30):
+        shelf.book(f"The Hobbit, part {n}", authors=["J. R. R. Tolkien"])
+    counts = []
+    for size in (5, 50):
+        with count_statements(session) as statements:
+            page = search(session, shelf.library_id, "hobit tolkein", page_size=size)
+        assert page.exact == 0 and len(page.rows) == min(size, 30)
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 10
+
+
+def test_a_near_miss_in_another_script_is_a_near_duplicate(session, shelf):
+    from librium.services import books
+
+    shelf.book("Война и мир", authors=["Лев Толстой"])
+    result = books.add_book(
+        session, shelf.library_id, books.BookInput(title="Voyna i mir", authors=["Lev Tolstoy"])
+    )
+    assert result.book is None and result.near
+    assert [d.title for d in result.duplicates] == ["Война и мир"]
+    other = books.add_book(
+        session, shelf.library_id, books.BookInput(title="Anna Karenina", authors=["Lev Tolstoy"])
+    )
+    assert other.added
