@@ -3,7 +3,7 @@
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import Connection, Engine, pool
+from sqlalchemy import Connection, Engine, String, pool
 
 from librium.config import database_url
 from librium.database.sqlalchemy.db import FTS_OBJECT_PREFIX, UTCDateTime, metadata
@@ -38,11 +38,24 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type):
+    """SQLite never enforces a VARCHAR's length, so a widened VARCHAR is not a difference there."""
+    if (
+        context.dialect.name == "sqlite"
+        and isinstance(inspected_type, String)
+        and isinstance(metadata_type, String)
+        and inspected_type.length
+        and metadata_type.length
+    ):
+        return False
+    return None  # Alembic's own comparison
+
+
 def _configure(**kwargs) -> None:
     context.configure(
         target_metadata=target_metadata,
         render_as_batch=True,
-        compare_type=True,
+        compare_type=compare_type,
         include_object=include_object,
         render_item=render_item,
         **kwargs,

@@ -20,10 +20,16 @@ FIELD_NAMES = [
     N_("last name"), N_("prefix"), N_("suffix"), N_("end"), N_("finish date"),
 ]  # fmt: skip
 
-NAME_MAX = 50
-PERSON_PART_MAX = 50
-AFFIX_MAX = 20
-TITLE_MAX = 500
+# Limits protect the system, never a real book: names of 1,000 characters ("Colegio Oficial
+# Aparejadores y Arquitectos Técnicos de Murcia" is 59), titles of 1,000. A name or title is also
+# kept under STORED_BYTES_MAX bytes of UTF-8 (its folded key too): PostgreSQL refuses index entries
+# over about 2,700 bytes, and a 1,000-character name in a four-byte script would be one.
+NAME_MAX = 1000
+PERSON_PART_MAX = 1000
+AFFIX_MAX = 1000
+TITLE_MAX = 1000
+STORED_BYTES_MAX = 2400
+KEY_MAX = 2 * max(NAME_MAX, TITLE_MAX)  # a folded key can outgrow its name (ß -> ss, ﬁ -> fi)
 BORROWER_MAX = 100
 READING_STATUSES = ("to-read", "reading", "read", "abandoned")
 MIN_YEAR = 1000
@@ -33,11 +39,21 @@ def max_year() -> int:
     return dt.date.today().year + 5
 
 
+def _too_big(text: str, limit: int) -> bool:
+    if len(text) > limit:
+        return True
+    if text.isascii():
+        return False  # an ASCII text and its key are as many bytes as characters
+    from librium.text import fold
+
+    return len(text.encode()) > STORED_BYTES_MAX or len(fold(text).encode()) > STORED_BYTES_MAX
+
+
 def title(value: str | None) -> str:
     text = clean(value)
     if not text:
         raise Invalid(_("A book needs a title."))
-    if len(text) > TITLE_MAX:
+    if _too_big(text, TITLE_MAX):
         raise Invalid(
             _("That title is too long ({length} characters; at most {limit}).").format(
                 length=len(text), limit=TITLE_MAX
@@ -62,7 +78,7 @@ def name(value: str | None, what: str = "name", limit: int = NAME_MAX) -> str:
     text = clean(value)
     if not text:
         raise Invalid(_("A {what} cannot be blank.").format(what=_(what)))
-    if len(text) > limit:
+    if _too_big(text, limit):
         raise Invalid(
             _("The {what} “{text}” is too long (at most {limit} characters).").format(
                 what=_(what), text=text[:60], limit=limit

@@ -2,8 +2,9 @@
 
 A CSV document (an export of Goodreads, StoryGraph, LibraryThing, Libib, Calibre, BookBuddy, Book Catalogue,
 the original Librium or our own /export, or any CSV with a title column; LibraryThing's JSON too) gets a dry run
-first: ONE message with the numbers (new, already in the library, rows with problems by line) and
-Import / Import and skip problem rows / Cancel. A JSON document is a backup: the message says what a
+first: ONE message with the numbers (new books, rows merged as copies, already in the library, values I
+couldn't keep, rows refused for having no title) and Import / Cancel. Every row with a title becomes a
+book. A JSON document is a backup: the message says what a
 restore would change, with Restore / Cancel.
 
 What waits for the button is small and picklable (``user_data[DATA_FILES][token]``: the Telegram
@@ -50,7 +51,7 @@ from bot.views.keyboards import button, markup
 from bot.views.render import MAX_MESSAGE, esc
 from librium.database.sqlalchemy import db
 from librium.errors import LibriumError
-from librium.i18n import N_, _, formats
+from librium.i18n import N_, _, formats, ngettext
 from librium.services import backup, exporting, libraries, reminders
 from librium.services.importing import apply_plan, jsontable, plan_import
 
@@ -61,6 +62,7 @@ MAX_PENDING = 5  # older pending files expire first
 MAX_DOWNLOAD = 20 * 1024 * 1024  # what the Bot API lets a bot download
 PROGRESS_INTERVAL = 2.0  # seconds between progress edits
 SHOWN_PROBLEMS = 5
+SHOWN_LINES = 10  # line numbers of refused rows shown
 
 CSV, BACKUP = "csv", "backup"
 
@@ -198,17 +200,10 @@ def _fit(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
-def import_headline(fmt: str, rows: int, new: int, duplicates: int, problems: int) -> str:
-    """ "Goodreads export: 326 rows — 310 new, 12 already in your library, 4 with problems"."""
-    n = formats.number
-    if new == 0 and problems == 0:
-        return _("{format}: {rows} — 0 new — all {duplicates} are already in your library").format(
-            format=fmt, rows=lists.plural(rows, "row"), duplicates=n(duplicates)
-        )
-    return _(
-        "{format}: {rows} — {new} new, {duplicates} already in your library, {problems} with problems"
-    ).format(
-        format=fmt, rows=lists.plural(rows, "row"), new=n(new), duplicates=n(duplicates), problems=n(problems)
+def import_headline(fmt: str, rows: int, new: int) -> str:
+    """ "Goodreads export: 326 rows — 310 new books"."""
+    return _("{format}: {rows} — {books}").format(
+        format=fmt, rows=lists.plural(rows, "row"), books=lists.plural(new, "new book")
     )
 
 
@@ -220,11 +215,14 @@ class ImportPreview:
     format_name: str
     rows: int
     new: int
-    duplicates: int
-    problems: int
-    problem_lines: list[str]
-    notices: int
-    notice_lines: list[str]
+    merged: int
+    in_library: int
+    refused: int  # rows without a title
+    refused_lines: list[int]
+    dropped_values: int
+    dropped_rows: int
+    dropped_lines: list[str]
+    merged_lines: list[str]
     warnings: list[str]
     columns_read: tuple[tuple[str, str], ...] = ()
     columns_ignored: tuple[str, ...] = ()
@@ -236,12 +234,15 @@ def _preview_import(session: Session, actor: Actor, data: bytes) -> ImportPrevie
     return ImportPreview(
         format_name=plan.format_name,
         rows=plan.rows,
-        new=len(plan.new),
-        duplicates=len(plan.duplicates),
-        problems=len(plan.problems),
-        problem_lines=[str(p) for p in plan.problems[:SHOWN_PROBLEMS]],
-        notices=len(plan.notices),
-        notice_lines=[str(n) for n in plan.notices[:3]],
+        new=plan.new,
+        merged=plan.merged,
+        in_library=plan.in_library,
+        refused=len(plan.refused),
+        refused_lines=plan.refused[:SHOWN_LINES],
+        dropped_values=plan.dropped_values,
+        dropped_rows=plan.dropped_rows,
+        dropped_lines=[str(n) for n in plan.dropped_notes[:SHOWN_PROBLEMS]],
+        merged_lines=[str(n) for n in plan.merged_notes[:3]],
         warnings=list(plan.warnings),
         columns_read=plan.mapping.read if plan.mapping else (),
         columns_ignored=plan.mapping.ignored if plan.mapping else (),
@@ -261,48 +262,64 @@ def columns_text(read: tuple[tuple[str, str], ...], ignored: tuple[str, ...]) ->
     return lines
 
 
+def _refused_text(p: ImportPreview) -> str:
+    shown = ", ".join(formats.number(n) for n in p.refused_lines)
+    if p.refused > len(p.refused_lines):
+        shown += "…"
+    return ngettext(
+        "✗ {n} row refused (no title): line {lines}",
+        "✗ {n} rows refused (no title): lines {lines}",
+        p.refused,
+    ).format(n=formats.number(p.refused), lines=shown)
+
+
 def preview_text(p: ImportPreview) -> str:
-    lines = ["📥 " + esc(import_headline(p.format_name, p.rows, p.new, p.duplicates, p.problems)) + "."]
-    lines.extend(columns_text(p.columns_read, p.columns_ignored))
-    if p.problems:
-        if p.problems > SHOWN_PROBLEMS:
-            lines.append(_("Rows with problems (first few):"))
-        else:
-            lines.append(_("Rows with problems (by line):"))
-        lines.extend("• " + esc(line) for line in p.problem_lines)
-        if p.problems > SHOWN_PROBLEMS:
-            lines.append(_("… and {n} more.").format(n=formats.number(p.problems - SHOWN_PROBLEMS)))
-    if p.notices:
-        lines.append(
-            _("{rows} will lose a value I can't keep, e.g.:").format(rows=lists.plural(p.notices, "row"))
+    n = formats.number
+    if p.new == 0 and p.in_library == p.rows:
+        headline = _("{format}: {rows} — 0 new — all {duplicates} are already in your library").format(
+            format=p.format_name, rows=lists.plural(p.rows, "row"), duplicates=n(p.rows)
         )
-        lines.extend("• " + esc(line) for line in p.notice_lines)
-    lines.extend("⚠️ " + esc(w) for w in p.warnings)
-    if p.new == 0:
-        lines.append(_("Nothing to import."))
-    elif p.problems:
+        return "📥 " + esc(headline) + "."
+    lines = ["📥 " + esc(import_headline(p.format_name, p.rows, p.new)) + "."]
+    lines.extend(columns_text(p.columns_read, p.columns_ignored))
+    if p.merged:
+        lines.append(
+            ngettext(
+                "➕ {n} row the same book as an earlier row: merged into it (one book, its copies added)",
+                "➕ {n} rows the same book as an earlier row: merged into it (one book, its copies added)",
+                p.merged,
+            ).format(n=n(p.merged))
+        )
+        lines.extend("   • " + esc(line) for line in p.merged_lines)
+    if p.in_library:
+        lines.append(_("↩️ {n} already in your library: left alone").format(n=n(p.in_library)))
+    if p.dropped_values:
         lines.append(
             _(
-                "Import refuses a file with problem rows; “skip problem rows” imports the others. "
-                "Or fix the rows and send the file again."
+                "⚠️ {values} I couldn't keep, in {books}: the books come in without them; each value stays "
+                "in its book's import note and in /problems."
+            ).format(
+                values=lists.plural(p.dropped_values, "value"), books=lists.plural(p.dropped_rows, "book")
             )
         )
+        lines.extend("   • " + esc(line) for line in p.dropped_lines)
+        if p.dropped_rows > len(p.dropped_lines):
+            lines.append("   " + _("… and {n} more.").format(n=n(p.dropped_rows - len(p.dropped_lines))))
+    if p.refused:
+        lines.append(_refused_text(p))
+    lines.extend("ℹ️ " + esc(w) for w in p.warnings)
+    if p.new == 0:
+        lines.append(_("Nothing to import."))
     else:
         lines.append(_("Import the {books}?").format(books=lists.plural(p.new, "new book")))
     return _fit("\n".join(lines))
 
 
-def import_keyboard(token: str, new: int, problems: int, *, plain: bool = True) -> InlineKeyboardMarkup:
-    rows = []
-    if plain:
-        rows.append([button(_("📥 Import {n}").format(n=formats.number(new)), "im", token, "go")])
-    if problems:
-        label = _("📥 Import {n}, skip {problems} problem rows").format(
-            n=formats.number(new), problems=formats.number(problems)
-        )
-        rows.append([button(label, "im", token, "skip")])
-    rows.append([button(_("✗ Cancel"), "im", token, "no")])
-    return markup(*rows)
+def import_keyboard(token: str, new: int) -> InlineKeyboardMarkup:
+    return markup(
+        [button(_("📥 Import {n}").format(n=formats.number(new)), "im", token, "go")],
+        [button(_("✗ Cancel"), "im", token, "no")],
+    )
 
 
 @dataclass(frozen=True)
@@ -327,35 +344,41 @@ class ImportDone:
     format_name: str
     added: int
     duplicates: int
-    skipped: int
+    merged: int
+    refused: int
 
 
 def _apply_import(
-    session: Session, actor: Actor, data: bytes, skip: bool, progress: Callable[[int, int], None]
+    session: Session, actor: Actor, data: bytes, progress: Callable[[int, int], None]
 ) -> ImportDone:
     who = resolve(session, actor)
     plan = plan_import(session, who.library_id, data, max_bytes=MAX_DOWNLOAD)
-    result = apply_plan(
-        session, who.library_id, plan, skip_invalid=skip, progress=progress, user_id=who.user_id
-    )
-    return ImportDone(plan.format_name, result.added, result.duplicates, result.skipped)
+    result = apply_plan(session, who.library_id, plan, progress=progress, user_id=who.user_id)
+    return ImportDone(plan.format_name, result.added, result.duplicates, result.merged, result.refused)
 
 
 def done_text(done: ImportDone) -> str:
+    n = formats.number
     if done.added == 0:
         text = _("0 new — all {n} are already in your library. Nothing was added.").format(
-            n=formats.number(done.duplicates)
+            n=n(done.duplicates)
         )
     else:
         text = _("✓ Imported {books} from the {format}.").format(
             books=lists.plural(done.added, "book"), format=esc(done.format_name)
         )
+        if done.merged:
+            text += " " + ngettext(
+                "{n} row became another copy of a book above.",
+                "{n} rows became more copies of a book above.",
+                done.merged,
+            ).format(n=n(done.merged))
         if done.duplicates:
-            text += " " + _("{n} already in your library were left alone.").format(
-                n=formats.number(done.duplicates)
-            )
-    if done.skipped:
-        text += " " + _("{rows} with problems skipped.").format(rows=lists.plural(done.skipped, "row"))
+            text += " " + _("{n} already in your library were left alone.").format(n=n(done.duplicates))
+    if done.refused:
+        text += " " + ngettext(
+            "{n} row without a title left out.", "{n} rows without a title left out.", done.refused
+        ).format(n=n(done.refused))
     return text
 
 
@@ -444,13 +467,9 @@ async def _offer_import(update, context, message: Message, document: Document, d
         "format": preview.format_name,
         "rows": preview.rows,
         "new": preview.new,
-        "duplicates": preview.duplicates,
-        "problems": preview.problems,
     }
     token = remember(context, entry)
-    await message.reply_text(
-        preview_text(preview), reply_markup=import_keyboard(token, preview.new, preview.problems)
-    )
+    await message.reply_text(preview_text(preview), reply_markup=import_keyboard(token, preview.new))
 
 
 async def _offer_restore(update, context, message: Message, document: Document, data: bytes) -> None:
@@ -568,7 +587,7 @@ async def _apply_file(
 async def on_import_button(update, context, data, tap) -> None:
     token, op = data.arg(0), data.arg(1) or ""
     entry = _entry_for(update, context, token, CSV)
-    if entry is None or op not in ("go", "skip", "no"):
+    if entry is None or op not in ("go", "no"):
         await tap.answer(_(EXPIRED), alert=True)
         return
     # Consumed before the first await: a second tap finds it gone.
@@ -578,18 +597,12 @@ async def on_import_button(update, context, data, tap) -> None:
         await cards.edit_in_place(update, _("Cancelled — nothing was imported."))
         return
     await tap.answer(_("Importing…"))
-    skip = op == "skip"
     await cards.edit_in_place(
         update, _("⏳ Importing {books}…").format(books=lists.plural(entry["new"], "book"))
     )
 
-    def refused() -> InlineKeyboardMarkup | None:
-        if entry["problems"] and not skip:  # the plain Import refused problem rows: offer to skip them
-            return import_keyboard(remember(context, entry), entry["new"], entry["problems"], plain=False)
-        return None
-
     def failed() -> InlineKeyboardMarkup:
-        return import_keyboard(remember(context, entry), entry["new"], entry["problems"], plain=not skip)
+        return import_keyboard(remember(context, entry), entry["new"])
 
     done = await _apply_file(
         update,
@@ -597,8 +610,8 @@ async def on_import_button(update, context, data, tap) -> None:
         entry,
         what="import",
         work=_apply_import,
-        args=(skip,),
-        refused_keyboard=refused,
+        args=(),
+        refused_keyboard=lambda: None,
         failed_keyboard=failed,
     )
     if done is not None:

@@ -69,6 +69,7 @@ PROBLEM_ICONS = {
     "publisher": "🏢",
     "language": "🌐",
     "genre": "🏷",
+    "import": "⚠️",
 }
 PROBLEM_PAGE = lists.PAGE_SIZE
 PROBLEM_CAP = 200  # a kind's pages reach this far (the service lists the first N books by title)

@@ -108,6 +108,9 @@ def _lines(book: BookView, today: dt.date, scale: float) -> list[str]:
         lines.append(text.format(who=who, since=since, due=due))
     if book.notes:
         lines.append("📝 " + cut(book.notes, "notes"))
+    if book.import_note:
+        kept = book.import_note.split("\n", 1)[-1].replace("\n", " ")
+        lines.append(_("⚠️ Not kept from the import: {values}").format(values=cut(kept, "notes")))
     return lines
 
 

@@ -39,6 +39,7 @@ COUNTED = {
     "new book": lambda n: ngettext("{n} new book", "{n} new books", n),
     "more book": lambda n: ngettext("{n} more book", "{n} more books", n),
     "reminder": lambda n: ngettext("{n} reminder", "{n} reminders", n),
+    "value": lambda n: ngettext("{n} value", "{n} values", n),
 }
 
 

@@ -394,6 +394,7 @@ class _Restorer:
         book.status = entry["status"]
         book.rating = entry.get("rating")
         book.notes = entry.get("notes")
+        book.import_note = entry.get("import_note")
         book.owned = bool(entry.get("owned", True))
         book.copies = entry.get("copies", 1)
         book.metadata_source = entry.get("metadata_source")

@@ -128,6 +128,7 @@ class BookView:
     deleted: bool
     created_at: dt.datetime
     updated_at: dt.datetime
+    import_note: str | None = None  # values an import could not keep in their fields
 
     @property
     def author_names(self) -> list[str]:
@@ -205,6 +206,7 @@ _BOOK_COLUMNS = (
     db.Book.status,
     db.Book.rating,
     db.Book.notes,
+    db.Book.import_note,
     db.Book.owned,
     db.Book.copies,
     db.Book.metadata_source,
@@ -326,6 +328,7 @@ def _view(row, links: dict[str, list]) -> BookView:
         deleted=row.deleted_at is not None,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        import_note=row.import_note,
     )
 
 

@@ -334,6 +334,7 @@ def book_to_dict(book: db.Book, telegram_ids: dict[int, int]) -> dict:
         "status": book.status,
         "rating": book.rating,
         "notes": book.notes,
+        "import_note": book.import_note,
         "owned": book.owned,
         "copies": book.copies,
         "metadata_source": book.metadata_source,

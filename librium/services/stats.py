@@ -542,6 +542,7 @@ PROBLEM_LABELS = {  # English, marked for translation: shown as _(label)
     "publisher": N_("No publisher"),
     "language": N_("No language"),
     "genre": N_("No genre"),
+    "import": N_("Values the import couldn't keep"),
 }
 
 
@@ -558,6 +559,7 @@ def _problem_conditions() -> dict[str, ColumnElement[bool]]:
         "publisher": missing(db.book_publishers),
         "language": missing(db.book_languages),
         "genre": missing(db.book_genres),
+        "import": b.import_note.is_not(None),
     }
 
 

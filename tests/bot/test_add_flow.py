@@ -136,11 +136,11 @@ async def test_unexpected_input_reasks(bot, session_factory):
 
 async def test_bad_answers_are_explained_and_reasked(bot, session_factory):
     await bot.send("/add")
-    text = last_text(await bot.send("x" * 600))
+    text = last_text(await bot.send("x" * 1100))
     assert "too long" in text
     assert "Who wrote" in last_text(await bot.send("Dune"))
     await bot.send("Frank Herbert")
-    calls = await bot.send("S" * 60 + " 2")
+    calls = await bot.send("S" * 1100 + " 2")
     [asked] = [c for c in calls if c.method == "sendMessage"]  # the reason and the question, one message
     assert "too long" in asked.text and "Is <b>Dune</b> part of a series?" in asked.text
     assert "Skip ›" in asked.button_texts()

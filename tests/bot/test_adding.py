@@ -230,7 +230,7 @@ async def test_html_special_titles_are_escaped(bot, session_factory):
 
 
 async def test_too_long_title_gets_the_rule_not_a_crash(bot, session_factory):
-    text = last_text(await bot.send("x" * 600 + " by Frank Herbert"))
+    text = last_text(await bot.send("x" * 1100 + " by Frank Herbert"))
     assert "too long" in text
     assert library_books(session_factory, ADA) == []
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from bot.console.fake_api import Call
 from bot.handlers import data as data_handlers
@@ -30,13 +29,16 @@ from tests.bot.adding_helpers import (
     no_unhandled_errors,  # noqa: F401 - autouse fixture
 )
 from tests.bot.harness import ADA, ADA_CHAT, BOB, GROUP
-from tests.importing.conftest import GOODREADS_DIR, goodreads_csv
+from tests.importing import synthetic
+from tests.importing.conftest import MIT_EXPORT, failing_insert, goodreads_csv, goodreads_file
 
 CSV_MIME = "text/csv"
+THREE = synthetic.three_books()
 
 
 def gr_file(name: str) -> bytes:
-    return (GOODREADS_DIR / name).read_bytes()
+    """A Goodreads export that travels with the tests (tests/fixtures, or built by tests.importing.synthetic)."""
+    return THREE if name == "three" else goodreads_file(name)
 
 
 def sent(calls: list[Call]) -> list[Call]:
@@ -80,89 +82,73 @@ def pending(bot, person=ADA) -> dict:
 
 
 def headline(plan) -> str:
-    return (
-        f"{plan.format_name}: {plan.rows} rows — {len(plan.new)} new, "
-        f"{len(plan.duplicates)} already in your library, {len(plan.problems)} with problems"
-    )
+    return f"{plan.format_name}: {plan.rows:,} rows — {plan.new:,} new book{'s' if plan.new != 1 else ''}"
 
 
 # --------------------------------------------------------------------------- real Goodreads exports
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "Lorena-Cec__Vizualizacija-citanja-knjiga.csv",
-        "dr-rodriguez__Exploring-Goodreads.csv",
-        "Psilolouben__your_next_book.csv",
-    ],
-)
-async def test_a_real_export_with_problem_rows_imports_after_skipping_them(bot, session_factory, name):
-    data = gr_file(name)
+async def test_a_real_export_imports_every_book_and_says_what_it_merged_and_could_not_keep(
+    bot, session_factory
+):
+    data = gr_file(MIT_EXPORT)
     plan = plan_for(session_factory, ADA, data)
-    assert plan.problems and plan.new  # these files have rows with bad values
+    assert (plan.new, plan.merged, plan.dropped_values) == (324, 2, 2)
 
-    calls = await bot.upload(data, name, CSV_MIME)
+    calls = await bot.upload(data, MIT_EXPORT, CSV_MIME)
     message = dry_run(calls)
-    assert headline(plan) in message.text
-    for problem in plan.problems[:5]:
-        assert f"line {problem.line}" in message.text
-    assert message.button_texts() == [
-        f"📥 Import {len(plan.new)}",
-        f"📥 Import {len(plan.new)}, skip {len(plan.problems)} problem rows",
-        "✗ Cancel",
-    ]
+    lines = message.text.split("\n")
+    assert lines[0] == f"📥 {headline(plan)}."
+    assert (
+        lines[1] == "➕ 2 rows the same book as an earlier row: merged into it (one book, its copies added)"
+    )
+    assert "line 4 “The Subtle Knife”: same book as line 3" in message.text
+    assert (
+        "⚠️ 2 values I couldn't keep, in 1 book: the books come in without them; each value stays in its "
+        "book's import note and in /problems." in message.text
+    )
+    assert "line 126 “Diamonds in the Sky”: ISBN13 “Contributor” (not an ISBN)" in message.text
+    assert lines[-1] == "Import the 324 new books?"
+    assert message.button_texts() == ["📥 Import 324", "✗ Cancel"]
     assert library_books(session_factory, ADA) == []  # the dry run wrote nothing
     [entry] = pending(bot).values()
     assert "file_id" in entry and not any(isinstance(v, bytes) for v in entry.values())
 
-    calls = await bot.tap(message, "skip")
-    assert texts(calls)[-1].startswith(f"✓ Imported {len(plan.new)} books from the Goodreads export.")
-    skipped = len(plan.problems)
-    assert f"{skipped} row{'s' if skipped != 1 else ''} with problems skipped." in texts(calls)[-1]
-    expected = sorted((r.title, tuple(a.display for a in r.authors), r.isbn13) for r in plan.new)
-    assert book_keys(session_factory, ADA) == expected
-    assert pending(bot) == {}
-
-    # the same file again: nothing new
-    again = plan_for(session_factory, ADA, data)
-    calls = await bot.upload(data, name, CSV_MIME)
-    reply = sent(calls)[-1]
-    assert reply.buttons == []
-    assert headline(again) in reply.text
-    assert f"0 new, {plan.rows - len(plan.problems)} already in your library" in reply.text
-    assert len(library_books(session_factory, ADA)) == len(plan.new)
-
-
-@pytest.mark.parametrize(
-    "name", ["advokatb__advokatb-goodreads-reading-stats.csv", "Joy-Patterson__HackPrinceton.csv"]
-)
-async def test_a_clean_real_export_imports_and_a_second_upload_adds_nothing(bot, session_factory, name):
-    data = gr_file(name)
-    plan = plan_for(session_factory, ADA, data)
-    assert not plan.problems
-
-    message = dry_run(await bot.upload(data, name, CSV_MIME))
-    assert headline(plan) in message.text
-    assert message.button_texts() == [f"📥 Import {len(plan.new)}", "✗ Cancel"]
     calls = await bot.tap(message, "Import")
-    assert texts(calls)[-1].startswith(f"✓ Imported {len(plan.new)} book")
-    views = library_books(session_factory, ADA)
-    assert len(views) == len(plan.new) == plan.rows - len(plan.duplicates)
+    assert texts(calls)[-1] == (
+        "✓ Imported 324 books from the Goodreads export. 2 rows became more copies of a book above."
+    )
+    assert len(library_books(session_factory, ADA)) == 324
+    assert pending(bot) == {}
     with session_scope(session_factory) as session:  # readings belong to the importing user
         who = resolve(session, actor(ADA))
         owners = set(session.scalars(select(db.Reading.user_id)))
         assert owners <= {who.user_id}
 
-    calls = await bot.upload(data, name, CSV_MIME)
+    # the same file again: nothing new
+    calls = await bot.upload(data, MIT_EXPORT, CSV_MIME)
     reply = sent(calls)[-1]
-    assert f"0 new — all {plan.rows} are already in your library" in reply.text
     assert reply.buttons == []
-    assert len(library_books(session_factory, ADA)) == len(plan.new)
+    assert reply.text == "📥 Goodreads export: 326 rows — 0 new — all 326 are already in your library."
+    assert len(library_books(session_factory, ADA)) == 324
+
+
+async def test_rows_without_a_title_are_refused_by_line_and_the_others_come_in(bot, session_factory):
+    message = dry_run(await bot.upload(synthetic.long_values(), "long.csv", CSV_MIME))
+    assert "Goodreads export: 10 rows — 9 new books." in message.text
+    assert "✗ 1 row refused (no title): line 10" in message.text
+    assert "⚠️ 5 values I couldn't keep, in 5 books" in message.text
+    calls = await bot.tap(message, "Import")
+    assert texts(calls)[-1] == "✓ Imported 9 books from the Goodreads export. 1 row without a title left out."
+    titles = sorted(b.title for b in library_books(session_factory, ADA))
+    assert "Normativa técnica" in titles and len(titles) == 9
+    # /problems lists the books whose values stayed in the import note
+    reply = sent(await bot.send("/problems"))[-1]
+    assert "Values the import couldn't keep</b>: 5" in reply.text
 
 
 async def test_the_import_goes_into_the_group_library_in_a_group(bot, session_factory):
-    data = gr_file("Joy-Patterson__HackPrinceton.csv")
+    data = gr_file("three")
     message = dry_run(await bot.upload(data, "export.csv", CSV_MIME, chat=GROUP))
     await bot.tap(message, "Import")
     assert len(library_books(session_factory, ADA, GROUP)) == 3
@@ -176,7 +162,7 @@ async def test_progress_edits_the_one_message(bot, session_factory):
     rows = [{"Title": f"Book {i}", "Author": f"Author {i % 9}", "Bookshelves": "sf"} for i in range(1200)]
     data = goodreads_csv(rows)
     message = dry_run(await bot.upload(data, "big.csv", CSV_MIME))
-    assert "1,200 rows — 1,200 new, 0 already in your library, 0 with problems" in message.text
+    assert "1,200 rows — 1,200 new books." in message.text
     calls = await bot.tap(message, "Import")
     edits = edits_of(calls, message)
     assert [c for c in calls if c.method in ("sendMessage", "sendDocument")] == []  # one message only
@@ -207,7 +193,7 @@ async def test_progress_is_throttled():
 
 
 async def test_cancel_writes_nothing_and_the_buttons_expire(bot, session_factory):
-    data = gr_file("Joy-Patterson__HackPrinceton.csv")
+    data = gr_file("three")
     message = dry_run(await bot.upload(data, "export.csv", CSV_MIME))
     calls = await bot.tap(message, "Cancel")
     assert texts(calls)[-1] == "Cancelled — nothing was imported."
@@ -215,57 +201,6 @@ async def test_cancel_writes_nothing_and_the_buttons_expire(bot, session_factory
     assert answers(calls) == [data_handlers.EXPIRED]
     assert library_books(session_factory, ADA) == []
     assert pending(bot) == {}
-
-
-async def test_import_refused_with_problem_rows_changes_nothing_then_skip_works(bot, session_factory):
-    data = goodreads_csv(
-        [
-            {"Title": "Fine", "Author": "Ann Author"},
-            {"Title": "Bad ISBN", "Author": "Ann Author", "ISBN13": '="9780000000001"'},
-            {"Title": "Also fine", "Author": "Ben Author"},
-        ]
-    )
-    message = dry_run(await bot.upload(data, "mixed.csv", CSV_MIME))
-    assert "3 rows — 2 new, 0 already in your library, 1 with problems" in message.text
-    assert "line 3" in message.text
-    calls = await bot.tap(message, "Import 2")
-    final = edits_of(calls, message)[-1]
-    assert "1 rows have problems" in final.text and "line 3" in final.text
-    assert "your library is as it was" in final.text
-    assert library_books(session_factory, ADA) == []
-    assert final.button_texts() == ["📥 Import 2, skip 1 problem rows", "✗ Cancel"]
-
-    calls = await bot.tap(final, "skip")
-    assert texts(calls)[-1] == "✓ Imported 2 books from the Goodreads export. 1 row with problems skipped."
-    assert sorted(b.title for b in library_books(session_factory, ADA)) == ["Also fine", "Fine"]
-
-
-@contextmanager
-def failing_insert(engine, title: str):
-    """A real database trigger that refuses to insert a book with this title (a failure mid-import)."""
-    if engine.dialect.name == "sqlite":
-        create = [
-            f"CREATE TRIGGER test_fail_book BEFORE INSERT ON books WHEN NEW.title = '{title}' "
-            "BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END"
-        ]
-        drop = ["DROP TRIGGER IF EXISTS test_fail_book"]
-    else:
-        create = [
-            "CREATE FUNCTION test_fail_book() RETURNS trigger AS $$ BEGIN "
-            f"IF NEW.title = '{title}' THEN RAISE EXCEPTION 'simulated disk failure'; END IF; "
-            "RETURN NEW; END $$ LANGUAGE plpgsql",
-            "CREATE TRIGGER test_fail_book BEFORE INSERT ON books FOR EACH ROW EXECUTE FUNCTION test_fail_book()",
-        ]
-        drop = ["DROP TRIGGER IF EXISTS test_fail_book ON books", "DROP FUNCTION IF EXISTS test_fail_book()"]
-    with engine.begin() as conn:
-        for statement in create:
-            conn.execute(text(statement))
-    try:
-        yield
-    finally:
-        with engine.begin() as conn:
-            for statement in drop:
-                conn.execute(text(statement))
 
 
 async def test_a_database_failure_mid_import_leaves_the_library_as_it_was(
@@ -293,7 +228,7 @@ async def test_a_database_failure_mid_import_leaves_the_library_as_it_was(
 
 
 async def test_a_file_gone_before_confirming_changes_nothing(bot, session_factory):
-    data = gr_file("Joy-Patterson__HackPrinceton.csv")
+    data = gr_file("three")
     message = dry_run(await bot.upload(data, "export.csv", CSV_MIME))
     bot.api.files.clear()  # Telegram no longer serves the file
     calls = await bot.tap(message, "Import")
@@ -302,7 +237,7 @@ async def test_a_file_gone_before_confirming_changes_nothing(bot, session_factor
 
 
 async def test_a_double_tap_imports_once(bot, session_factory):
-    data = gr_file("Joy-Patterson__HackPrinceton.csv")
+    data = gr_file("three")
     message = dry_run(await bot.upload(data, "export.csv", CSV_MIME))
     await bot.tap(message, "Import")
     calls = await bot.tap(message, "Import")
@@ -317,6 +252,13 @@ def utf16_without_bom() -> bytes:
     return goodreads_csv([{"Title": "Dune", "Author": "Frank Herbert"}]).decode().encode("utf-16-le")
 
 
+async def test_a_utf16_file_without_a_bom_is_read(bot, session_factory):
+    message = dry_run(await bot.upload(utf16_without_bom(), "books.csv", CSV_MIME))
+    assert "Goodreads export: 1 row — 1 new book." in message.text
+    await bot.tap(message, "Import")
+    assert [b.title for b in library_books(session_factory, ADA)] == ["Dune"]
+
+
 @pytest.mark.parametrize(
     ("content", "file_name", "mime", "expected"),
     [
@@ -324,10 +266,9 @@ def utf16_without_bom() -> bytes:
         (b"%PDF-1.7\n%binary", "books.csv", CSV_MIME, "looks like a PDF"),
         (b"", "books.csv", CSV_MIME, "The file is empty."),
         (b"  \n\n", "books.txt", "text/plain", "The file is empty."),
-        (utf16_without_bom(), "books.csv", CSV_MIME, "not a CSV file"),
         (goodreads_csv([]), "books.csv", CSV_MIME, "column names but no books"),
         (b"name,price\nDune,10\n", "books.csv", CSV_MIME, "I don't recognise this file"),
-        (b"\x81\x8d\x8f\x90\x9d" * 10, "books.csv", CSV_MIME, "could not read the file's text encoding"),
+        (b"\x81\x8d\x8f\x90\x9d" * 10, "books.csv", CSV_MIME, "I don't recognise this file"),
         (b'{"hello": 1}', "backup.json", "application/json", "not a Librium backup"),
         (b"not json at all", "backup.json", "application/json", "not a Librium backup (it is not JSON)"),
     ],
@@ -414,7 +355,7 @@ async def test_forged_tokens_expire(bot, session_factory, forged):
 
 
 async def test_another_user_cannot_confirm_your_import(bot, session_factory):
-    data = gr_file("Joy-Patterson__HackPrinceton.csv")
+    data = gr_file("three")
     message = dry_run(await bot.upload(data, "export.csv", CSV_MIME, chat=GROUP))
     calls = await bot.tap(message, "Import", person=BOB)
     assert answers(calls) == [data_handlers.EXPIRED]
@@ -425,7 +366,7 @@ async def test_another_user_cannot_confirm_your_import(bot, session_factory):
 
 
 async def test_a_token_from_another_chat_expires(bot, session_factory):
-    data = gr_file("Joy-Patterson__HackPrinceton.csv")
+    data = gr_file("three")
     message = dry_run(await bot.upload(data, "export.csv", CSV_MIME))
     [token] = pending(bot)
     group_message = sent(await bot.send("/help", chat=GROUP))[0]
@@ -443,7 +384,7 @@ async def test_a_token_from_another_chat_expires(bot, session_factory):
 def import_into(session_factory, person, data: bytes, chat=None) -> int:
     with session_scope(session_factory) as session:
         who = resolve(session, actor(person, chat))
-        return import_file(session, who.library_id, data, skip_invalid=True, user_id=who.user_id).added
+        return import_file(session, who.library_id, data, user_id=who.user_id).added
 
 
 async def test_export_of_an_empty_library_is_a_friendly_line(bot):
@@ -454,7 +395,7 @@ async def test_export_of_an_empty_library_is_a_friendly_line(bot):
 
 
 async def test_export_sends_a_goodreads_csv_and_a_json_dump(bot, session_factory):
-    added = import_into(session_factory, ADA, gr_file("advokatb__advokatb-goodreads-reading-stats.csv"))
+    added = import_into(session_factory, ADA, synthetic.layout_2026())
     expected = book_keys(session_factory, ADA)
     assert len(expected) == added > 0
 
@@ -478,7 +419,7 @@ async def test_export_sends_a_goodreads_csv_and_a_json_dump(bot, session_factory
 
 
 async def test_export_then_restore_into_another_users_empty_library(bot, session_factory):
-    import_into(session_factory, ADA, gr_file("dr-rodriguez__Exploring-Goodreads.csv"))
+    import_into(session_factory, ADA, gr_file(MIT_EXPORT))
     ada_books = book_keys(session_factory, ADA)
     json_doc = [c for c in await bot.send("/export") if c.method == "sendDocument"][1]
     dump = json_doc.files["document"]
@@ -499,7 +440,7 @@ async def test_export_then_restore_into_another_users_empty_library(bot, session
 
 
 async def test_backup_sends_the_dump_and_a_json_named_txt_is_still_a_backup(bot, session_factory):
-    import_into(session_factory, ADA, gr_file("Joy-Patterson__HackPrinceton.csv"))
+    import_into(session_factory, ADA, gr_file("three"))
     [document] = [c for c in await bot.send("/backup") if c.method == "sendDocument"]
     assert "Backup of 3 books" in document.text
     dump = document.files["document"]

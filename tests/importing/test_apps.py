@@ -76,8 +76,7 @@ def test_stars(raw, scale, rating, noticed):
     record = BookRecord(line=1)
     common.stars(record, raw, scale=scale)
     assert record.rating == rating
-    assert bool(record.notices) == noticed
-    assert record.problems == []
+    assert bool(record.dropped) == noticed
 
 
 @pytest.mark.parametrize(
@@ -94,13 +93,13 @@ def test_stars(raw, scale, rating, noticed):
 def test_reading_dates(text, dates):
     record = BookRecord(line=1)
     assert common.reading_dates(record, text, "Dates Read") == dates
-    assert record.problems == [] and record.notices == []
+    assert record.dropped == []
 
 
 def test_a_reading_that_ends_before_it_starts_keeps_its_end():
     record = BookRecord(line=1)
     assert common.reading_dates(record, "2025/04/14-2025/04/04", "Dates Read") == (None, dt.date(2025, 4, 4))
-    assert "start is after the end" in record.notices[0]
+    assert "start is after the end" in record.dropped[0].reason
 
 
 def test_people_with_roles():

@@ -291,7 +291,7 @@ def test_librium_csv_round_trip_is_exact(session, library):
     _drop_library(session, library.id)
     target = _new_library(session, library)
     plan = plan_import(session, target.id, data)
-    assert plan.format == "librium" and plan.problems == [] and len(plan.new) == 3
+    assert plan.format == "librium" and plan.dropped_values == 0 and plan.new == 3
     import_file(session, target.id, data, user_id=library.owner_id)
     after = json.loads(exporting.export_json(session, target.id, now=NOW))
 
@@ -320,14 +320,12 @@ def test_librium_csv_round_trip_is_exact(session, library):
 
 
 def test_goodreads_layout_round_trip_of_a_real_export(session, library):
-    import_file(
-        session, library.id, goodreads_file("dr-rodriguez__Exploring-Goodreads.csv"), skip_invalid=True
-    )
+    import_file(session, library.id, goodreads_file("dr-rodriguez__Exploring-Goodreads.csv"))
     data = exporting.export_goodreads_csv(session, library.id, librium_columns=False)
     before = json.loads(exporting.export_json(session, library.id, now=NOW))
     target = _new_library(session, library, "Copy")
     plan = plan_import(session, target.id, data)
-    assert plan.format == "goodreads" and plan.problems == [] and plan.duplicates == []
+    assert plan.format == "goodreads" and plan.dropped_values == 0 and plan.merged == plan.in_library == 0
     import_file(session, target.id, data)
     after = json.loads(exporting.export_json(session, target.id, now=NOW))
 
@@ -353,9 +351,12 @@ def test_goodreads_layout_round_trip_of_a_real_export(session, library):
                 b["created_at"][:10],
             )
             for b in dump["books"]
+            # two rows merged into one book carry two publishers and both rows' readings, more
+            # than one row of Goodreads' layout can say: the round trip is exact for the others
+            if b["title"] not in ("The Subtle Knife", "The Wandering Earth")
         )
 
-    assert len(before["books"]) == 326 - 2 - 1  # rows - duplicates - the row with a bad ISBN
+    assert len(before["books"]) == 326 - 2  # rows - the two merged into an earlier row
     assert essentials(after) == essentials(before)
 
 

@@ -1,8 +1,11 @@
-"""Importing into a real library (SQLite and PostgreSQL): the shared real Goodreads exports end to end."""
+"""Importing into a real library (SQLite and PostgreSQL): real Goodreads exports end to end (the MIT one in
+tests/fixtures always, the ../shared corpus when it is there), the rule "a row with a title is a book",
+duplicates, copies, all-or-nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 
 import pytest
@@ -10,10 +13,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from librium.database.sqlalchemy import db
-from librium.errors import Invalid
-from librium.services import books, reading
+from librium.services import books, reading, stats
 from librium.services.importing import apply_plan, import_file, plan_import
-from tests.importing.conftest import csv_rows, goodreads_csv, goodreads_file
+from tests.conftest import ROOT
+from tests.importing import synthetic
+from tests.importing.conftest import (
+    MIT_EXPORT,
+    SHARED_GOODREADS,
+    failing_insert,
+    goodreads_csv,
+    goodreads_file,
+    needs_shared,
+)
 
 
 def _book_count(session, library_id: int) -> int:
@@ -51,55 +62,190 @@ def _load(session, library_id: int, title: str) -> db.Book:
     ).one()
 
 
-def test_every_row_of_every_real_export_is_accounted_for(session, library, goodreads_export):
-    _name, data = goodreads_export
-    rows = csv_rows(data)
+def _plan_rows(plan) -> int:
+    return plan.new + plan.merged + plan.in_library + len(plan.refused)
+
+
+@pytest.mark.parametrize("name", [MIT_EXPORT, *(p.name for p in SHARED_GOODREADS)])
+def test_every_row_of_an_export_is_accounted_for_and_a_second_import_adds_nothing(session, library, name):
+    data = goodreads_file(name)
     plan = plan_import(session, library.id, data)
-    assert plan.rows == len(rows)
-    assert len(plan.new) + len(plan.duplicates) + len(plan.problems) == len(rows)
-    if plan.problems:
-        with pytest.raises(Invalid, match="problems"):
-            apply_plan(session, library.id, plan)
-        assert _book_count(session, library.id) == 0
-    result = apply_plan(session, library.id, plan, skip_invalid=True, user_id=library.owner_id)
-    assert result.added == len(plan.new)
-    assert _book_count(session, library.id) == len(plan.new)
-    # search rows were written for every book
-    assert _snapshot(session, library.id)["search"] == len(plan.new)
+    assert _plan_rows(plan) == plan.rows == plan.table.row_count
+    assert plan.refused == []  # every Goodreads row has a title
+    result = apply_plan(session, library.id, plan, user_id=library.owner_id)
+    assert result.added == plan.new and result.merged == plan.merged
+    assert _book_count(session, library.id) == plan.new
+    assert _snapshot(session, library.id)["search"] == plan.new  # search rows for every book
+    noted = session.scalar(
+        select(func.count(db.Book.id)).where(
+            db.Book.library_id == library.id, db.Book.import_note.is_not(None)
+        )
+    )
+    assert noted == plan.dropped_rows
 
     again = plan_import(session, library.id, data)
-    assert len(again.new) == 0
-    assert len(again.duplicates) == len(plan.new) + len(plan.duplicates)
-    second = apply_plan(session, library.id, again, skip_invalid=True)
-    assert second.added == 0
-    assert _book_count(session, library.id) == len(plan.new)
+    assert (again.new, again.merged, again.in_library) == (0, 0, plan.rows)
+    assert apply_plan(session, library.id, again).added == 0
+    assert _book_count(session, library.id) == plan.new
 
 
-EXPECTED_PROBLEM_LINES = {
-    "Joy-Patterson__HackPrinceton.csv": set(),
-    "Lorena-Cec__Vizualizacija-citanja-knjiga.csv": {26},  # ISBN13 9789536310815 has a wrong check digit
-    "Psilolouben__your_next_book.csv": {166, 471},  # 10-digit ISBN "9786188033"; a 66-character publisher
-    "advokatb__advokatb-goodreads-reading-stats.csv": set(),
-    "dr-rodriguez__Exploring-Goodreads.csv": {126},  # ISBN columns hold "AlexisGlyn" / "Contributor"
-}
-EXPECTED_DUPLICATE_LINES = {
-    # lines 121-123 repeat the ISBNs of lines 32-34 (Volume 2 rows carrying Volume 1's ISBN)
-    "Lorena-Cec__Vizualizacija-citanja-knjiga.csv": 3,
-    "Psilolouben__your_next_book.csv": 1,  # "Night Film" by Marisha Pessl twice
-    # line 4 is a Kindle edition of line 3 (The Subtle Knife); "The Wandering Earth" twice (44, 117)
-    "dr-rodriguez__Exploring-Goodreads.csv": 2,
-}
+def test_the_mit_export_row_by_row(session, library):
+    plan = plan_import(session, library.id, goodreads_file(MIT_EXPORT))
+    assert (plan.rows, plan.new, plan.merged, plan.in_library, plan.refused) == (326, 324, 2, 0, [])
+    # line 4 is the Kindle edition (no ISBN) of line 3; "The Wandering Earth" is on lines 44 and 117
+    assert [(n.line, n.title) for n in plan.merged_notes] == [
+        (4, "The Subtle Knife"),
+        (117, "The Wandering Earth"),
+    ]
+    assert [str(n) for n in plan.dropped_notes] == [
+        "line 126 “Diamonds in the Sky”: ISBN13 “Contributor” (not an ISBN); ISBN “AlexisGlyn” (not an ISBN)"
+    ]
+    import_file(session, library.id, goodreads_file(MIT_EXPORT), user_id=library.owner_id)
+    book = _load(session, library.id, "Diamonds in the Sky")
+    assert book.isbn13 is None
+    assert book.import_note == (
+        "Values from the import I couldn't keep:\n"
+        "• ISBN13 “Contributor” (not an ISBN)\n"
+        "• ISBN “AlexisGlyn” (not an ISBN)"
+    )
+    knife = _load(session, library.id, "The Subtle Knife")
+    assert knife.copies == 2 and knife.owned
+
+    # line 2: currently-reading, Read Count 2, Date Added 2010/12/02, Date Read 2014/04/05
+    # -> the earlier read (dated on Date Added), the dated one, and the open current reading
+    book = _load(session, library.id, "Warbreaker")
+    assert book.status == "reading"
+    assert [(r.started_on, r.finished_on) for r in sorted(book.readings, key=lambda r: r.id)] == [
+        (None, dt.date(2010, 12, 2)),
+        (None, dt.date(2014, 4, 5)),
+        (None, None),
+    ]
+    current = reading.current_readings(session, library.id)
+    assert "Warbreaker" in {c.book_title for c in current}
+    assert book.isbn13 is None and book.format.name == "ebook"
+    assert [(s.series.name, s.series_index) for s in book.series_links] == [("Warbreaker", Decimal("1"))]
 
 
-def test_problem_rows_are_reported_by_their_line(session, library, goodreads_export):
-    name, data = goodreads_export
+def test_a_row_with_a_title_is_a_book_whatever_its_values(session, library):
+    plan = plan_import(session, library.id, synthetic.long_values())
+    assert (plan.rows, plan.new, plan.refused, plan.dropped_rows) == (10, 9, [10], 5)
+    import_file(session, library.id, synthetic.long_values(), user_id=library.owner_id)
+    assert _book_count(session, library.id) == 9
+    book = _load(session, library.id, "Normativa técnica")
+    assert [p.name for p in book.publishers] == [synthetic.LONG_PUBLISHER]
+    book = _load(session, library.id, "Memorias")
+    assert book.author_links[0].author.display_name == synthetic.LONG_SURNAME_AUTHOR
+    book = _load(session, library.id, "Wrong check digit")
+    assert book.isbn13 is None and "ISBN13 “9789536310815” (wrong check digit)" in book.import_note
+    book = _load(session, library.id, "Seven stars")
+    assert book.rating is None and "My Rating “7”" in book.import_note
+    report = stats.problems(session, library.id)
+    noted = next(p for p in report.problems if p.kind == "import")
+    assert noted.count == 5
+    assert sorted(b.title for b in noted.books) == [
+        "Not a date",
+        "Seven stars",
+        "Too short",
+        "Wrong check digit",
+        "Year thirty",
+    ]
+
+
+def test_distinct_books_that_look_alike_are_not_merged(session, library):
+    data = synthetic.excel_eu_distinct()
     plan = plan_import(session, library.id, data)
-    assert {p.line for p in plan.problems} == EXPECTED_PROBLEM_LINES[name]
-    assert len(plan.duplicates) == EXPECTED_DUPLICATE_LINES.get(name, 0)
-    assert all("same book as line" in d.reasons[0] for d in plan.duplicates)
+    assert (plan.rows, plan.new, plan.merged) == (6, 5, 1)
+    assert [(n.line, n.title) for n in plan.merged_notes] == [(6, "Dune")]
+    import_file(session, library.id, data, user_id=library.owner_id)
+    dunes = session.scalars(
+        select(db.Book).where(db.Book.library_id == library.id, db.Book.title == "Dune").order_by(db.Book.id)
+    ).all()
+    assert sorted((b.isbn13, b.copies) for b in dunes) == [("9780340960196", 1), ("9780441172719", 2)]
+    assert sorted(b.created_at.date() for b in dunes) == [dt.date(2020, 2, 1), dt.date(2020, 2, 2)]
+    emma = _load(session, library.id, "Emma")
+    assert emma.created_at.date() == dt.date(2019, 1, 31)  # DD/MM/YYYY, decided for the whole file
 
 
-def test_rows_checked_by_hand(session, library):
+def test_the_same_isbn_on_another_title_is_another_book_and_keeps_the_isbn_in_its_note(session, library):
+    data = goodreads_csv(
+        [
+            {"Title": "Volume 1", "Author": "Ann Author", "ISBN13": '="9780441172719"'},
+            {"Title": "Volume 2", "Author": "Ann Author", "ISBN13": '="9780441172719"'},
+        ]
+    )
+    plan = plan_import(session, library.id, data)
+    assert (plan.new, plan.merged) == (2, 0)
+    import_file(session, library.id, data)
+    assert _load(session, library.id, "Volume 1").isbn13 == "9780441172719"
+    second = _load(session, library.id, "Volume 2")
+    assert second.isbn13 is None
+    assert "ISBN “9780441172719” (the same ISBN as line 2, a different title)" in second.import_note
+
+
+def test_the_same_book_twice_is_one_book_with_two_copies(session, library):
+    data = goodreads_csv(
+        [
+            {"Title": "Dune", "Author": "Frank Herbert", "Exclusive Shelf": "read", "Bookshelves": "sf"},
+            {"Title": "Mort", "Author": "Terry Pratchett"},
+            {
+                "Title": "Dune",
+                "Author": "Frank Herbert",
+                "ISBN13": '="9780441172719"',
+                "Exclusive Shelf": "read",
+                "Bookshelves": "favourites",
+                "Date Read": "2021/05/06",
+            },
+        ]
+    )
+    plan = plan_import(session, library.id, data)
+    assert (plan.new, plan.merged) == (2, 1)
+    assert str(plan.merged_notes[0]) == "line 4 “Dune”: same book as line 2"
+    import_file(session, library.id, data, user_id=library.owner_id)
+    dune = _load(session, library.id, "Dune")
+    assert (dune.copies, dune.isbn13, dune.status) == (2, "9780441172719", "read")
+    assert sorted(t.name for t in dune.tags) == ["favourites", "sf"]
+    assert [r.finished_on for r in dune.readings] == [dt.date(2021, 5, 6)]
+
+
+def test_the_answer_does_not_depend_on_hash_order(tmp_path):
+    """The same file, planned in processes with different hash seeds, gives the same piles."""
+    import subprocess
+    import sys
+
+    data = goodreads_file(MIT_EXPORT) + synthetic.excel_eu_distinct().split(b"\r\n", 1)[1].replace(
+        b"\r\n", b"\n"
+    )
+    path = tmp_path / "file.csv"
+    path.write_bytes(data)
+    script = (
+        "import sys, tempfile\n"
+        "from librium.database.sqlalchemy import db\n"
+        "from librium.database.sqlalchemy.migrations import upgrade_to_head\n"
+        "from librium.database.sqlalchemy.session import make_engine, make_sessionmaker\n"
+        "from librium.services.importing import plan_import\n"
+        "url = f'sqlite:///{tempfile.mkdtemp()}/x.sqlite'\n"
+        "upgrade_to_head(url)\n"
+        "with make_sessionmaker(make_engine(url))() as s:\n"
+        "    lib = db.Library(name='x', kind='personal'); s.add(lib); s.flush()\n"
+        "    p = plan_import(s, lib.id, open(sys.argv[1], 'rb').read())\n"
+        "    print(p.new, p.merged, p.in_library, [str(n) for n in p.merged_notes + p.dropped_notes])\n"
+    )
+    answers = set()
+    for seed in ("1", "2", "3"):
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(path)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        answers.add(run.stdout)
+    assert len(answers) == 1, answers
+
+
+@needs_shared
+def test_rows_of_the_shared_exports_checked_by_hand(session, library):
     owner = library.owner_id
     for name in (
         "Joy-Patterson__HackPrinceton.csv",
@@ -108,7 +254,7 @@ def test_rows_checked_by_hand(session, library):
         "advokatb__advokatb-goodreads-reading-stats.csv",
         "dr-rodriguez__Exploring-Goodreads.csv",
     ):
-        import_file(session, library.id, goodreads_file(name), skip_invalid=True, user_id=owner)
+        import_file(session, library.id, goodreads_file(name), user_id=owner)
 
     # Joy-Patterson line 2
     book = _load(session, library.id, "Book of Night")
@@ -156,19 +302,6 @@ def test_rows_checked_by_hand(session, library):
     assert (book.isbn13, book.rating, book.status) == ("9785171829889", 8, "read")
     assert [r.finished_on for r in book.readings] == [dt.date(2026, 6, 4)]
 
-    # dr-rodriguez line 2: currently-reading, Read Count 2, Date Added 2010/12/02, Date Read 2014/04/05
-    # -> the earlier read (dated on Date Added), the dated one, and the open current reading
-    book = _load(session, library.id, "Warbreaker")
-    assert book.status == "reading"
-    assert [(r.started_on, r.finished_on) for r in sorted(book.readings, key=lambda r: r.id)] == [
-        (None, dt.date(2010, 12, 2)),
-        (None, dt.date(2014, 4, 5)),
-        (None, None),
-    ]
-    current = reading.current_readings(session, library.id)
-    assert "Warbreaker" in {c.book_title for c in current}
-    assert book.isbn13 is None and book.format.name == "ebook"
-
     # Japanese title with the series taken out
     book = _load(session, library.id, "山田くんとLv999の恋をする 1")
     assert [(s.series.name, s.series_index) for s in book.series_links] == [
@@ -184,19 +317,6 @@ def test_rows_checked_by_hand(session, library):
     # the books service sees the imported books (search rows, duplicates)
     dupes = books.find_duplicates(session, library.id, title="Book of Night", authors=["Holly Black"])
     assert [d.title for d in dupes] == ["Book of Night"]
-
-
-def test_refuses_rows_with_problems_unless_told(session, library):
-    data = goodreads_csv(
-        [{"Title": "Fine", "Author": "A B"}, {"Title": "Bad", "Author": "A B", "ISBN": '="123"'}]
-    )
-    plan = plan_import(session, library.id, data)
-    assert (len(plan.new), len(plan.problems)) == (1, 1)
-    assert "line 3" in plan.summary()
-    with pytest.raises(Invalid, match="line 3"):
-        apply_plan(session, library.id, plan)
-    assert _book_count(session, library.id) == 0
-    assert apply_plan(session, library.id, plan, skip_invalid=True).added == 1
 
 
 def test_progress_is_reported_and_an_exception_from_it_leaves_nothing(session, library):
@@ -226,28 +346,30 @@ def test_a_row_failing_inside_apply_leaves_nothing(session, library):
     data = goodreads_csv([{"Title": f"Book {i}", "Author": "Ann Author"} for i in range(700)])
     plan = plan_import(session, library.id, data)
     before = _snapshot(session, library.id)
-    plan.new[650].copies = 5000  # the Book model refuses this (copies are 0..1000) mid-way, after a flush
-    with pytest.raises(Invalid, match=r"Line 652.*copies"):
+    # a real database failure, after a flush
+    with (
+        failing_insert(session, "Book 650"),
+        pytest.raises(Exception, match="simulated disk failure"),
+    ):
         apply_plan(session, library.id, plan)
     assert _snapshot(session, library.id) == before
     # the session is still usable and a good import works afterwards
-    plan.new[650].copies = 1
     assert apply_plan(session, library.id, plan).added == 700
 
 
 def test_duplicates_against_existing_books(session, library):
     books.add_book(session, library.id, books.BookInput(title="Dune", authors=["Frank Herbert"]))
-    books.add_book(session, library.id, books.BookInput(title="Other", isbn="9780441172719"))
+    books.add_book(session, library.id, books.BookInput(title="Dune: Deluxe", isbn="9780441172719"))
     data = goodreads_csv(
         [
             {"Title": "Dune (Dune, #1)", "Author": "Frank  Herbert"},  # same title + first author
-            {"Title": "Dune: special", "Author": "X Y", "ISBN13": '="9780441172719"'},  # same ISBN
+            {"Title": "Dune: Deluxe Edition", "Author": "X Y", "ISBN13": '="9780441172719"'},  # same ISBN
             {"Title": "Children of Dune", "Author": "Frank Herbert"},
         ]
     )
     plan = plan_import(session, library.id, data)
-    assert [d.line for d in plan.duplicates] == [2, 3]
-    assert [r.title for r in plan.new] == ["Children of Dune"]
+    assert [n.line for n in plan.in_library_notes] == [2, 3]
+    assert (plan.new, plan.in_library) == (1, 2)
     # Author matching reuses the existing author row
     import_file(session, library.id, data)
     authors = session.scalars(
@@ -260,10 +382,10 @@ def test_other_libraries_are_untouched(session, library):
     other = db.Library(name="Other", kind="personal")
     session.add(other)
     session.flush()
-    data = goodreads_file("Joy-Patterson__HackPrinceton.csv")
+    data = goodreads_file(MIT_EXPORT)
     import_file(session, other.id, data)
     plan = plan_import(session, library.id, data)
-    assert len(plan.new) == 3  # books of another library are not duplicates here
+    assert (plan.new, plan.in_library) == (324, 0)  # books of another library are not duplicates here
     assert _book_count(session, library.id) == 0
 
 

@@ -99,6 +99,50 @@ DESTRUCTIVE = re.compile(
     r"\bDROP\s+(TABLE|COLUMN|VIEW)\b|\bRENAME\b|\bALTER\s+COLUMN\s+\S+\s+(TYPE|SET\s+NOT\s+NULL)\b",
     re.IGNORECASE,
 )
+_RETYPE = re.compile(
+    r"ALTER\s+TABLE\s+(\w+)\s+ALTER\s+COLUMN\s+(\w+)\s+TYPE\s+(\w+)(?:\s*\((\d+)\))?", re.IGNORECASE
+)
+_CREATE_TABLE = re.compile(r"CREATE\s+TABLE\s+(\w+)\s*\((.*?)\n\);", re.IGNORECASE | re.DOTALL)
+_ADD_COLUMN = re.compile(
+    r"ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)\s+(\w+)(?:\s*\((\d+)\))?", re.IGNORECASE
+)
+_COLUMN_DEF = re.compile(r"^\s*(\w+)\s+(\w+)(?:\s*\((\d+)\))?", re.MULTILINE)
+_TEXT_TYPES = {"VARCHAR", "TEXT"}
+
+
+def column_types(sql: str, known: dict | None = None) -> dict[tuple[str, str], tuple[str, int | None]]:
+    """(table, column) -> (type, length) after the PostgreSQL DDL ``sql``, starting from ``known``."""
+    types = dict(known or {})
+    for table, body in _CREATE_TABLE.findall(sql):
+        for column, kind, length in _COLUMN_DEF.findall(body):
+            types[(table, column)] = (kind.upper(), int(length) if length else None)
+    for pattern in (_ADD_COLUMN, _RETYPE):
+        for table, column, kind, length in pattern.findall(sql):
+            types[(table, column)] = (kind.upper(), int(length) if length else None)
+    return types
+
+
+def destructive_statements(sql: str, types_before: dict) -> list[str]:
+    """What in ``sql`` the previous release's worker could trip on. Widening a VARCHAR (a longer
+    length, or TEXT) only changes the catalogue on PostgreSQL, so it is expand-only; any other
+    retype is not."""
+    found = []
+    for match in DESTRUCTIVE.finditer(sql):
+        found.append(match.group(0))
+    for table, column, kind, length in _RETYPE.findall(sql):
+        old_kind, old_length = types_before.get((table, column), (None, None))
+        new_kind, new_length = kind.upper(), int(length) if length else None
+        widened = (
+            old_kind == "VARCHAR"
+            and new_kind in _TEXT_TYPES
+            and (
+                new_kind == "TEXT"
+                or (old_length is not None and new_length is not None and new_length >= old_length)
+            )
+        )
+        if widened:
+            found.remove(next(f for f in found if re.search(rf"ALTER\s+COLUMN\s+{column}\s+TYPE", f, re.I)))
+    return found
 
 
 def upgrade_sql(revision, dialect_url: str) -> str:
@@ -110,7 +154,7 @@ def upgrade_sql(revision, dialect_url: str) -> str:
 
     cfg = alembic_config(dialect_url)
     cfg.output_buffer = io.StringIO()
-    command.upgrade(cfg, f"{revision.down_revision}:{revision.revision}", sql=True)
+    command.upgrade(cfg, f"{revision.down_revision or 'base'}:{revision.revision}", sql=True)
     return cfg.output_buffer.getvalue()
 
 
@@ -121,12 +165,15 @@ def test_every_migration_only_expands_unless_it_says_it_contracts():
     stopped using) is the only exception. Checked on the PostgreSQL SQL each upgrade emits."""
     from librium.database.sqlalchemy.migrations import script_directory
 
-    revisions = [r for r in script_directory().walk_revisions() if r.down_revision is not None]
-    assert revisions, "no revision after the first"
-    for revision in revisions:
-        statements = upgrade_sql(revision, "postgresql+psycopg://nobody@127.0.0.1:1/offline")
+    revisions = list(reversed(list(script_directory().walk_revisions())))
+    assert len(revisions) > 1, "no revision after the first"
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/offline"
+    types = column_types(upgrade_sql(revisions[0], url))
+    for revision in revisions[1:]:
+        statements = upgrade_sql(revision, url)
         assert f"UPDATE alembic_version SET version_num='{revision.revision}'" in statements
-        destructive = [m.group(0) for m in DESTRUCTIVE.finditer(statements)]
+        destructive = destructive_statements(statements, types)
+        types = column_types(statements, types)
         if getattr(revision.module, "CONTRACT", False):
             continue
         assert not destructive, f"{revision.revision} is not expand-only: {destructive}"
@@ -138,7 +185,13 @@ def test_every_migration_only_expands_unless_it_says_it_contracts():
         ("ALTER TABLE books DROP COLUMN notes;", True),
         ("DROP TABLE loans;", True),
         ("ALTER TABLE books RENAME TO volumes;", True),
-        ("ALTER TABLE books ALTER COLUMN title TYPE TEXT;", True),
+        ("ALTER TABLE books ALTER COLUMN title TYPE INTEGER;", True),
+        ("ALTER TABLE books ALTER COLUMN title TYPE VARCHAR(100);", True),
+        ("ALTER TABLE books ALTER COLUMN notes TYPE VARCHAR(100);", True),
+        ("ALTER TABLE books ALTER COLUMN missing TYPE VARCHAR(100);", True),
+        ("ALTER TABLE books ALTER COLUMN title TYPE VARCHAR(1000);", False),
+        ("ALTER TABLE books ALTER COLUMN title TYPE VARCHAR(500);", False),
+        ("ALTER TABLE books ALTER COLUMN title TYPE TEXT;", False),
         ("ALTER TABLE books ALTER COLUMN notes SET NOT NULL;", True),
         ("ALTER TABLE books ADD COLUMN shelf_note TEXT;", False),
         ("CREATE UNIQUE INDEX uq_x ON libraries (owner_id) WHERE kind = 'personal';", False),
@@ -146,4 +199,5 @@ def test_every_migration_only_expands_unless_it_says_it_contracts():
     ],
 )
 def test_the_expand_check_tells_destructive_sql(sql, destructive):
-    assert bool(DESTRUCTIVE.search(sql)) is destructive
+    before = column_types("CREATE TABLE books (\n\ttitle VARCHAR(500), \n\tnotes TEXT\n);")
+    assert bool(destructive_statements(sql, before)) is destructive

@@ -121,7 +121,7 @@ def planned_new(url: str, data: bytes) -> int:
             user = libraries.ensure_user(session, USER, "Ada")
             plan = plan_import(session, libraries.personal_library(session, user).id, data)
             session.rollback()
-        return len(plan.new)
+        return plan.new
     finally:
         engine.dispose()
 

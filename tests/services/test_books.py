@@ -274,7 +274,8 @@ def test_changing_isbn_to_one_another_book_has_is_refused(session, library):
         ({"currency": "euro"}, "currency code"),
         ({"colour": "red"}, "cannot change colour"),
         ({"series_index": 3}, "in no series"),
-        ({"genres": ["x" * 80]}, "too long"),
+        ({"genres": ["x" * 1001]}, "too long"),
+        ({"genres": ["𝔁" * 700]}, "too long"),  # under 1,000 characters, over what an index holds
     ],
 )
 def test_validation_errors_are_readable(session, library, changes, message):

@@ -228,6 +228,7 @@ def test_problems_report(sample, session, library):
         "publisher": [s for s in live if not s.publishers],
         "language": [s for s in live if not s.languages],
         "genre": [s for s in live if not s.genres],
+        "import": [],  # no book of the sample came from an import with values it couldn't keep
     }
     report = stats.problems(session, library.id, limit=3)
     assert report.total_books == len(live)

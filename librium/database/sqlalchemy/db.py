@@ -182,7 +182,7 @@ class NamedEntity(Timestamped):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(validation.NAME_MAX))
-    key: Mapped[str] = mapped_column(String(validation.NAME_MAX * 2))
+    key: Mapped[str] = mapped_column(String(validation.KEY_MAX))
 
     @validates("name")
     def _v_name(self, _key, value):
@@ -229,14 +229,8 @@ class Series(NamedEntity, Base):
     __table_args__ = (UniqueConstraint("library_id", "key"),)
     what = "series name"
     library_id: Mapped[int] = _library_fk()
-    name: Mapped[str] = mapped_column(String(200))
-    key: Mapped[str] = mapped_column(String(400))
-
-    @validates("name")
-    def _v_name(self, _key, value):
-        value = validation.name(value, self.what, limit=200)
-        self.key = fold(value)
-        return value
+    name: Mapped[str] = mapped_column(String(validation.NAME_MAX))
+    key: Mapped[str] = mapped_column(String(validation.KEY_MAX))
 
 
 class Tag(NamedEntity, Base):
@@ -272,9 +266,9 @@ class Author(Timestamped, Base):
     last_name: Mapped[str | None] = mapped_column(String(validation.PERSON_PART_MAX))
     prefix: Mapped[str | None] = mapped_column(String(validation.AFFIX_MAX))
     suffix: Mapped[str | None] = mapped_column(String(validation.AFFIX_MAX))
-    display_name: Mapped[str] = mapped_column(String(300))
-    sort_name: Mapped[str] = mapped_column(String(300))
-    key: Mapped[str] = mapped_column(String(600))
+    display_name: Mapped[str] = mapped_column(String(validation.NAME_MAX))
+    sort_name: Mapped[str] = mapped_column(String(validation.NAME_MAX + 2))  # "Last, First"
+    key: Mapped[str] = mapped_column(String(validation.KEY_MAX))
 
     @validates("first_name", "middle_name", "last_name")
     def _v_part(self, key, value):
@@ -286,7 +280,7 @@ class Author(Timestamped, Base):
 
     @validates("display_name")
     def _v_display(self, _key, value):
-        value = validation.name(value, "author name", limit=300)
+        value = validation.name(value, "author name")
         self.key = fold(value)
         return value
 
@@ -353,7 +347,7 @@ class Book(Timestamped, Base):
     library_id: Mapped[int] = _library_fk()
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid_mod.uuid4()))
     title: Mapped[str] = mapped_column(String(validation.TITLE_MAX))
-    title_key: Mapped[str] = mapped_column(String(validation.TITLE_MAX * 2))
+    title_key: Mapped[str] = mapped_column(String(validation.KEY_MAX))
     subtitle: Mapped[str | None] = mapped_column(String(validation.TITLE_MAX))
     isbn13: Mapped[str | None] = mapped_column(String(13))
     release_year: Mapped[int | None] = mapped_column(SmallInteger)
@@ -370,6 +364,8 @@ class Book(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(16), default="to-read", server_default="to-read")
     rating: Mapped[int | None] = mapped_column(SmallInteger)  # half stars, 1..10
     notes: Mapped[str | None] = mapped_column(Text)
+    # What an import could not keep in its field (a bad ISBN, a year 30), verbatim; /problems lists it.
+    import_note: Mapped[str | None] = mapped_column(Text)
     owned: Mapped[bool] = mapped_column(
         Boolean, default=True, server_default=text("true")
     )  # False = wishlist

@@ -1,5 +1,10 @@
 """Writing a planned import: all rows in one savepoint, or nothing.
 
+The file is read again, row by row (:func:`plan.classify`, the same decisions as the dry run), and
+written in batches as it goes: nothing holds every row of a big file. A row that heads a group of
+rows of the same book is held until the group's last row (the plan knows it) has been merged into
+it, so the book is written once, with all its copies.
+
 Rows are not written one ``books.add_book`` at a time (about a dozen queries per book) but in batches
 of 500 with executemany INSERTs: a 10,000-row file takes a few hundred statements. The rules are the
 same: each book is first built as a transient ``db.Book`` so every ``@validates`` hook of the model
@@ -30,14 +35,9 @@ from librium.errors import Invalid, LibriumError
 from librium.i18n import _
 from librium.services import search_index
 from librium.services.importing.librium_csv import sort_name
-from librium.services.importing.plan import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_ROWS,
-    DuplicateIndex,
-    ImportPlan,
-    plan_import,
-)
-from librium.services.importing.records import AuthorRecord, BookRecord
+from librium.services.importing.plan import IN_LIBRARY, MERGED, NEW, ImportPlan, classify, plan_import
+from librium.services.importing.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS
+from librium.services.importing.records import AuthorRecord, BookRecord, merge
 from librium.text import fold
 
 Progress = Callable[[int, int], None]
@@ -46,9 +46,10 @@ BATCH = 500
 
 @dataclass(frozen=True)
 class ImportResult:
-    added: int
-    duplicates: int
-    skipped: int  # rows with problems, skipped because the caller said so
+    added: int  # books written
+    duplicates: int  # rows left alone: the book is already in the library
+    merged: int  # rows that became one more copy of a book of an earlier row
+    refused: int  # rows without a title
     book_ids: list[int]
 
 
@@ -131,6 +132,7 @@ def validated_book(library_id: int, record: BookRecord, now: dt.datetime) -> db.
         status=record.status,
         rating=record.rating,
         notes=record.notes,
+        import_note=record.import_note,
         owned=record.owned,
         copies=record.copies,
         metadata_source="import",
@@ -146,6 +148,8 @@ def _write_batch(
     session: Session, cache: EntityCache, library_id: int, records: list[BookRecord], user_id: int | None
 ) -> list[int]:
     """Insert one batch: a few executemany statements whatever the batch size."""
+    if not records:
+        return []
     now = dt.datetime.now(dt.UTC)
     rows, links = [], []
     # A uuid from the file that a book already has (another library's, or a deleted one) cannot be
@@ -236,37 +240,58 @@ def apply_plan(
     library_id: int,
     plan: ImportPlan,
     *,
-    skip_invalid: bool = False,
     progress: Progress | None = None,
     user_id: int | None = None,
 ) -> ImportResult:
-    """Add the plan's new books in one savepoint. Refuses (Invalid) when rows have problems, unless
-    ``skip_invalid``. Duplicates are checked again, so a plan made before another import stays safe.
-    ``progress(done, total)`` is called after each batch; if it raises, nothing is written."""
-    if plan.problems and not skip_invalid:
-        first = plan.problems[0]
-        raise Invalid(
-            _("{n} rows have problems (first: {first}). Fix them or import without them.").format(
-                n=len(plan.problems), first=first
-            )
-        )
-    index = DuplicateIndex(session, library_id)
-    todo = [record for record in plan.new if index.check(record) is None]
-    duplicates = len(plan.duplicates) + len(plan.new) - len(todo)
-    total = len(todo)
+    """Add the plan's new books in one savepoint. Duplicates are checked again against the library as
+    it is now, so a plan made before another import never adds a book twice. ``progress(done,
+    total)`` is called after each batch; if it raises, nothing is written."""
+    total = plan.new
     ids: list[int] = []
+    batch: list[BookRecord] = []
+    held: dict[int, BookRecord] = {}  # group's first row -> its record, until its last row is merged
+    skipped_heads: set[int] = set()
+    duplicates = merged = 0
+
+    def flush() -> None:
+        ids.extend(_write_batch(session, cache, library_id, batch, user_id))
+        batch.clear()
+        if progress:
+            progress(len(ids), total)
+
     with session.begin_nested():
         cache = EntityCache(session, library_id)
         try:
-            for start in range(0, total, BATCH):
-                ids.extend(_write_batch(session, cache, library_id, todo[start : start + BATCH], user_id))
-                if progress:
-                    progress(len(ids), total)
+            for verdict in classify(session, library_id, plan.table):
+                record = verdict.record
+                if verdict.kind == NEW:
+                    if verdict.row in plan.last_member:
+                        held[verdict.row] = record
+                    else:
+                        batch.append(record)
+                elif verdict.kind == MERGED:
+                    head = verdict.entry.row
+                    if head not in held:  # the plan did not see this group (it is stale): leave the row
+                        duplicates += 1
+                        skipped_heads.add(head)
+                        continue
+                    merge(held[head], record)
+                    merged += 1
+                    if plan.last_member.get(head) == verdict.row:
+                        batch.append(held.pop(head))
+                elif verdict.kind == IN_LIBRARY:
+                    duplicates += 1
+                if len(batch) >= BATCH:
+                    flush()
+            batch.extend(held.values())  # groups the plan thought longer (stale plan)
+            held.clear()
+            if batch or not ids:
+                flush()
         except LibriumError as exc:
             raise Invalid(_("{error} Nothing was imported.").format(error=exc.message)) from exc
-    if progress and total == 0:
-        progress(0, 0)
-    return ImportResult(added=len(ids), duplicates=duplicates, skipped=len(plan.problems), book_ids=ids)
+    return ImportResult(
+        added=len(ids), duplicates=duplicates, merged=merged, refused=len(plan.refused), book_ids=ids
+    )
 
 
 def import_file(
@@ -274,7 +299,6 @@ def import_file(
     library_id: int,
     data: bytes,
     *,
-    skip_invalid: bool = False,
     progress: Progress | None = None,
     user_id: int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -282,6 +306,4 @@ def import_file(
 ) -> ImportResult:
     """Plan and apply in one call (what the bot runs after the user confirms the dry run)."""
     plan = plan_import(session, library_id, data, max_bytes=max_bytes, max_rows=max_rows)
-    return apply_plan(
-        session, library_id, plan, skip_invalid=skip_invalid, progress=progress, user_id=user_id
-    )
+    return apply_plan(session, library_id, plan, progress=progress, user_id=user_id)

@@ -8,12 +8,20 @@ columns; ties go to the one registered first (the apps' own exports before the g
 A format's ``bind(header)`` gives the row mapper for that file's header: for the apps it is their
 fixed ``record_from_row``; the generic import builds one from the columns it recognises and says
 which columns it read and which it ignored (:class:`ColumnMapping`, shown in the dry run).
+
+Rows are streamed (a big file is never held whole), so a decision that needs the whole file is a
+``survey(rows) -> value``: it sees every row (a dict by header name) once, before any is mapped, and
+its value is in :func:`file_facts` ``().survey`` while the rows are mapped. :func:`file_facts` also
+gives the file's ``date_order``, which the date parsers of fields.py use by default.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import contextvars
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from librium.services.importing.records import BookRecord
 
@@ -26,6 +34,39 @@ def normalise_header(name: str) -> str:
     while len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         text = text[1:-1].strip()
     return text
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What the reader found out about a file, for the mappers (see :func:`file_facts`)."""
+
+    format: str
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    date_order: str = "mdy"  # dates.YMD / DMY / MDY: decided once for the whole file
+    header: tuple[str, ...] = ()
+    header_found: bool = True  # False: no header line; ``header`` is a layout recognised by content
+    header_fused: bool = False  # the header line ran into the first record (no line break)
+    warnings: tuple[str, ...] = ()
+    survey: Any = None  # the format's survey of all rows, when it has one
+
+
+_FACTS: contextvars.ContextVar[FileFacts | None] = contextvars.ContextVar("import_file_facts", default=None)
+
+
+def file_facts() -> FileFacts:
+    """The facts of the file whose rows are being mapped now (defaults outside an import)."""
+    return _FACTS.get() or FileFacts(format="")
+
+
+@contextmanager
+def mapping(facts: FileFacts) -> Iterator[None]:
+    """Map rows of the file described by ``facts`` inside this block."""
+    token = _FACTS.set(facts)
+    try:
+        yield
+    finally:
+        _FACTS.reset(token)
 
 
 @dataclass(frozen=True)
@@ -66,6 +107,12 @@ class Format:
     finish: Callable[[list[BookRecord]], None] | None = None
     binder: Callable[[list[str]], Bound | None] | None = None
     priority: int = 0
+    survey: Callable[[Iterable[dict[str, str]]], Any] | None = None
+    columns: frozenset[str] = frozenset()  # other header names it writes (for telling a header)
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every header name this format is known to write."""
+        return self.required | self.any_of | self.columns | frozenset(c for lay in self.layouts for c in lay)
 
     def score(self, names: frozenset[str]) -> int | None:
         """How many columns of the signature the header has (plus the priority); None when it is not
@@ -150,6 +197,10 @@ class Registry:
 
     def names(self) -> dict[str, str]:
         return {fmt.key: fmt.name for fmt in [*self.formats, *self.json_formats]}
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every header name some format writes: what tells a header line from a record."""
+        return frozenset().union(*(fmt.vocabulary() for fmt in self.formats))
 
 
 REGISTRY = Registry()

@@ -24,7 +24,14 @@ Decisions (documented here because the bot's help text repeats them):
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
+from librium import validation
+from librium.errors import Invalid
+from librium.names import split_authors
 from librium.services.importing import fields
+from librium.services.importing.formats import Format, file_facts
 from librium.services.importing.records import BookRecord, ReadingRecord
 from librium.services.importing.series_title import split_series_title
 from librium.text import fold
@@ -39,32 +46,35 @@ def _split_list(value: str, sep: str = ",") -> list[str]:
 
 
 def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
-    """Map one Goodreads row (header names already lower-cased) to a record."""
+    """Map one Goodreads row (header names normalised: lower case, single spaces) to a record."""
+    order = file_facts().date_order
     record = BookRecord(line=line)
     get = row.get
 
     raw_title = get("title", "")
     title, series_name, series_index = split_series_title(raw_title)
-    record.title = fields.title(record, title)
+    record.title = fields.title(record, title, "Title")
     if series_name:
-        series = fields.name(record, series_name, "series name", limit=200)
+        series = fields.name(record, series_name, "Series (in the title)")
         if series:
-            record.series.append((series, fields.series_index(record, series_index)))
+            record.series.append((series, fields.series_index(record, series_index, "Series number")))
 
-    fields.add_authors(record, [get("author") or _from_last_first(get("author l-f", ""))])
-    from librium.names import split_authors
+    fields.add_authors(record, [get("author") or _from_last_first(get("author l-f", ""))], "Author")
+    fields.add_authors(record, split_authors(get("additional authors", "")), "Additional Authors")
 
-    fields.add_authors(record, split_authors(get("additional authors", "")))
-
-    fields.isbn(record, get("isbn13", ""), get("isbn", ""))
-    fields.stars(record, get("my rating", ""))
-    publisher = fields.name(record, get("publisher"), "publisher")
+    fields.isbn(record, ("ISBN13", get("isbn13")), ("ISBN", get("isbn")))
+    fields.stars(record, get("my rating", ""), "My Rating")
+    publisher = fields.name(record, get("publisher"), "Publisher")
     record.publishers = [publisher] if publisher else []
     binding = get("binding", "")
     if binding and binding.casefold() not in UNKNOWN_BINDINGS:
-        record.format = fields.name(record, binding, "format")
-    fields.pages(record, get("number of pages", ""))
-    fields.year(record, get("year published", ""), get("original publication year", ""))
+        record.format = fields.name(record, binding, "Binding")
+    fields.pages(record, get("number of pages", ""), "Number of Pages")
+    fields.year(
+        record,
+        ("Year Published", get("year published")),
+        ("Original Publication Year", get("original publication year")),
+    )
 
     exclusive = fold(get("exclusive shelf", "")).replace(" ", "-") or "to-read"
     if exclusive in STATUS_SHELVES:
@@ -76,12 +86,12 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
     shelves = [*_split_list(get("bookshelves", "")), get("exclusive shelf", "")]
     status_shelves = STATUS_SHELVES.keys() | ABANDONED_SHELVES
     record.tags = fields.names(
-        record, [s for s in shelves if fold(s).replace(" ", "-") not in status_shelves], "tag"
+        record, [s for s in shelves if fold(s).replace(" ", "-") not in status_shelves], "Bookshelves"
     )
 
-    date_read = fields.date(record, get("date read", ""), "Date Read")
+    date_read = fields.date(record, get("date read", ""), "Date Read", order)
     read_count = max(0, min(fields.integer(record, get("read count", ""), "Read Count"), 100))
-    record.created_at = fields.timestamp(record, get("date added", ""), "Date Added")
+    record.created_at = fields.timestamp(record, get("date added", ""), "Date Added", order)
     added = record.created_at.date() if record.created_at else None
     undated_finish = added if added and (date_read is None or added <= date_read) else date_read
     if date_read:
@@ -105,7 +115,7 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
     record.notes = fields.notes(get("my review"), get("private notes"))
 
     if "librium uuid" in row:
-        _apply_librium_columns(record, row)
+        _apply_librium_columns(record, row, order)
     return record
 
 
@@ -114,42 +124,165 @@ def _from_last_first(value: str) -> str:
     return f"{first.strip()} {last.strip()}".strip()
 
 
-def _apply_librium_columns(record: BookRecord, row: dict[str, str]) -> None:
+def _apply_librium_columns(record: BookRecord, row: dict[str, str], order: str) -> None:
     """Our own export adds exact values Goodreads' layout cannot carry; they win over the derived ones."""
     from librium.services.importing.librium_csv import parse_readings, parse_series_details
 
     get = row.get
     if get("librium title"):
-        record.title = fields.title(record, get("librium title", ""))
-    record.subtitle = fields.name(record, get("librium subtitle"), "subtitle", limit=500)
+        record.title = fields.title(record, get("librium title", ""), "Librium Title")
+    record.subtitle = fields.name(
+        record, get("librium subtitle"), "Librium Subtitle", limit=validation.TITLE_MAX
+    )
     record.series = parse_series_details(record, get("librium series", ""))
-    record.genres = fields.names(record, _split_list(get("librium genres", ""), "|"), "genre")
-    record.languages = fields.names(record, _split_list(get("librium languages", ""), "|"), "language")
-    record.publishers = fields.names(record, _split_list(get("librium publishers", ""), "|"), "publisher")
-    record.tags = fields.names(record, _split_list(get("librium tags", ""), "|"), "tag")
-    record.location = fields.name(record, get("librium location"), "shelf name")
-    record.format = fields.name(record, get("librium format"), "format")
+    record.genres = fields.names(record, _split_list(get("librium genres", ""), "|"), "Librium Genres")
+    record.languages = fields.names(
+        record, _split_list(get("librium languages", ""), "|"), "Librium Languages"
+    )
+    record.publishers = fields.names(
+        record, _split_list(get("librium publishers", ""), "|"), "Librium Publishers"
+    )
+    record.tags = fields.names(record, _split_list(get("librium tags", ""), "|"), "Librium Tags")
+    record.location = fields.name(record, get("librium location"), "Librium Location")
+    record.format = fields.name(record, get("librium format"), "Librium Format")
     if get("librium status"):
-        record.status = get("librium status", "").strip()
+        try:
+            record.status = validation.reading_status(get("librium status", ""))
+        except Invalid as exc:
+            record.drop("Librium Status", get("librium status"), exc.message)
     if get("librium rating"):
-        record.rating = fields.half_stars(record, get("librium rating", ""))
+        record.rating = fields.half_stars(record, get("librium rating", ""), "Librium Rating")
     if get("librium owned"):
         record.owned = get("librium owned", "").strip().lower() in ("1", "true", "yes")
-        record.copies = fields.integer(record, get("librium copies", ""), "copies", default=record.copies)
-    price = get("librium price", "")
-    if price:
+        record.copies = fields.integer(
+            record, get("librium copies", ""), "Librium Copies", default=record.copies
+        )
+    fields.price(record, get("librium price", ""), "Librium Price")
+    if record.price is not None and get("librium currency"):
         try:
-            from librium import validation
-
-            record.price = validation.price(price)
             record.currency = validation.currency(get("librium currency"))
-        except Exception as exc:
-            record.problems.append(str(exc))
+        except Invalid as exc:
+            record.drop("Librium Currency", get("librium currency"), exc.message)
     if "librium readings" in row:
         record.readings = parse_readings(record, get("librium readings", ""))
     if "librium notes" in row:
         record.notes = get("librium notes") or None
     record.description = get("librium description") or None
     record.uuid = get("librium uuid") or None
-    created = fields.timestamp(record, get("librium added", ""), "added")
+    created = fields.timestamp(record, get("librium added", ""), "Librium Added", order)
     record.created_at = created or record.created_at
+
+
+# --------------------------------------------------------------------------- the formats
+
+_UNIQUE = frozenset(
+    {"book id", "author l-f", "exclusive shelf", "bookshelves", "bookshelves with positions", "my rating"}
+)
+LIBRIUM_COLUMNS = frozenset(
+    "librium " + name
+    for name in [
+        "uuid",
+        "title",
+        "subtitle",
+        "series",
+        "genres",
+        "languages",
+        "publishers",
+        "tags",
+        "location",
+        "format",
+        "status",
+        "rating",
+        "owned",
+        "copies",
+        "price",
+        "currency",
+        "readings",
+        "notes",
+        "description",
+        "added",
+    ]
+)
+
+
+_HEADER_2017 = [
+    "book id",
+    "title",
+    "author",
+    "author l-f",
+    "additional authors",
+    "isbn",
+    "isbn13",
+    "my rating",
+    "average rating",
+    "publisher",
+    "binding",
+    "number of pages",
+    "year published",
+    "original publication year",
+    "date read",
+    "date added",
+    "bookshelves",
+    "bookshelves with positions",
+    "exclusive shelf",
+    "my review",
+    "spoiler",
+    "private notes",
+    "read count",
+    "owned copies",
+]
+_HEADER_2026 = [name for name in _HEADER_2017 if name != "average rating"]
+_HEADER_OLD = [
+    *_HEADER_2017[:-1],
+    "recommended for",
+    "recommended by",
+    "owned copies",
+    "original purchase date",
+    "original purchase location",
+    "condition",
+    "condition description",
+    "bcid",
+]
+_COMMON = (frozenset(_HEADER_OLD) | {"condition desc"}) - _UNIQUE
+_PROBES = {
+    "book id": re.compile(r"\d+"),
+    "my rating": re.compile(r"[0-5](?:\.0)?"),
+    "average rating": re.compile(r"\d(?:\.\d+)?"),
+    "number of pages": re.compile(r"\d+"),
+    "date added": re.compile(r"\d{4}/\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}"),
+    "read count": re.compile(r"\d+"),
+    "owned copies": re.compile(r"\d+"),
+}
+
+
+def looks_like(cells: Sequence[str]) -> bool:
+    """A data row of a Goodreads layout: a numeric Book Id, a 0-5 rating and a Date Added where they go."""
+    layout = {len(h): h for h in (_HEADER_2017, _HEADER_2026, _HEADER_OLD)}.get(len(cells))
+    if layout is None:
+        return False
+    for name, pattern in _PROBES.items():
+        if name in layout:
+            cell = cells[layout.index(name)].strip()
+            if cell and not pattern.fullmatch(cell):
+                return False
+    return bool(cells[0].strip())
+
+
+FORMAT = Format(
+    key="goodreads",
+    name="Goodreads export",
+    required=frozenset({"title"}),
+    any_of=_UNIQUE,
+    columns=_COMMON,
+    record_from_row=record_from_row,
+    layouts=(tuple(_HEADER_2017), tuple(_HEADER_2026), tuple(_HEADER_OLD)),
+    looks_like=looks_like,
+)
+LIBRIUM_FORMAT = Format(
+    key="librium",
+    name="Librium export",
+    required=frozenset({"title", "librium uuid"}),
+    any_of=_UNIQUE,
+    columns=_COMMON | LIBRIUM_COLUMNS,
+    record_from_row=record_from_row,
+)

@@ -1,4 +1,4 @@
-"""JSON exports (LibraryThing's): bytes -> the same table of rows the CSV reader gives.
+"""JSON exports (LibraryThing's): bytes -> a table with the same interface as the CSV reader's.
 
 A JSON file that no registered app recognises is refused with the reader's message; a Librium backup
 is not an import (the bot restores it instead).
@@ -7,18 +7,15 @@ is not an import (the bot restores it instead).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from librium.errors import Invalid
-from librium.i18n import _, formats
+from librium.i18n import _
 from librium.services.importing.apps import REGISTRY
-from librium.services.importing.formats import Bound
-from librium.services.importing.reader import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_ROWS,
-    UNRECOGNISED,
-    CsvTable,
-    decode,
-)
+from librium.services.importing.decoding import decode
+from librium.services.importing.formats import Bound, FileFacts, RowMapper
+from librium.services.importing.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, UNRECOGNISED, too_many_rows
 
 
 def looks_like_json(data: bytes) -> bool:
@@ -26,9 +23,9 @@ def looks_like_json(data: bytes) -> bool:
 
 
 def parse(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str, list[str], object]:
-    text, encoding, warnings = decode(data, max_bytes=max_bytes)
+    decoded = decode(data, max_bytes=max_bytes)
     try:
-        return text, encoding, warnings, json.loads(text)
+        return decoded.text, decoded.encoding, decoded.warnings, json.loads(decoded.text)
     except json.JSONDecodeError as exc:
         raise Invalid(
             _("This JSON file is damaged at line {line} ({error}).").format(line=exc.lineno, error=exc.msg)
@@ -46,9 +43,31 @@ def recognised(data: bytes) -> bool:
     return REGISTRY.detect_json(document) is not None
 
 
+@dataclass
+class JsonTable:
+    """The rows of a JSON export (the document is parsed whole: JSON cannot be streamed row by row)."""
+
+    facts: FileFacts
+    bound: Bound
+    row_list: list[tuple[int, dict[str, str]]]
+
+    format = property(lambda self: self.facts.format)
+    encoding = property(lambda self: self.facts.encoding)
+    warnings = property(lambda self: list(self.facts.warnings))
+    row_count = property(lambda self: len(self.row_list))
+    format_name = property(lambda self: REGISTRY.by_key(self.facts.format).name)
+
+    @property
+    def mapper(self) -> RowMapper:
+        return self.bound.record_from_row
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        return iter(self.row_list)
+
+
 def read_json_table(
     data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS
-) -> CsvTable:
+) -> JsonTable:
     text, encoding, warnings, document = parse(data, max_bytes=max_bytes)
     fmt = REGISTRY.detect_json(document)
     if fmt is None:
@@ -56,19 +75,9 @@ def read_json_table(
     rows = []
     for line, row in fmt.rows(text, document):
         if len(rows) >= max_rows:
-            raise Invalid(
-                _(
-                    "The file has more than {n} books; I can import up to {n} at a time. Split it into smaller files."
-                ).format(n=formats.number(max_rows))
-            )
+            raise Invalid(too_many_rows(max_rows))
         rows.append((line, row))
     if not rows:
         raise Invalid(_("The file has no books in it."))
-    return CsvTable(
-        format=fmt.key,
-        encoding=encoding,
-        header=[],
-        rows=rows,
-        warnings=warnings,
-        bound=Bound(fmt.record_from_row),
-    )
+    facts = FileFacts(format=fmt.key, encoding=encoding, date_order="ymd", warnings=tuple(warnings))
+    return JsonTable(facts, Bound(fmt.record_from_row), rows)

@@ -14,8 +14,10 @@ import uuid as uuid_mod
 
 from librium import validation
 from librium.errors import Invalid
+from librium.i18n import _
 from librium.names import parse_author
-from librium.services.importing import fields
+from librium.services.importing import dates, fields
+from librium.services.importing.formats import Format, file_facts
 from librium.services.importing.records import AuthorRecord, BookRecord, ReadingRecord
 from librium.text import clean
 
@@ -44,7 +46,7 @@ def _split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split("|") if part.strip()]
 
 
-def parse_author_details(record: BookRecord, text: str) -> AuthorRecord | None:
+def parse_author_details(record: BookRecord, text: str, field: str = "author_details") -> AuthorRecord | None:
     """ "Le Guin, Ursula K." / "King Jr., Dr. Martin Luther" / "Aesop" -> an author with parts."""
     text = clean(text)
     if not text:
@@ -60,33 +62,35 @@ def parse_author_details(record: BookRecord, text: str) -> AuthorRecord | None:
     middle = " ".join(given[1:]) or None
     last = " ".join(last_tokens) or None
     if not (first or last):
-        record.problems.append(f"“{text[:60]}” is not an author's name.")
+        record.drop(field, text, _("not an author's name"))
         return None
     display = " ".join(p for p in (prefix, first, middle, last, suffix) if p)
     try:
-        validation.name(display, "author name", limit=300)
-        for part, limit in ((first, 50), (middle, 50), (last, 50), (prefix, 20), (suffix, 20)):
-            validation.optional_text(part, "author's name part", limit)
-    except Invalid as exc:
-        record.problems.append(exc.message)
+        validation.name(display, "author name")
+        for part in (first, middle, last, prefix, suffix):
+            validation.optional_text(part, "author's name part", validation.PERSON_PART_MAX)
+    except Invalid:
+        record.drop(field, text, _("too long to store"))
         return None
     return AuthorRecord(display=display, first=first, middle=middle, last=last, prefix=prefix, suffix=suffix)
 
 
-def parse_series_details(record: BookRecord, text: str) -> list:
+def parse_series_details(record: BookRecord, text: str, field: str = "series_details") -> list:
     """ "Discworld (1)|Rincewind (1.5)|Unnumbered" -> [(name, index or None), ...]."""
     out = []
     for part in _split(text):
         match = _SERIES_DETAIL.match(part)
         name, index = (match.group("name"), match.group("index")) if match else (part, None)
-        name = fields.name(record, name, "series name", limit=200)
+        name = fields.name(record, name, field)
         if name:
-            value = fields.series_index(record, index)
+            value = fields.series_index(record, index, field)
             out.append((name, value if value else None))  # the original wrote 0 for "unnumbered"
     return out
 
 
-def parse_readings(record: BookRecord, text: str) -> list[ReadingRecord]:
+def parse_readings(
+    record: BookRecord, text: str, field: str = "readings", order: str = dates.YMD
+) -> list[ReadingRecord]:
     """ "2024/01/02..2024/02/03|..2024/05/06|2024/06/01.. (abandoned)" -> readings."""
     out = []
     for part in _split(text):
@@ -95,8 +99,8 @@ def parse_readings(record: BookRecord, text: str) -> list[ReadingRecord]:
         start, _, end = part.partition("..")
         out.append(
             ReadingRecord(
-                started_on=fields.date(record, start, "reading start"),
-                finished_on=fields.date(record, end, "reading end"),
+                started_on=fields.date(record, start, field, order),
+                finished_on=fields.date(record, end, field, order),
                 abandoned=abandoned,
             )
         )
@@ -104,6 +108,7 @@ def parse_readings(record: BookRecord, text: str) -> list[ReadingRecord]:
 
 
 def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
+    order = file_facts().date_order
     record = BookRecord(line=line)
     get = row.get
     record.title = fields.title(record, get("title", ""))
@@ -111,38 +116,34 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
         author = parse_author_details(record, detail)
         if author and all(a.display.casefold() != author.display.casefold() for a in record.authors):
             record.authors.append(author)
-    fields.isbn(record, get("isbn", ""))
+    fields.isbn(record, ("isbn", get("isbn")))
     record.publishers = fields.names(record, _split(get("publisher")), "publisher")
     year = _YEAR.match(get("date_published", "") or "")
-    fields.year(record, year.group(1) if year else get("date_published", ""))
-    fields.stars(record, get("rating", ""))
-    record.tags = fields.names(record, _split(get("bookshelf")), "tag")
+    fields.year(record, ("date_published", year.group(1) if year else get("date_published", "")))
+    fields.stars(record, get("rating", ""), "rating")
+    record.tags = fields.names(record, _split(get("bookshelf")), "bookshelf")
     read = (get("read", "") or "").strip().lower() in ("1", "true", "yes")
     record.status = "read" if read else "to-read"
     record.series = parse_series_details(record, get("series_details", ""))
-    fields.pages(record, get("pages", ""))
+    fields.pages(record, get("pages", ""), "pages")
     record.notes = fields.notes(get("notes"))
-    if get("list_price"):
-        try:
-            record.price = validation.price(get("list_price"))
-        except Invalid as exc:
-            record.problems.append(exc.message)
-    record.location = fields.name(record, get("location"), "shelf name")
-    start = fields.date(record, get("read_start", ""), "read_start")
-    end = fields.date(record, get("read_end", ""), "read_end")
+    fields.price(record, get("list_price"), "list_price")
+    record.location = fields.name(record, get("location"), "location")
+    start = fields.date(record, get("read_start", ""), "read_start", order)
+    end = fields.date(record, get("read_end", ""), "read_end", order)
     if start or end:
         record.readings = [ReadingRecord(started_on=start, finished_on=end)]
     record.format = fields.name(record, get("format"), "format")
     record.description = get("description") or None
     record.genres = fields.names(record, _split(get("genre")), "genre")
     record.languages = fields.names(record, _split(get("language")), "language")
-    record.created_at = fields.timestamp(record, get("date_added", ""), "date_added")
+    record.created_at = fields.timestamp(record, get("date_added", ""), "date_added", order)
     raw_uuid = (get("book_uuid") or "").strip()
     if raw_uuid:
         try:
             record.uuid = str(uuid_mod.UUID(raw_uuid))
         except ValueError:
-            record.notices.append(f"book_uuid “{raw_uuid[:40]}” is not a UUID; a new one is made")
+            record.drop("book_uuid", raw_uuid, _("not a UUID; the book gets a new one"))
     return record
 
 
@@ -157,3 +158,48 @@ def sort_name(author: AuthorRecord) -> str:
     given = " ".join(p for p in (author.prefix, author.first, author.middle) if p)
     last = " ".join(p for p in (author.last, author.suffix) if p)
     return f"{last}, {given}" if given and last else (last or given)
+
+
+_COLUMNS = frozenset(
+    [
+        "_id",
+        "author_details",
+        "title",
+        "isbn",
+        "publisher",
+        "date_published",
+        "rating",
+        "bookshelf",
+        "bookshelf_id",
+        "read",
+        "series_details",
+        "pages",
+        "notes",
+        "list_price",
+        "anthology",
+        "location",
+        "read_start",
+        "read_end",
+        "format",
+        "signed",
+        "loaned_to",
+        "anthology_titles",
+        "description",
+        "genre",
+        "language",
+        "date_added",
+        "goodreads_book_id",
+        "last_goodreads_sync_date",
+        "last_update_date",
+        "book_uuid",
+    ]
+)
+
+
+FORMAT = Format(
+    key="librium-original",
+    name="original Librium (Book Catalogue) export",
+    required=frozenset({"title", "author_details"}),
+    columns=_COLUMNS,
+    record_from_row=record_from_row,
+)

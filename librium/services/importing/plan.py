@@ -1,16 +1,25 @@
 """The dry run: what an import would do, row by row, without writing anything.
 
-Every data row of the file lands in exactly one of three piles: ``new`` (would be added), ``duplicates``
-(already in the library, or the same book as an earlier row of the file) or ``problems`` (a value we
-cannot store; reported by line number). So ``len(new) + len(duplicates) + len(problems) == rows``.
+The rule: a row with a title is a book. Every data row lands in exactly one pile:
+- ``new``: a book to add (values that could not be kept go to its import note, see records.py);
+- ``merged``: the same book as an earlier row of the file: that book gets one more copy (and this
+  row's shelves, readings...): "one book, two copies";
+- ``in_library``: the same book as one already in the library, left alone;
+- ``refused``: no title, by line number. Nothing else is ever refused.
+So ``new + len(merged) + in_library + len(refused) == rows``.
 
-A duplicate is what :func:`librium.services.books.find_duplicates` calls one: the same ISBN, or the
-same folded title and first author (a book without authors matches a book with the same title and no
-authors). Deleted books do not count.
+Same book: the same ISBN with a compatible title (equal, or one the other plus a subtitle or an
+edition note), or the same folded title and first author when at most one of the two has an ISBN.
+Two rows with the same title and author but different ISBNs are two editions, two books; two rows
+with one ISBN and different titles are two books (the later one's ISBN goes to its import note).
+Library books are looked at in id order and rows in file order, so the answer never depends on set
+or dict order: the same file gives the same answer every time.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -19,16 +28,17 @@ from sqlalchemy.orm import Session
 from librium.database.sqlalchemy import db
 from librium.errors import NotFound
 from librium.i18n import _
-from librium.services.importing.apps import REGISTRY
-from librium.services.importing.formats import ColumnMapping
-from librium.services.importing.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, read_table
+from librium.services.importing.formats import ColumnMapping, mapping
+from librium.services.importing.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, CsvTable, read_table
 from librium.services.importing.records import BookRecord
 from librium.text import fold
+
+EXAMPLES = 20  # notes kept per pile for the dry run's message
 
 
 @dataclass(frozen=True)
 class RowNote:
-    """A row of the file with what to say about it (a problem, a duplicate, or a dropped value)."""
+    """A row of the file with what to say about it."""
 
     line: int
     title: str
@@ -44,46 +54,38 @@ class RowNote:
 
 
 @dataclass
-class ImportPlan:
-    format: str
-    format_name: str
-    encoding: str
-    rows: int
-    new: list[BookRecord] = field(default_factory=list)
-    duplicates: list[RowNote] = field(default_factory=list)
-    problems: list[RowNote] = field(default_factory=list)
-    notices: list[RowNote] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    problem_records: list[BookRecord] = field(default_factory=list)
-    mapping: ColumnMapping | None = None  # which column fed which field (the generic import)
+class Entry:
+    """A book the import has seen: one of the library's (line 0) or the first row of a group."""
 
-    def summary(self, limit: int = 10) -> str:
-        """A short plain-text summary for a chat message (the caller escapes it for HTML)."""
-        lines = [
-            f"{self.format_name}: {self.rows} rows.",
-            f"New: {len(self.new)}. Already in the library: {len(self.duplicates)}. "
-            f"With problems: {len(self.problems)}.",
-        ]
-        lines.extend(self.warnings)
-        if self.problems:
-            lines.append("Problems:")
-            lines.extend(f"• {note}" for note in self.problems[:limit])
-            if len(self.problems) > limit:
-                lines.append(f"… and {len(self.problems) - limit} more.")
-        return "\n".join(lines)
+    line: int
+    title: str
+    title_key: str
+    isbn: str | None
+    row: int = -1  # index of the file row that heads the group; -1 for a library book
+
+    def describe(self) -> str:
+        if self.line:
+            return _("line {line}").format(line=self.line)
+        return _("“{title}” in your library").format(title=self.title[:60])
 
 
-def _key_title(record: BookRecord) -> tuple[str, str | None]:
-    first = record.first_author
-    return fold(record.title), fold(first) if first else None
+_MAIN_TITLE = re.compile(r"\s*(?::|\(|\[|;|\s[-–—]\s).*$")
+
+
+def compatible_titles(a: str, b: str) -> bool:
+    """Folded titles of the same book: equal, or equal before a subtitle or an edition note
+    ("dune" / "dune: deluxe edition" / "dune (40th anniversary)"). "Vol. 1" and "Vol. 2" are not."""
+    if a == b:
+        return True
+    return bool(_MAIN_TITLE.sub("", a)) and _MAIN_TITLE.sub("", a) == _MAIN_TITLE.sub("", b)
 
 
 class DuplicateIndex:
-    """ISBNs and (title, first author) keys of the library's live books, plus the rows seen so far."""
+    """The library's live books and the file's books so far, by ISBN and by (title, first author)."""
 
     def __init__(self, session: Session, library_id: int):
-        self.isbns: dict[str, str] = {}
-        self.titles: dict[tuple[str, str | None], str] = {}
+        self.by_isbn: dict[str, Entry] = {}
+        self.by_title: dict[tuple[str, str | None], list[Entry]] = {}
         first_author = (
             select(db.Author.key)
             .join(db.BookAuthor, db.BookAuthor.author_id == db.Author.id)
@@ -93,73 +95,161 @@ class DuplicateIndex:
             .scalar_subquery()
         )
         rows = session.execute(
-            select(db.Book.title, db.Book.title_key, db.Book.isbn13, first_author).where(
-                db.Book.library_id == library_id, db.Book.deleted_at.is_(None)
-            )
+            select(db.Book.title, db.Book.title_key, db.Book.isbn13, first_author)
+            .where(db.Book.library_id == library_id, db.Book.deleted_at.is_(None))
+            .order_by(db.Book.id)
         )
         for title, title_key, isbn13, author_key in rows:
-            reason = f"already in the library as “{title[:60]}”"
-            if isbn13:
-                self.isbns.setdefault(isbn13, reason)
-            self.titles.setdefault((title_key, author_key), reason)
+            self._remember(Entry(0, title, title_key, isbn13), (title_key, author_key or None))
 
-    def check(self, record: BookRecord) -> str | None:
-        """Why ``record`` is a duplicate, or None (and then remember it for the rows that follow)."""
-        key = _key_title(record)
-        if record.isbn13 and record.isbn13 in self.isbns:
-            return self.isbns[record.isbn13]
-        if key in self.titles:
-            return self.titles[key]
-        reason = f"same book as line {record.line}"
+    def _remember(self, entry: Entry, key: tuple[str, str | None]) -> None:
+        if entry.isbn:
+            self.by_isbn.setdefault(entry.isbn, entry)
+        self.by_title.setdefault(key, []).append(entry)
+
+    def match(self, record: BookRecord) -> Entry | None:
+        """The book ``record`` is the same as, or None. An ISBN that belongs to another book is
+        dropped from the record (it stays in its import note)."""
+        title_key = fold(record.title)
+        first = record.first_author
+        key = (title_key, fold(first) if first else None)
         if record.isbn13:
-            self.isbns[record.isbn13] = reason
-        self.titles[key] = reason
+            found = self.by_isbn.get(record.isbn13)
+            if found is not None:
+                if compatible_titles(found.title_key, title_key):
+                    return found
+                record.drop(
+                    "ISBN",
+                    record.isbn13,
+                    _("the same ISBN as {book}, a different title").format(book=found.describe()),
+                )
+                record.isbn13 = None
+        for entry in self.by_title.get(key, ()):
+            if record.isbn13 is None or entry.isbn is None or entry.isbn == record.isbn13:
+                return entry
         return None
 
+    def add(self, record: BookRecord, row: int) -> Entry:
+        first = record.first_author
+        title_key = fold(record.title)
+        entry = Entry(record.line, record.title, title_key, record.isbn13, row)
+        self._remember(entry, (title_key, fold(first) if first else None))
+        return entry
 
-def read_records(
-    data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS
-) -> tuple[str, str, list[str], list[BookRecord], ColumnMapping | None]:
-    """(format, encoding, warnings, records, the columns' mapping when the generic import read it)."""
-    from librium.services.importing import jsontable
-
-    read = jsontable.read_json_table if jsontable.looks_like_json(data) else read_table
-    table = read(data, max_bytes=max_bytes, max_rows=max_rows)
-    bound = table.bound
-    records = [bound.record_from_row(line, row) for line, row in table.rows]
-    if bound.finish:
-        bound.finish(records)
-    return table.format, table.encoding, table.warnings, records, bound.mapping
+    def merged(self, entry: Entry, record: BookRecord) -> None:
+        """A row merged into ``entry``: its ISBN (when the group had none) now finds the group too."""
+        if entry.isbn is None and record.isbn13 and record.isbn13 not in self.by_isbn:
+            entry.isbn = record.isbn13
+            self.by_isbn[record.isbn13] = entry
 
 
-def records_from_bytes(
-    data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS
-) -> tuple[str, str, list[str], list[BookRecord]]:
-    """(format, encoding, warnings, records) of an uploaded file; Invalid when it is unreadable."""
-    return read_records(data, max_bytes=max_bytes, max_rows=max_rows)[:4]
+NEW, MERGED, IN_LIBRARY, REFUSED = "new", "merged", "in library", "refused"
 
 
-def plan_records(
-    session: Session, library_id: int, records: list[BookRecord], *, fmt: str, encoding: str = "utf-8"
-) -> ImportPlan:
+@dataclass(frozen=True)
+class Verdict:
+    row: int  # index of the data row, in file order
+    record: BookRecord
+    kind: str
+    entry: Entry | None = None  # the book it is the same as (MERGED, IN_LIBRARY)
+
+
+def classify(session: Session, library_id: int, table: CsvTable) -> Iterator[Verdict]:
+    """Map each row of the table and say what becomes of it, streaming."""
+    index = DuplicateIndex(session, library_id)
+    mapper = table.mapper
+    for row, (line, cells) in enumerate(table.rows()):
+        with mapping(table.facts):
+            record = mapper(line, cells)
+        if not record.title:
+            yield Verdict(row, record, REFUSED)
+            continue
+        entry = index.match(record)
+        if entry is None:
+            index.add(record, row)
+            yield Verdict(row, record, NEW)
+        elif entry.row < 0:
+            yield Verdict(row, record, IN_LIBRARY, entry)
+        else:
+            index.merged(entry, record)
+            yield Verdict(row, record, MERGED, entry)
+
+
+@dataclass
+class ImportPlan:
+    format: str
+    format_name: str
+    encoding: str
+    rows: int
+    table: CsvTable
+    new: int = 0
+    in_library: int = 0
+    merged: int = 0
+    refused: list[int] = field(default_factory=list)  # lines of rows without a title
+    dropped_rows: int = 0  # new books with values that could not be kept
+    dropped_values: int = 0
+    in_library_notes: list[RowNote] = field(default_factory=list)
+    merged_notes: list[RowNote] = field(default_factory=list)
+    dropped_notes: list[RowNote] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    last_member: dict[int, int] = field(default_factory=dict)  # group's first row -> its last row
+    mapping: ColumnMapping | None = None  # which column fed which field (the generic import)
+
+    @property
+    def books(self) -> int:
+        """Books the import would add (a group of merged rows is one book)."""
+        return self.new
+
+    def summary(self, limit: int = 10) -> str:
+        """A short plain-text summary (the bot writes its own; this is for logs and the console)."""
+        lines = [
+            f"{self.format_name}: {self.rows} rows.",
+            f"New: {self.new}. Copies merged: {self.merged}. Already in the library: {self.in_library}. "
+            f"Values I couldn't keep: {self.dropped_values}. Refused (no title): {len(self.refused)}.",
+        ]
+        lines.extend(self.warnings)
+        lines.extend(f"• {note}" for note in self.dropped_notes[:limit])
+        return "\n".join(lines)
+
+
+def plan_table(session: Session, library_id: int, table: CsvTable) -> ImportPlan:
     if session.get(db.Library, library_id) is None:
         raise NotFound(_("That library does not exist."))
     plan = ImportPlan(
-        format=fmt, format_name=REGISTRY.names().get(fmt, fmt), encoding=encoding, rows=len(records)
+        format=table.format,
+        format_name=table.format_name,
+        encoding=table.encoding,
+        rows=table.row_count,
+        table=table,
+        warnings=table.warnings,
+        mapping=table.bound.mapping,
     )
-    index = DuplicateIndex(session, library_id)
-    for record in records:
-        if record.problems:
-            plan.problems.append(RowNote(record.line, record.title, tuple(record.problems)))
-            plan.problem_records.append(record)
+    for verdict in classify(session, library_id, table):
+        record = verdict.record
+        if verdict.kind == REFUSED:
+            plan.refused.append(record.line)
             continue
-        reason = index.check(record)
-        if reason:
-            plan.duplicates.append(RowNote(record.line, record.title, (reason,)))
+        if verdict.kind == IN_LIBRARY:
+            plan.in_library += 1
+            if len(plan.in_library_notes) < EXAMPLES:
+                reason = _("already in your library as “{title}”").format(title=verdict.entry.title[:60])
+                plan.in_library_notes.append(RowNote(record.line, record.title, (reason,)))
             continue
-        plan.new.append(record)
-        if record.notices:
-            plan.notices.append(RowNote(record.line, record.title, tuple(record.notices)))
+        if verdict.kind == MERGED:
+            plan.merged += 1
+            plan.last_member[verdict.entry.row] = verdict.row
+            if len(plan.merged_notes) < EXAMPLES:
+                reason = _("same book as line {line}").format(line=verdict.entry.line)
+                plan.merged_notes.append(RowNote(record.line, record.title, (reason,)))
+        else:
+            plan.new += 1
+        kept_out = record.kept_out()
+        if kept_out:
+            plan.dropped_rows += 1
+            plan.dropped_values += len(kept_out)
+            if len(plan.dropped_notes) < EXAMPLES:
+                plan.dropped_notes.append(RowNote(record.line, record.title, tuple(kept_out)))
+    plan.rows = plan.new + plan.merged + plan.in_library + len(plan.refused)
     return plan
 
 
@@ -172,8 +262,21 @@ def plan_import(
     max_rows: int = DEFAULT_MAX_ROWS,
 ) -> ImportPlan:
     """Read an uploaded file and say what importing it into the library would do. Writes nothing."""
-    fmt, encoding, warnings, records, mapping = read_records(data, max_bytes=max_bytes, max_rows=max_rows)
-    plan = plan_records(session, library_id, records, fmt=fmt, encoding=encoding)
-    plan.warnings = warnings
-    plan.mapping = mapping
-    return plan
+    return plan_table(session, library_id, read_any(data, max_bytes=max_bytes, max_rows=max_rows))
+
+
+def read_any(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS):
+    """The table of a CSV file, or of a JSON export an app's importer recognises."""
+    from librium.services.importing import jsontable
+
+    read = jsontable.read_json_table if jsontable.looks_like_json(data) else read_table
+    return read(data, max_bytes=max_bytes, max_rows=max_rows)
+
+
+def records_from_bytes(data: bytes, **limits) -> tuple[str, str, list[str], list[BookRecord]]:
+    """(format, encoding, warnings, records) of a file: every row mapped (tests and tools; the import
+    itself streams)."""
+    table = read_any(data, **limits)
+    with mapping(table.facts):
+        records = [table.mapper(line, row) for line, row in table.rows()]
+    return table.format, table.encoding, table.warnings, records

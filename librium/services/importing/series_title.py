@@ -4,7 +4,8 @@ Recognised forms of the trailing parenthesis (the name may be in any script):
 - "(Series, #1)", "(Series #1)", "(Series, #1.5)" - fractional indices kept exactly;
 - "(Series, #1-3)" / "(Series #3-4)" - an omnibus: the index is the first number of the range;
 - "(Series, #4, Part 2)" - the part is ignored (the title itself usually says it);
-- "(Series, Book 2)", "(Series Book 2)", "(Series, Vol. 2)", "(Series, Volume 2)", "(Series, 4)".
+- "(Series, Book 2)", "(Series Book 2)", "(Series, Vol. 2)", "(Series, Volume 2)", "(Series, 4)";
+- "(Series, #9; Other Series #4)" - a book in two series: the first.
 A parenthesis without a number ("(French Edition)", "(Incerto)") is left in the title: an unnumbered
 series cannot be told from an edition note. When the series parenthesis is followed by an edition note
 ("Title (Series Book 3) (Russian Edition)"), the series is still found and the note stays in the title.
@@ -31,7 +32,13 @@ _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
 def parse_series(text: str) -> tuple[str, Decimal] | None:
-    """Parse the inside of a series parenthesis ("The Kingkiller Chronicle, #1"), or None."""
+    """Parse the inside of a series parenthesis ("The Kingkiller Chronicle, #1"), or None.
+
+    A book in two series ("Discworld, #9; Rincewind #4") is taken in the first."""
+    if ";" in text:
+        first = parse_series(text.split(";", 1)[0])
+        if first:
+            return first
     inner = text.strip()
     for form in _SERIES_FORMS:
         match = form.match(inner)

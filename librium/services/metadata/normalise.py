@@ -13,6 +13,7 @@ from librium.text import clean, fold
 
 MAX_GENRES = 5
 NAME_MAX = validation.NAME_MAX
+GENRE_MAX = 50  # a longer subject is a sentence about the book, not a genre
 
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|20\d{2})(?!\d)")
 _PAGES = re.compile(r"(\d{1,5})\s*(?:p\b|pp\b|pages?\b)", re.IGNORECASE)
@@ -188,7 +189,7 @@ def _genre(subject: str) -> str | None:
     if not parts:
         return None
     genre = parts[0]
-    if fold(genre) in _NOISE or len(genre) > NAME_MAX or len(genre) < 3 or genre.isdigit():
+    if fold(genre) in _NOISE or len(genre) > GENRE_MAX or len(genre) < 3 or genre.isdigit():
         return None
     return genre[0].upper() + genre[1:]
 

@@ -17,33 +17,11 @@ from librium.services.importing.apps import (
     librarything,
     storygraph,
 )
-from librium.services.importing.formats import REGISTRY, Format, JsonFormat
+from librium.services.importing.formats import REGISTRY, JsonFormat
 
-GOODREADS_SHELF_COLUMNS = frozenset({"exclusive shelf", "book id", "bookshelves", "my rating"})
-
-
-def _builtin(key: str, name: str, required: set[str], mapper, any_of=frozenset()) -> Format:
-    return REGISTRY.register(
-        Format(key=key, name=name, required=frozenset(required), any_of=any_of, record_from_row=mapper)
-    )
-
-
-LIBRIUM = _builtin(
-    "librium",
-    "Librium export",
-    {"title", "author", "librium uuid"},
-    goodreads.record_from_row,
-    GOODREADS_SHELF_COLUMNS,
-)
-GOODREADS = _builtin(
-    "goodreads", "Goodreads export", {"title", "author"}, goodreads.record_from_row, GOODREADS_SHELF_COLUMNS
-)
-LIBRIUM_ORIGINAL = _builtin(
-    "librium-original",
-    "original Librium (Book Catalogue) export",
-    {"title", "author_details"},
-    librium_csv.record_from_row,
-)
+LIBRIUM = REGISTRY.register(goodreads.LIBRIUM_FORMAT)
+GOODREADS = REGISTRY.register(goodreads.FORMAT)
+LIBRIUM_ORIGINAL = REGISTRY.register(librium_csv.FORMAT)
 for _module in (bookcatalogue, storygraph, libib, calibre, bookbuddy, librarything, generic):
     REGISTRY.register(_module.FORMAT)
 REGISTRY.register_json(

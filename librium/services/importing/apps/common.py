@@ -125,7 +125,7 @@ def book_format(record: BookRecord, raw: str | None) -> None:
     record.format = fields.name(record, _FORMATS.get(fold(text), text), "format")
 
 
-def stars(record: BookRecord, raw: str | None, *, scale: int = 5) -> None:
+def stars(record: BookRecord, raw: str | None, *, scale: int = 5, field: str = "rating") -> None:
     """A rating out of ``scale`` stars ("4", "4.0", "3.75", "3,5", "8" of 10) as half stars.
 
     Quarter stars (StoryGraph) are rounded to the nearest half star, halves up: 3.75 -> 4, 3.25 -> 3.5;
@@ -136,19 +136,18 @@ def stars(record: BookRecord, raw: str | None, *, scale: int = 5) -> None:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        record.notices.append(f"rating “{text[:20]}” left out (not a number)")
+        record.drop(field, text, "not a number")
         return
     if not value.is_finite() or value == 0:
         return
     halves = (value * 10 / scale).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     if not 1 <= halves <= 10 or value < 0:
-        record.notices.append(f"rating {text} left out (ratings are 0.5 to {scale} stars)")
+        record.drop(field, text, f"ratings are 0.5 to {scale} stars")
         return
     record.rating = int(halves)
     if halves * scale != value * 10:
-        record.notices.append(
-            f"rating {text} kept as {format(halves / 2, 'f').rstrip('0').rstrip('.')} stars"
-        )
+        kept = format(halves / 2, "f").rstrip("0").rstrip(".")
+        record.drop(field, text, f"kept as {kept} stars, the nearest half star")
 
 
 def yes(raw: str | None) -> bool | None:
@@ -223,7 +222,7 @@ def reading_dates(record: BookRecord, text: str, what: str) -> tuple[dt.date | N
         start = fields.date(record, match.group("start"), what) if match.group("start") else None
         end = fields.date(record, match.group("end"), what) if match.group("end") else None
         if start and end and end < start:
-            record.notices.append(f"{what} {text}: the start is after the end; the start is left out")
+            record.drop(what, text, "the start is after the end; the start is left out")
             start = None
         return start, end
     return None, fields.date(record, text, what)
@@ -245,7 +244,7 @@ def rereads(
     if finishes and (day is None or finishes[0] < day):
         day = finishes[0]
     if day is None:
-        record.notices.append(f"read {count} times: {missing} undated reading(s) left out")
+        record.drop("Read Count", str(count), f"{missing} undated reading(s) left out")
         return dated
     return [ReadingRecord(finished_on=day) for _ in range(missing)] + dated
 

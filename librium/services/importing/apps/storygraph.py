@@ -30,7 +30,7 @@ from collections.abc import Sequence
 
 from librium.services.importing import fields
 from librium.services.importing.apps import common
-from librium.services.importing.formats import Format
+from librium.services.importing.formats import Format, file_facts
 from librium.services.importing.records import BookRecord, ReadingRecord
 from librium.services.importing.series_title import split_series_title
 from librium.text import fold
@@ -140,20 +140,17 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
     record.notes = common.join_notes(common.html_text(get("review")), "\n".join(answers), "\n".join(credits))
 
     owned = common.yes(get("owned?"))
-    if owned:
+    column_used = file_facts().survey is not False
+    if owned or (not column_used and record.status != "to-read"):
         record.owned, record.copies = True, 1
     else:
         record.owned, record.copies = False, 0
     return record
 
 
-def finish(records: list[BookRecord]) -> None:
-    """No row says Owned? Yes: the column was never used; books that are not to-read count as owned."""
-    if any(r.owned for r in records):
-        return
-    for record in records:
-        if record.status != "to-read":
-            record.owned, record.copies = True, 1
+def survey(rows) -> bool:
+    """Whether any row says Owned? Yes: when none does, the column was never used (see record_from_row)."""
+    return any(common.yes(row.get("owned?")) for row in rows)
 
 
 _STATUS_VALUES = set(STATUSES)
@@ -172,5 +169,5 @@ FORMAT = Format(
     record_from_row=record_from_row,
     layouts=(COLUMNS,),
     looks_like=looks_like,
-    finish=finish,
+    survey=survey,
 )
