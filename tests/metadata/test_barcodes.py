@@ -239,3 +239,13 @@ def test_a_rescaled_view_shows_the_same_window_of_the_photo():
         ax, ay = view.point(x, y)
         bx, by = bigger.point(x * 1.12, y * 1.12)
         assert abs(ax - bx) < 0.01 and abs(ay - by) < 0.01
+
+
+def test_reads_of_bars_too_narrow_to_see_never_make_a_number_however_many():
+    """Two passes over the same tiny pixels agree with each other, and can both be wrong."""
+    tally = Tally()
+    for source in ("as-is", "as-is+global"):
+        tally.add(Read("EAN-13", "0718281752241", (100.0, 100.0), 200.0, source, True, coarse=True))
+    assert tally.believed() == []
+    tally.add(Read("EAN-13", "9780201752847", (105.0, 100.0), 200.0, "region 0", True))
+    assert tally.believed() == []  # a rival at the same place: still in doubt

@@ -41,12 +41,14 @@ WALL_FACTOR = 2.0  # on a busy machine the passes stop at this many times the bu
 OBLIQUE = (30, 60, 45, 15, 75)  # degrees: the whole photo turned, when the region finder finds nothing
 OTHER_BOOK_STRENGTH = 0.5  # a settled photo's other regions at least this strong are read too
 OTHER_BOOKS = 3  # ... among its strongest regions
+MIN_MODULE = 1.5  # pixels: a linear code read with narrower bars than this does not count
 JITTER = (0.88, 1.12)  # a number only a filtered view read is read again at these scales
 
 _F = zxingcpp.BarcodeFormat
 _B = zxingcpp.Binarizer
 ALL_FORMATS = (_F.EAN13, _F.EAN8, _F.UPCA, _F.QRCode, _F.DataMatrix, _F.Aztec)
 LINEAR = (_F.EAN13, _F.EAN8, _F.UPCA)
+_MODULES_OF = {_F.EAN13: 95, _F.UPCA: 95, _F.EAN8: 67}  # modules between the guards
 FORMAT_NAMES = {
     _F.EAN13: "EAN-13",
     _F.EAN8: "EAN-8",
@@ -101,11 +103,16 @@ def read_view(run: Run, view: View, *, solid: bool = True, **options) -> None:
         if not b.valid:
             continue
         corners = [b.position.top_left, b.position.top_right, b.position.bottom_right, b.position.bottom_left]
+        module = math.dist((corners[0].x, corners[0].y), (corners[1].x, corners[1].y)) / _MODULES_OF.get(
+            b.format, 1
+        )
         points = [view.point(c.x, c.y) for c in corners]
         center = (sum(p[0] for p in points) / 4, sum(p[1] for p in points) / 4)
         width = max(math.dist(points[0], points[1]), math.dist(points[3], points[2]))
         name = FORMAT_NAMES.get(b.format, str(b.format))
-        run.tally.add(Read(name, b.text, center, width, view.name, solid))
+        # bars narrower than MIN_MODULE pixels are guessed more than seen: such a read flags the place
+        # (a rival there stays in doubt) but a number needs a read with wider bars to be believed
+        run.tally.add(Read(name, b.text, center, width, view.name, solid, coarse=module < MIN_MODULE))
         hits += 1
     if hits:
         run.used.append(view.name)
@@ -183,22 +190,35 @@ def _sharpness(image: Image.Image) -> float:
 def region_views(
     pyramid: Pyramid, region: regions.Region, index: int, *, refine: bool = True
 ) -> tuple[View, float]:
-    """The region cut out upright at a scale that gives its bars about 4 pixels a module, with the angle
-    refined by a couple of degrees to where the averaged bars are crispest (perspective, estimate)."""
-    scale = min(4.0, max(0.3, TARGET_WIDTH / region.across))
+    """The region cut out upright at a scale that gives its bars about 4 pixels a module: of the angle
+    found and the one across it (a patch holding a strong straight edge beside a small code can fool the
+    finder), the one whose averaged bars are crisper, refined by a couple of degrees (perspective). The
+    angles are compared on views of half that scale."""
+    name = f"region {index}"
+    if refine:
+        turned = regions.Region(
+            region.center, region.angle + math.pi / 2, region.along, region.across, region.strength
+        )
+        region = max((region, turned), key=lambda r: _sharpness(_upright(pyramid, r, name, 0.5)[0].image))
+        crisp = _sharpness(_upright(pyramid, region, name, 0.5)[0].image)
+        for delta in (-2.0, 2.0, -4.0, 4.0):
+            tilted = regions.Region(
+                region.center, region.angle + math.radians(delta), region.across, region.along, 1.0
+            )
+            other = _sharpness(_upright(pyramid, tilted, name, 0.5)[0].image)
+            if other > crisp:
+                region, crisp = tilted, other
+            elif delta > 0:
+                break  # crispness falls off both ways: the best angle is found
+    return _upright(pyramid, region, name)
+
+
+def _upright(pyramid: Pyramid, region: regions.Region, name: str, shrink: float = 1.0) -> tuple[View, float]:
+    scale = min(4.0, max(0.3, TARGET_WIDTH / region.across)) * shrink
     w = min(1100, round(region.across * scale * 1.8) + 64)  # the finder may see only part of the code
     h = min(520, max(48, round(region.along * scale * 1.1)))
-    best: tuple[float, View] | None = None
-    for delta in (0.0, -2.0, 2.0, -4.0, 4.0) if refine else (0.0,):
-        angle = region.angle + math.radians(delta)
-        view = pyramid.oriented(region.center, angle, scale, (w, h), f"region {index}")
-        crisp = _sharpness(view.image)
-        if best is None or crisp > best[0]:
-            best = (crisp, view)
-        elif delta > 0:
-            break  # crispness falls off both ways: the best angle is found
     module = region.across * scale / MODULES * 1.15
-    return best[1], module
+    return pyramid.oriented(region.center, region.angle, scale, (w, h), name), module
 
 
 def passes(pyramid: Pyramid, run: Run) -> Iterator[None]:

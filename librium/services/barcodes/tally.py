@@ -26,6 +26,7 @@ class Read:
     width: float  # photo pixels, along the code
     source: str  # the pass that saw it
     solid: bool  # read from a real image (zxing-cpp's two agreeing scan lines), not a synthetic profile
+    coarse: bool = False  # its bars were too few pixels wide to be seen: it never counts for a number
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Place:
     format: str
     votes: dict[str, set[str]] = field(default_factory=dict)  # main digits → passes that read them
     solid: set[str] = field(default_factory=set)  # main digits some real image gave
+    fine: set[str] = field(default_factory=set)  # main digits some read with bars wide enough gave
     texts: dict[str, str] = field(default_factory=dict)  # main digits → fullest text seen (add-on)
 
     def near(self, read: Read, main: str) -> bool:
@@ -45,8 +47,10 @@ class Place:
 
     def add(self, read: Read, main: str) -> None:
         self.votes.setdefault(main, set()).add(read.source)
-        if read.solid:
+        if read.solid and not read.coarse:
             self.solid.add(main)
+        if not read.coarse:
+            self.fine.add(main)
         if len(read.text) > len(self.texts.get(main, "")):
             self.texts[main] = read.text
         self.width = max(self.width, read.width)
@@ -56,6 +60,8 @@ class Place:
         read each number anywhere in the photo, and the numbers some real image gave."""
         ranked = sorted(self.votes, key=lambda m: len(self.votes[m]), reverse=True)
         top = ranked[0]
+        if top not in self.fine:
+            return None
         if len(ranked) == 1:
             return top if top in solid or len(seen[top]) >= 2 else None
         others = sum(len(self.votes[m]) for m in ranked[1:])
