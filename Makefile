@@ -60,6 +60,8 @@ messages: install-dev ## extract the texts to translate into librium/locale/*.po
 			$(PIPENV) run pybabel init -D librium -d librium/locale -i librium/locale/librium.pot -l $$lang; \
 		fi; \
 	done
+	# No dates in the headers: they would change (and conflict) on every run.
+	sed -i '/^"POT-Creation-Date:/d; /^"PO-Revision-Date:/d' librium/locale/*/LC_MESSAGES/librium.po
 
 screenshots: install-dev ## the Mini App at 390x844, light and dark, into docs/images/ (needs Debian's chromium)
 	$(PIPENV) run python -m tests.webapp.screenshots
