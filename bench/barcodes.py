@@ -10,6 +10,9 @@ test photos in ``tests/fixtures/barcodes/`` (the set the first decoder was tuned
 Each photo is decoded in five variants: as stored; as Telegram delivers it (JPEG, longest side at most
 1280, quality 87, made here with Pillow); and the stored image turned 90°, 180° and 270° (lossless PNG).
 
+``--stress`` adds the test photos made worse one way each (tilted, shrunk into a 12 MP frame, blurred,
+low contrast, shadowed, noisy JPEG, perspective): synthetic, for the kinds of failure the corpus has few of.
+
 A photo is *read* when the answer is right: a book photo gives its ISBN (other ISBNs = misread), a
 photo of a grocery / periodical code gives that code named as not a book (no ISBN). Any decoded
 EAN/UPC number that is not the expected one is a *misread*. The photos of one Japanese book hold its
@@ -43,8 +46,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import zxingcpp
-from PIL import Image, ImageOps
+from PIL import Image, ImageEnhance, ImageFilter, ImageOps
 
 from librium.services import barcodes
 
@@ -147,6 +151,94 @@ VARIANTS: dict[str, tuple[Callable[[bytes], bytes], int]] = {  # name → (make,
     "rot180": (turned(180), 180),
     "rot270": (turned(270), 0),
 }
+
+
+# --------------------------------------------------------------------------- stress: kinds of failure
+
+
+def _jpeg(img: Image.Image, quality: int) -> bytes:
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, format="JPEG", quality=quality)
+    return buf.getvalue()
+
+
+def _tilted(degrees: float) -> Callable[[Image.Image], bytes]:
+    return lambda img: _png(
+        img.rotate(degrees, expand=True, fillcolor=(200, 200, 200), resample=Image.Resampling.BICUBIC)
+    )
+
+
+def _small_in_large(img: Image.Image) -> bytes:
+    """The photo pasted small into a 12 MP frame of blurred noise, as a phone's original sent as a file."""
+    noise = np.random.default_rng(1).integers(60, 200, (3000, 4000, 3), dtype=np.uint8)
+    canvas = Image.fromarray(noise).filter(ImageFilter.GaussianBlur(3))
+    factor = 1.44 if max(img.size) < 800 else 0.56
+    canvas.paste(
+        img.resize((round(img.width * factor), round(img.height * factor)), Image.Resampling.LANCZOS),
+        (1700, 1200),
+    )
+    return _jpeg(canvas, 90)
+
+
+def _shadowed(img: Image.Image) -> bytes:
+    a = np.asarray(img.convert("L"), np.float32) * np.linspace(0.25, 1.0, img.width)[None, :]
+    return _png(Image.fromarray(a.astype(np.uint8)))
+
+
+def _noisy(img: Image.Image) -> bytes:
+    a = np.asarray(img.convert("L"), np.float32) + np.random.default_rng(2).normal(0, 25, img.size[::-1])
+    return _jpeg(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)), 50)
+
+
+def _perspective(img: Image.Image) -> bytes:
+    w, h = img.size
+    coeffs = (1, 0.15, -0.05 * w, 0.05, 1, -0.02 * h, 0.0004, 0.0002)
+    return _png(
+        img.transform(
+            (w, h), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC, fillcolor=(200, 200, 200)
+        )
+    )
+
+
+STRESS: dict[str, Callable[[Image.Image], bytes]] = {  # the test photos, made worse one way each
+    "tilted 17°": _tilted(17),
+    "tilted 41°": _tilted(41),
+    "tilted 118°": _tilted(118),
+    "small in 12 MP": _small_in_large,
+    "blur 1.5 px": lambda img: _png(img.filter(ImageFilter.GaussianBlur(1.5))),
+    "blur 2.5 px": lambda img: _png(img.filter(ImageFilter.GaussianBlur(2.5))),
+    "contrast ×0.3": lambda img: _png(ImageEnhance.Contrast(img).enhance(0.3)),
+    "shadow": _shadowed,
+    "noise + JPEG 50": _noisy,
+    "perspective": _perspective,
+}
+
+
+def stress(beside: dict[str, set[str]]) -> None:
+    """Each kind of failure applied to the test photos' book codes: read by us, misread, the engine."""
+    books = [
+        replace(p, also=frozenset(beside.get(p.isbn13, ())))
+        for p in load_photos(TEST_PHOTOS, "tests/fixtures")
+        if p.is_book
+    ]
+    print(f"\n== stress: the {len(books)} test book photos, each made worse one way (synthetic)")
+    print(f"{'':<18} {'read':>6} {'misread':>7} {'engine':>6} {'cpu med':>7} {'cpu max':>7}")
+    for kind, make in STRESS.items():
+        read = misread = base = 0
+        cpus = []
+        for photo in books:
+            with Image.open(photo.path) as img:
+                data = make(img.convert("RGB"))
+            c0 = time.thread_time()
+            codes, _ = ours(data)
+            cpus.append((time.thread_time() - c0) * 1000)
+            verdict = judge(photo, codes)
+            read += verdict == "read"
+            misread += verdict == "misread"
+            base += judge(photo, engine(data)) == "read"
+        print(
+            f"{kind:<18} {read:>3}/{len(books):<2} {misread:>7} {base:>6} {statistics.median(cpus):>7.1f} {max(cpus):>7.1f}"
+        )
 
 
 # --------------------------------------------------------------------------- judging
@@ -281,6 +373,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--list", action="store_true", help="list every photo not read, and misreads")
     parser.add_argument("--only", help="only photos whose name contains this")
+    parser.add_argument("--stress", action="store_true", help="also the test photos made worse (synthetic)")
     args = parser.parse_args()
 
     photos: list[Photo] = []
@@ -310,6 +403,9 @@ def main() -> None:
                 if o.verdict != "read":
                     print(f"   {o.verdict:<8} {o.photo.name:<36} engine {o.engine:<8} got {o.answer}")
         summary.append((variant, outs))
+
+    if args.stress:
+        stress(beside)
 
     print("\n== summary (corpus)" if corpus_photos else "\n== summary (test photos)")
     for variant, outs in summary:
