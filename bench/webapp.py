@@ -101,7 +101,7 @@ def browser_numbers(url: str, init: str, loads: int) -> tuple[list[float], int, 
             context.route("https://telegram.org/js/telegram-web-app.js", stub(script))
             page = context.new_page()
             responses: list = []
-            page.on("response", responses.append)
+            page.on("response", lambda response, seen=responses: seen.append(response))
             started = time.perf_counter()
             page.goto(url + "/app/", wait_until="commit")
             page.locator("#grid .card").nth(5).wait_for(state="visible")  # the first two rows drawn
