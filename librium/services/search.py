@@ -51,7 +51,7 @@ from librium.text import fold
 MAX_PAGE_SIZE = 100
 NEAR_LIMIT = 100  # near matches listed at most (after every exact one)
 NEAR_BELOW = 20  # near matches are looked for when fewer books than this match exactly
-ALTERNATIVES = 24  # alternatives per word at most, cheapest first
+ALTERNATIVES = 12  # alternatives per word at most, cheapest first
 MISSING = 2.5  # what a query word the book does not hold costs a near match
 
 books = db.Book.__table__
@@ -247,14 +247,19 @@ class _Near:
 def _alternatives(
     session: Session, library_id: int, parsed: ParsedQuery, *, correct_known: bool
 ) -> dict[str, dict[str, float]]:
-    """Each query word's alternatives (cheapest first, at most ALTERNATIVES); {} when no word has any."""
+    """Each query word's alternatives (cheapest first, at most ALTERNATIVES); {} when no word has any.
+
+    Corrections two edits away are dropped when there are some one edit away: every alternative
+    widens the match the engine ranks, and the nearer ones are what was meant."""
     found = vocabulary.alternatives(
         session, library_id, list(dict.fromkeys(parsed.words)), correct_known=correct_known
     )
-    options = {
-        word: dict(sorted(alt.terms.items(), key=lambda item: (item[1], item[0]))[:ALTERNATIVES])
-        for word, alt in found.items()
-    }
+    options = {}
+    for word, alt in found.items():
+        ordered = sorted(alt.terms.items(), key=lambda item: (item[1], item[0]))
+        edits = [cost for _, cost in ordered if cost >= 1]
+        limit = int(edits[0]) + 1 if edits else 99
+        options[word] = dict([(t, c) for t, c in ordered if c < limit][:ALTERNATIVES])
     return options if any(options.values()) else {}
 
 
@@ -285,13 +290,19 @@ def _near(
         )
     else:
         loose = _matches(dialect, library_id, parsed, ranked=True, options=options, name="near")
-    strict = _matches(dialect, library_id, parsed, ranked=False, name="strict")
+    if dialect == "postgresql":  # tested on each near match's own vector: no second search
+        tsquery = func.to_tsquery(literal_column("'simple'"), pg_query(parsed))
+        not_exact = not_(pg_vector().op("@@")(tsquery))
+    else:  # fewer than NEAR_BELOW books: a small materialized set
+        not_exact = books.c.id.not_in(
+            select(_matches(dialect, library_id, parsed, ranked=False, name="strict").c.book_id)
+        )
     stmt = (
         select(books.c.id, loose.c.rank, book_search.c.title_text, book_search.c.people_text)
         .select_from(loose)
         .join(books, books.c.id == loose.c.book_id)
         .join(book_search, book_search.c.book_id == books.c.id)
-        .where(*where, books.c.id.not_in(select(strict.c.book_id)))
+        .where(*where, not_exact)
         .order_by(*_order(sort_key, desc, books.c, loose.c.rank))
     )
     found = []
