@@ -129,8 +129,8 @@ def update_kind(update: Update) -> str:
 CONSOLE_TOKEN = "1:console"  # the console chat never talks to Telegram; any well-formed token will do
 
 
-async def post_init(application: Application) -> None:
-    await language.publish_commands(application)
+async def set_shelf_menu(application: Application) -> None:
+    """With WEBAPP_URL, the chat's menu button opens the 📚 Shelf Mini App (polling and webhook mode)."""
     settings = application.bot_data[SETTINGS]
     if settings.webapp_url and settings.bot_token:
         from bot.views.shelf import menu_button
@@ -139,6 +139,11 @@ async def post_init(application: Application) -> None:
             await application.bot.set_chat_menu_button(menu_button=menu_button(settings))
         except TelegramError as error:
             log.warning("could not set the 📚 Shelf menu button: %s", error)
+
+
+async def post_init(application: Application) -> None:
+    await language.publish_commands(application)
+    await set_shelf_menu(application)
     inbox: Inbox | None = application.bot_data.get(INBOX)
     if inbox is not None:
         await inbox.replay(application)

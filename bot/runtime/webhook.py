@@ -104,6 +104,9 @@ async def serve(application: Application, *, port: int, register_webhook: bool =
                 allowed_updates=Update.ALL_TYPES,
             )
         await application.start()
+        from bot.runtime.app import set_shelf_menu
+
+        await set_shelf_menu(application)
         server = make_web_app(application).listen(port, address="0.0.0.0", xheaders=True)
         log.info("webhook server listening on port %s", port)
         await stop.wait()

@@ -9,6 +9,8 @@ URL = "https://shelf.example"
 
 async def test_app_in_private_opens_the_mini_app(make_bot):
     bot = await make_bot(webapp_url=URL)
+    [menu] = [c for c in bot.api.calls if c.method == "setChatMenuButton"]
+    assert menu.params["menu_button"]["web_app"] == {"url": URL + "/app/"}, "the chat's menu button"
     sent = last_sent(await bot.send("/app"))
     [[button]] = sent.buttons
     assert button["text"] == "📚 Shelf" and button["web_app"] == {"url": URL + "/app/"}
