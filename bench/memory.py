@@ -1,6 +1,8 @@
-"""Resident memory of the bot process with a large library, after it served a few hundred updates.
+"""Resident memory of the bot process with a large library, after it served a few hundred updates
+and imported a Goodreads export sent as a document (dry run, then Import, as a user does).
 
-python -m bench.memory [--books 100000] [--updates 300] [--url ...]   # target: VmRSS under 150 MB
+python -m bench.memory [--books 100000] [--updates 300] [--import-rows 10000] [--url ...]
+# target: VmHWM (peak RSS) under 150 MB
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.e2e import KINDS, latencies, make_update, prepare_library, start, stop, throughput
+from bench.e2e import BENCH_USER, KINDS, Bot, latencies, make_update, prepare_library, start, stop, throughput
 from bench.fake_botapi import FakeBotApi
 from librium.config import database_url
 
@@ -27,10 +29,48 @@ def memory_of(pid: int) -> dict[str, float]:
     return found
 
 
+def import_export(api: FakeBotApi, rows: int) -> float:
+    """Send a generated Goodreads export as a document, wait for the dry run, tap Import, wait for the
+    report; the seconds it took."""
+    from bench.importing import generate
+
+    data = generate(rows)
+    file_id = api.add_file(data)
+    update = api.message_update(BENCH_USER, "")
+    message = update["message"]
+    del message["text"]
+    message["document"] = {
+        "file_id": file_id,
+        "file_unique_id": file_id,
+        "file_name": "goodreads_library_export.csv",
+        "mime_type": "text/csv",
+        "file_size": len(data),
+    }
+    began = time.monotonic()
+    api.inject(update)
+
+    def offered(calls):
+        return next((c for c in calls if c.method == "sendMessage" and c.at > began and c.buttons), None)
+
+    offer = api.wait_for(offered, timeout=600)
+    [go] = [b["callback_data"] for b in offer.buttons if b["callback_data"].endswith(":go")]
+    api.tap(BENCH_USER, go, message_id=100_000)
+
+    def imported(calls):
+        return next(
+            (c for c in calls if c.method == "editMessageText" and c.at > began and c.text.startswith("✓")),
+            None,
+        )
+
+    api.wait_for(imported, timeout=1200)
+    return time.monotonic() - began
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--books", type=int, default=100_000)
     parser.add_argument("--updates", type=int, default=300)
+    parser.add_argument("--import-rows", type=int, default=10_000, help="rows of the export sent (0: none)")
     parser.add_argument("--url", help="an empty database (default: a new SQLite file)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="librium-memory-"))
@@ -43,7 +83,7 @@ def main() -> None:
     rng = random.Random(3)
     rows = []
     with FakeBotApi() as api:
-        proc = start([sys.executable, "-m", "bot"], api, url, workdir / "bot.log")
+        proc = start(Bot([sys.executable, "-m", "bot"]), api, url, workdir / "bot.log")
         try:
             rows.append(("after start-up", 0, memory_of(proc.pid)))
             served = 0
@@ -55,6 +95,12 @@ def main() -> None:
                 )
                 served += 2 * per_kind
                 rows.append((f"after {kind}", served, memory_of(proc.pid)))
+            if args.import_rows:
+                seconds = import_export(api, args.import_rows)
+                print(
+                    f"{args.import_rows:,}-row Goodreads export: dry run + import through the bot in {seconds:.1f} s"
+                )
+                rows.append((f"after import {args.import_rows // 1000}k", served + 2, memory_of(proc.pid)))
         finally:
             stop(proc)
     print(f"{'bot process':18} {'updates':>8} {'VmRSS MB':>9} {'VmHWM MB':>9}")

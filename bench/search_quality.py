@@ -86,7 +86,7 @@ def build(session: Session) -> dict[int, Path]:
         session.flush()
         try:
             with session.begin_nested():
-                import_file(session, library.id, path.read_bytes(), skip_invalid=True)
+                import_file(session, library.id, path.read_bytes())
         except Exception as error:  # a file the importer refuses whole: say so, go on
             print(f"  skipped {path.name}: {error}")
             continue

@@ -10,6 +10,8 @@ def fold(text: str | None) -> str:
     """Lower-case, strip accents and collapse spaces: 'García  Márquez' -> 'garcia marquez'."""
     if not text:
         return ""
+    if text.isascii():  # nothing to decompose or transliterate (most names and titles)
+        return _SPACES.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # Letters that do not decompose but have an obvious ASCII reading.

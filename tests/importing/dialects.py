@@ -68,7 +68,12 @@ def _cells(header: list[str], row: list[str], dialect: Dialect) -> list[str]:
             value = _unwrap(cell)
             if dialect.excel_isbn == "keep":
                 pass
-            elif dialect.excel_isbn == "scientific" and name == "isbn13" and value and isbn10:
+            elif (
+                dialect.excel_isbn == "scientific"
+                and name == "isbn13"
+                and value.isdigit()
+                and isbn10.isdigit()
+            ):
                 cell = _scientific(value)
             elif dialect.excel_isbn == "no-zeros" and name == "isbn" and value.isdigit():
                 cell = value.lstrip("0")

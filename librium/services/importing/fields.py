@@ -16,6 +16,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
+from stdnum import ean
+
 from librium import isbn as isbn_mod
 from librium import validation
 from librium.errors import Invalid
@@ -74,6 +76,13 @@ def parse_isbn(text: str) -> tuple[str | None, str | None]:
             reason = reason or _("a spreadsheet rounded it; the full number is lost")
             continue
         compact = (digits or compact).upper()
+        if (  # the common case, checked cheaply
+            len(compact) == 13
+            and compact.isdigit()
+            and compact.startswith(("978", "979"))
+            and ean.calc_check_digit(compact[:12]) == compact[12]
+        ):
+            return compact, None
         if (
             compact[:-1].isdigit()
             and (compact[-1].isdigit() or compact[-1] == "X")

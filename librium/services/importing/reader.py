@@ -170,8 +170,13 @@ def _split_fused(
         if not prefixes or abs(i + 1 - width) > 1:
             return None
         known = max(prefixes, key=len)
-        rest = cell.strip()[len(known) :]
-        return [*cells[:i], cell.strip()[: len(known)]], [rest, *cells[i + 1 :]]
+        words = r"\s+".join(re.escape(word) for word in known.split())
+        match = re.match(rf"\s*['\"]?{words}['\"]?", cell.replace("\ufeff", ""), re.IGNORECASE)
+        if match is None:
+            return None
+        name_part = match.group(0).strip()
+        rest = cell.replace("\ufeff", "")[match.end() :].strip()
+        return [*cells[:i], name_part], [rest, *cells[i + 1 :]]
     return None
 
 
