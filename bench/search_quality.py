@@ -78,7 +78,7 @@ def held_out(path: Path) -> bool:
 
 
 def build(session: Session) -> dict[int, Path]:
-    """One library per export file, filled by the real importer (rows it refuses are skipped)."""
+    """One library per export file, filled by the real importer (what it imports as it would for a user)."""
     libraries = {}
     for path in export_files():
         library = db.Library(name=path.stem[:100], kind="personal")
