@@ -201,9 +201,9 @@ def _fit(text: str) -> str:
 
 
 def import_headline(fmt: str, rows: int, new: int) -> str:
-    """ "Goodreads export: 326 rows — 310 new books"."""
+    """ "Goodreads export: 326 rows — 310 new books" (``fmt``: the format's name, translated here)."""
     return _("{format}: {rows} — {books}").format(
-        format=fmt, rows=lists.plural(rows, "row"), books=lists.plural(new, "new book")
+        format=_(fmt), rows=lists.plural(rows, "row"), books=lists.plural(new, "new book")
     )
 
 
@@ -277,7 +277,7 @@ def preview_text(p: ImportPreview) -> str:
     n = formats.number
     if p.new == 0 and p.in_library == p.rows:
         headline = _("{format}: {rows} — 0 new — all {duplicates} are already in your library").format(
-            format=p.format_name, rows=lists.plural(p.rows, "row"), duplicates=n(p.rows)
+            format=_(p.format_name), rows=lists.plural(p.rows, "row"), duplicates=n(p.rows)
         )
         return "📥 " + esc(headline) + "."
     lines = ["📥 " + esc(import_headline(p.format_name, p.rows, p.new)) + "."]
@@ -365,7 +365,7 @@ def done_text(done: ImportDone) -> str:
         )
     else:
         text = _("✓ Imported {books} from the {format}.").format(
-            books=lists.plural(done.added, "book"), format=esc(done.format_name)
+            books=lists.plural(done.added, "book"), format=esc(_(done.format_name))
         )
         if done.merged:
             text += " " + ngettext(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from librium.database.sqlalchemy import db
 from librium.errors import Duplicate, Invalid, NotFound
-from librium.i18n import _
+from librium.i18n import _, formats
 
 __all__ = ["LoanView", "lend", "list_loans", "loan_history", "return_book", "set_due_date"]
 
@@ -64,7 +64,8 @@ def _open_loan(session: Session, book_id: int) -> db.Loan | None:
 
 
 def _fmt(day: dt.date) -> str:
-    return day.isoformat()
+    """ "1 Mar 2024" / "1 mar 2024" / "1 мар. 2024 г.": a day in a message, as the reader's locale writes it."""
+    return formats.date(day)
 
 
 def lend(

@@ -59,30 +59,6 @@ class Holding:
     def times_read(self) -> int:
         return sum(1 for r in self.readings if r.finished_on and not r.abandoned)
 
-    def describe(self) -> str:
-        by = f" by {', '.join(self.authors)}" if self.authors else ""
-        parts = [f"“{self.title}”{by}"]
-        if not self.owned:
-            parts.append("on your wishlist (not owned)")
-        else:
-            parts.append("owned" + (f", {self.copies} copies" if self.copies > 1 else ""))
-        status = {
-            "read": "read",
-            "reading": "reading now",
-            "to-read": "not read yet",
-            "abandoned": "abandoned",
-        }
-        reading = status.get(self.status, self.status)
-        if self.times_read > 1:
-            reading += f" ({self.times_read} times)"
-        parts.append(reading)
-        if self.loan:
-            due = f", due {self.loan.due_on.isoformat()}" if self.loan.due_on else ""
-            parts.append(f"lent to {self.loan.borrower} since {self.loan.lent_on.isoformat()}{due}")
-        if self.shelf:
-            parts.append(f"shelf: {self.shelf}")
-        return " — ".join(parts[:2]) + ("; " + "; ".join(parts[2:]) if parts[2:] else "")
-
 
 @dataclass(frozen=True)
 class Ownership:
@@ -102,13 +78,6 @@ class Ownership:
     @property
     def wishlist(self) -> bool:
         return bool(self.matches) and not self.owned
-
-    @property
-    def summary(self) -> str:
-        if not self.matches:
-            what = f"ISBN {isbn_mod.hyphenate(self.isbn13)}" if self.isbn13 else f"“{self.query}”"
-            return f"{what} is not in your library."
-        return "\n".join(m.describe() for m in self.matches)
 
 
 def check(session: Session, library_id: int, isbn_or_title: str) -> Ownership:

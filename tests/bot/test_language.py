@@ -73,3 +73,13 @@ async def test_the_menu_offers_app_in_every_language_when_the_mini_app_is_served
         assert "app" in {c["command"] for c in menu}, code
     german = {c["command"]: c["description"] for c in menus["de"]}
     assert german["app"] == "Dein Regal: Cover, Suche und Scanner"
+
+
+async def test_an_import_dry_run_names_the_format_in_the_language(bot):
+    from tests.importing.conftest import goodreads_csv
+
+    csv = goodreads_csv([{"Title": "Mort", "Author": "Terry Pratchett", "Exclusive Shelf": "read"}])
+    text = last_text(await bot.upload(csv, "goodreads_library_export.csv", "text/csv", person=ANA))
+    assert "Exportación de Goodreads: 1 fila" in text and "Goodreads export" not in text
+    text = last_text(await bot.upload(csv, "goodreads_library_export.csv", "text/csv", person=IVAN))
+    assert "Экспорт Goodreads: 1 строка" in text

@@ -53,8 +53,6 @@ def test_by_isbn_in_any_spelling(session, owned, typed):
     )
     assert held.times_read == 2
     assert held.loan is not None and (held.loan.borrower, held.loan.lent_on) == ("Bob", dt.date(2026, 1, 5))
-    assert "lent to Bob since 2026-01-05" in answer.summary
-    assert "2 copies" in answer.summary and "shelf: Attic" in answer.summary
 
 
 def test_wishlist(session, owned):
@@ -63,7 +61,7 @@ def test_wishlist(session, owned):
     assert answer.found and answer.wishlist and not answer.owned
     assert answer.matches[0].book_id == wish
     assert answer.matches[0].loan is None
-    assert "wishlist" in answer.summary
+    assert not answer.matches[0].owned
 
 
 def test_by_title_folded(session, owned):
@@ -90,12 +88,8 @@ def test_not_in_library(session, owned, other_shelf):
     for typed in ("Neuromancer", "9780441569595", "Dune Messiah", "9780441172696"):
         answer = check(session, shelf.library_id, typed)
         assert not answer.found and not answer.owned and not answer.wishlist
-        assert answer.summary.endswith("is not in your library.")
-    assert (
-        check(session, shelf.library_id, "0441569595").summary
-        == "ISBN 978-0-441-56959-5 is not in your library."
-    )
-    assert check(session, shelf.library_id, "Neuromancer").summary == "“Neuromancer” is not in your library."
+        assert answer.matches == []
+    assert check(session, shelf.library_id, "0441569595").isbn13 == "9780441569595"
 
 
 def test_bad_input(session, library):

@@ -69,4 +69,3 @@ def test_copies_are_one_book_in_counts(session, library):
     assert page.total == 1
     answer = ownership.check(session, lib, "978-0-441-17271-9")
     assert [m.copies for m in answer.matches] == [2]
-    assert "2 copies" in answer.summary

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from librium import i18n
 from librium.errors import Duplicate, Invalid, NotFound
 from librium.services import books, loans, reading
 from librium.services.books import BookInput
@@ -117,7 +118,7 @@ def test_lend_and_return(session, library, book):
     assert (loan.borrower, loan.open) == ("Bob", True)
     card = books.get_book(session, lib, book.id)
     assert card.current_loan.borrower == "Bob" and card.current_loan.due_on == D(2024, 3, 15)
-    with pytest.raises(Duplicate, match="already lent to Bob \\(since 2024-03-01\\)"):
+    with pytest.raises(Duplicate, match="already lent to Bob \\(since 1 Mar 2024\\)"):
         loans.lend(session, lib, book.id, "Carol", D(2024, 3, 2))
     back = loans.return_book(session, lib, book.id, D(2024, 3, 10))
     assert back.returned_on == D(2024, 3, 10) and not back.open
@@ -165,6 +166,26 @@ def test_loan_validation(session, library, book):
     wish = books.add_book(session, library.id, BookInput(title="Wish", owned=False)).book
     with pytest.raises(Invalid, match="wishlist"):
         loans.lend(session, library.id, wish.id, "Bob", D(2024, 3, 1))
+
+
+@pytest.mark.parametrize(
+    ("code", "written"),
+    [
+        ("es", "1 mar 2024"),
+        ("de", "1. März 2024"),
+        ("ru", "1 мар. 2024\u202fг."),
+        ("pt_BR", "1 de mar. de 2024"),
+    ],
+)
+def test_loan_errors_write_the_day_as_the_locale_does(session, library, book, code, written):
+    loans.lend(session, library.id, book.id, "Bob", D(2024, 3, 1))
+    with i18n.speaking(code):
+        with pytest.raises(Duplicate) as already:
+            loans.lend(session, library.id, book.id, "Carol", D(2024, 3, 2))
+        with pytest.raises(Invalid) as before:
+            loans.return_book(session, library.id, book.id, D(2024, 2, 1))
+    for error in (already.value, before.value):
+        assert written in error.message and "2024-03-01" not in error.message
 
 
 def test_reading_and_loans_refuse_another_librarys_book(session, library, other_library):

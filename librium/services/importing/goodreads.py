@@ -29,6 +29,7 @@ from collections.abc import Sequence
 
 from librium import validation
 from librium.errors import Invalid
+from librium.i18n import N_
 from librium.names import split_authors
 from librium.services.importing import fields
 from librium.services.importing.formats import Format, file_facts
@@ -270,7 +271,7 @@ def looks_like(cells: Sequence[str]) -> bool:
 
 FORMAT = Format(
     key="goodreads",
-    name="Goodreads export",
+    name=N_("Goodreads export"),
     required=frozenset({"title"}),
     any_of=_UNIQUE,
     columns=_COMMON,
@@ -280,7 +281,7 @@ FORMAT = Format(
 )
 LIBRIUM_FORMAT = Format(
     key="librium",
-    name="Librium export",
+    name=N_("Librium export"),
     required=frozenset({"title", "librium uuid"}),
     any_of=_UNIQUE,
     columns=_COMMON | LIBRIUM_COLUMNS,

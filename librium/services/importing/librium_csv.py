@@ -14,7 +14,7 @@ import uuid as uuid_mod
 
 from librium import validation
 from librium.errors import Invalid
-from librium.i18n import _
+from librium.i18n import N_, _
 from librium.names import parse_author
 from librium.services.importing import dates, fields
 from librium.services.importing.formats import Format, file_facts
@@ -198,7 +198,7 @@ _COLUMNS = frozenset(
 
 FORMAT = Format(
     key="librium-original",
-    name="original Librium (Book Catalogue) export",
+    name=N_("original Librium (Book Catalogue) export"),
     required=frozenset({"title", "author_details"}),
     columns=_COLUMNS,
     record_from_row=record_from_row,

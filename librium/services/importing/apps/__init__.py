@@ -7,6 +7,7 @@ ties between equally good matches: our own export first, the generic import last
 
 from __future__ import annotations
 
+from librium.i18n import N_
 from librium.services.importing import goodreads, librium_csv
 from librium.services.importing.apps import (
     bookbuddy,
@@ -27,7 +28,7 @@ for _module in (bookcatalogue, storygraph, libib, calibre, bookbuddy, librarythi
 REGISTRY.register_json(
     JsonFormat(
         key="librarything-json",
-        name="LibraryThing export (JSON)",
+        name=N_("LibraryThing export (JSON)"),
         recognises=librarything.recognises_json,
         rows=librarything.json_rows,
         record_from_row=librarything.record_from_row,

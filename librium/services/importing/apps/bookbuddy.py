@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from librium.i18n import N_
 from librium.services.importing import fields
 from librium.services.importing.apps import common
 from librium.services.importing.formats import Format
@@ -149,7 +150,7 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
 
 FORMAT = Format(
     key="bookbuddy",
-    name="BookBuddy export",
+    name=N_("BookBuddy export"),
     required=frozenset({"title", "author (last, first)"}),
     any_of=frozenset(
         {"date added", "status", "wish list", "favorites", "physical location", "summary", "google volumeid"}

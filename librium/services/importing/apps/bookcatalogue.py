@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from librium.errors import Invalid
+from librium.i18n import N_
 from librium.names import parse_author
 from librium.services.importing import librium_csv
 from librium.services.importing.apps import common
@@ -100,7 +101,7 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
 
 FORMAT = Format(
     key="bookcatalogue",
-    name="Book Catalogue export",
+    name=N_("Book Catalogue export"),
     required=frozenset({"title", "author_details"}),
     any_of=frozenset(
         {

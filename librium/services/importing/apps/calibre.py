@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from librium.i18n import N_
 from librium.services.importing import fields
 from librium.services.importing.apps import common
 from librium.services.importing.formats import Format
@@ -114,7 +115,7 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
 
 FORMAT = Format(
     key="calibre",
-    name="Calibre catalog",
+    name=N_("Calibre catalog"),
     required=frozenset({"title"}),
     any_of=frozenset({"author_sort", "identifiers", "series_index", "title_sort", "library_name", "formats"}),
     forbidden=frozenset({"author", "author_details", "item_type"}),

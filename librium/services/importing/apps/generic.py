@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from librium.i18n import N_
 from librium.services.importing import fields
 from librium.services.importing.apps import common
 from librium.services.importing.formats import Bound, ColumnMapping, Format
@@ -303,7 +304,7 @@ def bind(header: list[str]) -> Bound | None:
 
 FORMAT = Format(
     key="csv",
-    name="CSV file",
+    name=N_("CSV file"),
     required=frozenset(),
     binder=bind,
     priority=-1000,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from librium.i18n import N_
 from librium.services.importing import fields
 from librium.services.importing.apps import common
 from librium.services.importing.formats import Format
@@ -135,7 +136,7 @@ def looks_like(cells: Sequence[str]) -> bool:
 
 FORMAT = Format(
     key="libib",
-    name="Libib export",
+    name=N_("Libib export"),
     required=frozenset({"title"}),
     any_of=frozenset(
         {"item_type", "creators", "ean_isbn13", "upc_isbn10", "first_name", "began_date", "completed_date"}

@@ -29,6 +29,7 @@ import json
 import re
 from collections.abc import Iterator
 
+from librium.i18n import N_
 from librium.services.importing import fields
 from librium.services.importing.apps import common
 from librium.services.importing.formats import Format
@@ -182,7 +183,7 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
 
 FORMAT = Format(
     key="librarything",
-    name="LibraryThing export",
+    name=N_("LibraryThing export"),
     required=frozenset({"title"}),
     any_of=frozenset(
         {

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from librium.i18n import N_
 from librium.services.importing import fields
 from librium.services.importing.apps import common
 from librium.services.importing.formats import Format, file_facts
@@ -163,7 +164,7 @@ def looks_like(cells: Sequence[str]) -> bool:
 
 FORMAT = Format(
     key="storygraph",
-    name="StoryGraph export",
+    name=N_("StoryGraph export"),
     required=frozenset({"title", "authors", "isbn/uid", "read status"}),
     any_of=frozenset({"date added", "format", "star rating", "dates read", "owned?"}),
     record_from_row=record_from_row,
