@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import ModuleType
 
-from librium import i18n, phrases
 from librium import isbn as isbn_mod
+from librium import phrases
 from librium.errors import Invalid
 from librium.names import capitalize_name, has_case, split_authors
 from librium.services import when
@@ -89,6 +89,10 @@ class _Grammar:
     by_min_score: int
     vague: frozenset[str]
     due_leads: dict[str, str | None]
+    fields: dict[str, str]  # a field's word ("año", "Seiten") → title, authors, series, year, pages, notes
+    set_of: re.Pattern[str]  # "set the year of Dune to 1965"
+    set_reply: re.Pattern[str]  # "year 1965" (a reply to a card)
+    set_to: re.Pattern[str]
 
 
 @functools.cache
@@ -101,6 +105,8 @@ def _compiled(module: ModuleType) -> _Grammar:
 
     def apostrophes(body: str) -> str:  # phones type ’ for ': "j’ai", "I’m"
         return body.replace("'", "['’]")
+
+    field_word = _field_words(module)
 
     return _Grammar(
         questions=[(k, re.compile(_OPENING + fill(b) + _END, re.I), sure) for k, b, sure in module.QUESTIONS],
@@ -117,7 +123,24 @@ def _compiled(module: ModuleType) -> _Grammar:
         by_min_score=module.BY_MIN_SCORE,
         vague=frozenset(v.lower() for v in module.VAGUE),
         due_leads=module.DUE_LEADS,
+        fields={_field_key(word): field for word, field in module.FIELDS.items()},
+        set_of=re.compile(
+            "^" + apostrophes(module.SET_OF.replace("{F}", field_word).replace("{W}", "(?P<whole>.+)")) + "$",
+            re.I,
+        ),
+        set_reply=re.compile(rf"^{field_word}(?:\s*[:=]\s*|\s+)(?P<value>\S.*)$", re.I),
+        set_to=re.compile(module.SET_TO, re.I),
     )
+
+
+def _field_key(word: str) -> str:
+    return " ".join(word.lower().split())
+
+
+def _field_words(module: ModuleType) -> str:
+    """ "(?P<field>title|authors?|…)": the module's words for the fields, the longest first."""
+    words = sorted(module.FIELDS, key=len, reverse=True)
+    return "(?P<field>" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
 
 
 def _grammars() -> list[_Grammar]:
@@ -213,14 +236,6 @@ def read_wish(text: str) -> str | None:
 
 # --------------------------------------------------------------------------- actions
 
-_FIELD = r"(?P<field>title|authors?|series|year|pages|notes?)"
-_FIELD_NAMES = {"author": "authors", "note": "notes"}
-# "set the year of Dune to 1965" (every " to " could end the title: tried longest first) …
-_SET_OF = re.compile(rf"^set (?:the )?{_FIELD} (?:of|for) (?P<whole>.+)$", re.IGNORECASE)
-# … and, as a reply to a card, "year 1965", "pages: 612", "series Dune Chronicles 1".
-_SET_REPLY = re.compile(rf"^{_FIELD}\s*[:=]?\s+(?P<value>\S.*)$", re.IGNORECASE)
-_TO = re.compile(r"\s+to\s+", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class Action:
@@ -231,16 +246,23 @@ class Action:
     reply_only: bool = False  # only meant for the card replied to ("year 1965"): else not an action
 
 
-def _read_set(text: str) -> Action | None:
-    match = _SET_OF.match(text)
+def _read_set(text: str, grammar: _Grammar) -> Action | None:
+    """ "set the year of Dune to 1965" / "cambia el año de Dune a 1965" (every " to " could end the
+    title: each split is tried, longest title first)."""
+    match = grammar.set_of.match(text)
     if match:
-        field = _FIELD_NAMES.get(match.group("field").lower(), match.group("field").lower())
-        pairs = _book_and_rest(match.group("whole"), _TO)
+        field = grammar.fields[_field_key(match.group("field"))]
+        pairs = _book_and_rest(match.group("whole"), grammar.set_to, grammar.vague)
         if pairs:
             return Action(SET, tuple(b for b, _ in pairs), tuple(v for _, v in pairs), field)
-    match = _SET_REPLY.match(text)
+    return None
+
+
+def _read_set_reply(text: str, grammar: _Grammar) -> Action | None:
+    """ "year 1965" / "Seiten: 612": a field and its value, meant for the card replied to."""
+    match = grammar.set_reply.match(text)
     if match:
-        field = _FIELD_NAMES.get(match.group("field").lower(), match.group("field").lower())
+        field = grammar.fields[_field_key(match.group("field"))]
         return Action(SET, ("",), (match.group("value").strip(),), field, reply_only=True)
     return None
 
@@ -251,13 +273,9 @@ def read_action(text: str) -> Action | None:
     text = clean(text) or ""
     if not text or "\n" in text or len(text) > 300 or text.endswith("?"):
         return None
-    english = _compiled(phrases.module(i18n.DEFAULT))
     for grammar in _grammars():
-        if grammar is english:  # "year 1965", "set the year of Dune to 1965" are English words
-            setting = _read_set(text)
-            if setting is not None:
-                return setting
-        action = _read_action(text, grammar)
+        # "pon el año de Dune en 1965" is no shelving; "note Dune 4,5" is a rating, "notes …" a field
+        action = _read_set(text, grammar) or _read_action(text, grammar) or _read_set_reply(text, grammar)
         if action is not None:
             return action
     return None

@@ -2,7 +2,8 @@
 
 Each module holds regular-expression pieces (no I/O, nothing compiled here): how a book and its author
 are joined ("Dune de Frank Herbert"), the common questions, the things told about a book ("terminé
-Dune"), "remind me", the wishlist, and the small words around times ("el viernes a las 18:00").
+Dune"), a field set by typing ("cambia el año de Dune a 1965"; ``{F}`` a word of FIELDS, ``{W}``
+"<book> a <value>" split at SET_TO), "remind me", the wishlist, and the small words around times ("el viernes a las 18:00").
 bot/parse.py compiles them; librium/services/when_words.py reads the times. English comes first and
 is always understood too: people mix.
 

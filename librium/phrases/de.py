@@ -71,6 +71,19 @@ REWRITE = [
     )
 ]
 
+
+# „setze das Jahr von Dune auf 1965“, „ändere den Titel von Dune in Der Wüstenplanet“; „Jahr 1965“ als
+# Antwort auf eine Karte.
+FIELDS = {
+    "titel": "title", "autor": "authors", "autorin": "authors", "autoren": "authors", "reihe": "series",
+    "serie": "series", "jahr": "year", "erscheinungsjahr": "year", "seiten": "pages", "seitenzahl": "pages",
+    "notiz": "notes", "notizen": "notes",
+}  # fmt: skip
+SET_OF = (
+    r"(?:setze|setz|ändere|änder|aendere|stelle|stell|korrigiere)(?: den| das| die)? {F} (?:von|für|bei) {W}"
+)
+SET_TO = r"\s+(?:auf|zu|in)\s+"
+
 REMIND_ME = r"(?:bitte\s+)?erinnere?\s+(?:mich|uns)\b,?\s*(?:daran,?\s*)?(?P<rest>.*)"
 WISH = [
     r"(?:füge|setze|setz|pack)\s+(?P<rest>.+?)\s+(?:auf|zu)\s+(?:meine|unsere|die|meiner)\s+wunschliste(?: hinzu)?",

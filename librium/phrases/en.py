@@ -86,6 +86,16 @@ SHELF_WORDS = r"^(?:the\s+)?(?:shelf\s+)?|\s+shelf$"
 # Rewrites into the forms above, before matching (other languages put the verb last).
 REWRITE: list[tuple[str, str]] = []
 
+
+# Editing a field by typing: "set the year of Dune to 1965" ({F}: a word of FIELDS, {W}: "<book> to
+# <value>", split at SET_TO, longest book first) and, as a reply to a card, "year 1965", "pages: 612".
+FIELDS = {
+    "title": "title", "author": "authors", "authors": "authors", "series": "series", "year": "year",
+    "pages": "pages", "note": "notes", "notes": "notes",
+}  # fmt: skip
+SET_OF = r"set (?:the )?{F} (?:of|for) {W}"
+SET_TO = r"\s+to\s+"
+
 REMIND_ME = r"(?:please\s+)?remind\s+(?:me|us)\b(?:\s+(?:to|about|that)\b)?\s*(?P<rest>.*)"
 WISH = [
     r"(?:please\s+)?(?:add|put)\s+(?P<rest>.+?)\s+(?:on|to|in)\s+(?:my|our|the)\s+wish\s?list",

@@ -74,6 +74,16 @@ SHELF_WORDS = r"^(?:la\s+)?(?:estanter[ií]a|balda|repisa)\s+|\s+estanter[ií]a$
 # "préstalo a Bob" (a reply to a card) reads as "presté esto a Bob".
 REWRITE = [(r"^(?:préstalo|prestalo|préstala|prestala|déjaselo|dejaselo)\s+a\s+", "presté esto a ")]
 
+
+# "cambia el año de Dune a 1965", "pon las páginas de Dune en 612"; "año 1965" como respuesta a una ficha.
+FIELDS = {
+    "título": "title", "titulo": "title", "autor": "authors", "autora": "authors", "autores": "authors",
+    "serie": "series", "saga": "series", "año": "year", "ano": "year", "año de publicación": "year",
+    "páginas": "pages", "paginas": "pages", "notas": "notes",  # "nota" may be a rating
+}  # fmt: skip
+SET_OF = r"(?:cambia|cambiar|pon|poner|establece|fija|corrige)(?: el| la| los| las)? {F} (?:de|del|para) {W}"
+SET_TO = r"\s+(?:a|en|por)\s+"
+
 REMIND_ME = r"(?:por favor,?\s+)?(?:recuérda|recuerda)(?:me|nos)\s+(?:que\s+|de\s+)?(?P<rest>.*)"
 WISH = [
     r"(?:añade|agrega|pon)\s+(?P<rest>.+?)\s+(?:a|en)\s+(?:mi|nuestra|la)\s+lista de deseos",

@@ -51,6 +51,18 @@ SPLIT_ON = {k.LENT_OUT: r"\s+(?:à|a)\s+", k.SHELVED: r"\s+(?:sur|dans)\s+"}
 SHELF_WORDS = r"^(?:l'|la\s+|le\s+)?(?:étagère\s+|rayon\s+)?|\s+étagère$"
 REWRITE = [(r"^(?:prête|prete)-(?:le|la) (?:à|a) ", "prêté ça à ")]
 
+
+# « change l'année de Dune en 1965 », « mets les pages de Dune à 612 » ; « année 1965 » en réponse à une fiche.
+FIELDS = {
+    "titre": "title", "auteur": "authors", "autrice": "authors", "auteurs": "authors", "série": "series",
+    "serie": "series", "année": "year", "annee": "year", "pages": "pages", "nombre de pages": "pages",
+    "notes": "notes",  # "note" is a rating: « note Dune 4,5 »
+}  # fmt: skip
+SET_OF = (
+    r"(?:change|modifie|mets|mettre|passe|corrige)\s+(?:(?:le|la|les)\s+|l')?{F}\s+(?:de\s+|du\s+|d')?{W}"
+)
+SET_TO = r"\s+(?:à|a|en|sur)\s+"
+
 REMIND_ME = r"(?:s'il te plaît,?\s+)?rappelle-(?:moi|nous)\s+(?:de\s+|d'|que\s+)?(?P<rest>.*)"
 WISH = [
     r"(?:ajoute|mets)\s+(?P<rest>.+?)\s+(?:à|a|sur|dans)\s+(?:ma|notre|la)\s+liste d'envies",

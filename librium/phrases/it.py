@@ -51,6 +51,19 @@ SPLIT_ON = {k.LENT_OUT: r"\s+(?:a|ad)\s+", k.SHELVED: r"\s+(?:sullo|sul|sulla|ne
 SHELF_WORDS = r"^(?:lo\s+)?(?:scaffale|ripiano)\s+|\s+scaffale$"
 REWRITE = [(r"^(?:prestalo|prestala) (?:a|ad) ", "prestato questo a ")]
 
+
+# «cambia l'anno di Dune in 1965», «imposta le pagine di Dune a 612»; «anno 1965» in risposta a una scheda.
+FIELDS = {
+    "titolo": "title", "autore": "authors", "autrice": "authors", "autori": "authors", "serie": "series",
+    "saga": "series", "anno": "year", "anno di pubblicazione": "year", "pagine": "pages",
+    "numero di pagine": "pages", "nota": "notes", "note": "notes",
+}  # fmt: skip
+SET_OF = (
+    r"(?:cambia|imposta|metti|modifica|correggi)\s+(?:(?:il|lo|la|i|gli|le)\s+|l')?{F}\s+"
+    r"(?:di\s+|del\s+|della\s+|dello\s+|d')?{W}"
+)
+SET_TO = r"\s+(?:a|in|su)\s+"
+
 REMIND_ME = r"(?:per favore,?\s+)?ricorda(?:mi|ci)\s+(?:di\s+|che\s+)?(?P<rest>.*)"
 WISH = [
     r"(?:aggiungi|metti)\s+(?P<rest>.+?)\s+(?:alla|nella)\s+(?:mia\s+)?lista (?:dei )?desideri",

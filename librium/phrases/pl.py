@@ -64,6 +64,17 @@ SPLIT_ON = {k.LENT_OUT: r"\s+", k.SHELVED: r"\s+(?:na|do)\s+"}
 SHELF_WORDS = r"^(?:półkę|półce)\s+|\s+(?:półkę|półce)$"
 REWRITE: list[tuple[str, str]] = []
 
+
+# „zmień rok Diuny na 1965”, „ustaw liczbę stron Diuny na 612”; „rok 1965” w odpowiedzi na kartę.
+FIELDS = {
+    "tytuł": "title", "tytul": "title", "autor": "authors", "autora": "authors", "autorzy": "authors",
+    "autorów": "authors", "seria": "series", "serię": "series", "serii": "series", "rok": "year",
+    "rok wydania": "year", "strony": "pages", "stron": "pages", "liczba stron": "pages",
+    "liczbę stron": "pages", "notatka": "notes", "notatkę": "notes", "notatki": "notes",
+}  # fmt: skip
+SET_OF = r"(?:zmień|zmien|ustaw|wpisz|popraw)\s+{F}\s+(?:(?:dla|w|książki|ksiazki)\s+)?{W}"
+SET_TO = r"\s+na\s+"
+
 REMIND_ME = r"(?:proszę\s+)?przypomnij\s+(?:mi\s+|nam\s+)?(?:o\s+|że\s+)?(?P<rest>.*)"
 WISH = [
     r"(?:dodaj|wpisz)\s+(?P<rest>.+?)\s+do\s+(?:mojej\s+)?listy życzeń",

@@ -55,6 +55,19 @@ SPLIT_ON = {k.LENT_OUT: r"\s+(?:para|pra|pro|à|ao)\s+", k.SHELVED: r"\s+(?:na|n
 SHELF_WORDS = r"^(?:a\s+)?(?:estante|prateleira)\s+|\s+estante$"
 REWRITE = [(r"^(?:empreste|empresta)(?:-o|-a)? (?:para|pra|pro|à|ao) ", "emprestei isso para ")]
 
+
+# "mude o ano de Duna para 1965", "coloque as páginas de Duna em 612"; "ano 1965" em resposta a um card.
+FIELDS = {
+    "título": "title", "titulo": "title", "autor": "authors", "autora": "authors", "autores": "authors",
+    "série": "series", "serie": "series", "ano": "year", "páginas": "pages", "paginas": "pages",
+    "notas": "notes", "anotação": "notes", "anotações": "notes",  # "nota" is a rating: "nota Duna 4,5"
+}  # fmt: skip
+SET_OF = (
+    r"(?:mude|muda|altere|altera|troque|troca|coloque|coloca|defina|define|corrija|corrige)"
+    r"(?: o| a| os| as)? {F} (?:de|do|da) {W}"
+)
+SET_TO = r"\s+(?:para|pra|em)\s+"
+
 REMIND_ME = (
     r"(?:por favor,?\s+)?(?:me\s+lembre|me\s+lembra|lembre-me|lembra-me)\s+(?:de\s+|que\s+)?(?P<rest>.*)"
 )

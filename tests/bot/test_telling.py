@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.chat import parse
+from bot.console.fake_updates import Person
 from bot.views.cards import short_date
 from librium.database.sqlalchemy import db
 from tests.bot.adding_helpers import all_books_snapshot
@@ -306,6 +307,25 @@ async def test_gave_up_marks_abandoned(bot, ada, session_factory):
     assert last_text(await bot.send("gave up on mort")).startswith("Marked as abandoned.")
     assert _book(session_factory, mort).status == "abandoned"
     assert "You gave up on <b>Mort</b>" in last_text(await bot.send("have I read mort?"))
+
+
+@pytest.mark.parametrize(
+    ("code", "title", "typed", "reply"),
+    [
+        ("es", "Dune", "cambia el año de Dune a 1965", "páginas: 612"),
+        ("de", "Dune", "setze das Jahr von Dune auf 1965", "Seiten 612"),
+        ("ru", "Дюна", "измени год Дюны на 1965", "страниц: 612"),
+        ("pl", "Diuna", "zmień rok Diuny na 1965", "liczba stron: 612"),
+    ],
+)
+async def test_set_a_field_in_the_readers_language(bot, ada, session_factory, code, title, typed, reply):
+    reader = Person(id=ADA.id, first_name="Ada", language_code=code)
+    book = ada.add(title, "Frank Herbert")
+    answer = last_text(await bot.send(typed, reader))
+    assert _book(session_factory, book).release_year == 1965, answer
+    card = last_sent(await bot.callback((await bot.send("zzqx", reader))[-1], f"b:{book}", reader))
+    answer = last_text(await bot.reply(card, reply, reader))
+    assert _book(session_factory, book).page_count == 612, answer
 
 
 async def test_set_a_field_in_words_or_in_reply_to_the_card(bot, ada, session_factory):

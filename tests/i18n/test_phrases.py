@@ -39,6 +39,8 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "page": ("on page 120 of Mort", (parse.PROGRESS, "Mort", "120")),
         "deleted": ("delete Dune", (parse.DELETED, "Dune", "")),
         "lend_it": ("lend it to Bob", (parse.LENT_OUT, "", "Bob")),
+        "set": ("set the year of Dune to 1965", (parse.SET, "Dune", "1965", "year")),
+        "set_reply": ("pages: 612", (parse.SET, "", "612", "pages")),
         "wish": ("wishlist Dune by Frank Herbert", "Dune by Frank Herbert"),
         "remind": ("remind me to return Dune on friday at 18:00", ("return Dune", FRIDAY_18)),
         "remind_in": ("remind me in 2 hours to call mum", ("call mum", IN_2_HOURS)),
@@ -71,6 +73,8 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "page": ("voy por la página 120 de Mort", (parse.PROGRESS, "Mort", "120")),
         "deleted": ("borra Dune", (parse.DELETED, "Dune", "")),
         "lend_it": ("préstalo a Bob", (parse.LENT_OUT, "", "Bob")),
+        "set": ("cambia el año de Dune a 1965", (parse.SET, "Dune", "1965", "year")),
+        "set_reply": ("páginas: 612", (parse.SET, "", "612", "pages")),
         "wish": ("lista de deseos Dune de Frank Herbert", "Dune de Frank Herbert"),
         "remind": ("recuérdame devolver Dune el viernes a las 18:00", ("devolver Dune", FRIDAY_18)),
         "remind_in": ("recuérdame en 2 horas llamar a mamá", ("llamar a mamá", IN_2_HOURS)),
@@ -94,6 +98,8 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "page": ("Seite 120 von Mort", (parse.PROGRESS, "Mort", "120")),
         "deleted": ("lösche Dune", (parse.DELETED, "Dune", "")),
         "lend_it": ("verleihe es an Bob", (parse.LENT_OUT, "", "Bob")),
+        "set": ("setze das Jahr von Dune auf 1965", (parse.SET, "Dune", "1965", "year")),
+        "set_reply": ("Seiten: 612", (parse.SET, "", "612", "pages")),
         "wish": ("Wunschliste Der Schwarm von Frank Schätzing", "Der Schwarm von Frank Schätzing"),
         "remind": ("erinnere mich am Freitag um 18 Uhr an Dune zurückgeben", ("Dune zurückgeben", FRIDAY_18)),
         "remind_in": ("erinnere mich in 2 Stunden Mama anrufen", ("Mama anrufen", IN_2_HOURS)),
@@ -117,6 +123,8 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "page": ("страница 120 в Морт", (parse.PROGRESS, "Морт", "120")),
         "deleted": ("удали Дюну", (parse.DELETED, "Дюну", "")),
         "lend_it": ("одолжил её Бобу", (parse.LENT_OUT, "", "Бобу")),
+        "set": ("измени год Дюны на 1965", (parse.SET, "Дюны", "1965", "year")),
+        "set_reply": ("страниц: 612", (parse.SET, "", "612", "pages")),
         "wish": ("хочу купить Дюна — Фрэнк Герберт", "Дюна — Фрэнк Герберт"),
         "remind": ("напомни вернуть Дюну в пятницу в 18:00", ("вернуть Дюну", FRIDAY_18)),
         "remind_in": ("напомни через 2 часа позвонить маме", ("позвонить маме", IN_2_HOURS)),
@@ -140,6 +148,8 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "page": ("page 120 de Mort", (parse.PROGRESS, "Mort", "120")),
         "deleted": ("supprime Dune", (parse.DELETED, "Dune", "")),
         "lend_it": ("prête-le à Bob", (parse.LENT_OUT, "", "Bob")),
+        "set": ("change l'année de Dune en 1965", (parse.SET, "Dune", "1965", "year")),
+        "set_reply": ("pages : 612", (parse.SET, "", "612", "pages")),
         "wish": ("liste d'envies Dune de Frank Herbert", "Dune de Frank Herbert"),
         "remind": ("rappelle-moi de rendre Dune vendredi à 18h", ("rendre Dune", FRIDAY_18)),
         "remind_in": ("rappelle-moi dans 2 heures d'appeler maman", ("appeler maman", IN_2_HOURS)),
@@ -163,6 +173,8 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "page": ("página 120 de Mort", (parse.PROGRESS, "Mort", "120")),
         "deleted": ("apague Duna", (parse.DELETED, "Duna", "")),
         "lend_it": ("empreste para o Bob", (parse.LENT_OUT, "", "o Bob")),
+        "set": ("mude o ano de Duna para 1965", (parse.SET, "Duna", "1965", "year")),
+        "set_reply": ("páginas: 612", (parse.SET, "", "612", "pages")),
         "wish": ("lista de desejos Duna de Frank Herbert", "Duna de Frank Herbert"),
         "remind": ("me lembre de devolver Duna na sexta às 18h", ("devolver Duna", FRIDAY_18)),
         "remind_in": ("me lembre daqui a 2 horas de ligar para a mãe", ("ligar para a mãe", IN_2_HOURS)),
@@ -186,6 +198,8 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "page": ("pagina 120 di Mort", (parse.PROGRESS, "Mort", "120")),
         "deleted": ("elimina Dune", (parse.DELETED, "Dune", "")),
         "lend_it": ("prestalo a Bob", (parse.LENT_OUT, "", "Bob")),
+        "set": ("cambia l'anno di Dune in 1965", (parse.SET, "Dune", "1965", "year")),
+        "set_reply": ("pagine: 612", (parse.SET, "", "612", "pages")),
         "wish": ("lista desideri Dune di Frank Herbert", "Dune di Frank Herbert"),
         "remind": ("ricordami di restituire Dune venerdì alle 18", ("restituire Dune", FRIDAY_18)),
         "remind_in": ("ricordami tra 2 ore di chiamare la mamma", ("chiamare la mamma", IN_2_HOURS)),
@@ -209,6 +223,8 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "page": ("сторінка 120 в Морт", (parse.PROGRESS, "Морт", "120")),
         "deleted": ("видали Дюну", (parse.DELETED, "Дюну", "")),
         "lend_it": ("позичив її Бобу", (parse.LENT_OUT, "", "Бобу")),
+        "set": ("зміни рік Дюни на 1965", (parse.SET, "Дюни", "1965", "year")),
+        "set_reply": ("сторінок: 612", (parse.SET, "", "612", "pages")),
         "wish": ("хочу купити Дюна — Френк Герберт", "Дюна — Френк Герберт"),
         "remind": ("нагадай повернути Дюну в п’ятницю о 18:00", ("повернути Дюну", FRIDAY_18)),
         "remind_in": ("нагадай через 2 години подзвонити мамі", ("подзвонити мамі", IN_2_HOURS)),
@@ -232,6 +248,8 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "page": ("strona 120 w Mort", (parse.PROGRESS, "Mort", "120")),
         "deleted": ("usuń Diunę", (parse.DELETED, "Diunę", "")),
         "lend_it": ("pożyczyłem ją Bobowi", (parse.LENT_OUT, "", "Bobowi")),
+        "set": ("zmień rok Diuny na 1965", (parse.SET, "Diuny", "1965", "year")),
+        "set_reply": ("liczba stron: 612", (parse.SET, "", "612", "pages")),
         "wish": ("chcę kupić Diuna — Frank Herbert", "Diuna — Frank Herbert"),
         "remind": ("przypomnij mi oddać Diunę w piątek o 18:00", ("oddać Diunę", FRIDAY_18)),
         "remind_in": ("przypomnij mi za 2 godziny zadzwonić do mamy", ("zadzwonić do mamy", IN_2_HOURS)),
@@ -273,6 +291,12 @@ def test_phrase(code: str, case: str) -> None:
             assert (what, local(due)) == meaning
         elif case == "due":
             assert parse.read_loan(text, TZ, NOW) == meaning
+        elif case.startswith("set"):
+            action = parse.read_action(text)
+            assert action is not None, text
+            kind, book, value, field = meaning
+            assert (action.kind, action.field, action.reply_only) == (kind, field, case == "set_reply")
+            assert (book, value) == (action.subjects[0], action.rest[0])
         elif case == "not_understood":
             assert parse.read_question(text) is None
             assert parse.read_action(text) is None
