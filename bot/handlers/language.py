@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.chat import callbacks
 from bot.runtime import dbcall
 from bot.runtime.access import Actor, actor_of, resolve
-from bot.runtime.language import AUTO, GROUP_GUESS, LANGUAGE, in_group
+from bot.runtime.language import AUTO, GROUP_CREATOR, LANGUAGE, creator_languages, in_group
 from bot.views.keyboards import button, grid, markup
 from bot.views.render import esc
 from librium import i18n
@@ -37,11 +37,13 @@ async def _apply(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str |
     spoken = await dbcall.run(context, _store, actor_of(update), code)
     data = context.chat_data if in_group(update) else context.user_data
     if data is not None:
-        data.pop(GROUP_GUESS, None)
+        data.pop(GROUP_CREATOR, None)
         if code is None:
             data.pop(LANGUAGE, None)
         else:
             data[LANGUAGE] = code
+    if not in_group(update):  # groups following this user hear of it at once
+        creator_languages(context).heard(update.effective_user.id, spoken)
     i18n.set_current(spoken)
     return spoken
 

@@ -7,6 +7,8 @@ is the one set for it with /language, else its creator's. Codes are stored as gi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -47,17 +49,36 @@ def user_language(session: Session, telegram_id: int) -> str | None:
     return (row[0] or row[1]) if row else None
 
 
-def group_language(session: Session, chat_id: int) -> str | None:
-    """A group chat's language: the one set for it, else its creator's; None for an unknown group."""
+@dataclass(frozen=True)
+class GroupLanguage:
+    """What decides a group's language: its own (set with /language), else its creator's now."""
+
+    own: str | None
+    creator_telegram_id: int | None
+    creator: str | None  # the creator's language now: chosen with /language, else Telegram's
+
+    @property
+    def spoken(self) -> str | None:
+        return self.own or self.creator
+
+
+def group_choice(session: Session, chat_id: int) -> GroupLanguage | None:
+    """A group chat's own language and its creator's current one; None for a group not seen yet."""
     owner = db.User
     row = session.execute(
-        select(db.Library.language, owner.chosen_language, owner.language)
+        select(db.Library.language, owner.telegram_id, owner.chosen_language, owner.language)
         .outerjoin(owner, owner.id == db.Library.owner_id)
         .where(db.Library.telegram_chat_id == chat_id)
     ).first()
     if row is None:
         return None
-    return row[0] or row[1] or row[2]
+    return GroupLanguage(row[0], row[1], row[2] or row[3])
+
+
+def group_language(session: Session, chat_id: int) -> str | None:
+    """A group chat's language: the one set for it, else its creator's; None for an unknown group."""
+    choice = group_choice(session, chat_id)
+    return choice.spoken if choice else None
 
 
 def chat_language(session: Session, user_id: int, chat_id: int) -> str:

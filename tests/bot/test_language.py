@@ -56,6 +56,47 @@ async def test_a_group_speaks_its_creators_language_until_it_sets_its_own(bot):
     assert "Привет, Иван!" in last_text(await bot.send("/start", person=IVAN, chat=Chat(id=IVAN.id)))
 
 
+async def test_a_group_follows_its_creators_language_as_it_changes(bot):
+    await bot.send("/start", person=IVAN, chat=GROUP)  # Иван creates the group's library
+    assert "Привет, Ana!" in last_text(await bot.send("/start", person=ANA, chat=GROUP))
+    # Иван picks German in private: the group follows, whoever speaks in it.
+    await bot.send("/language Deutsch", person=IVAN)
+    assert "Hallo, Ana!" in last_text(await bot.send("/start", person=ANA, chat=GROUP))
+    assert "Hallo, Иван!" in last_text(await bot.send("/start", person=IVAN, chat=GROUP))
+    # Back to Telegram's language, which Иван has meanwhile switched to Ukrainian.
+    ivan_uk = Person(id=IVAN.id, first_name=IVAN.first_name, language_code="uk")
+    await bot.send("/language auto", person=ivan_uk)
+    assert "Привіт, Иван!" in last_text(await bot.send("/start", person=ivan_uk, chat=GROUP))
+    assert "Привіт, Ana!" in last_text(await bot.send("/start", person=ANA, chat=GROUP))
+    # Once the group has a language of its own, the creator's changes no longer move it.
+    await bot.send("/language Español", person=ANA, chat=GROUP)
+    await bot.send("/language Polski", person=ivan_uk)
+    assert "¡Hola, Ana!" in last_text(await bot.send("/start", person=ANA, chat=GROUP))
+    assert "¡Hola, Иван!" in last_text(await bot.send("/start", person=ivan_uk, chat=GROUP))
+    # /language auto in the group: the creator's language again, as it is now.
+    await bot.send("/language auto", person=ANA, chat=GROUP)
+    assert "Cześć, Ana!" in last_text(await bot.send("/start", person=ANA, chat=GROUP))
+
+
+async def test_a_group_follows_a_change_made_through_another_bot_process(bot, session_factory, monkeypatch):
+    from bot.runtime import language
+
+    await bot.send("/start", person=IVAN, chat=GROUP)
+    assert "Привет, Ana!" in last_text(await bot.send("/start", person=ANA, chat=GROUP))
+    with session_factory.begin() as session:  # what another process's /language does
+        languages.set_user_language(session, session.scalar(_user_id(IVAN.id)), "it")
+    monkeypatch.setattr(language, "FOLLOW_SECONDS", 0.0)  # as when that many seconds have passed
+    assert "Ciao, Ana!" in last_text(await bot.send("/start", person=ANA, chat=GROUP))
+
+
+def _user_id(telegram_id: int):
+    from sqlalchemy import select
+
+    from librium.database.sqlalchemy import db
+
+    return select(db.User.id).where(db.User.telegram_id == telegram_id)
+
+
 async def test_the_command_menu_is_published_in_every_language(bot):
     menus = {c.params.get("language_code"): c.params["commands"] for c in bot.api.of("setMyCommands")}
     assert set(menus) == {None, "es", "de", "fr", "pt", "ru", "uk", "it", "pl"}
