@@ -9,8 +9,6 @@ import csv
 import io
 import json
 
-import pytest
-
 from bot.console.fake_api import Call
 from librium.text import fold
 from tests.bot.adding_helpers import no_unhandled_errors  # noqa: F401 - autouse fixture
@@ -301,9 +299,6 @@ async def test_librarything_2014_csv_with_quoted_column_names(bot, session_facto
     assert (kraken["notes"], kraken["added"]) == ("Squid!", "2014-01-21")
 
 
-@pytest.mark.xfail(
-    reason="a tab-separated file needs the reader's delimiter detection (issue 14)", strict=False
-)
 async def test_librarything_tsv(bot, session_factory):
     books = await import_fixture(bot, session_factory, "librarything.tsv", "LibraryThing export", 2)
     [proust] = books["A l'ombre des jeunes filles en fleurs"]

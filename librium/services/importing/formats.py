@@ -83,7 +83,6 @@ class Bound:
 
     record_from_row: RowMapper
     mapping: ColumnMapping | None = None
-    finish: Callable[[list[BookRecord]], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -92,8 +91,8 @@ class Format:
 
     ``layouts``: the app's full column lists (normalised), for files whose header line is missing;
     ``looks_like(cells)`` says whether a data row has that layout's values (ISBNs, dates, statuses
-    where they belong). ``finish(records)`` makes decisions that need the whole file (e.g. "the file
-    never uses its Owned? column").
+    where they belong). ``survey(rows)`` sees the whole file first, for decisions that need it (e.g.
+    "the file never uses its Owned? column"); ``columns`` lists the other names its header may have.
     """
 
     key: str
@@ -104,7 +103,6 @@ class Format:
     forbidden: frozenset[str] = frozenset()
     layouts: tuple[tuple[str, ...], ...] = ()
     looks_like: Callable[[Sequence[str]], bool] | None = None
-    finish: Callable[[list[BookRecord]], None] | None = None
     binder: Callable[[list[str]], Bound | None] | None = None
     priority: int = 0
     survey: Callable[[Iterable[dict[str, str]]], Any] | None = None
@@ -128,7 +126,7 @@ class Format:
         if self.binder is not None:
             return self.binder(header)
         assert self.record_from_row is not None
-        return Bound(self.record_from_row, finish=self.finish)
+        return Bound(self.record_from_row)
 
 
 @dataclass(frozen=True)

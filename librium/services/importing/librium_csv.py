@@ -160,7 +160,7 @@ def sort_name(author: AuthorRecord) -> str:
     return f"{last}, {given}" if given and last else (last or given)
 
 
-_COLUMNS = frozenset(
+COLUMNS = frozenset(
     [
         "_id",
         "author_details",
@@ -200,6 +200,6 @@ FORMAT = Format(
     key="librium-original",
     name=N_("original Librium (Book Catalogue) export"),
     required=frozenset({"title", "author_details"}),
-    columns=_COLUMNS,
+    columns=COLUMNS,
     record_from_row=record_from_row,
 )

@@ -117,9 +117,7 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
     record.status = STATUSES.get(status, "to-read")
     started = fields.date(record, get("date started", ""), "Date Started")
     finished = fields.date(record, get("date finished", ""), "Date Finished")
-    if started and finished and finished < started:
-        record.notices.append(f"Date Started {started} is after Date Finished {finished}; left out")
-        started = None
+    started, finished = common.checked_span(record, started, finished, "Date Started", get("date started"))
     if record.status == "reading":
         record.readings = [ReadingRecord(started_on=started)]
     elif record.status == "abandoned":
@@ -138,7 +136,7 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
     if _flag(row, "wish list") or any(reasons) or borrowed:
         record.owned, record.copies = False, 0
 
-    common.price(record, get("purchase price") or get("list price"))
+    fields.price(record, get("purchase price") or get("list price"))
     noted = [f"{label}: {get(key).strip()}" for key, label in _NOTED if (get(key) or "").strip()]
     if (get("status incompleted reason") or "").strip():
         noted.append(f"Not finished because: {get('status incompleted reason').strip()}")
@@ -146,6 +144,91 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
     record.notes = common.join_notes(common.html_text(get("notes")), "\n".join(noted + credits))
     record.created_at = _timestamp(record, get("date added"), "Date Added")
     return record
+
+
+COLUMNS = frozenset(
+    [
+        "title",
+        "original title",
+        "subtitle",
+        "series",
+        "volume",
+        "author",
+        "author (last, first)",
+        "illustrator",
+        "narrator",
+        "translator",
+        "photographer",
+        "editor",
+        "publisher",
+        "place of publication",
+        "date published",
+        "year published",
+        "original date published",
+        "original year published",
+        "edition",
+        "genre",
+        "summary",
+        "guided reading level",
+        "lexile measure",
+        "lexile code",
+        "grade level equivalent",
+        "developmental reading assessment",
+        "interest level",
+        "ar level",
+        "ar points",
+        "ar quiz number",
+        "word count",
+        "number of pages",
+        "format",
+        "audio runtime",
+        "dimensions",
+        "weight",
+        "list price",
+        "language",
+        "original language",
+        "ddc",
+        "lcc",
+        "lccn",
+        "oclc",
+        "isbn",
+        "issn",
+        "favorites",
+        "rating",
+        "physical location",
+        "status",
+        "status incompleted reason",
+        "status hidden",
+        "date started",
+        "date finished",
+        "current page",
+        "loaned to",
+        "date loaned",
+        "borrowed from",
+        "date borrowed",
+        "returned from borrow",
+        "not owned reason",
+        "quantity",
+        "condition",
+        "recommended by",
+        "date added",
+        "user supplied id",
+        "user supplied descriptor",
+        "tags",
+        "purchase date",
+        "purchase place",
+        "purchase price",
+        "notes",
+        "google volumeid",
+        "category",
+        "wish list",
+        "previously owned",
+        "up next",
+        "position",
+        "uploaded image url",
+        "activities",
+    ]
+)
 
 
 FORMAT = Format(
@@ -157,4 +240,5 @@ FORMAT = Format(
     ),
     forbidden=frozenset({"author (first, last)"}),
     record_from_row=record_from_row,
+    columns=COLUMNS,
 )

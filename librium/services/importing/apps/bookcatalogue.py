@@ -113,4 +113,5 @@ FORMAT = Format(
         }
     ),
     record_from_row=record_from_row,
+    columns=librium_csv.COLUMNS,
 )

@@ -113,6 +113,34 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
     return record
 
 
+COLUMNS = frozenset(
+    [
+        "author_sort",
+        "authors",
+        "comments",
+        "cover",
+        "formats",
+        "id",
+        "identifiers",
+        "isbn",
+        "languages",
+        "library_name",
+        "ondevice",
+        "pubdate",
+        "publisher",
+        "rating",
+        "series",
+        "series_index",
+        "size",
+        "tags",
+        "timestamp",
+        "title",
+        "title_sort",
+        "uuid",
+    ]
+)
+
+
 FORMAT = Format(
     key="calibre",
     name=N_("Calibre catalog"),
@@ -120,4 +148,5 @@ FORMAT = Format(
     any_of=frozenset({"author_sort", "identifiers", "series_index", "title_sort", "library_name", "formats"}),
     forbidden=frozenset({"author", "author_details", "item_type"}),
     record_from_row=record_from_row,
+    columns=COLUMNS,
 )

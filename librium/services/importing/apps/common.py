@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from html.parser import HTMLParser
 
 from librium.errors import Invalid
+from librium.i18n import _
 from librium.names import is_suffix, parse_author, split_authors
 from librium.services.importing import fields
 from librium.services.importing.records import BookRecord, ReadingRecord
@@ -41,6 +42,17 @@ _FORMATS = {
     "softcover": "Paperback",
     "soft cover": "Paperback",
     "broché": "Paperback",
+    "poche": "Paperback",
+    "livre de poche": "Paperback",
+    "taschenbuch": "Paperback",
+    "tapa blanda": "Paperback",
+    "rústica": "Paperback",
+    "brossura": "Paperback",
+    "brochura": "Paperback",
+    "gebundene ausgabe": "Hardcover",
+    "tapa dura": "Hardcover",
+    "copertina rigida": "Hardcover",
+    "capa dura": "Hardcover",
     "hardcover": "Hardcover",
     "hardback": "Hardcover",
     "hard cover": "Hardcover",
@@ -57,7 +69,8 @@ _FORMATS = {
     "audible audio": "Audiobook",
     "audio cd": "Audiobook",
 }
-_UNKNOWN_FORMATS = {"unknown binding", "unknown", "other", "-", "n/a"}
+_FORMATS = {fold(name): ours for name, ours in _FORMATS.items()}  # looked up by folded name
+_UNKNOWN_FORMATS = {"unknown binding", "unknown", "other", "-", "n/a", "reliure inconnue", "paper book"}
 
 
 def split_role(text: str) -> tuple[str, str]:
@@ -136,18 +149,18 @@ def stars(record: BookRecord, raw: str | None, *, scale: int = 5, field: str = "
     try:
         value = Decimal(text)
     except InvalidOperation:
-        record.drop(field, text, "not a number")
+        record.drop(field, text, _("not a rating"))
         return
     if not value.is_finite() or value == 0:
         return
     halves = (value * 10 / scale).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     if not 1 <= halves <= 10 or value < 0:
-        record.drop(field, text, f"ratings are 0.5 to {scale} stars")
+        record.drop(field, text, _("a rating is 0.5 to 5 stars") if scale == 5 else _("not a rating"))
         return
     record.rating = int(halves)
     if halves * scale != value * 10:
         kept = format(halves / 2, "f").rstrip("0").rstrip(".")
-        record.drop(field, text, f"kept as {kept} stars, the nearest half star")
+        record.drop(field, text, _("kept as {stars} stars, the nearest half star").format(stars=kept))
 
 
 def yes(raw: str | None) -> bool | None:
@@ -221,11 +234,18 @@ def reading_dates(record: BookRecord, text: str, what: str) -> tuple[dt.date | N
     if match and (match.group("start") or match.group("end")):
         start = fields.date(record, match.group("start"), what) if match.group("start") else None
         end = fields.date(record, match.group("end"), what) if match.group("end") else None
-        if start and end and end < start:
-            record.drop(what, text, "the start is after the end; the start is left out")
-            start = None
-        return start, end
+        return checked_span(record, start, end, what, text)
     return None, fields.date(record, text, what)
+
+
+def checked_span(
+    record: BookRecord, start: dt.date | None, end: dt.date | None, field: str, raw: str | None = None
+) -> tuple[dt.date | None, dt.date | None]:
+    """A reading's (start, end); a start after the end cannot be kept: the end is, the start is dropped."""
+    if start and end and end < start:
+        record.drop(field, raw or start.isoformat(), _("the start is after the end; the start is left out"))
+        return None, end
+    return start, end
 
 
 def rereads(
@@ -244,7 +264,7 @@ def rereads(
     if finishes and (day is None or finishes[0] < day):
         day = finishes[0]
     if day is None:
-        record.drop("Read Count", str(count), f"{missing} undated reading(s) left out")
+        record.drop("Read Count", str(count), _("undated readings left out: {n}").format(n=missing))
         return dated
     return [ReadingRecord(finished_on=day) for _ in range(missing)] + dated
 
@@ -261,45 +281,6 @@ def year_in(record: BookRecord, *raws: str | None) -> None:
         match = _YEAR_IN.search(text)
         fields.year(record, match.group(1) if match else text)
         return
-
-
-_CURRENCIES = {
-    "$": "USD",
-    "US$": "USD",
-    "€": "EUR",
-    "£": "GBP",
-    "¥": "JPY",
-    "R$": "BRL",
-    "C$": "CAD",
-    "A$": "AUD",
-}
-_PRICE = re.compile(r"^\s*(?P<pre>[^\d\s.,-]*)\s*(?P<amount>\d[\d.,]*)\s*(?P<post>[^\d\s.,]*)\s*$")
-
-
-def price(record: BookRecord, raw: str | None, currency: str | None = None) -> None:
-    """ "14.99", "$14.99", "14,99 €", "EUR 14.99" -> price and currency; anything else is noted."""
-    from librium import validation
-    from librium.errors import Invalid
-
-    text = (raw or "").strip()
-    if not text:
-        return
-    match = _PRICE.match(text)
-    if not match:
-        record.notices.append(f"price “{text[:30]}” left out (not an amount)")
-        return
-    amount = match.group("amount")
-    if "," in amount and "." not in amount:
-        amount = amount.replace(",", ".")
-    amount = amount.replace(",", "")
-    symbol = match.group("pre") or match.group("post")
-    code = _CURRENCIES.get(symbol, symbol.upper() if len(symbol) == 3 and symbol.isalpha() else None)
-    try:
-        record.price = validation.price(amount)
-        record.currency = validation.currency(code or currency)
-    except Invalid as exc:
-        record.price = record.currency = None
-        record.notices.append(f"price “{text[:30]}” left out ({exc.message})")
 
 
 _ISBN_SHAPE = re.compile(r"^(?:97[89]\d{10}|\d{9}[\dXx]|\d(?:\.\d+)?[Ee]\+\d+)$")
@@ -320,6 +301,6 @@ def isbn(record: BookRecord, *raws: str | None, what: str = "ISBN") -> None:
         if _ISBN_SHAPE.match(compact):
             shaped.append(text)
         else:
-            record.notices.append(f"{what} {text[:40]} is not an ISBN; left out")
+            record.drop(what, text, _("not an ISBN"))
     if shaped:
         fields.isbn(record, *shaped)

@@ -251,13 +251,11 @@ def _reader(columns: dict[str, str]) -> Callable[[int, dict[str, str]], BookReco
         common.book_format(record, cell(row, "format"))
         record.location = fields.name(record, cell(row, "location"), "shelf name")
         record.description = common.html_text(cell(row, "description"))
-        common.price(record, cell(row, "price"))
+        fields.price(record, cell(row, "price"))
 
         started = fields.date(record, cell(row, "started"), LABELS["started"])
         finished = fields.date(record, cell(row, "finished"), LABELS["finished"])
-        if started and finished and finished < started:
-            record.notices.append(f"started {started} is after finished {finished}; left out")
-            started = None
+        started, finished = common.checked_span(record, started, finished, columns.get("started", ""))
         status_text = fold(cell(row, "status")).replace("_", " ")
         status = STATUSES.get(status_text) or STATUSES.get(status_text.replace("-", " "))
         if status is None and status_text:

@@ -98,7 +98,7 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
     record.tags = fields.names(record, tags, "tag")
     common.stars(record, get("rating"))
     record.notes = common.join_notes(common.html_text(get("review")), common.html_text(get("notes")))
-    common.price(record, get("price"))
+    fields.price(record, get("price"))
 
     record.created_at = fields.timestamp(record, _first(row, "added", "created"), "added")
     began = fields.date(record, _first(row, "began", "began_date"), "began")
@@ -112,9 +112,7 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
     elif record.status == "abandoned":
         record.readings = [ReadingRecord(started_on=began, finished_on=completed, abandoned=True)]
     elif began or completed:
-        if began and completed and completed < began:
-            record.notices.append(f"began {began} is after completed {completed}; left out")
-            began = None
+        began, completed = common.checked_span(record, began, completed, "began")
         record.readings = [ReadingRecord(started_on=began, finished_on=completed)]
         if not completed and record.status == "to-read":  # begun, not finished
             record.status = "reading"
@@ -134,6 +132,41 @@ def looks_like(cells: Sequence[str]) -> bool:
     return cells[14].strip().isdigit() and cells[15][:2] in ("19", "20") and (not isbn or isbn.isdigit())
 
 
+CURRENT_COLUMNS = frozenset(
+    [
+        "item_type",
+        "title",
+        "creators",
+        "first_name",
+        "last_name",
+        "ean_isbn13",
+        "upc_isbn10",
+        "description",
+        "publisher",
+        "publish_date",
+        "group",
+        "tags",
+        "notes",
+        "price",
+        "length",
+        "number_of_discs",
+        "number_of_players",
+        "age_group",
+        "ensemble",
+        "aspect_ratio",
+        "esrb",
+        "rating",
+        "review",
+        "review_date",
+        "status",
+        "began",
+        "completed",
+        "added",
+        "copies",
+    ]
+)
+
+
 FORMAT = Format(
     key="libib",
     name=N_("Libib export"),
@@ -143,6 +176,7 @@ FORMAT = Format(
     ),
     forbidden=frozenset({"author", "authors (first, last)", "author_details"}),
     record_from_row=record_from_row,
+    columns=CURRENT_COLUMNS,
     layouts=(OLD_COLUMNS,),
     looks_like=looks_like,
 )

@@ -150,9 +150,7 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
 
     started = fields.date(record, _unbracket(get("date started")), "Date Started")
     finished = fields.date(record, _unbracket(get("date read")), "Date Read")
-    if started and finished and finished < started:
-        record.notices.append(f"Date Started {started} is after Date Read {finished}; left out")
-        started = None
+    started, finished = common.checked_span(record, started, finished, "Date Started", get("date started"))
     if started or finished:
         record.readings = [ReadingRecord(started_on=started, finished_on=finished)]
     if finished or "read-unowned" in meanings:
@@ -181,6 +179,69 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
     return record
 
 
+COLUMNS = frozenset(
+    [
+        "book id",
+        "title",
+        "sort character",
+        "primary author",
+        "primary author role",
+        "secondary author",
+        "secondary author role",
+        "secondary author roles",
+        "publication",
+        "date",
+        "review",
+        "rating",
+        "comment",
+        "private comment",
+        "summary",
+        "media",
+        "physical description",
+        "weight",
+        "height",
+        "thickness",
+        "length",
+        "dimensions",
+        "page count",
+        "lccn",
+        "acquired",
+        "date started",
+        "date read",
+        "barcode",
+        "bcid",
+        "tags",
+        "collections",
+        "languages",
+        "original languages",
+        "lc classification",
+        "isbn",
+        "isbns",
+        "subjects",
+        "dewey decimal",
+        "dewey wording",
+        "other call number",
+        "copies",
+        "source",
+        "entry date",
+        "from where",
+        "oclc",
+        "work id",
+        "lending patron",
+        "lending status",
+        "lending start",
+        "lending end",
+        "author (first, last)",
+        "author (last, first)",
+        "lcc",
+        "ddc",
+        "publication info",
+        "ratings",
+        "reviews",
+    ]
+)
+
+
 FORMAT = Format(
     key="librarything",
     name=N_("LibraryThing export"),
@@ -200,6 +261,7 @@ FORMAT = Format(
     ),
     forbidden=frozenset({"author", "authors", "author_details"}),
     record_from_row=record_from_row,
+    columns=COLUMNS,
 )
 
 
