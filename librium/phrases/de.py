@@ -97,6 +97,25 @@ CLOCK_LEADS = r"um|gegen"
 CLOCK_UNITS = r"uhr|h"
 HOUR_WORDS = r"uhr"  # after an hour led by CLOCK_LEADS ("um 18 Uhr")
 NEXT = {"nächsten", "nächster", "nächste", "kommenden", "kommender", "kommende"}
-TIME_WORDS: dict[str, str] = {}
+TIME_WORDS = {
+    "einer halben stunde": "30 minuten", "einer viertelstunde": "15 minuten", "einer dreiviertelstunde": "45 minuten",
+    # "Montagmorgen", "Freitagabend": a weekday and a part of the day in one word
+    **{
+        f"{day}{part}": f"{day} {said}"
+        for day in ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag")
+        for part, said in (("morgen", "morgens"), ("vormittag", "vormittags"), ("mittag", "mittags"),
+                           ("nachmittag", "nachmittags"), ("abend", "abends"), ("nacht", "nachts"))
+    },
+}  # fmt: skip
+NUMBERS: dict[str, str] = {}  # dateparser reads this language's number words itself
+IN_LEADS = r"in"  # before an amount of time ("in 3 days"): counted from now
+DAY_PARTS = {
+    "früh": "morning", "morgens": "morning", "am morgen": "morning", "vormittag": "morning",
+    "vormittags": "morning", "am vormittag": "morning", "mittag": "noon", "mittags": "noon",
+    "am mittag": "noon", "zu mittag": "noon", "nachmittag": "afternoon", "nachmittags": "afternoon",
+    "am nachmittag": "afternoon", "abend": "evening", "abends": "evening", "am abend": "evening",
+    "nacht": "night", "nachts": "night", "in der nacht": "night",
+}  # fmt: skip
+HOUR_PARTS: dict[str, str] = {}  # parts of the day said only right after a clock time
 WHAT_LEADS = r"an|daran|dass"
 ENDINGS = None  # a title is typed as it is written

@@ -96,7 +96,24 @@ TIME_FILLERS = {"el", "la", "este", "esta", "a", "para", "hasta", "de"}
 CLOCK_LEADS = r"a las|a la|sobre las|hacia las"
 CLOCK_UNITS = r"h|hs"
 HOUR_WORDS = r"horas?"  # after an hour led by CLOCK_LEADS ("um 18 Uhr")
-NEXT = {"próximo", "proximo", "próxima", "proxima", "siguiente"}
-TIME_WORDS: dict[str, str] = {}
+NEXT = {"próximo", "proximo", "próxima", "proxima", "siguiente", "que viene"}
+TIME_WORDS = {
+    "esta mañana": "hoy por la mañana", "esta tarde": "hoy por la tarde", "esta noche": "hoy por la noche",
+    "pasado mañana": "en 2 días", "media hora": "30 minutos", "un cuarto de hora": "15 minutos",
+}  # fmt: skip
+NUMBERS = {
+    "un": "1", "uno": "1", "una": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6",
+    "siete": "7", "ocho": "8", "nueve": "9", "diez": "10", "once": "11", "doce": "12", "quince": "15",
+    "veinte": "20", "treinta": "30",
+}  # fmt: skip  # number words dateparser does not read ("dentro de dos horas")
+IN_LEADS = r"en|dentro de"  # before an amount of time ("in 3 days"): counted from now
+DAY_PARTS = {
+    "por la mañana": "morning", "de la mañana": "morning", "en la mañana": "morning", "a la mañana": "morning",
+    "mediodía": "noon", "a mediodía": "noon", "al mediodía": "noon", "medio día": "noon",
+    "por la tarde": "afternoon", "de la tarde": "afternoon", "en la tarde": "afternoon", "a la tarde": "afternoon",
+    "por la noche": "evening", "de la noche": "evening", "en la noche": "evening", "a la noche": "evening",
+    "de madrugada": "night", "de la madrugada": "night",
+}  # fmt: skip
+HOUR_PARTS: dict[str, str] = {}  # parts of the day said only right after a clock time
 WHAT_LEADS = r"que|de"
 ENDINGS = None  # a title is typed as it is written

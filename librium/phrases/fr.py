@@ -76,6 +76,20 @@ CLOCK_LEADS = r"à|a|vers"
 CLOCK_UNITS = r"h"
 HOUR_WORDS = r"heures?"  # after an hour led by CLOCK_LEADS ("um 18 Uhr")
 NEXT = {"prochain", "prochaine"}
-TIME_WORDS: dict[str, str] = {}
+TIME_WORDS = {
+    "ce matin": "aujourd'hui matin", "cet après-midi": "aujourd'hui après-midi",
+    "cet apres-midi": "aujourd'hui après-midi", "ce soir": "aujourd'hui soir", "cette nuit": "aujourd'hui dans la nuit",
+    "une demi-heure": "30 minutes", "demi-heure": "30 minutes", "un quart d'heure": "15 minutes",
+}  # fmt: skip
+NUMBERS: dict[str, str] = {}  # dateparser reads this language's number words itself
+IN_LEADS = r"dans"  # before an amount of time ("in 3 days"): counted from now
+DAY_PARTS = {
+    "matin": "morning", "du matin": "morning", "le matin": "morning", "dans la matinée": "morning",
+    "midi": "noon", "à midi": "noon", "après-midi": "afternoon", "apres-midi": "afternoon",
+    "l'après-midi": "afternoon", "de l'après-midi": "afternoon", "dans l'après-midi": "afternoon",
+    "soir": "evening", "du soir": "evening", "le soir": "evening", "dans la soirée": "evening",
+    "dans la nuit": "night", "de la nuit": "night",
+}  # fmt: skip
+HOUR_PARTS: dict[str, str] = {}  # parts of the day said only right after a clock time
 WHAT_LEADS = r"de|d'|d’|que"
 ENDINGS = None  # a title is typed as it is written

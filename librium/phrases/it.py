@@ -77,6 +77,26 @@ CLOCK_LEADS = r"alle|all'|verso le"
 CLOCK_UNITS = r"h"
 HOUR_WORDS = r"ore"  # after an hour led by CLOCK_LEADS ("um 18 Uhr")
 NEXT = {"prossimo", "prossima"}
-TIME_WORDS: dict[str, str] = {}
+TIME_WORDS = {
+    "stamattina": "oggi mattina", "stamani": "oggi mattina", "stasera": "oggi sera", "stanotte": "oggi notte",
+    "fra": "tra", "dopodomani": "tra 2 giorni", "mezz'ora": "30 minuti", "mezzora": "30 minuti",
+    "un quarto d'ora": "15 minuti", "un'ora": "1 ora", "un giorno": "1 giorno", "una settimana": "1 settimana",
+    "un mese": "1 mese",
+}  # fmt: skip
+NUMBERS = {
+    "un": "1", "uno": "1", "una": "1", "due": "2", "tre": "3", "quattro": "4", "cinque": "5", "sei": "6",
+    "sette": "7", "otto": "8", "nove": "9", "dieci": "10", "undici": "11", "dodici": "12",
+    "quindici": "15", "venti": "20", "trenta": "30",
+}  # fmt: skip  # number words dateparser does not read ("dentro de dos horas")
+IN_LEADS = r"tra|fra|in"  # before an amount of time ("in 3 days"): counted from now
+DAY_PARTS = {
+    "mattina": "morning", "di mattina": "morning", "la mattina": "morning", "mattino": "morning",
+    "di mattino": "morning", "del mattino": "morning", "in mattinata": "morning", "mezzogiorno": "noon",
+    "a mezzogiorno": "noon", "pomeriggio": "afternoon", "di pomeriggio": "afternoon",
+    "nel pomeriggio": "afternoon", "del pomeriggio": "afternoon", "sera": "evening", "di sera": "evening",
+    "la sera": "evening", "della sera": "evening", "in serata": "evening", "notte": "night",
+    "di notte": "night", "della notte": "night",
+}  # fmt: skip
+HOUR_PARTS: dict[str, str] = {}  # parts of the day said only right after a clock time
 WHAT_LEADS = r"di|che"
 ENDINGS = None  # a title is typed as it is written

@@ -92,7 +92,21 @@ TIME_WORDS = {
     "poniedziałku": "poniedziałek", "wtorku": "wtorek", "środy": "środa", "środę": "środa",
     "czwartku": "czwartek", "piątku": "piątek", "soboty": "sobota", "sobotę": "sobota",
     "niedzieli": "niedziela", "niedzielę": "niedziela",
+    "za tydzień": "za 1 tydzień", "za godzinę": "za 1 godzinę", "za miesiąc": "za 1 miesiąc",
+    "za pół godziny": "za 30 minut", "za kwadrans": "za 15 minut",
 }  # fmt: skip
+NUMBERS = {
+    "jeden": "1", "jedną": "1", "jedna": "1", "dwa": "2", "dwie": "2", "trzy": "3", "cztery": "4",
+    "pięć": "5", "sześć": "6", "siedem": "7", "osiem": "8", "dziewięć": "9", "dziesięć": "10",
+    "jedenaście": "11", "dwanaście": "12", "piętnaście": "15", "dwadzieścia": "20", "trzydzieści": "30",
+}  # fmt: skip  # number words dateparser does not read ("dentro de dos horas")
+IN_LEADS = r"za"  # before an amount of time ("in 3 days"): counted from now
+DAY_PARTS = {
+    "rano": "morning", "rankiem": "morning", "z rana": "morning", "przed południem": "morning",
+    "w południe": "noon", "południe": "noon", "po południu": "afternoon", "wieczorem": "evening",
+    "wieczór": "evening", "w nocy": "night", "nocą": "night",
+}  # fmt: skip
+HOUR_PARTS: dict[str, str] = {}  # parts of the day said only right after a clock time
 WHAT_LEADS = r"o|że"
 
 # Case endings cut to look a book up by its stem ("Дюну" → "Дюн", a prefix of "Дюна").

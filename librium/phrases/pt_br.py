@@ -83,6 +83,24 @@ CLOCK_LEADS = r"às|as|à"
 CLOCK_UNITS = r"h"
 HOUR_WORDS = r"horas?"  # after an hour led by CLOCK_LEADS ("um 18 Uhr")
 NEXT = {"próxima", "proxima", "próximo", "proximo", "que vem"}
-TIME_WORDS = {"daqui a": "em", "daqui": "em"}
+TIME_WORDS = {
+    "daqui a": "em", "daqui": "em", "depois de amanhã": "em 2 dias", "depois de amanha": "em 2 dias",
+    "meia hora": "30 minutos", "esta manhã": "hoje de manhã", "esta tarde": "hoje à tarde",
+    "esta noite": "hoje à noite", "hoje a noite": "hoje à noite",
+}  # fmt: skip
+NUMBERS = {
+    "um": "1", "uma": "1", "dois": "2", "duas": "2", "três": "3", "tres": "3", "quatro": "4", "cinco": "5",
+    "seis": "6", "sete": "7", "oito": "8", "nove": "9", "dez": "10", "onze": "11", "doze": "12",
+    "quinze": "15", "vinte": "20", "trinta": "30",
+}  # fmt: skip  # number words dateparser does not read ("dentro de dos horas")
+IN_LEADS = r"em|daqui a|daqui|dentro de"  # before an amount of time ("in 3 days"): counted from now
+DAY_PARTS = {
+    "de manhã": "morning", "pela manhã": "morning", "da manhã": "morning", "na manhã": "morning",
+    "de manha": "morning", "meio-dia": "noon", "ao meio-dia": "noon", "meio dia": "noon", "ao meio dia": "noon",
+    "à tarde": "afternoon", "a tarde": "afternoon", "de tarde": "afternoon", "da tarde": "afternoon",
+    "pela tarde": "afternoon", "à noite": "evening", "a noite": "evening", "de noite": "evening",
+    "da noite": "evening", "pela noite": "evening", "de madrugada": "night", "da madrugada": "night",
+}  # fmt: skip
+HOUR_PARTS: dict[str, str] = {}  # parts of the day said only right after a clock time
 WHAT_LEADS = r"de|que"
 ENDINGS = None  # a title is typed as it is written

@@ -112,7 +112,16 @@ NEXT = {"следующий", "следующую", "следующее", "сл�
 TIME_WORDS = {
     "понедельника": "понедельник", "вторника": "вторник", "среды": "среда", "четверга": "четверг",
     "пятницы": "пятница", "субботы": "суббота", "воскресенья": "воскресенье",
+    # dateparser reads "через неделю", "через полчаса", "послезавтра" itself
 }  # fmt: skip
+NUMBERS: dict[str, str] = {}  # dateparser reads this language's number words itself
+IN_LEADS = r"через"  # before an amount of time ("in 3 days"): counted from now
+DAY_PARTS = {
+    "утром": "morning", "с утра": "morning", "в полдень": "noon", "полдень": "noon", "днём": "afternoon",
+    "днем": "afternoon", "вечером": "evening", "ночью": "night",
+}  # fmt: skip
+# Only right after a clock time ("в 7 вечера"): "через 3 дня" is no afternoon.
+HOUR_PARTS = {"утра": "morning", "дня": "afternoon", "вечера": "evening", "ночи": "night"}
 WHAT_LEADS = r"о|об|про|что"
 
 # Case endings cut to look a book up by its stem ("Дюну" → "Дюн", a prefix of "Дюна").

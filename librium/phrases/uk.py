@@ -85,7 +85,18 @@ NEXT = {"наступний", "наступну", "наступне", "наст�
 TIME_WORDS = {
     "понеділка": "понеділок", "вівторка": "вівторок", "середи": "середа", "четверга": "четвер",
     "п'ятниці": "п'ятниця", "суботи": "субота", "неділі": "неділя",
+    "через тиждень": "через 1 тиждень", "через годину": "через 1 годину", "через місяць": "через 1 місяць",
+    "через пів години": "через 30 хвилин", "через півгодини": "через 30 хвилин",
 }  # fmt: skip
+NUMBERS: dict[str, str] = {}  # dateparser reads this language's number words itself
+IN_LEADS = r"через"  # before an amount of time ("in 3 days"): counted from now
+DAY_PARTS = {
+    "вранці": "morning", "уранці": "morning", "зранку": "morning", "опівдні": "noon", "о полудні": "noon",
+    "вдень": "afternoon", "удень": "afternoon", "по обіді": "afternoon", "після обіду": "afternoon",
+    "ввечері": "evening", "увечері": "evening", "вночі": "night", "уночі": "night",
+}  # fmt: skip
+# Only right after a clock time ("о 7 вечора"): "через 3 дні" is no afternoon.
+HOUR_PARTS = {"ранку": "morning", "дня": "afternoon", "вечора": "evening", "ночі": "night"}
 WHAT_LEADS = r"про|що"
 
 # Case endings cut to look a book up by its stem ("Дюну" → "Дюн", a prefix of "Дюна").

@@ -5,7 +5,12 @@ for the other languages, so the English parser and its tests stay the contract.
 The language module (librium/phrases/<code>.py) says which small words lead a clock time ("a las",
 "um", "в"), which follow it ("Uhr", "h"), which fill before a day ("el", "am"), which mean "next"
 ("próximo", "nächsten", "следующий") and which inflected forms of weekdays dateparser does not know
-("пятницы" → "пятница", "daqui a" → "em"). The clock time is read here; the day (or the "in 2 hours") by dateparser.
+("пятницы" → "пятница", "daqui a" → "em") and which phrasings it lacks ("pasado mañana" → "en 2
+días", "za tydzień" → "za 1 tydzień"), which words name a part of the day ("por la mañana", "abends",
+"вечером": a time of their own, and afternoon / evening hours after a clock time: "a las 7 de la tarde"
+is 19:00), and which words lead an amount of time ("en", "через": "in 3 days" keeps the time of day it
+is now, as in English, while a named day without a time is at 9:00). The clock time and the part of
+the day are read here; the day (or the "in 2 hours") by dateparser.
 """
 
 from __future__ import annotations
@@ -19,6 +24,14 @@ from dateparser.date import DateDataParser
 from librium import phrases
 
 DEFAULT_TIME = dt.time(9, 0)  # as in when.py: a day without a time
+# A part of the day said without a clock time (the evening as when.py's "tonight").
+PART_TIMES = {
+    "morning": DEFAULT_TIME,
+    "noon": dt.time(12, 0),
+    "afternoon": dt.time(15, 0),
+    "evening": dt.time(20, 0),
+    "night": dt.time(22, 0),
+}
 _CLOCK_SHAPE = r"(?P<h>\d{1,2})(?:[:.h](?P<m>\d{2}))?"
 _DATE_LIKE = re.compile(r"\d{1,2}[./-]\d{1,2}|\d{4}-\d{1,2}-\d{1,2}")
 _SETTINGS = {"PREFER_DATES_FROM": "future", "RETURN_TIME_AS_PERIOD": True, "DATE_ORDER": "DMY"}
@@ -49,13 +62,44 @@ def _clock(text: str, module) -> tuple[dt.time | None, str]:
     return None, text
 
 
-def _day_text(text: str, module) -> tuple[str, bool]:
-    """The words of the day with fillers dropped and inflections mended; whether "next" was said."""
+def _rewritten(text: str, module) -> str:
+    """The phrasings dateparser lacks, in words it knows ("pasado mañana" → "en 2 días", "dos" → "2")."""
     for phrase, meaning in module.TIME_WORDS.items():
         text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", meaning, text)
+    if module.NUMBERS:  # "dos horas" → "2 horas"
+        text = " ".join(module.NUMBERS.get(word, word) for word in text.split())
+    return text
+
+
+def _part_of_day(text: str, module, after_clock: bool) -> tuple[str | None, str]:
+    """The part of the day ``text`` names ("por la mañana" → "morning") and the text without it; the
+    words that name one only after a clock time ("вечера") when there was one."""
+    parts = {**module.DAY_PARTS, **module.HOUR_PARTS} if after_clock else module.DAY_PARTS
+    for phrase in sorted(parts, key=len, reverse=True):
+        match = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)
+        if match:
+            rest = (text[: match.start()] + " " + text[match.end() :]).strip()
+            return parts[phrase], " ".join(rest.split())
+    return None, text
+
+
+def _at_part(clock: dt.time | None, part: str) -> dt.time:
+    """ "7" + "evening" → 19:00, "3" + "night" → 03:00, "11" + "night" → 23:00; no clock: the part's time."""
+    if clock is None:
+        return PART_TIMES[part]
+    later = part in ("afternoon", "evening") and 1 <= clock.hour < 12
+    if later or (part == "night" and 6 <= clock.hour < 12):
+        return clock.replace(hour=clock.hour + 12)
+    return clock
+
+
+def _day_text(text: str, module) -> tuple[str, bool]:
+    """The words of the day with fillers dropped; whether "next" was said."""
+    strict = False
+    for phrase in module.NEXT:  # "próximo", "que viene", "que vem"
+        text, found = re.subn(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
+        strict = strict or found > 0
     words = text.split()
-    strict = any(word in module.NEXT for word in words)
-    words = [word for word in words if word not in module.NEXT]
     while words and words[0] in module.TIME_FILLERS:
         words.pop(0)
     while words and words[-1] in module.TIME_FILLERS:
@@ -69,7 +113,12 @@ def moment(text: str, tz: ZoneInfo, now: dt.datetime, language: str) -> dt.datet
     module = phrases.module(language)
     if module is None or not text or len(text) > 80:
         return None
-    clock, rest = _clock(_words(text), module)
+    words = _words(text)
+    counted = re.match(rf"(?:{module.IN_LEADS})\s", words) is not None  # "in 3 days": from now
+    clock, rest = _clock(_rewritten(words, module), module)
+    part, rest = _part_of_day(rest, module, clock is not None)
+    if part is not None:
+        clock = _at_part(clock, part)
     day_words, strict = _day_text(rest, module)
     local_now = now.astimezone(tz).replace(tzinfo=None)
     if not day_words:
@@ -91,9 +140,9 @@ def moment(text: str, tz: ZoneInfo, now: dt.datetime, language: str) -> dt.datet
         day += dt.timedelta(days=7)  # "el próximo viernes" on a Friday: not today
     if clock is not None:
         return _instant(day, clock, tz)
-    if found.period == "day":
-        return _instant(day, DEFAULT_TIME, tz)
-    return _instant(day, value.time(), tz)  # "in 2 hours", "через 2 недели": counted from now
+    if counted or found.period == "time":  # "in 2 hours", "через 3 дня": counted from now
+        return _instant(day, value.time(), tz)
+    return _instant(day, DEFAULT_TIME, tz)
 
 
 def _instant(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:

@@ -343,6 +343,90 @@ def test_times_in_words(code: str, text: str, expected: dt.datetime) -> None:
         assert local(when.parse(text, TZ, NOW)) == expected
 
 
+def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    """A wall time in Madrid in the week of NOW (Wednesday 2 December 2026, 11:00)."""
+    return dt.datetime(2026, 12, day, hour, minute)
+
+
+# The ways people say a time, the same cases in every language (read through dateparser and the words
+# of librium/phrases/<code>.py). A part of the day without a clock: morning 9:00, noon 12:00,
+# afternoon 15:00, evening 20:00; "in 3 days" keeps the time it is now (11:00), as in English.
+SPOKEN_CASES = [
+    "tomorrow_morning", "tomorrow_afternoon", "tomorrow_evening", "tomorrow_noon", "this_evening",
+    "day_after_tomorrow", "in_a_week", "in_half_an_hour", "in_two_hours", "in_3_days", "weekday_morning",
+    "weekday_at", "clock_in_the_evening", "next_weekday", "date_afternoon",
+]  # fmt: skip
+SPOKEN_MEANS = {
+    "tomorrow_morning": at(3, 9), "tomorrow_afternoon": at(3, 15), "tomorrow_evening": at(3, 20),
+    "tomorrow_noon": at(3, 12), "this_evening": at(2, 20), "day_after_tomorrow": at(4, 9),
+    "in_a_week": at(9, 11), "in_half_an_hour": at(2, 11, 30), "in_two_hours": at(2, 13), "in_3_days": at(5, 11),
+    "weekday_morning": at(7, 9), "weekday_at": at(5, 10), "clock_in_the_evening": at(2, 19),
+    "next_weekday": at(8, 9), "date_afternoon": at(24, 15),
+}  # fmt: skip
+SPOKEN = {
+    "es": ["mañana por la mañana", "mañana por la tarde", "mañana por la noche", "mañana a mediodía",
+           "esta noche", "pasado mañana", "dentro de una semana", "en media hora", "dentro de dos horas",
+           "en 3 días", "el lunes por la mañana", "el sábado a las 10", "a las 7 de la tarde",
+           "el martes que viene", "el 24 de diciembre por la tarde"],
+    "de": ["morgen früh", "morgen Nachmittag", "morgen Abend", "morgen Mittag", "heute Abend", "übermorgen",
+           "in einer Woche", "in einer halben Stunde", "in zwei Stunden", "in 3 Tagen", "am Montagmorgen",
+           "am Samstag um 10 Uhr", "um 7 Uhr abends", "nächsten Dienstag", "am 24. Dezember nachmittags"],
+    "fr": ["demain matin", "demain après-midi", "demain soir", "demain midi", "ce soir", "après-demain",
+           "dans une semaine", "dans une demi-heure", "dans deux heures", "dans 3 jours", "lundi matin",
+           "samedi à 10h", "à 7h du soir", "mardi prochain", "le 24 décembre l'après-midi"],
+    "pt_BR": ["amanhã de manhã", "amanhã à tarde", "amanhã à noite", "amanhã ao meio-dia", "hoje à noite",
+              "depois de amanhã", "daqui a uma semana", "daqui a meia hora", "daqui a duas horas", "em 3 dias",
+              "segunda de manhã", "sábado às 10", "às 7 da noite", "terça que vem", "24 de dezembro à tarde"],
+    "ru": ["завтра утром", "завтра днём", "завтра вечером", "завтра в полдень", "сегодня вечером",
+           "послезавтра", "через неделю", "через полчаса", "через два часа", "через 3 дня",
+           "в понедельник утром", "в субботу в 10", "в 7 вечера", "в следующий вторник", "24 декабря днём"],
+    "uk": ["завтра вранці", "завтра вдень", "завтра ввечері", "завтра опівдні", "сьогодні ввечері",
+           "післязавтра", "через тиждень", "через пів години", "через дві години", "через 3 дні",
+           "у понеділок вранці", "в суботу о 10", "о 7 вечора", "наступного вівторка", "24 грудня вдень"],
+    "it": ["domani mattina", "domani pomeriggio", "domani sera", "domani a mezzogiorno", "stasera",
+           "dopodomani", "tra una settimana", "tra mezz'ora", "tra due ore", "fra 3 giorni", "lunedì mattina",
+           "sabato alle 10", "alle 7 di sera", "martedì prossimo", "il 24 dicembre pomeriggio"],
+    "pl": ["jutro rano", "jutro po południu", "jutro wieczorem", "jutro w południe", "dziś wieczorem",
+           "pojutrze", "za tydzień", "za pół godziny", "za dwie godziny", "za 3 dni", "w poniedziałek rano",
+           "w sobotę o 10", "o 7 wieczorem", "w przyszły wtorek", "24 grudnia po południu"],
+}  # fmt: skip
+# A reminder with the time in the language's words, before or after what to do.
+SPOKEN_REMINDERS = {
+    "es": ("recuérdame llamar a mamá mañana por la mañana", "llamar a mamá", at(3, 9)),
+    "de": ("erinnere mich morgen Abend an Dune zurückgeben", "Dune zurückgeben", at(3, 20)),
+    "fr": ("rappelle-moi demain soir de rendre Dune", "rendre Dune", at(3, 20)),
+    "pt_BR": ("me lembre amanhã à noite de devolver Duna", "devolver Duna", at(3, 20)),
+    "ru": ("напомни вернуть Дюну через неделю", "вернуть Дюну", at(9, 11)),
+    "uk": ("нагадай завтра ввечері повернути Дюну", "повернути Дюну", at(3, 20)),
+    "it": ("ricordami domani sera di restituire Dune", "restituire Dune", at(3, 20)),
+    "pl": ("przypomnij mi jutro wieczorem oddać Diunę", "oddać Diunę", at(3, 20)),
+}
+
+
+def test_every_language_says_every_spoken_time() -> None:
+    assert set(SPOKEN) == set(CASES) - {"en"} == set(SPOKEN_REMINDERS)
+    assert all(len(texts) == len(SPOKEN_CASES) for texts in SPOKEN.values())
+
+
+@pytest.mark.parametrize(
+    ("code", "case"), [(code, case) for code in SPOKEN for case in SPOKEN_CASES], ids=lambda v: str(v)
+)
+def test_spoken_times(code: str, case: str) -> None:
+    text = SPOKEN[code][SPOKEN_CASES.index(case)]
+    with i18n.speaking(code):
+        assert local(when.parse(text, TZ, NOW)) == SPOKEN_MEANS[case], text
+
+
+@pytest.mark.parametrize("code", list(SPOKEN_REMINDERS))
+def test_a_reminder_with_a_spoken_time(code: str) -> None:
+    text, what, due = SPOKEN_REMINDERS[code]
+    with i18n.speaking(code):
+        rest = parse.read_reminder(text)
+        assert rest is not None
+        found, said = when.split_when_what(rest, TZ, NOW)
+    assert (said, local(found)) == (what, due)
+
+
 @pytest.mark.parametrize("code", list(CASES))
 def test_a_past_time_is_refused_in_the_language(code: str) -> None:
     yesterday = {"en": "yesterday", "es": "ayer", "de": "gestern", "ru": "вчера", "fr": "hier",
