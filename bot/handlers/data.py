@@ -311,7 +311,9 @@ def preview_text(p: ImportPreview) -> str:
     if p.new == 0:
         lines.append(_("Nothing to import."))
     else:
-        lines.append(_("Import the {books}?").format(books=lists.plural(p.new, "new book")))
+        lines.append(
+            ngettext("Import the {n} new book?", "Import the {n} new books?", p.new).format(n=n(p.new))
+        )
     return _fit("\n".join(lines))
 
 

@@ -22,6 +22,11 @@ QUESTIONS = [
         r"(?:der reihe |der serie )?{S}",
         True,
     ),
+    (
+        k.UNREAD,
+        r"was (?:habe|hab|haben) {I} (?:von|aus|in) (?:der reihe |der serie )?{S} (?:noch )?nicht gelesen",
+        True,
+    ),
     (k.LENT, r"wer hat (?:gerade |mein |meinen |meine )?{S}", False),
     (k.LENT, r"wo ist (?:mein |meine )?{S}", False),
 ]
@@ -65,10 +70,14 @@ SPLIT_ON = {k.LENT_OUT: r"\s+an\s+", k.SHELVED: r"\s+(?:ins|in das|in|aufs|auf d
 SHELF_WORDS = r"^(?:das\s+|dem\s+)?(?:regal\s+)?|\s+regal$"
 # The verb goes last in German: "Dune an Alice verliehen bis Freitag" → "verleihe Dune an Alice bis Freitag".
 REWRITE = [
+    (  # "Dune bis Freitag an Alice verliehen"
+        r"^(?:ich )?(?:habe |hab )?(?P<book>.+?) bis (?P<when>.+?) an (?P<who>.+?) (?:verliehen|ausgeliehen|geliehen)$",
+        r"verleihe \g<book> an \g<who> bis \g<when>",
+    ),
     (
         r"^(?:ich )?(?:habe |hab )?(?P<book>.+?) an (?P<who>.+?) (?:verliehen|ausgeliehen|geliehen)(?P<more>(?: .+)?)$",
         r"verleihe \g<book> an \g<who>\g<more>",
-    )
+    ),
 ]
 
 

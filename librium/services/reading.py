@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from librium import validation
 from librium.database.sqlalchemy import db
 from librium.errors import Invalid, NotFound
-from librium.i18n import _
+from librium.i18n import _, formats
 from librium.services.books import BookView, get_book
 
 __all__ = [
@@ -232,7 +232,9 @@ def set_notes(session: Session, library_id: int, book_id: int, notes: str | None
     text = (notes or "").strip() or None  # line breaks are kept
     if text and len(text) > 10_000:
         raise Invalid(
-            _("Notes are limited to 10,000 characters (these have {length:,}).").format(length=len(text))
+            _("Notes are limited to {limit} characters (these have {length}).").format(
+                limit=formats.number(10_000), length=formats.number(len(text))
+            )
         )
     book.notes = text
     session.flush()

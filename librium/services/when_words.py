@@ -157,5 +157,5 @@ def what_of(text: str, language: str) -> str:
     if module is None:
         return text
     # "d'appeler": a lead ending in an apostrophe needs no space after it
-    lead = rf"^(?:(?:{module.WHAT_LEADS})(?:\s+|(?<=['’]))|[:,\-–—]\s*)"
+    lead = rf"^(?:(?:{module.WHAT_LEADS})(?:,?\s+|(?<=['’]))|[:,\-–—]\s*)"  # "daran, Dune zurückzugeben"
     return re.sub(lead, "", text.strip(), flags=re.IGNORECASE)

@@ -32,7 +32,7 @@ WORDS = {
     "es": {"add": "Dune de Frank Herbert", "own": "¿tengo Dune?", "finished": "terminé Dune",
            "remind": "recuérdame devolver Dune mañana a las 9:00"},
     "de": {"add": "Dune von Frank Herbert", "own": "habe ich Dune?", "finished": "Dune ausgelesen",
-           "remind": "erinnere mich morgen um 9 Uhr an Dune zurückgeben"},
+           "remind": "erinnere mich morgen um 9 Uhr daran, Dune zurückzugeben"},
     "ru": {"add": "Дюна — Фрэнк Герберт", "own": "у меня есть Дюна?", "finished": "прочитал Дюну",
            "remind": "напомни вернуть Дюну завтра в 9:00"},
     "fr": {"add": "Dune de Frank Herbert", "own": "est-ce que j'ai Dune ?", "finished": "j'ai fini Dune",
