@@ -12,17 +12,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.actions import adding as add_actions
 from bot.actions import book as actions
 from bot.runtime.access import Actor, Who, resolve
+from bot.webapp import grid as grid_pages
 from bot.webapp.auth import WebUser
 from librium import isbn as isbn_mod
 from librium.database.sqlalchemy import db
 from librium.errors import Forbidden, Invalid, NotFound
-from librium.services import books, browse, entities, libraries, ownership, search, stats
+from librium.services import books, browse, libraries, ownership, search, stats
+from librium.services import query as q
 from librium.services.books import BookView
 
 PAGE_SIZE = 30  # covers per grid page: two phone screens, so the next page loads before it is needed
@@ -104,15 +105,18 @@ def grid_query(text: str, chips: list[str], shelf: str | None, genre: str | None
     return " ".join(p for p in parts if p)
 
 
-def _covers(session: Session, library_id: int, ids: list[int]) -> dict[int, bool]:
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(db.Book.id, db.Book.cover_url, db.Book.cover_file_id).where(
-            db.Book.library_id == library_id, db.Book.id.in_(ids)
-        )
-    )
-    return {row.id: bool(row.cover_url or row.cover_file_id) for row in rows}
+def _card(row: Any, authors: list[str], cover: bool) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "authors": authors,
+        "year": row.release_year,
+        "status": row.status,
+        "rating": row.rating / 2 if row.rating else None,
+        "owned": row.owned,
+        "lent": row.lent,
+        "cover": cover,
+    }
 
 
 def grid(
@@ -126,31 +130,34 @@ def grid(
     sort: str = "recent",
     page: int = 1,
 ) -> dict[str, Any]:
-    query = grid_query(text, chips or [], shelf, genre)
-    sort_key = None if text.strip() and sort == "relevance" else SORTS.get(sort, SORTS["recent"])
-    found = search.search(session, who.library_id, query, page=page, page_size=PAGE_SIZE, sort=sort_key)
-    covers = _covers(session, who.library_id, found.ids)
+    """A page of the cover grid: filters alone through the grid's own queries (bot/webapp/grid.py),
+    words through the /find search (ranking, near matches)."""
+    parsed = q.parse(grid_query(text, chips or [], shelf, genre))
+    if not parsed.has_text:
+        probe = q.parse("sort:" + SORTS.get(sort, SORTS["recent"]))
+        found = grid_pages.filtered_page(
+            session, who.library_id, parsed, probe.sort, probe.sort_desc, page, PAGE_SIZE
+        )
+        return {
+            "total": found.total,
+            "page": found.page,
+            "pages": found.pages,
+            "warnings": parsed.warnings[:3],
+            "exact": None,
+            "corrected": None,
+            "books": [_card(row, row.authors, row.cover) for row in found.rows],
+        }
+    sort_key = None if sort == "relevance" else SORTS.get(sort, SORTS["recent"])
+    result = search.search(session, who.library_id, parsed, page=page, page_size=PAGE_SIZE, sort=sort_key)
+    covers = grid_pages.covers(session, who.library_id, result.ids)
     return {
-        "total": found.total,
-        "page": found.page,
-        "pages": found.pages,
-        "warnings": found.warnings[:3],
-        "exact": found.exact,  # how many books matched exactly; the rest are near matches (typos...)
-        "corrected": found.corrected,  # nothing matched exactly: the words as the first near match has them
-        "books": [
-            {
-                "id": row.id,
-                "title": row.title,
-                "authors": row.authors,
-                "year": row.release_year,
-                "status": row.status,
-                "rating": row.rating / 2 if row.rating else None,
-                "owned": row.owned,
-                "lent": row.lent,
-                "cover": covers.get(row.id, False),
-            }
-            for row in found.rows
-        ],
+        "total": result.total,
+        "page": result.page,
+        "pages": result.pages,
+        "warnings": result.warnings[:3],
+        "exact": result.exact,  # how many books matched exactly; the rest are near matches (typos...)
+        "corrected": result.corrected,  # nothing matched exactly: the words as the first near match has them
+        "books": [_card(row, row.authors, covers.get(row.id, False)) for row in result.rows],
     }
 
 
@@ -213,8 +220,7 @@ def book_json(book: BookView) -> dict[str, Any]:
 
 def book_page(session: Session, who: Who, book_id: int) -> dict[str, Any]:
     book = actions.get_card(session, who, book_id)
-    shelves = entities.list_entities(session, who.library_id, "location")
-    return {"book": book_json(book), "shelves": [{"id": s.id, "name": s.name} for s in shelves]}
+    return {"book": book_json(book), "shelves": grid_pages.shelves(session, who.library_id)}
 
 
 def _text(body: dict[str, Any], key: str, limit: int = 2000) -> str:

@@ -616,11 +616,8 @@ def _order(sort_key: str, desc: bool, cols, rank: ColumnElement | None) -> list:
     return [ordered, tie]
 
 
-def light_rows(session: Session, result) -> list[BookRow]:
-    """BookRows for result rows carrying book columns, with authors, series and open loans in three queries."""
-    ids = [row.id for row in result]
-    if not ids:
-        return []
+def author_names(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    """Each book's authors' display names in their order, in one query (books without any are absent)."""
     names: dict[int, list[str]] = defaultdict(list)
     for book_id, name in session.execute(
         select(book_authors.c.book_id, authors.c.display_name)
@@ -629,6 +626,15 @@ def light_rows(session: Session, result) -> list[BookRow]:
         .order_by(book_authors.c.book_id, book_authors.c.position)
     ):
         names[book_id].append(name)
+    return names
+
+
+def light_rows(session: Session, result) -> list[BookRow]:
+    """BookRows for result rows carrying book columns, with authors, series and open loans in three queries."""
+    ids = [row.id for row in result]
+    if not ids:
+        return []
+    names = author_names(session, ids)
     marks: dict[int, list[SeriesMark]] = defaultdict(list)
     for book_id, series_id, name, index in session.execute(
         select(book_series.c.book_id, series_t.c.id, series_t.c.name, book_series.c.series_index)

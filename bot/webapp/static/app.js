@@ -3,7 +3,7 @@
 "use strict";
 
 const tg = window.Telegram && window.Telegram.WebApp;
-const state = { library: null, libraries: [], q: "", chips: [], shelf: null, genre: null, sort: "recent", facets: null };
+const state = { library: null, libraries: [], q: "", chips: [], shelf: null, genre: null, sort: "recent", sortChosen: false, facets: null };
 
 /* --------------------------------------------------------------------- initData and the API */
 
@@ -103,8 +103,10 @@ function gate() {
 
 const grid = { page: 0, pages: 1, loading: false, observer: null, token: 0 };
 
+// Words typed list the best matches first, unless the reader picked an order themselves.
+function gridSort() { return state.q.trim() && !state.sortChosen ? "relevance" : state.sort; }
 function gridParams() {
-  return { q: state.q, chips: state.chips.join(","), shelf: state.shelf, genre: state.genre, sort: state.sort };
+  return { q: state.q, chips: state.chips.join(","), shelf: state.shelf, genre: state.genre, sort: gridSort() };
 }
 
 function bookCard(book) {
@@ -120,7 +122,7 @@ function bookCard(book) {
 }
 
 async function loadPage(reset) {
-  if (reset) { grid.page = 0; grid.pages = 1; grid.token += 1; }
+  if (reset) { grid.page = 0; grid.pages = 1; grid.token += 1; $("#sort").value = gridSort(); }
   if (grid.loading && !reset) return;
   if (grid.page >= grid.pages) return;
   const token = grid.token;
@@ -479,7 +481,10 @@ async function start() {
     if (route().name === "grid") loadPage(true); else location.hash = "#/";
   });
   $("#search").addEventListener("input", onSearch);
-  $("#sort").addEventListener("change", (e) => { state.sort = e.target.value; loadPage(true); });
+  $("#sort").addEventListener("change", (e) => {
+    if (e.target.value === "relevance") state.sortChosen = false; else { state.sort = e.target.value; state.sortChosen = true; }
+    loadPage(true);
+  });
   renderChips();
   api("facets").then((f) => { state.facets = f; renderChips(); }).catch(() => {});
   window.addEventListener("hashchange", render);

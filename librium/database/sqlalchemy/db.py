@@ -340,6 +340,8 @@ class Book(Timestamped, Base):
         Index("ix_books_library_id_rating", "library_id", "rating"),
         Index("ix_books_library_id_price", "library_id", "price"),
         Index("ix_books_library_id_deleted_at", "library_id", "deleted_at"),
+        # Counts a library's live books by status and ownership from the index alone (the grid's chips).
+        Index("ix_books_library_id_deleted_at_status_owned", "library_id", "deleted_at", "status", "owned"),
         Index("ix_books_isbn13", "isbn13"),
     )
 
