@@ -13,9 +13,10 @@ VAGUE = {"esto", "eso", "este", "ese", "este libro", "ese libro", "esta serie", 
 _Q = r"(?:y |oye,? )?"
 
 QUESTIONS = [
-    (k.READ, _Q + r"(?:ya )?(?:he|hemos) (?:leído|leido|terminado) {S}", True),
+    # "he leído Dune", "tengo que leer Dune" are told: only "¿…?" makes these words a question.
+    (k.READ, _Q + r"(?:ya )?(?:he|hemos) (?:leído|leido|terminado) {S}", False),
     (k.READ, _Q + r"(?:ya )?(?:leí|lei|leímos|leimos) {S}\s*\?", True),
-    (k.OWN, _Q + r"(?:ya |todavía |aún )?(?:tengo|tenemos) {S}", True),
+    (k.OWN, _Q + r"(?:ya |todavía |aún )?(?:tengo|tenemos) {S}", False),
     (
         k.OWN,
         _Q + r"(?:está|esta) {S} en (?:mi|nuestra|la) (?:biblioteca|colección|coleccion|estantería)",

@@ -13,9 +13,14 @@ VAGUE = {"ça", "ca", "ceci", "cela", "le", "la", "ce livre", "cette série", "c
 _AI = r"(?:j'ai|nous avons|on a)"
 
 QUESTIONS = [
-    (k.READ, r"(?:est-ce qu'|est ce qu')?(?:ai-je|j'ai|avons-nous) (?:déjà )?lu {S}", True),
-    (k.OWN, r"(?:est-ce que |est ce que )?(?:j'ai|nous avons|on a) (?:déjà )?{S}", True),
+    # "j'ai lu Dune", "j'ai fini Dune" are told, not asked: without "est-ce que", an inversion or a "?"
+    # the words are a question only when nothing else reads them.
+    (k.READ, r"(?:est-ce qu'|est ce qu')(?:j'ai|on a|nous avons) (?:déjà )?lu {S}", True),
+    (k.READ, r"(?:ai-je|avons-nous) (?:déjà )?lu {S}", True),
+    (k.READ, r"(?:j'ai|on a|nous avons) (?:déjà )?lu {S}", False),
+    (k.OWN, r"(?:est-ce que |est ce que )(?:j'ai|nous avons|on a) (?:déjà )?{S}", True),
     (k.OWN, r"(?:ai-je|avons-nous) (?:déjà )?{S}", True),
+    (k.OWN, r"(?:j'ai|nous avons|on a) (?:déjà )?{S}", False),
     (k.UNREAD, r"qu'est-ce qui (?:n'est pas|reste à être) lu dans (?:la série )?{S}", True),
     (
         k.UNREAD,

@@ -12,8 +12,10 @@ BOOK_LEAD = SUBJECT_LEAD
 VAGUE = {"questo", "quello", "questa", "lo", "la", "questo libro", "questa serie"}
 
 QUESTIONS = [
-    (k.READ, r"(?:ho|abbiamo) (?:già )?letto {S}", True),
-    (k.OWN, r"(?:ce l'ho|ho|abbiamo|possiedo) (?:già )?{S}", True),
+    # "ho letto Dune", "ho finito Dune" are told, not asked: only a "?" makes these words a question.
+    (k.READ, r"(?:ho|abbiamo) (?:già )?letto {S}", False),
+    (k.OWN, r"ce l'(?:ho|abbiamo) (?:già )?{S}", True),
+    (k.OWN, r"(?:ho|abbiamo|possiedo) (?:già )?{S}", False),
     (k.OWN, r"{S} è nella (?:mia|nostra) (?:biblioteca|collezione)", True),
     (k.UNREAD, r"(?:cosa|che cosa) non ho (?:ancora )?letto (?:di|in|della serie) {S}", True),
     (k.UNREAD, r"(?:cosa|che cosa) (?:mi )?resta da leggere (?:di|in|della serie) {S}", True),

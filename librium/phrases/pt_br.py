@@ -13,7 +13,7 @@ VAGUE = {"isso", "isto", "este", "esse", "este livro", "esse livro", "esta séri
 
 QUESTIONS = [
     (k.READ, r"(?:eu |nós )?(?:já )?(?:li|lemos|terminei) {S}\s*\?", True),
-    (k.OWN, r"(?:eu |nós )?(?:já )?(?:tenho|temos) {S}", True),
+    (k.OWN, r"(?:eu |nós )?(?:já )?(?:tenho|temos) {S}", False),  # a question with its "?"
     (k.OWN, r"{S} está na (?:minha|nossa) (?:biblioteca|coleção|estante)", True),
     (k.UNREAD, r"o que (?:me |nos )?falta ler (?:de|em|na série) {S}", True),
     (k.UNREAD, r"o que (?:eu )?não li (?:de|em|na série) {S}", True),

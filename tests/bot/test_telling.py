@@ -310,6 +310,16 @@ async def test_gave_up_marks_abandoned(bot, ada, session_factory):
 
 
 @pytest.mark.parametrize(
+    ("code", "typed"), [("fr", "j'ai fini Dune"), ("it", "ho finito Dune"), ("es", "he leído Dune")]
+)
+async def test_finished_in_words_that_could_ask_is_done_not_asked(bot, ada, session_factory, code, typed):
+    reader = Person(id=ADA.id, first_name="Ada", language_code=code)
+    dune = ada.add("Dune", "Frank Herbert")
+    answer = last_text(await bot.send(typed, reader))
+    assert _book(session_factory, dune).status == "read", answer
+
+
+@pytest.mark.parametrize(
     ("code", "title", "typed", "reply"),
     [
         ("es", "Dune", "cambia el año de Dune a 1965", "páginas: 612"),

@@ -449,6 +449,25 @@ def test_the_times_each_language_shows_as_examples_are_understood(code: str) -> 
             assert when.parse(text, TZ, NOW) > NOW
 
 
+# Told in the words a question could use: without "?" (or "est-ce que", "¿", an inversion) they are told.
+TOLD = [
+    ("fr", "j'ai fini Dune", parse.FINISHED), ("fr", "j'ai lu Dune", parse.FINISHED),
+    ("fr", "j'ai acheté Dune", parse.BOUGHT), ("fr", "j'ai prêté Dune à Bob", parse.LENT_OUT),
+    ("it", "ho finito Dune", parse.FINISHED), ("it", "ho letto Dune", parse.FINISHED),
+    ("it", "ho comprato Dune", parse.BOUGHT), ("it", "ho prestato Dune a Bob", parse.LENT_OUT),
+    ("es", "he leído Dune", parse.FINISHED), ("es", "ya he terminado Dune", parse.FINISHED),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "text", "kind"), TOLD)
+def test_a_statement_is_told_not_asked(code: str, text: str, kind: str) -> None:
+    with i18n.speaking(code):
+        question = parse.read_question(text)
+        assert question is None or not question.sure
+        assert parse.read_action(text).kind == kind
+        assert parse.read_question(text + " ?" if code == "fr" else text + "?").sure
+
+
 def test_typographic_apostrophes_read_like_plain_ones() -> None:
     with i18n.speaking("fr"):
         assert parse.read_question("est-ce que j’ai Dune ?") == parse.Question(parse.OWN, "Dune", True)
