@@ -37,8 +37,8 @@ LIBRARY_QUESTIONS = [
     (k.HOW_MANY, r"ile (?:mam|mamy) książek(?: w bibliotece)?|ile książek (?:mam|mamy)(?: w bibliotece)?"),
 ]
 ACTIONS = [
-    (k.PROGRESS, r"(?:jestem )?na stronie (?P<rest>\d{1,5}) (?:w |z )?{B}"),
-    (k.PROGRESS, r"(?:strona|str\.) (?P<rest>\d{1,5}) (?:w |z )?{B}"),
+    (k.PROGRESS, r"(?:jestem )?na stronie (?P<rest>\d{1,5}) (?:w |z |książki )?{B}"),
+    (k.PROGRESS, r"(?:strona|str\.) (?P<rest>\d{1,5}) (?:w |z |książki )?{B}"),
     (k.PROGRESS, r"{B},? (?:s\.|str\.?|strona) ?(?P<rest>\d{1,5})"),
     (
         k.FINISHED,
