@@ -103,6 +103,41 @@ def apply_edit(session: Session, who: Who, book_id: int, field: str, text: str) 
     raise Invalid(_("I can't change that."))
 
 
+# What the Mini App's edit form holds, each a field of update_book (notes through reading.set_notes,
+# which keeps line breaks). A list (authors, publishers, genres, tags, languages) is written comma-separated.
+DETAILS = (
+    "title",
+    "subtitle",
+    "authors",
+    "series",
+    "series_index",
+    "year",
+    "pages",
+    "publishers",
+    "isbn",
+    "format",
+    "genres",
+    "tags",
+    "languages",
+    "notes",
+)
+
+
+def edit_details(session: Session, who: Who, book_id: int, values: dict[str, str]) -> BookView:
+    """Several fields at once (the Mini App's form), all or none; an empty value clears the field.
+    A series number goes with its series name (the form sends both when either changed)."""
+    unknown = sorted(set(values) - set(DETAILS))
+    if unknown:
+        raise Invalid(_("I can't change that."))
+    changes: dict[str, str | None] = {name: value.strip() or None for name, value in values.items()}
+    notes = changes.pop("notes", ...)
+    if notes is not ...:
+        reading.set_notes(session, who.library_id, book_id, values["notes"])
+    if changes:
+        return books.update_book(session, who.library_id, book_id, **changes)
+    return books.get_book(session, who.library_id, book_id)
+
+
 def apply_shelf(session: Session, who: Who, book_id: int, name: str) -> BookView:
     return books.set_location(session, who.library_id, book_id, name)
 

@@ -22,7 +22,7 @@ from bot.webapp.auth import WebUser
 from librium import isbn as isbn_mod
 from librium.database.sqlalchemy import db
 from librium.errors import Forbidden, Invalid, NotFound
-from librium.services import books, browse, libraries, ownership, search, stats
+from librium.services import books, browse, libraries, ownership, reading, search, stats
 from librium.services import query as q
 from librium.services.books import BookView
 
@@ -218,9 +218,31 @@ def book_json(book: BookView) -> dict[str, Any]:
     }
 
 
+def _readings(session: Session, who: Who, book_id: int) -> list[dict[str, Any]]:
+    """The book's readings, newest first: when each started and finished (or was abandoned)."""
+    found = reading.list_readings(session, who.library_id, book_id)
+    return [
+        {"started": _plain(r.started_on), "finished": _plain(r.finished_on), "abandoned": r.abandoned}
+        for r in reversed(found)
+    ]
+
+
 def book_page(session: Session, who: Who, book_id: int) -> dict[str, Any]:
     book = actions.get_card(session, who, book_id)
-    return {"book": book_json(book), "shelves": grid_pages.shelves(session, who.library_id)}
+    return {
+        "book": book_json(book),
+        "readings": _readings(session, who, book_id),
+        "shelves": grid_pages.shelves(session, who.library_id),
+    }
+
+
+def _details(body: dict[str, Any]) -> dict[str, str]:
+    values = body.get("values")
+    if not isinstance(values, dict) or not values:
+        raise Invalid("Say what to set.")
+    if any(not isinstance(v, str) for v in values.values()):
+        raise Invalid("Say what to set.")
+    return {str(k)[:40]: v[: 12_000 if k == "notes" else 2000] for k, v in values.items()}
 
 
 def _text(body: dict[str, Any], key: str, limit: int = 2000) -> str:
@@ -264,6 +286,8 @@ def act(session: Session, who: Who, book_id: int, action: str, body: dict[str, A
             raise Invalid("I can't change that.")
         value = body.get("value")
         book = actions.apply_edit(session, who, book_id, field, value if isinstance(value, str) else "-")
+    elif action == "details":
+        book = actions.edit_details(session, who, book_id, _details(body))
     elif action == "delete":
         book = actions.delete_book(session, who, book_id)
     elif action == "restore":
@@ -272,7 +296,7 @@ def act(session: Session, who: Who, book_id: int, action: str, body: dict[str, A
         book = actions.mark_owned(session, who, book_id)
     else:
         raise NotFound("No such action.")
-    return {"book": book_json(book)}
+    return {"book": book_json(book), "readings": _readings(session, who, book_id) if not book.deleted else []}
 
 
 def cover_source(session: Session, who: Who, book_id: int) -> tuple[str | None, str | None]:

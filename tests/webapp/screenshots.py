@@ -47,6 +47,23 @@ BOOKS = [  # title, author, year, cover colour or None (placeholder), status, st
 ]
 
 
+FEATURED = {  # the book page shows every field of the card
+    "title": "The Adventures of Tom Sawyer",
+    "authors": ["Mark Twain"],
+    "year": 1876,
+    "pages": 244,
+    "isbn": "9780143039563",
+    "publishers": ["Penguin Classics"],
+    "format": "Paperback",
+    "genres": ["Classics", "Adventure"],
+    "tags": ["childhood", "Mississippi"],
+    "languages": ["English"],
+    "series": "Tom Sawyer & Huckleberry Finn",
+    "series_index": 1,
+    "notes": "Grandad's copy: his pencil notes in chapter 2.",
+}
+
+
 def cover(title: str, author: str, colour: tuple[int, int, int]) -> bytes:
     """A simple printed-looking cover (no third-party artwork)."""
     image = Image.new("RGB", (400, 600), colour)
@@ -77,10 +94,10 @@ def seed(factory, shelf) -> int:
                 book.set_reading_status(session, who, added.id, status)
             if stars:
                 book.rate_book(session, who, added.id, int(stars * 2))
-        first = adding.add(
-            session, who, {"title": "The Adventures of Tom Sawyer", "authors": ["Mark Twain"], "year": 1876}
-        ).book
+        first = adding.add(session, who, FEATURED).book
         book.apply_shelf(session, who, first.id, "Living room")
+        book.set_reading_status(session, who, first.id, "read")
+        book.rate_book(session, who, first.id, 9)
         book.apply_lend(session, who, first.id, "Alice in 3 weeks")
         return first.id
 
@@ -122,7 +139,12 @@ def main() -> None:
                     page.screenshot(path=OUT / f"shelf-grid-{scheme}.png")
                     page.goto(f"{shelf.url}/app/#/book/{featured}")
                     page.wait_for_selector(".bookpage h1")
+                    page.set_viewport_size({"width": 390, "height": 1200})  # the whole page, tab bar below it
                     page.screenshot(path=OUT / f"shelf-book-{scheme}.png")
+                    page.set_viewport_size({"width": 390, "height": 844})
+                    page.get_by_role("button", name="✏️ Edit details").click()
+                    page.wait_for_selector(".bookpage.editing")
+                    page.screenshot(path=OUT / f"shelf-edit-{scheme}.png")
                     forget_scanned(factory)  # each theme's scanner adds the book afresh
                     page.goto(f"{shelf.url}/app/#/scan")
                     page.wait_for_selector("#scanned li", timeout=60_000)

@@ -164,3 +164,30 @@ def test_the_grid_forgives_typos_and_other_scripts(shelf):
     assert [b["id"] for b in found["books"]] == [war]
     exact = client.get("/app/api/books", params={"q": "hobbit"}).json()
     assert [b["id"] for b in exact["books"]] == [hobbit] and exact["exact"] is None
+
+
+def test_the_edit_form_sets_several_fields_at_once_or_none(shelf):
+    ada, bob = shelf.who(ADA, "Ada"), shelf.who(BOB, "Bob")
+    dune = shelf.add(ada, "Dune", authors=["Frank Herbert"], year=1965)
+    client = shelf.client(ADA)
+
+    def details(book_id, values, who=client):
+        return who.post(f"/app/api/books/{book_id}/details", json={"values": values})
+
+    saved = details(
+        dune, {"authors": "Frank Herbert, Brian Herbert", "tags": "desert, spice", "isbn": "0441013597"}
+    )
+    assert saved.status_code == 200, saved.text
+    book = saved.json()["book"]
+    assert [a["name"] for a in book["authors"]] == ["Frank Herbert", "Brian Herbert"]
+    assert sorted(book["tags"]) == ["desert", "spice"] and book["isbn13"] == "9780441013593"
+    assert saved.json()["readings"] == []
+    for bad in ({"year": "12345", "pages": "100"}, {"owner": "me"}, {"title": ""}, {"pages": 3}, {}):
+        assert details(dune, bad).status_code == 400, bad
+    card = shelf.card(ada, dune)
+    assert (card.year, card.pages, card.title) == (1965, None, "Dune"), "a refused form changes nothing"
+    # Another library's book, asked for by its id: not found, and unchanged.
+    assert details(dune, {"title": "Mine now"}, shelf.client(BOB, "Bob")).status_code == 404
+    assert shelf.card(ada, dune).title == "Dune"
+    bobs = shelf.add(bob, "Bob's book")
+    assert details(bobs, {"title": "Ada was here"}).status_code == 404

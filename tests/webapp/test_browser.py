@@ -9,6 +9,7 @@ import time
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from bot.actions import book as book_actions
 from tests.webapp.browser import launch, open_page
 from tests.webapp.camera import make_video
 from tests.webapp.conftest import ADA, BOB, sign
@@ -206,4 +207,117 @@ def test_pages_load_as_you_scroll_at_360px_and_covers_shift_nothing(shelf, brows
            })"""
     )
     assert shift < 0.01, f"cumulative layout shift {shift}"
+    assert page.errors == []
+
+
+def test_placeholder_titles_break_between_words_at_360px(shelf, browser):
+    ada = shelf.who(ADA, "Ada")
+    for title in ("Frankenstein", "The Adventures of Tom Sawyer", "Extraordinarily Long", "It"):
+        shelf.add(ada, title, authors=["Someone"])
+    shelf.do(
+        ada, book_actions.set_reading_status, shelf.add(ada, "Wuthering Heights"), "read"
+    )  # a corner mark
+    for scheme in ("light", "dark"):
+        page = open_page(browser, shelf.url, sign(ADA), scheme=scheme, viewport={"width": 360, "height": 740})
+        expect(page.locator("#grid .card")).to_have_count(5)
+        # Each word of each placeholder title is laid out on one line (a Range over it has one box).
+        broken = page.evaluate(
+            """[...document.querySelectorAll('#grid .ph b')].flatMap((b) => {
+                 const text = b.firstChild, out = [];
+                 for (const m of text.data.matchAll(/\\S+/g)) {
+                   const r = document.createRange(); r.setStart(text, m.index); r.setEnd(text, m.index + m[0].length);
+                   if (r.getClientRects().length !== 1) out.push(m[0]);
+                 }
+                 return out;
+               })"""
+        )
+        assert broken == []
+        sizes = page.evaluate(
+            "Object.fromEntries([...document.querySelectorAll('#grid .ph b')].map((b) => [b.textContent, parseFloat(getComputedStyle(b).fontSize)]))"
+        )
+        assert sizes["It"] == 13 and sizes["Frankenstein"] < 13, "only a long word makes the title smaller"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert page.errors == []
+        page.context.close()
+
+
+def test_the_book_page_shows_every_field_and_edits_them_in_one_form(shelf, browser):
+    ada = shelf.who(ADA, "Ada")
+    dune = shelf.add(
+        ada,
+        "Dune",
+        authors=["Frank Herbert"],
+        year=1965,
+        pages=412,
+        isbn="9780441013593",
+        publishers=["Ace"],
+        format="Paperback",
+        genres=["Science fiction"],
+        tags=["desert"],
+        languages=["English"],
+        series="Dune",
+        series_index=1,
+        notes="Signed.",
+    )
+    shelf.do(
+        ada,
+        lambda s, w, b: __import__("bot.actions.book").actions.book.set_reading_status(s, w, b, "read"),
+        dune,
+    )
+    page = open_page(browser, shelf.url, sign(ADA), viewport={"width": 360, "height": 740})
+    page.goto(f"{shelf.url}/app/#/book/{dune}")
+    expect(page.locator(".bookpage h1")).to_have_text("Dune")
+    facts = dict(
+        zip(
+            page.locator(".facts dt").all_inner_texts(),
+            page.locator(".facts dd").all_inner_texts(),
+            strict=True,
+        )
+    )
+    assert facts == {
+        "Year": "1965",
+        "Pages": "412",
+        "Publisher": "Ace",
+        "ISBN": "978-0-441-01359-3",
+        "Format": "Paperback",
+        "Genres": "Science fiction",
+        "Tags": "desert",
+        "Language": "English",
+    }
+    expect(page.locator(".bookpage .series")).to_have_text("Dune #1")
+    expect(page.locator(".bookpage .notes")).to_have_text("Signed.")
+    expect(page.locator(".readings li")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    page.get_by_role("button", name="✏️ Edit details").click()
+    form = page.locator("form.edit")
+    expect(form.get_by_label("Title", exact=True)).to_have_value("Dune")
+    form.get_by_label("Subtitle").fill("Book One")
+    form.get_by_label("Pages", exact=True).fill("604")
+    form.get_by_label("Number").fill("1.5")
+    form.get_by_label("Genres").fill("Science fiction, Classics")
+    form.get_by_label("Notes").fill("Signed.\nFirst edition.")
+    form.get_by_role("button", name="Save").click()
+    expect(page.locator(".bookpage h2")).to_have_text("Book One")
+    card = shelf.card(ada, dune)
+    assert (card.subtitle, card.pages, card.notes) == ("Book One", 604, "Signed.\nFirst edition.")
+    assert sorted(g.name for g in card.genres) == ["Classics", "Science fiction"]
+    assert [(s.name, float(s.index)) for s in card.series] == [("Dune", 1.5)]
+    assert card.publishers[0].name == "Ace" and card.isbn13 == "9780441013593", "untouched fields stay"
+
+    # All or nothing: a year out of range changes nothing, and the toast says why.
+    page.get_by_role("button", name="✏️ Edit details").click()
+    form.get_by_label("Year", exact=True).fill("19650")
+    form.get_by_label("Pages", exact=True).fill("700")
+    form.get_by_role("button", name="Save").click()
+    expect(page.locator("#toast")).to_contain_text("19650")
+    card = shelf.card(ada, dune)
+    assert (card.year, card.pages) == (1965, 604)
+    # An emptied field is cleared.
+    form.get_by_label("Year", exact=True).fill("1965")
+    form.get_by_label("Pages", exact=True).fill("604")
+    form.get_by_label("Subtitle").fill("")
+    form.get_by_role("button", name="Save").click()
+    expect(page.locator(".bookpage h1")).to_have_text("Dune")
+    assert shelf.card(ada, dune).subtitle is None
     assert page.errors == []

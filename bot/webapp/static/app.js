@@ -5,6 +5,20 @@
 const tg = window.Telegram && window.Telegram.WebApp;
 const state = { library: null, libraries: [], q: "", chips: [], shelf: null, genre: null, sort: "recent", sortChosen: false, facets: null };
 
+/* --------------------------------------------------------------------- texts */
+
+// The page's texts are English message ids, looked up in the reader's catalogue (filled from the server);
+// {name} placeholders are filled after the look-up, so a translation may move them.
+const texts = { messages: {}, plural: (n) => (n === 1 ? 0 : 1) };
+function fill(text, vars) { return text.replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? String(vars[k]) : m)); }
+function t(id, vars) { const found = texts.messages[id]; return fill(typeof found === "string" && found ? found : id, vars); }
+function tn(one, many, n, vars) {
+  const found = texts.messages[one + "\u0000" + many];
+  const form = Array.isArray(found) ? found[texts.plural(n)] : null;
+  return fill(form || (n === 1 ? one : many), { n: number(n), ...vars });
+}
+function number(n) { return Number(n).toLocaleString(document.documentElement.lang || undefined); }
+
 /* --------------------------------------------------------------------- initData and the API */
 
 function initData() {
@@ -64,10 +78,14 @@ function stars(rating) {
 }
 function hue(text) { let n = 0; for (const c of text) n = (n * 31 + c.codePointAt(0)) % 360; return n; }
 
-function coverBox(book, authors) {
+function coverBox(book, authors, mark) {
   // A tasteful placeholder (title and author on a colour of the title) that a cover, when it loads, covers.
-  const box = h("div", { class: "cover", style: { "--hue": hue(book.title || "") } },
-    h("div", { class: "ph" }, h("b", {}, book.title || ""), h("i", {}, authors || "")));
+  // --len: the letters of its longest word (the first word also makes room for the corner mark), which
+  // the stylesheet sets smaller when it would not fit the box.
+  const words = (book.title || "").split(/\s+/).filter(Boolean).map((w) => [...w].length);
+  const longest = Math.max(6, ...words, mark && words.length ? words[0] + 3 : 0);
+  const box = h("div", { class: "cover" + (mark ? " marked" : ""), style: { "--hue": hue(book.title || "") } },
+    h("div", { class: "ph" }, h("b", { style: { "--len": longest } }, book.title || ""), h("i", {}, authors || "")));
   if (typeof book.cover === "string" && book.cover.startsWith("/app/cover/")) {
     const img = h("img", { src: book.cover, alt: "", loading: "lazy", decoding: "async" });
     img.addEventListener("error", () => img.remove());
@@ -112,7 +130,7 @@ function gridParams() {
 function bookCard(book) {
   const authors = (book.authors || []).join(", ");
   const mark = book.status === "read" ? "✓" : book.status === "reading" ? "📖" : book.lent ? "🤝" : !book.owned ? "⭐" : "";
-  const cover = coverBox(book, authors);
+  const cover = coverBox(book, authors, mark);
   if (mark) cover.append(h("span", { class: "mark" }, mark));
   return h("a", { class: "card", href: "#/book/" + book.id, "data-id": book.id },
     cover,
@@ -195,7 +213,7 @@ async function act(book, action, body) {
   try {
     const data = await api(`books/${book.id}/${action}`, { method: "POST", body: body || {} });
     haptic("success");
-    return data.book;
+    return data;
   } catch (error) { haptic("error"); failed(error); return null; }
 }
 
@@ -203,67 +221,130 @@ async function showBook(id) {
   setTop(false);
   let data;
   try { data = await api("books/" + id); } catch (error) { show(h("div", { class: "empty" }, error.message)); return; }
-  renderBook(data.book, data.shelves);
+  renderBook(data.book, data.readings || [], data.shelves);
 }
 
-function renderBook(book, shelves) {
+function day(iso) {
+  if (!iso) return "";
+  const date = new Date(iso + "T12:00:00");
+  return isNaN(date) ? iso : date.toLocaleDateString(document.documentElement.lang || undefined, { day: "numeric", month: "short", year: "numeric" });
+}
+
+function seriesText(s) { return s.name + (s.index !== null && s.index !== undefined ? " #" + s.index : ""); }
+
+function readingLine(r) {
+  if (r.abandoned) return t("Abandoned") + (r.started ? " · " + t("started {date}", { date: day(r.started) }) : "");
+  if (r.finished) return r.started && r.started !== r.finished ? day(r.started) + " – " + day(r.finished) : t("Finished {date}", { date: day(r.finished) });
+  return t("Reading since {date}", { date: day(r.started) || "…" });
+}
+
+function renderBook(book, readings, shelves) {
   const authors = book.authors.map((a) => a.name).join(", ");
-  const redraw = (b) => { if (b) renderBook(b, shelves); };
+  const redraw = (data) => { if (data) renderBook(data.book, data.readings || readings, shelves); };
   const statusButton = (status, label) => h("button", {
     class: "btn", type: "button", "aria-pressed": book.status === status ? "true" : "false",
     onclick: async () => redraw(await act(book, "status", { status })),
   }, label);
-  const rate = h("div", { class: "rate", role: "group", "aria-label": "Rating" },
+  const rate = h("div", { class: "rate", role: "group", "aria-label": t("Rating") },
     [1, 2, 3, 4, 5].map((n) => h("button", {
-      type: "button", class: book.rating && book.rating >= n ? "on" : "", "aria-label": n + " stars",
+      type: "button", class: book.rating && book.rating >= n ? "on" : "", "aria-label": tn("{n} star", "{n} stars", n),
       onclick: async () => redraw(await act(book, "rate", { stars: book.rating === n ? null : n })),
     }, "★")));
-  const shelfSelect = h("select", { "aria-label": "Shelf", onchange: async (e) => {
+  const shelfSelect = h("select", { "aria-label": t("Shelf"), onchange: async (e) => {
       const v = e.target.value;
-      if (v === "new") { const name = prompt("Name of the new shelf"); if (name) redraw(await act(book, "shelf", { name })); else redraw(book); }
+      if (v === "new") { const name = prompt(t("Name of the new shelf")); if (name) redraw(await act(book, "shelf", { name })); else renderBook(book, readings, shelves); }
       else redraw(await act(book, "shelf", v ? { id: Number(v) } : {}));
     } },
-    h("option", { value: "" }, "No shelf"),
+    h("option", { value: "" }, t("No shelf")),
     shelves.map((s) => h("option", { value: s.id, selected: book.shelf && book.shelf.id === s.id }, s.name)),
-    h("option", { value: "new" }, "New shelf…"));
+    h("option", { value: "new" }, t("New shelf…")));
   const lendForm = book.loan
-    ? h("div", { class: "form" }, h("span", { class: "meta" }, `Lent to ${book.loan.borrower}` + (book.loan.due ? `, due ${book.loan.due}` : "")),
-        h("button", { class: "btn", type: "button", onclick: async () => redraw(await act(book, "return")) }, "Returned"))
+    ? h("div", { class: "form" }, h("span", { class: "meta loan" }, book.loan.due
+          ? t("Lent to {who} since {date}, due {due}", { who: book.loan.borrower, date: day(book.loan.since), due: day(book.loan.due) })
+          : t("Lent to {who} since {date}", { who: book.loan.borrower, date: day(book.loan.since) })),
+        h("button", { class: "btn", type: "button", onclick: async () => redraw(await act(book, "return")) }, t("Returned")))
     : h("form", { class: "form", onsubmit: async (e) => { e.preventDefault(); const to = e.target.elements.to.value.trim(); if (to) redraw(await act(book, "lend", { to })); } },
-        h("input", { name: "to", placeholder: "Lend to… (Alice in 3 weeks)", autocomplete: "off" }),
-        h("button", { class: "btn", type: "submit" }, "Lend"));
-  const editForm = h("form", { class: "form", onsubmit: async (e) => {
-      e.preventDefault();
-      const field = e.target.elements.field.value, value = e.target.elements.value.value;
-      redraw(await act(book, "edit", { field, value: value.trim() === "" ? "-" : value }));
-    } },
-    h("select", { name: "field", "aria-label": "Field" }, ["title", "authors", "series", "year", "pages", "notes"].map((f) => h("option", { value: f }, f))),
-    h("input", { name: "value", placeholder: "New value (empty clears)", autocomplete: "off" }),
-    h("button", { class: "btn", type: "submit" }, "Save"));
+        h("input", { name: "to", placeholder: t("Lend to… (Alice in 3 weeks)"), autocomplete: "off", "aria-label": t("Lend to") }),
+        h("button", { class: "btn", type: "submit" }, t("Lend")));
   const remove = h("button", { class: "btn danger", type: "button", onclick: async () => {
       const gone = await act(book, "delete");
       if (!gone) return;
       history.back();
-      toast("Deleted “" + book.title + "”.", { label: "Undo", run: async () => { const back = await act(gone, "restore"); if (back) location.hash = "#/book/" + back.id; } });
-    } }, "Delete");
+      toast(t("Deleted “{title}”.", { title: book.title }), { label: t("Undo"), run: async () => { const back = await act(gone.book, "restore"); if (back) location.hash = "#/book/" + back.book.id; } });
+    } }, t("Delete"));
+  const price = book.price ? (book.currency ? book.price.toLocaleString(undefined, { style: "currency", currency: book.currency }) : String(book.price)) : null;
   show(h("article", { class: "bookpage", "data-id": book.id },
     h("div", { class: "book" }, coverBox(book, authors),
       h("div", {}, h("h1", {}, book.title), book.subtitle ? h("h2", {}, book.subtitle) : "",
-        h("div", {}, book.authors.map((a, i) => [i ? ", " : "", h("a", { href: "#/author/" + a.id }, a.name)])),
-        book.series.map((s) => h("div", {}, h("a", { href: "#/series/" + s.id }, s.name + (s.index ? " #" + s.index : "")))),
-        h("div", { class: "meta" }, h("span", { class: "stars" }, stars(book.rating))),
-        !book.owned ? h("button", { class: "btn primary", type: "button", onclick: async () => redraw(await act(book, "owned")) }, "✓ Got it") : "")),
-    h("div", { class: "actions" }, statusButton("read", "✓ Read"), statusButton("reading", "📖 Reading"), statusButton("to-read", "Not read")),
+        h("div", { class: "byline" }, book.authors.map((a, i) => [i ? ", " : "", h("a", { href: "#/author/" + a.id }, a.name)])),
+        book.series.map((s) => h("div", { class: "series" }, h("a", { href: "#/series/" + s.id }, seriesText(s)))),
+        !book.owned ? h("button", { class: "btn primary", type: "button", onclick: async () => redraw(await act(book, "owned")) }, t("✓ Got it")) : "")),
+    h("div", { class: "actions" }, statusButton("read", t("✓ Read")), statusButton("reading", t("📖 Reading")), statusButton("to-read", t("Not read"))),
     rate,
-    h("dl", { class: "facts" }, fact("ISBN", book.isbn), fact("Year", book.year), fact("Pages", book.pages), fact("Format", book.format),
-      fact("Publisher", book.publishers), fact("Genres", book.genres), fact("Language", book.languages), fact("Tags", book.tags),
-      fact("Copies", book.copies > 1 ? book.copies : null), fact("Price", book.price ? `${book.price} ${book.currency || ""}` : null)),
-    h("section", {}, h("h3", {}, "Shelf"), shelfSelect),
-    h("section", {}, h("h3", {}, "Loan"), lendForm),
-    book.notes ? h("section", {}, h("h3", {}, "Notes"), h("div", { class: "notes" }, book.notes)) : "",
-    book.description ? h("section", {}, h("h3", {}, "About"), h("div", { class: "desc" }, book.description)) : "",
-    h("section", {}, h("h3", {}, "Edit"), editForm),
-    h("div", { class: "actions" }, remove)));
+    h("dl", { class: "facts" },
+      fact(t("Year"), book.year), fact(t("Pages"), book.pages),
+      fact(t("Publisher"), book.publishers), fact(t("ISBN"), book.isbn), fact(t("Format"), book.format),
+      fact(t("Genres"), book.genres), fact(t("Tags"), book.tags), fact(t("Language"), book.languages),
+      fact(t("Copies"), book.copies > 1 ? book.copies : null), fact(t("Price"), price),
+      fact(t("Wishlist"), book.owned ? null : t("Not owned yet"))),
+    h("section", {}, h("h3", {}, t("Shelf")), shelfSelect),
+    h("section", {}, h("h3", {}, t("Loan")), lendForm),
+    readings.length ? h("section", {}, h("h3", {}, t("Readings")), h("ul", { class: "list readings" }, readings.map((r) => h("li", {}, h("span", {}, readingLine(r)))))) : "",
+    book.notes ? h("section", {}, h("h3", {}, t("Notes")), h("div", { class: "notes" }, book.notes)) : "",
+    book.description ? h("section", {}, h("h3", {}, t("About")), h("div", { class: "desc" }, book.description)) : "",
+    h("div", { class: "actions" },
+      h("button", { class: "btn", type: "button", onclick: () => renderEdit(book, readings, shelves) }, t("✏️ Edit details")),
+      remove)));
+}
+
+/* The edit form: one labelled input per field; Save sends the fields that changed, all in one transaction. */
+function renderEdit(book, readings, shelves) {
+  const first = book.series[0] || { name: "", index: null };
+  const start = {
+    title: book.title, subtitle: book.subtitle || "", authors: book.authors.map((a) => a.name).join(", "),
+    series: first.name, series_index: first.index === null || first.index === undefined ? "" : String(first.index),
+    year: book.year ? String(book.year) : "", pages: book.pages ? String(book.pages) : "",
+    publishers: book.publishers.join(", "), isbn: book.isbn13 || "", format: book.format || "",
+    genres: book.genres.join(", "), tags: book.tags.join(", "), languages: book.languages.join(", "), notes: book.notes || "",
+  };
+  const input = (name, label, extra) => h("label", { class: "field" + (extra && extra.wide === false ? " narrow" : "") },
+    h("span", {}, label),
+    extra && extra.area ? h("textarea", { name, rows: 4 }, start[name])
+      : h("input", { name, value: start[name], autocomplete: "off", ...(extra && extra.attrs) }),
+    extra && extra.hint ? h("small", {}, extra.hint) : "");
+  const list = t("Separate several with commas");
+  const numeric = { inputmode: "numeric", pattern: "[0-9]*" };
+  const form = h("form", { class: "edit", onsubmit: async (e) => {
+      e.preventDefault();
+      const values = {};
+      for (const [name, was] of Object.entries(start)) {
+        const now = e.target.elements[name].value;
+        if (now.trim() !== was.trim()) values[name] = now;
+      }
+      if ("series" in values || "series_index" in values) { values.series = e.target.elements.series.value; values.series_index = e.target.elements.series_index.value; }
+      if (!Object.keys(values).length) { renderBook(book, readings, shelves); return; }
+      const data = await act(book, "details", { values });
+      if (data) { toast(t("Saved.")); renderBook(data.book, data.readings || readings, shelves); }
+    } },
+    h("h2", {}, t("Edit details")),
+    input("title", t("Title"), { attrs: { required: true } }),
+    input("subtitle", t("Subtitle")),
+    input("authors", t("Authors"), { hint: list }),
+    h("div", { class: "pair" }, input("series", t("Series")), input("series_index", t("Number"), { wide: false, attrs: { inputmode: "decimal" } })),
+    h("div", { class: "pair" }, input("year", t("Year"), { attrs: numeric }), input("pages", t("Pages"), { attrs: numeric })),
+    input("publishers", t("Publisher")),
+    input("isbn", t("ISBN"), { attrs: { inputmode: "numeric" } }),
+    input("format", t("Format"), { attrs: { list: "formats" } }),
+    h("datalist", { id: "formats" }, [t("Paperback"), t("Hardcover"), t("Ebook"), t("Audiobook")].map((f) => h("option", { value: f }))),
+    input("genres", t("Genres"), { hint: list }),
+    input("tags", t("Tags"), { hint: list }),
+    input("languages", t("Language")),
+    input("notes", t("Notes"), { area: true }),
+    h("div", { class: "actions" },
+      h("button", { class: "btn primary", type: "submit" }, t("Save")),
+      h("button", { class: "btn", type: "button", onclick: () => renderBook(book, readings, shelves) }, t("Cancel"))));
+  show(h("article", { class: "bookpage editing", "data-id": book.id }, form));
+  form.elements.title.focus({ preventScroll: true });
 }
 
 /* --------------------------------------------------------------------- series and authors */
