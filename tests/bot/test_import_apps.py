@@ -6,6 +6,7 @@ same layout and quirks as the real exports; see tests/fixtures/README.md)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -201,6 +202,7 @@ async def test_bookbuddy_export(bot, session_factory):
     assert (wind["owned"], wind["copies"]) == (True, 2)
     assert (wind["notes"], wind["description"]) == ("Signed copy", "A hero's story.")
     assert wind["added"] == "2018-12-24"
+    assert wind["lent"] == ("Maria", "2024-03-01")
 
     [lusiadas] = books["Os Lusíadas"]  # written with decomposed accents, read composed
     assert lusiadas["authors"] == ["Luís Vaz de Camões"]
@@ -259,9 +261,10 @@ async def test_librarything_csv(bot, session_factory):
     assert (left_hand["rating"], left_hand["status"], left_hand["copies"]) == (4.5, "read", 2)
     assert left_hand["readings"] == [("2020-01-02", "2020-01-20", False)]
     assert left_hand["tags"] == ["Book club", "classics", "favorite", "sf"]  # tags and collections
-    assert left_hand["notes"] == (
-        "Winter.\n\nGenly Ai learns.\n\nBook club pick\n\nLent twice\n\nLent to: Ana (since 2024-05-01)\nFrom: Powell's"
+    assert (
+        left_hand["notes"] == "Winter.\n\nGenly Ai learns.\n\nBook club pick\n\nLent twice\n\nFrom: Powell's"
     )
+    assert left_hand["lent"] == ("Ana", "2024-05-01")
 
     [piranesi] = books["Piranesi"]
     assert (piranesi["owned"], piranesi["copies"], piranesi["isbn"]) == (False, 0, None)  # Wishlist
@@ -402,7 +405,8 @@ async def test_book_catalogue_export(bot, session_factory):
     [omens] = books["Good Omens"]
     assert (omens["tags"], omens["status"], omens["rating"]) == (["signed", "to-read"], "read", 4.5)
     assert omens["readings"] == [("2015-01-02", "2015-01-30", False)]
-    assert omens["notes"] == "Advanced reading copy\n\nLent to: Jason Weisberger"
+    assert omens["notes"] == "Advanced reading copy"
+    assert omens["lent"] == ("Jason Weisberger", dt.date.today().isoformat())  # no day in the file
     assert (omens["location"], omens["format"]) == ("Hall shelf", "Paperback")
 
     [hellboy] = books["Hellboy, Vol. 3: the Chained Coffin and Others"]

@@ -42,6 +42,9 @@ def book_facts(view, readings) -> dict:
         "notes": view.notes,
         "description": view.description,
         "location": view.location.name if view.location else None,
+        "lent": (view.current_loan.borrower, view.current_loan.lent_on.isoformat())
+        if view.current_loan
+        else None,
         "readings": [
             (
                 r.started_on.isoformat() if r.started_on else None,

@@ -148,3 +148,31 @@ def test_storygraph_owned_column_never_used_means_owned_unless_to_read():
         (header + "A,Ann Lee,,read,No\nB,Ann Lee,,to-read,No\nC,Ann Lee,,read,Yes\n").encode()
     )
     assert [(r.owned, r.copies) for r in records] == [(False, 0), (False, 0), (True, 1)]
+
+
+def test_lendings_become_loans_one_open_per_book_and_none_for_a_wishlist_book(session, library):
+    from sqlalchemy import select
+
+    from librium.database.sqlalchemy import db
+    from librium.services.importing import import_file
+
+    data = (
+        'Title,Author,"Author (Last, First)",ISBN,Loaned To,Date Loaned,Wish List,Status,Date Added\n'
+        'Dune,Frank Herbert,"Herbert, Frank",9780441172719,Alice,2024/01/02,0,Read,2020/01/01\n'
+        'Dune,Frank Herbert,"Herbert, Frank",9780441172719,Bob,2024/02/03,0,Read,2020/01/01\n'
+        'Mort,Terry Pratchett,"Pratchett, Terry",,Carol,2024/03/04,1,Unread,2020/01/01\n'
+        f'Emma,Jane Austen,"Austen, Jane",,{"x" * 150},2024/03/04,0,Unread,2020/01/01\n'
+    ).encode()
+    import_file(session, library.id, data, user_id=library.owner_id)
+    loans = session.execute(
+        select(db.Book.title, db.Loan.borrower, db.Loan.lent_on, db.Loan.returned_on)
+        .join(db.Loan, db.Loan.book_id == db.Book.id)
+        .where(db.Book.library_id == library.id)
+    ).all()
+    # the same book twice is one book: its first lending is open, the second cannot be open too;
+    # Mort is wished for, not owned; a borrower's name over 100 characters is a value not kept
+    assert [(t, b, d.isoformat(), r) for t, b, d, r in loans] == [("Dune", "Alice", "2024-01-02", None)]
+    emma = session.scalars(select(db.Book).where(db.Book.title == "Emma")).one()
+    assert "Loaned To" in (emma.import_note or "")
+    dune = session.scalars(select(db.Book).where(db.Book.title == "Dune")).one()
+    assert (dune.copies, "“Bob”" in (dune.import_note or "")) == (2, True)

@@ -195,7 +195,7 @@ def _write_batch(
         db.book_languages: "language_id",
         db.book_tags: "tag_id",
     }
-    book_authors, book_series, readings = [], [], []
+    book_authors, book_series, readings, loans = [], [], [], []
     for book_id, (record, _fmt, _loc, entity_links, authors, series) in zip(ids, links, strict=True):
         for table, entities in entity_links.items():
             tables[table].extend({"book_id": book_id, columns[table]: e.id} for e in entities)
@@ -216,6 +216,7 @@ def _write_batch(
             }
             for r in record.readings
         )
+        loans.extend(_loan_rows(book_id, record, now))
     for table, values in tables.items():
         if values:
             session.execute(insert(table), values)
@@ -225,8 +226,41 @@ def _write_batch(
         session.execute(insert(db.BookSeries.__table__), book_series)
     if readings:
         session.execute(insert(db.Reading.__table__), readings)
+    if loans:
+        session.execute(insert(db.Loan.__table__), loans)
     search_index.refresh(session, ids)
     return ids
+
+
+def _loan_rows(book_id: int, record: BookRecord, now: dt.datetime) -> list[dict]:
+    """The record's lendings as loan rows: only for a book owned, at most one not returned (the first),
+    a lending without a day counted from the import's day, a return before the lending left open."""
+    if not record.owned:
+        return []
+    rows, open_loan = [], False
+    for loan in record.loans:
+        lent_on = loan.lent_on or now.date()
+        returned_on = loan.returned_on if loan.returned_on and loan.returned_on >= lent_on else None
+        if returned_on is None:
+            if open_loan:
+                continue
+            open_loan = True
+        try:  # the mappers checked the name (fields.name); a bad one is skipped, never a failed import
+            borrower = validation.name(loan.borrower, "borrower's name", limit=validation.BORROWER_MAX)
+        except Invalid:
+            continue
+        rows.append(
+            {
+                "book_id": book_id,
+                "borrower": borrower,
+                "lent_on": lent_on,
+                "due_on": None,
+                "returned_on": returned_on,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    return rows
 
 
 class RowFailed(LibriumError):

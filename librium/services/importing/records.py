@@ -52,6 +52,15 @@ class ReadingRecord:
     abandoned: bool = False
 
 
+@dataclass(frozen=True)
+class LoanRecord:
+    """A lending the app knew of: to whom, since when (None: the file does not say), returned when."""
+
+    borrower: str
+    lent_on: dt.date | None = None
+    returned_on: dt.date | None = None
+
+
 @dataclass
 class BookRecord:
     """One row of an import file, mapped to our fields. ``line`` is the row's first line in the file."""
@@ -79,6 +88,7 @@ class BookRecord:
     owned: bool = True
     copies: int = 1
     readings: list[ReadingRecord] = field(default_factory=list)
+    loans: list[LoanRecord] = field(default_factory=list)
     created_at: dt.datetime | None = None
     uuid: str | None = None
     dropped: list[DroppedValue] = field(default_factory=list)
@@ -144,6 +154,14 @@ def merge(book: BookRecord, other: BookRecord) -> None:
     book.authors = _union(book.authors, other.authors, lambda a: fold(a.display))
     book.series = _union(book.series, other.series, lambda s: fold(s[0]))
     book.readings = _union(book.readings, other.readings)
+    for loan in other.loans:
+        if loan in book.loans:
+            continue
+        if loan.returned_on is None and any(mine.returned_on is None for mine in book.loans):
+            # the database keeps one open loan per book: the other copy's lending goes to the note
+            book.drop("loan", loan.borrower, _("a second loan at the same time; only the first is kept"))
+        else:
+            book.loans.append(loan)
     if _STATUS_RANK.get(other.status, 0) > _STATUS_RANK.get(book.status, 0):
         book.status = other.status
     if other.notes and other.notes != book.notes:

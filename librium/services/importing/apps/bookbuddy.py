@@ -15,8 +15,9 @@ Decisions:
   to-read, Incomplete/Abandoned -> abandoned (with Status Incompleted Reason in the notes).
 - Physical Location -> shelf. Quantity -> copies. Wish List 1 -> the wishlist (not owned); Previously
   Owned 1, or a Not Owned Reason, or a book borrowed and not returned -> not owned, the reason noted.
-- Purchase Price, else List Price -> price. Notes, Condition, Recommended By, Purchase Date/Place,
-  Loaned To/Date Loaned and Borrowed From -> notes.
+- Loaned To and Date Loaned -> a loan (who has the book, since when).
+- Purchase Price, else List Price -> price. Notes, Condition, Recommended By, Purchase Date/Place
+  and Borrowed From -> notes.
 - Date Added ("2018/06/10 01:26:51.329838037", nanoseconds) -> when the book was added.
 """
 
@@ -51,8 +52,6 @@ _NOTED = (
     ("recommended by", "Recommended by"),
     ("purchase date", "Bought on"),
     ("purchase place", "Bought at"),
-    ("loaned to", "Lent to"),
-    ("date loaned", "Lent on"),
     ("borrowed from", "Borrowed from"),
     ("date borrowed", "Borrowed on"),
 )
@@ -137,6 +136,7 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
         record.owned, record.copies = False, 0
 
     fields.price(record, get("purchase price") or get("list price"))
+    common.lending(record, get("loaned to"), "Loaned To", get("date loaned"))
     noted = [f"{label}: {get(key).strip()}" for key, label in _NOTED if (get(key) or "").strip()]
     if (get("status incompleted reason") or "").strip():
         noted.append(f"Not finished because: {get('status incompleted reason').strip()}")

@@ -12,7 +12,7 @@ reads what Book Catalogue itself writes on top of it:
   says nothing and is not a tag; the others are tags;
 - isbn: an ASIN where the ISBN goes is noted and left out;
 - description in HTML ("<br>", "<em>") -> text; format in its words (Paperback, Hardcover, Ebook...);
-- signed 1/true -> tag "signed"; loaned_to -> "Lent to: …" in the notes; anthology_titles -> "Contents: …".
+- signed 1/true -> tag "signed"; loaned_to -> a loan (Book Catalogue keeps no day: it counts from the import); anthology_titles -> "Contents: …".
 """
 
 from __future__ import annotations
@@ -90,8 +90,7 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
     if common.yes(get("signed")):
         record.tags.append("signed")
     noted = []
-    if (get("loaned_to") or "").strip():
-        noted.append(f"Lent to: {get('loaned_to').strip()}")
+    common.lending(record, get("loaned_to"), "loaned_to")
     contents = split_escaped(get("anthology_titles"))
     if contents:
         noted.append("Contents: " + "; ".join(contents))

@@ -17,7 +17,7 @@ from librium.errors import Invalid
 from librium.i18n import _
 from librium.names import is_suffix, parse_author, split_authors
 from librium.services.importing import fields
-from librium.services.importing.records import BookRecord, ReadingRecord
+from librium.services.importing.records import BookRecord, LoanRecord, ReadingRecord
 from librium.text import clean, fold
 
 # Roles that make a person an author of the book; others (narrator, translator...) are credited in
@@ -304,3 +304,23 @@ def isbn(record: BookRecord, *raws: str | None, what: str = "ISBN") -> None:
             record.drop(what, text, _("not an ISBN"))
     if shaped:
         fields.isbn(record, *shaped)
+
+
+def lending(
+    record: BookRecord,
+    borrower: str | None,
+    field: str,
+    lent_on: str | None = None,
+    returned_on: str | None = None,
+) -> bool:
+    """A lending the app recorded ("Loaned To" and its day) as a loan of the book; True when kept.
+    A day the file does not give is the import's day (apply.py); a name too long to store is dropped."""
+    from librium import validation
+
+    name = fields.name(record, borrower, field, limit=validation.BORROWER_MAX)
+    if not name:
+        return False
+    lent = fields.date(record, lent_on, field) if lent_on and lent_on.strip() else None
+    back = fields.date(record, returned_on, field) if returned_on and returned_on.strip() else None
+    record.loans.append(LoanRecord(name, lent, back))
+    return True

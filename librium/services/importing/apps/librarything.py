@@ -19,8 +19,8 @@ Decisions:
   any other collection -> a tag. Tags -> tags.
 - JSON genre (LibraryThing's genres), else the heads of the first three Subjects (library subject
   headings, "Success > Psychological aspects" -> "Success") -> genres. Languages -> languages.
-  series (JSON) -> series. Copies -> copies. Entry Date -> added. From Where and a lending
-  ("Lending Patron", "Lending Start") -> notes.
+  series (JSON) -> series. Copies -> copies. Entry Date -> added. From Where -> notes.
+  Lending Patron, Lending Start and Lending End -> a loan (returned when it has an end).
 """
 
 from __future__ import annotations
@@ -165,8 +165,14 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
     if meanings & {"wishlist", "read-unowned"}:
         record.owned, record.copies = False, 0
 
-    patron, since = (get("lending patron") or "").strip(), _unbracket(get("lending start"))
-    noted = [f"Lent to: {patron}" + (f" (since {since})" if since else "")] if patron else []
+    common.lending(
+        record,
+        get("lending patron"),
+        "Lending Patron",
+        _unbracket(get("lending start")),
+        _unbracket(get("lending end")),
+    )
+    noted = []
     if (get("from where") or "").strip():
         noted.append(f"From: {get('from where').strip()}")
     record.notes = common.join_notes(
