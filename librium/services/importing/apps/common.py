@@ -283,14 +283,15 @@ def year_in(record: BookRecord, *raws: str | None) -> None:
         return
 
 
-_ISBN_SHAPE = re.compile(r"^(?:97[89]\d{10}|\d{9}[\dXx]|\d(?:\.\d+)?[Ee]\+\d+)$")
+_ISBN_SHAPE = re.compile(r"^(?:97[89]\d{10}|\d{7,9}[\dXx]|\d(?:[.,]\d+)?[Ee]\+?\d+)$")
 
 
 def isbn(record: BookRecord, *raws: str | None, what: str = "ISBN") -> None:
-    """The first ISBN among the cells. A value shaped like an ISBN goes to :func:`fields.isbn` (which
-    decides what a damaged one becomes); another identifier (an ASIN, a UPC, a shop's number) is noted
-    and left out."""
-    shaped: list[str] = []
+    """The first ISBN among the cells. Values shaped like an ISBN (also with lost leading zeros, or in
+    Excel's 9.78E+12) go to :func:`fields.isbn`, which decides what a damaged one becomes; another
+    identifier (an ASIN, a UPC, a shop's number) is dropped, unless an ISBN was found among the cells."""
+    shaped: list[tuple[str, str]] = []
+    others: list[str] = []
     seen: set[str] = set()
     for raw in raws:
         text = fields.unquote_excel(raw or "")
@@ -298,12 +299,12 @@ def isbn(record: BookRecord, *raws: str | None, what: str = "ISBN") -> None:
         if not compact or compact in seen:
             continue
         seen.add(compact)
-        if _ISBN_SHAPE.match(compact):
-            shaped.append(text)
-        else:
-            record.drop(what, text, _("not an ISBN"))
+        (shaped.append((what, text)) if _ISBN_SHAPE.match(compact) else others.append(text))
     if shaped:
         fields.isbn(record, *shaped)
+    if record.isbn13 is None:
+        for text in others:
+            record.drop(what, text, _("not an ISBN"))
 
 
 def lending(

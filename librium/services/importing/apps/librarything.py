@@ -121,7 +121,7 @@ def record_from_row(line: int, row: dict[str, str]) -> BookRecord:
 
     binding = _publication(record, get("publication", ""))
     date = _unbracket(get("date"))
-    if date and date != "?":
+    if re.search(r"\d", date):  # "?" and "date?" are LibraryThing's "unknown"
         common.year_in(record, date)
     common.book_format(record, get("media") or binding)
     counts = re.findall(r"\d+", get("page count") or "")  # "128 ", "xiv; 548"
