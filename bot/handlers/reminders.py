@@ -35,6 +35,7 @@ from bot.runtime.access import Actor, Who, actor_of, resolve
 from bot.views import cards
 from bot.views.keyboards import button, grid, markup
 from bot.views.render import bold, esc, italic, truncate
+from librium import i18n
 from librium.database.sqlalchemy import db
 from librium.errors import Forbidden, Invalid, LibriumError, NotFound
 from librium.i18n import N_, _, formats
@@ -401,6 +402,14 @@ def nearest_city(latitude: float, longitude: float) -> tuple[str, str, float]:
     return zone, city, km
 
 
+def _local_city(zone: str, city: str) -> str:
+    """ "New York" in the reader's language when it is the city the zone is named for (CLDR knows its
+    name); another city of the table ("Delhi" in Asia/Kolkata) as written there."""
+    with i18n.speaking(i18n.DEFAULT):
+        named_for = formats.zone_city(zone)
+    return formats.zone_city(zone) if named_for == city else city
+
+
 def _set_zone(session: Session, who: Who, user: db.User, at: dt.datetime, name: str):
     if name:
         libraries.set_timezone(session, user, name)
@@ -411,10 +420,7 @@ def _set_zone(session: Session, who: Who, user: db.User, at: dt.datetime, name: 
 def _zone_keyboard() -> InlineKeyboardMarkup:
     return markup(
         *grid(
-            (
-                button(name.rsplit("/", 1)[-1].replace("_", " "), "tz", i)
-                for i, name in enumerate(COMMON_ZONES)
-            ),
+            (button(formats.zone_city(name), "tz", i) for i, name in enumerate(COMMON_ZONES)),
             3,
         )
     )
@@ -466,7 +472,7 @@ async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     tz, nudge_time = await _in_chat(update, context, _set_zone, zone)
     note = "\n" + _(
         "<i>Nearest city I know: {city} ({km} km). If that's wrong, send /timezone Area/City.</i>"
-    ).format(city=esc(city), km=formats.number(round(km)))
+    ).format(city=esc(_local_city(zone, city)), km=formats.number(round(km)))
     await update.effective_message.reply_text(
         _zone_reply(tz, nudge_time, jobs.now(context.application)) + note
     )

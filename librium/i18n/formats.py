@@ -86,6 +86,15 @@ def weekday_name(weekday: int, width: str = "wide") -> str:
     return babel_dates.get_day_names(width, context="stand-alone", locale=locale())[weekday]
 
 
+def zone_city(zone: str) -> str:
+    """The city a time zone is named for, as the locale writes it: "America/New_York" → "New York" /
+    "Nueva York" / "Нью-Йорк" (CLDR); the zone's own last part when CLDR does not know it."""
+    try:
+        return babel_dates.get_timezone_location(zone, locale=locale(), return_city=True)
+    except LookupError:
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
 def join(items: list[str]) -> str:
     """ "a, b and c" / "a, b y c" / "a, b и c"."""
     from babel.lists import format_list

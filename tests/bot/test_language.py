@@ -124,3 +124,14 @@ async def test_an_import_dry_run_names_the_format_in_the_language(bot):
     assert "Exportación de Goodreads: 1 fila" in text and "Goodreads export" not in text
     text = last_text(await bot.upload(csv, "goodreads_library_export.csv", "text/csv", person=IVAN))
     assert "Экспорт Goodreads: 1 строка" in text
+
+
+async def test_time_zone_buttons_name_their_cities_in_the_language(bot):
+    from tests.bot.harness import last_sent
+
+    shown = last_sent(await bot.send("/timezone", person=ANA))
+    assert {"Nueva York", "Londres", "Tokio"} <= set(shown.button_texts())
+    calls = await bot.tap(shown, "Nueva York", person=ANA)
+    assert "America/New_York" in last_text(calls)
+    russian = last_sent(await bot.send("/timezone", person=IVAN))
+    assert {"Нью-Йорк", "Москва"} <= set(russian.button_texts())
