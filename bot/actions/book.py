@@ -86,6 +86,11 @@ def mark_owned(session: Session, who: Who, book_id: int) -> BookView:
     return books.update_book(session, who.library_id, book_id, owned=True)
 
 
+def clear_import_note(session: Session, who: Who, book_id: int) -> BookView:
+    """The reader has dealt with the values the import left out: the card and /problems stop showing them."""
+    return books.update_book(session, who.library_id, book_id, import_note=None)
+
+
 def apply_edit(session: Session, who: Who, book_id: int, field: str, text: str) -> BookView:
     lib = who.library_id
     blank = text.strip() in ("-", "—", "none")

@@ -59,6 +59,8 @@ EDIT_FIELDS = {
         N_("✓ Notes changed."),
     ),
 }
+IMPORT_NOTE_DONE = N_("✓ Import note dealt with")
+IMPORT_NOTE_CLEARED = N_("✓ Import note cleared.")
 MAX_SHELF_BUTTONS = 24
 
 
@@ -193,13 +195,20 @@ async def edit(update, context, data, tap) -> None:
     book = await read_in_library(context, update, actions.get_card, book_id)
     if field is None:
         fields = [button(_(labels[0]), "ed", book.id, name) for name, labels in EDIT_FIELDS.items()]
-        keyboard = markup(*grid(fields, 3), [button(_("« Back"), "b", book.id, "e")])
+        rows = grid(fields, 3)
+        if book.import_note:
+            rows.append([button(_(IMPORT_NOTE_DONE), "ed", book.id, "in")])
+        keyboard = markup(*rows, [button(_("« Back"), "b", book.id, "e")])
         await cards.edit_in_place(
             update, cards.render_card(book, note=_("✎ What do you want to change?")), keyboard
         )
     elif field == "x":
         await awaiting.drop(context, book.id)
         await cards.show_card(update, context, book, edit=True)
+    elif field == "in":
+        book = await run_in_library(context, update, actions.clear_import_note, book_id)
+        await tap.answer(_(IMPORT_NOTE_CLEARED))
+        await cards.show_card(update, context, book, edit=True, note=_(IMPORT_NOTE_CLEARED))
     elif field in EDIT_FIELDS:
         await _ask(
             update,

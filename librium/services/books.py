@@ -597,6 +597,7 @@ _SCALARS = {
     "owned": ("owned", bool),
     "copies": ("copies", None),
     "metadata_source": ("metadata_source", clean),
+    "import_note": ("import_note", clean),  # None once the reader has dealt with what the import left out
 }
 _RELATIONS = {
     "authors",

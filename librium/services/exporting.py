@@ -89,6 +89,7 @@ LIBRIUM_COLUMNS = [
     "Librium Notes",
     "Librium Description",
     "Librium Added",
+    "Librium Import Note",
 ]
 EXCLUSIVE_SHELF = {
     "read": "read",
@@ -273,6 +274,7 @@ def goodreads_row(book: db.Book, *, librium_columns: bool = True) -> list[str]:
             book.notes or "",
             book.description or "",
             _ts(book.created_at) or "",
+            book.import_note or "",
         ]
     return row
 

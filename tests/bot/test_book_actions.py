@@ -334,3 +334,25 @@ async def test_not_read_after_read_keeps_the_finished_reading(bot, session_facto
     [(finished_on, abandoned, _)] = readings_of(session_factory, book.id)
     assert (book.status, finished_on is not None, abandoned) == ("to-read", True, False)
     assert currently_reading(session_factory, book) == []
+
+
+async def test_an_import_note_is_cleared_from_the_edit_menu(bot, session_factory):
+    card = await add_dune(bot)
+    book_id = only_book(session_factory).id
+    with session_scope(session_factory) as session:  # what an import leaves on a book it took in
+        [library_id] = session.scalars(select(db.Book.library_id).where(db.Book.id == book_id))
+        note = "Values from the import I couldn't keep:\n• ISBN13 “978000000000” (not an ISBN)"
+        books.update_book(session, library_id, book_id, import_note=note)
+    fields = edits(await bot.tap(card, "✎ Edit"))[-1]
+    assert "Not kept from the import" in fields.text and "978000000000" in fields.text
+    assert "✓ Import note dealt with" in fields.button_texts()
+    assert "Values the import couldn't keep</b>: 1" in last_text(await bot.send("/problems"))
+
+    calls = await bot.tap(fields, "✓ Import note dealt with")
+    assert answers(calls) == ["✓ Import note cleared."]
+    assert "Not kept from the import" not in edits(calls)[-1].text
+    with session_factory() as session:
+        assert session.get(db.Book, book_id).import_note is None
+    assert "Values the import couldn't keep" not in last_text(await bot.send("/problems"))
+    fields = edits(await bot.tap(edits(calls)[-1], "✎ Edit"))[-1]
+    assert "✓ Import note dealt with" not in fields.button_texts()

@@ -409,3 +409,22 @@ def test_restoring_one_backup_twice_into_another_library_adds_nothing_the_second
     assert len(second_plan.added) == 0 and second_plan.unchanged == 2, (first, second_plan.summary())
     count = session.scalar(select(func.count()).select_from(db.Book).where(db.Book.library_id == other.id))
     assert count == 2
+
+
+def test_an_import_note_survives_the_librium_csv_round_trip(session, library):
+    def notes(library_id):
+        rows = session.execute(
+            select(db.Book.title, db.Book.import_note).where(
+                db.Book.library_id == library_id, db.Book.import_note.is_not(None)
+            )
+        )
+        return sorted(tuple(row) for row in rows)
+
+    import_file(session, library.id, goodreads_file("dr-rodriguez__Exploring-Goodreads.csv"))
+    noted = notes(library.id)
+    assert noted, "the MIT export has values the import cannot keep"
+    exported = exporting.export_goodreads_csv(session, library.id)
+    _drop_library(session, library.id)
+    target = _new_library(session, library)
+    import_file(session, target.id, exported)
+    assert notes(target.id) == noted

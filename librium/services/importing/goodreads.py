@@ -172,6 +172,11 @@ def _apply_librium_columns(record: BookRecord, row: dict[str, str], order: str) 
     record.uuid = get("librium uuid") or None
     created = fields.timestamp(record, get("librium added", ""), "Librium Added", order)
     record.created_at = created or record.created_at
+    # The note a book kept from an earlier import (its heading, then "• value" lines) comes back with it.
+    previous = (get("librium import note") or "").splitlines()
+    if previous and not previous[0].startswith("• "):
+        previous = previous[1:]
+    record.notices += [line.removeprefix("• ") for line in previous if line.strip()]
 
 
 # --------------------------------------------------------------------------- the formats
