@@ -14,10 +14,13 @@ inside its transaction, so a double tap never adds a book twice.
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -40,9 +43,12 @@ from bot.views.render import MAX_MESSAGE, bold, esc, truncate
 from librium import isbn as isbn_mod
 from librium.errors import LibriumError
 from librium.i18n import N_, _, ngettext
-from librium.services import barcodes, books, ownership
+from librium.services import books, ownership
 from librium.services.books import BookInput, BookView
 from librium.services.metadata import book_input_kwargs
+
+if TYPE_CHECKING:
+    from librium.services.barcodes import ScanResult
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +251,7 @@ async def on_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await message.reply_text(_(DOWNLOAD_FAILED))
         return
     await _typing(update, context)
-    result = await barcodes.decode_in_thread(data)
+    result = await (await _barcodes()).decode_in_thread(data)
     isbns = result.isbns[:MAX_ISBNS]
     if not isbns:
         if in_group:
@@ -255,7 +261,13 @@ async def on_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await answer_isbns(update, context, isbns, seen=[c.description for c in result.non_books])
 
 
-def no_book_answer(result: barcodes.ScanResult) -> str:
+async def _barcodes() -> ModuleType:
+    """librium.services.barcodes, loaded by the first photo (numpy, Pillow and zxing-cpp take about 25 MB
+    a bot that never sees a photo does not hold), in a thread so the other chats are not kept waiting."""
+    return await asyncio.to_thread(importlib.import_module, "librium.services.barcodes")
+
+
+def no_book_answer(result: ScanResult) -> str:
     """What to say when an image holds no book barcode: unreadable file, nothing found, or other codes."""
     if result.non_books:
         seen = "; ".join(esc(c.description) for c in result.non_books)
