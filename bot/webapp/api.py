@@ -18,10 +18,13 @@ from bot.actions import adding as add_actions
 from bot.actions import book as actions
 from bot.runtime.access import Actor, Who, resolve
 from bot.webapp import grid as grid_pages
+from bot.webapp import texts
 from bot.webapp.auth import WebUser
+from librium import i18n
 from librium import isbn as isbn_mod
 from librium.database.sqlalchemy import db
 from librium.errors import Forbidden, Invalid, NotFound
+from librium.i18n import _
 from librium.services import books, browse, libraries, ownership, reading, search, stats
 from librium.services import query as q
 from librium.services.books import BookView
@@ -78,12 +81,17 @@ def who_for(session: Session, user: WebUser, library_id: int | None, explicit: b
     return Who(me.user_id, library.id, library.name, library.kind, me.timezone, chat_id)
 
 
-def me(session: Session, who: Who, user: WebUser) -> dict[str, Any]:
+def me(session: Session, who: Who, user: WebUser, known: str = "") -> dict[str, Any]:
+    """Who is asking, their libraries, and the language the library's chat speaks (with the page's
+    dictionary in it, unless the page already has that language: ``known``)."""
     mine = libraries.user_libraries(session, who.user_id)
+    locale = texts.tag(i18n.current())
     return {
         "user": {"name": user.name},
         "library": who.library_id,
         "libraries": [{"id": lib.id, "name": lib.name, "kind": lib.kind} for lib in mine],
+        "locale": locale,
+        "texts": None if known == locale else texts.dictionary(i18n.current()),
     }
 
 
@@ -239,16 +247,16 @@ def book_page(session: Session, who: Who, book_id: int) -> dict[str, Any]:
 def _details(body: dict[str, Any]) -> dict[str, str]:
     values = body.get("values")
     if not isinstance(values, dict) or not values:
-        raise Invalid("Say what to set.")
+        raise Invalid(_("Say what to set."))
     if any(not isinstance(v, str) for v in values.values()):
-        raise Invalid("Say what to set.")
+        raise Invalid(_("Say what to set."))
     return {str(k)[:40]: v[: 12_000 if k == "notes" else 2000] for k, v in values.items()}
 
 
 def _text(body: dict[str, Any], key: str, limit: int = 2000) -> str:
     value = body.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise Invalid("Say what to set.")
+        raise Invalid(_("Say what to set."))
     return value[:limit]
 
 
@@ -257,20 +265,20 @@ def act(session: Session, who: Who, book_id: int, action: str, body: dict[str, A
     if action == "status":
         status = body.get("status")
         if status not in ("read", "reading", "to-read"):
-            raise Invalid("Unknown status.")
+            raise Invalid(_("Unknown status."))
         book = actions.set_reading_status(session, who, book_id, status)
     elif action == "abandon":
         book = actions.abandon(session, who, book_id)
     elif action == "rate":
         stars = body.get("stars")
         if stars is not None and (not isinstance(stars, int | float) or not 0 <= stars <= 5):
-            raise Invalid("A rating is 0.5 to 5 stars.")
+            raise Invalid(_("A rating is 0.5 to 5 stars."))
         book = actions.rate_book(session, who, book_id, round((stars or 0) * 2))
     elif action == "shelf":
         if body.get("id") is not None:
             shelf_id = body.get("id")
             if not isinstance(shelf_id, int):
-                raise Invalid("That shelf is not in this library any more.")
+                raise Invalid(_("That shelf is not in this library any more."))
             book = actions.move_to_shelf(session, who, book_id, shelf_id)
         elif body.get("name"):
             book = actions.apply_shelf(session, who, book_id, _text(body, "name", 200))
@@ -283,7 +291,7 @@ def act(session: Session, who: Who, book_id: int, action: str, body: dict[str, A
     elif action == "edit":
         field = body.get("field")
         if field not in EDITABLE:
-            raise Invalid("I can't change that.")
+            raise Invalid(_("I can't change that."))
         value = body.get("value")
         book = actions.apply_edit(session, who, book_id, field, value if isinstance(value, str) else "-")
     elif action == "details":
@@ -391,7 +399,7 @@ def add_scanned(session: Session, who: Who, inputs: dict[str, Any]) -> dict[str,
 def stats_page(session: Session, who: Who, year: int | None) -> dict[str, Any]:
     year = year or actions.local_today(who).year
     if not 1000 <= year <= 9999:
-        raise Invalid("No such year.")
+        raise Invalid(_("No such year."))
     totals = stats.totals(session, who.library_id)
     per_year = stats.read_per_year(session, who.library_id, user_id=who.user_id)
     review = stats.year_review(session, who.library_id, year, user_id=who.user_id)

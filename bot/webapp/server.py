@@ -14,6 +14,7 @@ user is a member of (bot/webapp/api.py). Errors answer JSON {"error": ...}: 401 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -25,17 +26,21 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import tornado.escape
 import tornado.web
 from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.runtime import metadata
 from bot.runtime.dbcall import SESSION_FACTORY, SETTINGS
-from bot.webapp import api
+from bot.webapp import api, texts
 from bot.webapp.auth import Unauthorized, WebUser, authenticate, from_header, sign_for
+from librium import i18n
 from librium import isbn as isbn_mod
 from librium.database.sqlalchemy.session import WriteNeeded, in_thread
 from librium.errors import Invalid, LibriumError, NotFound
+from librium.i18n import N_
+from librium.services import languages
 
 log = logging.getLogger(__name__)
 
@@ -137,10 +142,25 @@ class Covers:
         return response.content, kind
 
 
+NOT_FROM_TELEGRAM = N_("Open this from Telegram.")
+NOT_ALLOWED = N_("This is a private Librium bot.")
+NOT_IN_LIBRARY = N_("That isn't in your library.")
+NOT_AN_ISBN = N_("That is not an ISBN.")
+NO_SCRIPT = N_("Librium's shelf needs JavaScript.")
+
+
 class Base(tornado.web.RequestHandler):
+    language = i18n.DEFAULT  # the language of this request's answers (the user's, once known)
+
     def initialize(self, app: Application, covers: Covers) -> None:
         self.app = app
         self.covers = covers
+        self.language = texts.from_accept_language(self.request.headers.get("Accept-Language"))
+
+    def say(self, message: str) -> str:
+        """``message`` (marked with N_) in the language of this request."""
+        with i18n.speaking(self.language):
+            return i18n._(message)
 
     def set_default_headers(self) -> None:
         self.set_header("Content-Security-Policy", CSP)
@@ -155,10 +175,28 @@ class Base(tornado.web.RequestHandler):
 
 
 class Page(Base):
+    """The page in the browser's language (Accept-Language; no user is known before its first API call,
+    which brings the user's): ``<html lang>``, the dictionary app.js starts with, the noscript line."""
+
     async def get(self) -> None:
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")
-        self.finish((STATIC / "index.html").read_bytes())
+        self.set_header("Vary", "Accept-Language")
+        self.finish(page_in(self.language))
+
+
+@functools.cache
+def page_in(code: str) -> bytes:
+    html = (STATIC / "index.html").read_text(encoding="utf-8")
+    with i18n.speaking(code):
+        noscript = i18n._(NO_SCRIPT)
+    html = html.replace('<html lang="en">', f'<html lang="{texts.tag(code)}">', 1)
+    html = html.replace(
+        '<script type="application/json" id="texts">{}</script>',
+        (f'<script type="application/json" id="texts">{texts.embedded(code)}</script>'),
+        1,
+    )
+    return html.replace(NO_SCRIPT, tornado.escape.xhtml_escape(noscript), 1).encode()
 
 
 class Static(tornado.web.StaticFileHandler):
@@ -183,10 +221,11 @@ class Api(Base):
             raw = from_header(self.request.headers.get("Authorization"))
             self.user = authenticate(raw, secret_of(self.app))
         except Unauthorized:
-            self.write_json(401, {"error": "Open this from Telegram.", "code": "unauthorized"})
+            self.write_json(401, {"error": self.say(NOT_FROM_TELEGRAM), "code": "unauthorized"})
             return
+        self.language = i18n.match(self.user.language)
         if settings.allowed_user_ids and self.user.telegram_id not in settings.allowed_user_ids:
-            self.write_json(403, {"error": "This is a private Librium bot.", "code": "forbidden"})
+            self.write_json(403, {"error": self.say(NOT_ALLOWED), "code": "forbidden"})
             return
         if len(self.request.body or b"") > MAX_BODY:
             self.write_json(413, {"error": "Too large."})
@@ -215,7 +254,11 @@ class Api(Base):
         library, explicit = api.requested_library(self.user, self.get_query_argument("library", None))
 
         def work(session):
-            return fn(session, api.who_for(session, self.user, library, explicit), *args, **kwargs)
+            with i18n.speaking(self.language):  # a first visit names the personal library in it
+                who = api.who_for(session, self.user, library, explicit)
+            self.language = languages.chat_language(session, who.user_id, who.chat_id)
+            with i18n.speaking(self.language):  # the chat's language for this library: errors too
+                return fn(session, who, *args, **kwargs)
 
         if not write:
             try:
@@ -228,7 +271,7 @@ class Api(Base):
         try:
             result = await self.in_library(fn, *args, write=write, **kwargs)
         except NotFound:
-            self.write_json(404, {"error": "That isn't in your library.", "code": "not_found"})
+            self.write_json(404, {"error": self.say(NOT_IN_LIBRARY), "code": "not_found"})
             return
         except LibriumError as error:
             self.write_json(400, {"error": error.message, "code": "invalid"})
@@ -260,7 +303,7 @@ def _library(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]
 
 class Me(Api):
     async def get(self) -> None:
-        await self.answer(api.me, self.user)
+        await self.answer(api.me, self.user, self.get_query_argument("texts", "")[:10])
 
 
 class Books(Api):
@@ -304,12 +347,12 @@ class Scan(Api):
         except Invalid:
             isbn13 = None
         if isbn13 is None:
-            self.write_json(400, {"error": "That is not an ISBN.", "code": "invalid"})
+            self.write_json(400, {"error": self.say(NOT_AN_ISBN), "code": "invalid"})
             return
         try:
             held = await self.in_library(_library(_held), isbn13)
         except NotFound:
-            self.write_json(404, {"error": "That isn't in your library.", "code": "not_found"})
+            self.write_json(404, {"error": self.say(NOT_IN_LIBRARY), "code": "not_found"})
             return
         if held.get("already"):
             self.write_json(200, self.with_covers(held))

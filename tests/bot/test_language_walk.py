@@ -7,10 +7,8 @@ and the reader's language) and each shorter text by a list of English words."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from bot.console.fake_api import Call, FakeBotApi
 from bot.console.fake_updates import Person
@@ -18,26 +16,10 @@ from bot.runtime import jobs
 from bot.runtime.app import build_application
 from librium import i18n
 from tests.bot.harness import BotHarness, last_sent
+from tests.i18n.english import english_in
 from tests.importing.conftest import goodreads_csv
 
 NOW = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)  # a Wednesday
-
-# A sentence of at least this many words is judged by the identifier; shorter texts (buttons, labels) by
-# the word list. Over the catalogues themselves (four words or more) the identifier, choosing between
-# English and the language, took 1 of 3,295 translations for English and 1 of 3,248 English texts for
-# the other language (both short and full of names), hence the margin.
-SENTENCE_WORDS = 4
-ENGLISH_PROBABILITY = 0.95
-IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-IDENTIFIER_CODE = {"pt_BR": "pt"}
-
-# English words that are no word of the shipped languages: one of them in a text means English leaked.
-ENGLISH = {
-    "the", "your", "you", "is", "are", "was", "with", "this", "that", "has", "have", "not", "and", "of",
-    "send", "book", "books", "library", "read", "reading", "added", "page", "pages", "shelf", "lent",
-    "tap", "try", "here", "what", "which", "when", "will", "can", "there", "nothing", "new", "delete",
-    "edit", "rate", "lend", "back", "cancel", "skip", "next", "prev", "stars", "goal", "unread", "done",
-}  # fmt: skip
 
 # Per language: what the reader types (the same flow in every language).
 WORDS = {
@@ -66,13 +48,6 @@ WORDS = {
            "remind": "przypomnij mi oddać Diunę jutro o 9:00",
            "lend": "pożyczyłem Diunę Bobowi do piątku", "set": "zmień rok Diuny na 1965"},
 }  # fmt: skip
-# Names, not English: what the reader typed, and places several languages write as English does.
-NAMES = {
-    "New York", "Los Angeles", "Dune", "Frank", "Herbert", "Duna", "Diuna", "Alice", "Bob", "Mort", "Terry", "Pratchett",
-    "Дюна", "Дюну", "Дюны", "Дюни", "Бобу", "Diunę", "Diuny", "Bobowi",
-}  # fmt: skip
-# Words of these languages spelled like an English word of the list.
-THEIRS = {"de": {"was"}, "fr": {"page", "pages"}}
 
 
 def shown_texts(calls: list[Call]) -> list[str]:
@@ -88,24 +63,6 @@ def shown_texts(calls: list[Call]) -> list[str]:
             seen.append(text)
         seen += call.button_texts()
     return seen
-
-
-def english_in(text: str, code: str) -> list[str]:
-    """The English in ``text`` for a reader of ``code``: English words, and whole English sentences."""
-    plain = re.sub(r"<code>.*?</code>", " ", text)
-    plain = re.sub(r"<[^>]+>|/[a-z_]+|\b[a-z]+:\S+", " ", plain)  # tags, commands and /find filters
-    for name in NAMES:
-        plain = plain.replace(name, " ")
-    words = re.findall(r"[^\W\d_]+", plain)
-    theirs = THEIRS.get(code, set())
-    found = [w for w in words if w.lower() in ENGLISH and w.lower() not in theirs]
-    IDENTIFIER.set_languages(["en", IDENTIFIER_CODE.get(code, code)])
-    for sentence in re.split(r"\n+|(?<=[.!?;:])\s+", plain):
-        if len(re.findall(r"[^\W\d_]+", sentence)) >= SENTENCE_WORDS:
-            language, probability = IDENTIFIER.classify(sentence)
-            if language == "en" and probability >= ENGLISH_PROBABILITY:
-                found.append(sentence.strip())
-    return found
 
 
 def test_the_check_finds_english_among_the_language() -> None:

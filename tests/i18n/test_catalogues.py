@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from babel import Locale
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from librium import i18n
@@ -22,11 +23,14 @@ TAG = re.compile(r"</?[a-z]+[^>]*>")
 
 
 def extracted() -> dict[object, tuple[str, ...]]:
-    """msgid (or (context, msgid)) -> its singular and plural, straight from the source (no .pot)."""
+    """msgid (or (context, msgid)) -> its singular and plural, straight from the source (no .pot), as
+    `make messages` finds them (babel.cfg: the Python code, and the Mini App's app.js)."""
+    with (ROOT / "babel.cfg").open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
     found: dict[object, tuple[str, ...]] = {}
     for folder in ("bot", "librium"):
         for _file, _line, message, _comments, context in extract_from_dir(
-            ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / folder, method_map=method_map, options_map=options_map, keywords=KEYWORDS
         ):
             texts = message if isinstance(message, tuple) else (message,)
             found[(context, texts[0]) if context else texts[0]] = texts
@@ -44,6 +48,29 @@ def catalogue(code: str):
 def test_the_source_has_texts_to_translate() -> None:
     assert len(MESSAGES) > 20
     assert "Which language should I speak?" in MESSAGES
+    assert "Search your shelf" in MESSAGES  # the Mini App's (bot/webapp/static/app.js)
+
+
+# The Mini App's texts a language writes as English does (the rest must not be left in English).
+SAME_AS_ENGLISH = {
+    "ISBN": set(SHIPPED), "Series": {"es"}, "Format": {"de", "fr", "pl"}, "Genres": {"de", "fr"},
+    "Pages": {"fr"}, "{n} page": {"fr"}, "Audiobook": {"pl"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_the_mini_apps_texts_are_not_left_in_english(code: str) -> None:
+    from bot.webapp import texts
+
+    po = catalogue(code)
+    copied = []
+    for message in texts.messages():
+        ids = message if isinstance(message, tuple) else (message,)
+        entry = po.get(ids[0])
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        if any(s in ids for s in strings) and code not in SAME_AS_ENGLISH.get(ids[0], set()):
+            copied.append(ids[0])
+    assert copied == []
 
 
 @pytest.mark.parametrize("code", SHIPPED)

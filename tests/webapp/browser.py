@@ -75,10 +75,24 @@ def launch(playwright, *extra_args: str):
 
 
 def open_page(
-    browser, base_url: str, init_data: str, *, theme=LIGHT, scheme="light", path="/app/", viewport=PHONE
+    browser,
+    base_url: str,
+    init_data: str,
+    *,
+    theme=LIGHT,
+    scheme="light",
+    path="/app/",
+    viewport=PHONE,
+    locale: str | None = None,
 ):
-    """A 390×844 phone page of the Mini App with the stubbed Telegram script."""
-    context = browser.new_context(viewport=viewport, device_scale_factor=2, color_scheme=scheme)
+    """A 390×844 phone page of the Mini App with the stubbed Telegram script (``locale``: the browser's
+    language, sent as Accept-Language)."""
+    context = browser.new_context(
+        viewport=viewport,
+        device_scale_factor=2,
+        color_scheme=scheme,
+        **({"locale": locale} if locale else {}),
+    )
     context.grant_permissions(["camera"], origin=base_url)
     script = stub_script(init_data, theme, scheme)
 

@@ -16,6 +16,7 @@ from bot.actions import adding, book
 from bot.console.fake_api import FakeBotApi
 from bot.runtime.access import Actor, Who, resolve
 from bot.webapp import local
+from librium import i18n
 from librium.config import Settings
 from librium.database.sqlalchemy.session import session_scope
 
@@ -25,10 +26,17 @@ GROUP = -1001
 
 
 def sign(
-    telegram_id: int, name: str = "Ada", *, token: str = TOKEN, start_param: str | None = None, **kw
+    telegram_id: int,
+    name: str = "Ada",
+    *,
+    token: str = TOKEN,
+    start_param: str | None = None,
+    language: str | None = None,
+    **kw,
 ) -> str:
-    """initData as Telegram would send it for ``telegram_id`` (signed with ``token``)."""
-    user = init_data_py.User(id=telegram_id, first_name=name)
+    """initData as Telegram would send it for ``telegram_id`` (signed with ``token``; ``language``:
+    the language_code Telegram reports for the user)."""
+    user = init_data_py.User(id=telegram_id, first_name=name, language_code=language)
     return init_data_py.sign(init_data_py.UnsignedInitData(user=user, start_param=start_param), token, **kw)
 
 
@@ -43,12 +51,19 @@ class Shelf:
         headers = {"Authorization": "tma " + sign(telegram_id, name, **sign_kw)} if telegram_id else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=20)
 
-    def who(self, telegram_id: int, name: str, chat_id: int | None = None, title: str | None = None) -> Who:
-        """Resolve (and create) a user and the library of a chat, as the chat would."""
+    def who(
+        self,
+        telegram_id: int,
+        name: str,
+        chat_id: int | None = None,
+        title: str | None = None,
+        language: str = "en",
+    ) -> Who:
+        """Resolve (and create) a user and the library of a chat, as the chat would (in ``language``)."""
         chat_id = chat_id or telegram_id
         kind = "supergroup" if chat_id < 0 else "private"
-        with session_scope(self.session_factory) as session:
-            return resolve(session, Actor(telegram_id, name, "en", chat_id, kind, title))
+        with session_scope(self.session_factory) as session, i18n.speaking(language):
+            return resolve(session, Actor(telegram_id, name, language, chat_id, kind, title))
 
     def add(self, who: Who, title: str, **fields) -> int:
         with session_scope(self.session_factory) as session:

@@ -7,17 +7,46 @@ const state = { library: null, libraries: [], q: "", chips: [], shelf: null, gen
 
 /* --------------------------------------------------------------------- texts */
 
-// The page's texts are English message ids, looked up in the reader's catalogue (filled from the server);
-// {name} placeholders are filled after the look-up, so a translation may move them.
-const texts = { messages: {}, plural: (n) => (n === 1 ? 0 : 1) };
+// Every text the page shows is t("English text", {name: value}) or tn("{n} book", "{n} books", n): the server
+// finds them here (Babel's JavaScript extractor) and sends them in the reader's language, the one the chat
+// speaks for this library (bot/webapp/texts.py): embedded in the page (the browser's language, for "open this
+// from Telegram"), then with /api/me (the user's). {name} placeholders are filled after the look-up, so a
+// translation may move them. A counted text has a form per CLDR plural category, picked by Intl.PluralRules.
+const texts = { locale: "en", messages: {}, plural: new Intl.PluralRules("en"), numbers: new Intl.NumberFormat("en") };
+function learn(dictionary) {
+  if (!dictionary || !dictionary.messages) return false;
+  texts.locale = dictionary.locale || "en";
+  texts.messages = dictionary.messages;
+  texts.plural = new Intl.PluralRules(texts.locale);
+  texts.numbers = new Intl.NumberFormat(texts.locale);
+  document.documentElement.lang = texts.locale;
+  return true;
+}
 function fill(text, vars) { return text.replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? String(vars[k]) : m)); }
 function t(id, vars) { const found = texts.messages[id]; return fill(typeof found === "string" && found ? found : id, vars); }
 function tn(one, many, n, vars) {
-  const found = texts.messages[one + "\u0000" + many];
-  const form = Array.isArray(found) ? found[texts.plural(n)] : null;
+  const forms = texts.messages[one + "\u0000" + many];
+  const form = forms && (forms[texts.plural.select(n)] || forms.other || forms.many);
   return fill(form || (n === 1 ? one : many), { n: number(n), ...vars });
 }
-function number(n) { return Number(n).toLocaleString(document.documentElement.lang || undefined); }
+function number(n) { return texts.numbers.format(Number(n)); }
+function embeddedTexts() {
+  try { return JSON.parse(document.getElementById("texts").textContent); } catch (e) { return null; }
+}
+
+// The page's frame (index.html holds no words): labels, placeholders and the tabs, in the reader's language.
+function paintFrame() {
+  document.title = t("Librium: your shelf");
+  const label = (sel, text) => { const el = $(sel); if (el) el.setAttribute("aria-label", text); };
+  label("#library", t("Library")); label("#search", t("Search")); label("#sort", t("Sort"));
+  label("#chips", t("Filters")); label(".tabs", t("Sections"));
+  const search = $("#search");
+  if (search) search.placeholder = t("Search your shelf");
+  const sorts = { relevance: t("Best match"), recent: t("Recent"), title: t("Title"), author: t("Author"), year: t("Year"), rating: t("Rating") };
+  for (const option of document.querySelectorAll("#sort option")) option.textContent = sorts[option.value] || option.value;
+  const tabs = { grid: t("Shelf"), scan: t("Scan"), series: t("Series"), authors: t("Authors"), stats: t("Stats") };
+  for (const span of document.querySelectorAll(".tabs a span")) span.textContent = tabs[span.parentElement.dataset.tab] || "";
+}
 
 /* --------------------------------------------------------------------- initData and the API */
 
@@ -45,8 +74,8 @@ async function api(path, { method = "GET", body, params } = {}) {
   });
   let data = {};
   try { data = await response.json(); } catch (e) { data = {}; }
-  if (response.status === 401) { gate(); throw new ApiError(401, data.error || "Open this from Telegram."); }
-  if (!response.ok) throw new ApiError(response.status, data.error || "Something went wrong.");
+  if (response.status === 401) { gate(); throw new ApiError(401, data.error || t("Open this from Telegram.")); }
+  if (!response.ok) throw new ApiError(response.status, data.error || t("Something went wrong."));
   return data;
 }
 
@@ -106,15 +135,15 @@ function haptic(kind) {
   try { tg && tg.HapticFeedback && tg.HapticFeedback.notificationOccurred(kind); } catch (e) { /* not in Telegram */ }
 }
 function failed(error) {
-  if (error.status !== 401) toast(error.message || "Something went wrong.");
+  if (error.status !== 401) toast(error.message || t("Something went wrong."));
 }
 
 /* --------------------------------------------------------------------- "open this from Telegram" */
 
 function gate() {
   document.body.replaceChildren(h("div", { class: "gate" },
-    h("h1", {}, "📚 Open this from Telegram"),
-    h("p", {}, "Librium's shelf opens from the bot: tap “📚 Shelf” under its messages or send /app.")));
+    h("h1", {}, t("📚 Open this from Telegram")),
+    h("p", {}, t("Librium's shelf opens from the bot: tap “📚 Shelf” under its messages or send /app."))));
 }
 
 /* --------------------------------------------------------------------- the grid */
@@ -154,10 +183,10 @@ async function loadPage(reset) {
     grid.page = data.page; grid.pages = data.pages;
     list.append(...data.books.map(bookCard));
     const n = data.total;
-    const count = n === 0 ? "" : n === 1 ? "1 book" : n.toLocaleString() + " books";
+    const count = n === 0 ? "" : tn("{n} book", "{n} books", n);
     // Nothing matched exactly: these are near matches (typos, another script, another word form).
-    const near = data.exact === 0 ? (data.corrected ? "Showing results for “" + data.corrected + "” · " : "Near matches · ") : "";
-    $("#summary").textContent = near + count;
+    const near = data.exact === 0 ? (data.corrected ? t("Showing results for “{words}”", { words: data.corrected }) : t("Near matches")) : "";
+    $("#summary").textContent = [near, count].filter(Boolean).join(" · ");
     $("#empty").hidden = n !== 0;
     $("#more").hidden = grid.page >= grid.pages;
   } catch (error) { failed(error); } finally { if (token === grid.token) grid.loading = false; }
@@ -168,7 +197,7 @@ function showGrid() {
   const sentinel = h("div", { id: "more", class: "more" }, "…");
   show(h("div", { id: "summary", class: "summary" }),
        h("div", { id: "grid", class: "grid" }),
-       h("div", { id: "empty", class: "empty", hidden: true }, state.q || state.chips.length || state.shelf || state.genre ? "Nothing matches." : "No books yet: scan one, or send “Title by Author” to the bot."),
+       h("div", { id: "empty", class: "empty", hidden: true }, state.q || state.chips.length || state.shelf || state.genre ? t("Nothing matches.") : t("No books yet: scan one, or send “Title by Author” to the bot.")),
        sentinel);
   if (grid.observer) grid.observer.disconnect();
   grid.observer = new IntersectionObserver((entries) => {
@@ -189,7 +218,7 @@ function chip(label, pressed, onclick) {
   return h("button", { class: "chip", type: "button", "aria-pressed": pressed ? "true" : "false", onclick }, label);
 }
 function renderChips() {
-  const chips = [["unread", "Unread"], ["reading", "Reading"], ["lent", "Lent"], ["wishlist", "Wishlist"]].map(([key, label]) =>
+  const chips = [["unread", t("Unread")], ["reading", t("Reading")], ["lent", t("Lent")], ["wishlist", t("Wishlist")]].map(([key, label]) =>
     chip(label, state.chips.includes(key), () => {
       state.chips = state.chips.includes(key) ? state.chips.filter((c) => c !== key) : [...state.chips, key];
       renderChips(); loadPage(true);
@@ -230,7 +259,11 @@ function day(iso) {
   return isNaN(date) ? iso : date.toLocaleDateString(document.documentElement.lang || undefined, { day: "numeric", month: "short", year: "numeric" });
 }
 
-function seriesText(s) { return s.name + (s.index !== null && s.index !== undefined ? " #" + s.index : ""); }
+function price(amount, currency) {
+  try { return new Intl.NumberFormat(texts.locale, { style: "currency", currency }).format(amount); } catch (e) { return number(amount) + " " + currency; }
+}
+
+function seriesText(s) { return s.name + (s.index !== null && s.index !== undefined ? " #" + number(s.index) : ""); }
 
 function readingLine(r) {
   if (r.abandoned) return t("Abandoned") + (r.started ? " · " + t("started {date}", { date: day(r.started) }) : "");
@@ -264,7 +297,7 @@ function renderBook(book, readings, shelves) {
           : t("Lent to {who} since {date}", { who: book.loan.borrower, date: day(book.loan.since) })),
         h("button", { class: "btn", type: "button", onclick: async () => redraw(await act(book, "return")) }, t("Returned")))
     : h("form", { class: "form", onsubmit: async (e) => { e.preventDefault(); const to = e.target.elements.to.value.trim(); if (to) redraw(await act(book, "lend", { to })); } },
-        h("input", { name: "to", placeholder: t("Lend to… (Alice in 3 weeks)"), autocomplete: "off", "aria-label": t("Lend to") }),
+        h("input", { name: "to", placeholder: t("Lend to… ({example})", { example: t("Alice in 3 weeks") }), autocomplete: "off", "aria-label": t("Lend to") }),
         h("button", { class: "btn", type: "submit" }, t("Lend")));
   const remove = h("button", { class: "btn danger", type: "button", onclick: async () => {
       const gone = await act(book, "delete");
@@ -272,7 +305,7 @@ function renderBook(book, readings, shelves) {
       history.back();
       toast(t("Deleted “{title}”.", { title: book.title }), { label: t("Undo"), run: async () => { const back = await act(gone.book, "restore"); if (back) location.hash = "#/book/" + back.book.id; } });
     } }, t("Delete"));
-  const price = book.price ? (book.currency ? book.price.toLocaleString(undefined, { style: "currency", currency: book.currency }) : String(book.price)) : null;
+  const price = book.price ? (book.currency ? price(book.price, book.currency) : number(book.price)) : null;
   show(h("article", { class: "bookpage", "data-id": book.id },
     h("div", { class: "book" }, coverBox(book, authors),
       h("div", {}, h("h1", {}, book.title), book.subtitle ? h("h2", {}, book.subtitle) : "",
@@ -282,10 +315,10 @@ function renderBook(book, readings, shelves) {
     h("div", { class: "actions" }, statusButton("read", t("✓ Read")), statusButton("reading", t("📖 Reading")), statusButton("to-read", t("Not read"))),
     rate,
     h("dl", { class: "facts" },
-      fact(t("Year"), book.year), fact(t("Pages"), book.pages),
+      fact(t("Year"), book.year), fact(t("Pages"), book.pages ? number(book.pages) : null),
       fact(t("Publisher"), book.publishers), fact(t("ISBN"), book.isbn), fact(t("Format"), book.format),
       fact(t("Genres"), book.genres), fact(t("Tags"), book.tags), fact(t("Language"), book.languages),
-      fact(t("Copies"), book.copies > 1 ? book.copies : null), fact(t("Price"), price),
+      fact(t("Copies"), book.copies > 1 ? number(book.copies) : null), fact(t("Price"), price),
       fact(t("Wishlist"), book.owned ? null : t("Not owned yet"))),
     h("section", {}, h("h3", {}, t("Shelf")), shelfSelect),
     h("section", {}, h("h3", {}, t("Loan")), lendForm),
@@ -330,7 +363,7 @@ function renderEdit(book, readings, shelves) {
     input("title", t("Title"), { attrs: { required: true } }),
     input("subtitle", t("Subtitle")),
     input("authors", t("Authors"), { hint: list }),
-    h("div", { class: "pair" }, input("series", t("Series")), input("series_index", t("Number"), { wide: false, attrs: { inputmode: "decimal" } })),
+    h("div", { class: "pair" }, input("series", t("Series name")), input("series_index", t("Number"), { wide: false, attrs: { inputmode: "decimal" } })),
     h("div", { class: "pair" }, input("year", t("Year"), { attrs: numeric }), input("pages", t("Pages"), { attrs: numeric })),
     input("publishers", t("Publisher")),
     input("isbn", t("ISBN"), { attrs: { inputmode: "numeric" } }),
@@ -349,25 +382,27 @@ function renderEdit(book, readings, shelves) {
 
 /* --------------------------------------------------------------------- series and authors */
 
+function readOf(read, total) { return t("{read} of {total} read", { read: number(read), total: number(total) }); }
+
 async function showSeriesList() {
   setTop(false);
   const data = await api("series");
   show(h("ul", { class: "list" }, data.series.length ? data.series.map((s) => h("li", {},
-    h("a", { href: "#/series/" + s.id }, h("span", {}, s.name), h("span", { class: "meta" }, `${s.read}/${s.books} read`)))) :
-    h("li", { class: "empty" }, "No series yet.")));
+    h("a", { href: "#/series/" + s.id }, h("span", {}, s.name), h("span", { class: "meta" }, readOf(s.read, s.books))))) :
+    h("li", { class: "empty" }, t("No series yet."))));
 }
 
 function shelfBooks(books) {
   return h("ul", { class: "list" }, books.map((b) => h("li", {}, h("a", { href: "#/book/" + b.id, class: b.status === "read" ? "read" : "" },
-    h("span", {}, (b.index ? "#" + b.index + " " : "") + b.title), h("span", {}, b.status === "read" ? "✓" : b.status === "reading" ? "📖" : "")))));
+    h("span", {}, (b.index ? "#" + number(b.index) + " " : "") + b.title), h("span", {}, b.status === "read" ? "✓" : b.status === "reading" ? "📖" : "")))));
 }
 
 async function showSeries(id) {
   setTop(false);
   const s = await api("series/" + id);
-  show(h("h2", {}, s.name), h("div", { class: "meta" }, `${s.read} of ${s.total} read`),
+  show(h("h2", {}, s.name), h("div", { class: "meta" }, readOf(s.read, s.total)),
     h("div", { class: "progress" }, h("div", { style: { width: (s.total ? (100 * s.read / s.total) : 0) + "%" } })),
-    s.gaps.length ? h("div", { class: "gap" }, "Missing: #" + s.gaps.join(", #")) : "",
+    s.gaps.length ? h("div", { class: "gap" }, t("Missing: {numbers}", { numbers: s.gaps.map((n) => "#" + n).join(", ") })) : "",
     shelfBooks(s.books));
 }
 
@@ -375,14 +410,14 @@ async function showAuthors() {
   setTop(false);
   const data = await api("authors");
   show(h("ul", { class: "list" }, data.authors.length ? data.authors.map((a) => h("li", {},
-    h("a", { href: "#/author/" + a.id }, h("span", {}, a.name), h("span", { class: "meta" }, `${a.read}/${a.books} read`)))) :
-    h("li", { class: "empty" }, "No authors yet.")));
+    h("a", { href: "#/author/" + a.id }, h("span", {}, a.name), h("span", { class: "meta" }, readOf(a.read, a.books))))) :
+    h("li", { class: "empty" }, t("No authors yet."))));
 }
 
 async function showAuthor(id) {
   setTop(false);
   const a = await api("authors/" + id);
-  show(h("h2", {}, a.name), h("div", { class: "meta" }, `${a.read} of ${a.books} read`),
+  show(h("h2", {}, a.name), h("div", { class: "meta" }, readOf(a.read, a.books)),
     h("div", { class: "progress" }, h("div", { style: { width: (a.books ? (100 * a.read / a.books) : 0) + "%" } })),
     a.groups.map((g) => [g.name ? h("h3", {}, g.name) : "", shelfBooks(g.books)]));
 }
@@ -392,21 +427,26 @@ async function showAuthor(id) {
 async function showStats(year) {
   setTop(false);
   const s = await api("stats", { params: { year } });
-  const t = s.totals;
+  const totals = s.totals;
   const max = Math.max(1, ...s.months);
   const yearMax = Math.max(1, ...s.per_year.map((y) => y.books));
   const genreMax = Math.max(1, ...s.genres.map((g) => g.books));
+  // The month initials as the language writes them (J F M … / Я Ф М …), from Intl with the page's locale.
+  const initial = new Intl.DateTimeFormat(texts.locale, { month: "narrow", timeZone: "UTC" });
+  const months = s.months.map((_n, i) => initial.format(new Date(Date.UTC(2000, i, 15))));
+  const review = [tn("{n} book read", "{n} books read", s.review.books), tn("{n} page", "{n} pages", s.review.pages)].join(" · ");
   show(h("div", { class: "numbers" },
-      [[t.books, "books"], [t.read, "read"], [t.unread, "to read"], [t.reading, "reading"], [t.wishlist, "wishlist"], [t.pages.toLocaleString(), "pages"]]
-        .map(([n, label]) => h("div", {}, h("b", {}, n), h("span", {}, label)))),
-    h("section", {}, h("h3", {}, h("a", { href: "#/stats/" + (s.year - 1) }, "‹ "), `${s.year}: ${s.review.books} read, ${s.review.pages.toLocaleString()} pages`, h("a", { href: "#/stats/" + (s.year + 1) }, " ›")),
-      h("div", { class: "bars", "aria-label": "Books read per month" }, s.months.map((n) => h("div", { style: { height: (100 * n / max) + "%" }, title: String(n) }))),
-      h("div", { class: "axis" }, "JFMAMJJASOND".split("").map((m) => h("span", {}, m)))),
-    s.per_year.length ? h("section", {}, h("h3", {}, "Books read per year"),
-      s.per_year.slice(-8).map((y) => h("div", { class: "hbar" }, h("span", {}, y.year), h("div", { style: { width: (100 * y.books / yearMax) + "%" } }), h("span", {}, y.books)))) : "",
-    s.genres.length ? h("section", {}, h("h3", {}, "Genres"),
-      s.genres.map((g) => h("div", { class: "hbar" }, h("span", {}, g.name), h("div", { style: { width: (100 * g.books / genreMax) + "%" } }), h("span", {}, g.books)))) : "",
-    s.review.favourites.length ? h("section", {}, h("h3", {}, "Favourites of " + s.year), shelfBooks(s.review.favourites)) : "");
+      [[totals.books, t("Books")], [totals.read, t("Read")], [totals.unread, t("To read")], [totals.reading, t("Reading")], [totals.wishlist, t("Wishlist")], [totals.pages, t("Pages")]]
+        .map(([n, label]) => h("div", {}, h("b", {}, number(n)), h("span", {}, label)))),
+    h("section", {}, h("h3", {}, h("a", { href: "#/stats/" + (s.year - 1), "aria-label": String(s.year - 1) }, "‹ "), String(s.year), h("a", { href: "#/stats/" + (s.year + 1), "aria-label": String(s.year + 1) }, " ›")),
+      h("div", { class: "meta" }, review),
+      h("div", { class: "bars", "aria-label": t("Books read per month") }, s.months.map((n) => h("div", { style: { height: (100 * n / max) + "%" }, title: number(n) }))),
+      h("div", { class: "axis" }, months.map((m) => h("span", {}, m)))),
+    s.per_year.length ? h("section", {}, h("h3", {}, t("Books read per year")),
+      s.per_year.slice(-8).map((y) => h("div", { class: "hbar" }, h("span", {}, String(y.year)), h("div", { style: { width: (100 * y.books / yearMax) + "%" } }), h("span", {}, number(y.books))))) : "",
+    s.genres.length ? h("section", {}, h("h3", {}, t("Genres")),
+      s.genres.map((g) => h("div", { class: "hbar" }, h("span", {}, g.name), h("div", { style: { width: (100 * g.books / genreMax) + "%" } }), h("span", {}, number(g.books))))) : "",
+    s.review.favourites.length ? h("section", {}, h("h3", {}, t("Favourites of {year}", { year: s.year })), shelfBooks(s.review.favourites)) : "");
 }
 
 /* --------------------------------------------------------------------- the scanner */
@@ -451,12 +491,14 @@ async function onScanned(isbn, list) {
     const b = data.book;
     if (data.already) {
       haptic("warning");
-      row.replaceChildren(h("a", { class: "t held", href: "#/book/" + b.id }, "Already in your library: " + b.title + (b.shelf ? " — " + b.shelf.name : "")));
+      row.replaceChildren(h("a", { class: "t held", href: "#/book/" + b.id }, b.shelf
+        ? t("Already in your library: {title} — {shelf}", { title: b.title, shelf: b.shelf.name })
+        : t("Already in your library: {title}", { title: b.title })));
     } else {
       haptic("success");
       const undo = h("button", { class: "btn", type: "button", onclick: async () => {
-        const gone = await act(b, "delete"); if (gone) { row.classList.add("held"); undo.remove(); row.firstChild.textContent = "Undone: " + b.title; }
-      } }, "Undo");
+        const gone = await act(b, "delete"); if (gone) { row.classList.add("held"); undo.remove(); row.firstChild.textContent = t("Undone: {title}", { title: b.title }); }
+      } }, t("Undo"));
       row.replaceChildren(h("a", { class: "t", href: "#/book/" + b.id }, "✓ " + b.title), undo);
       row.dataset.added = b.id;
     }
@@ -466,10 +508,19 @@ async function onScanned(isbn, list) {
   }
 }
 
+// Why the camera did not start, in the reader's words (the browser's own message is English).
+function cameraTrouble(error) {
+  const name = (error && error.name) || "";
+  if (name === "NotAllowedError" || name === "SecurityError") return t("Librium may not use the camera: allow it in the settings and open the scanner again.");
+  if (name === "NotFoundError" || name === "OverconstrainedError") return t("No camera was found on this device.");
+  if (name === "NotReadableError") return t("The camera is busy with another app: close it and open the scanner again.");
+  return t("The scanner could not start.");
+}
+
 async function showScanner() {
   setTop(false);
   const video = h("video", { playsinline: true, muted: true, autoplay: true });
-  const status = h("div", { class: "summary", id: "scan-status" }, "Point the camera at the barcode on a back cover.");
+  const status = h("div", { class: "summary", id: "scan-status" }, t("Point the camera at the barcode on a back cover."));
   const list = h("ul", { class: "list scanned", id: "scanned" });
   show(h("div", { class: "scanner" }, video, h("div", { class: "aim" })), status, list);
   let reader;
@@ -477,7 +528,7 @@ async function showScanner() {
     reader = await zxing();
     scanner.stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment", width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
   } catch (error) {
-    status.textContent = "The camera is not available: " + (error.message || error.name || "no permission") + ".";
+    status.textContent = cameraTrouble(error);
     return;
   }
   video.srcObject = scanner.stream;
@@ -528,7 +579,7 @@ async function render() {
   }
   if (tg && tg.BackButton) { if (["book", "series1", "author"].includes(r.name)) tg.BackButton.show(); else tg.BackButton.hide(); }
   if (tg && tg.MainButton) {
-    if (r.name === "grid") { tg.MainButton.setText("📷 Scan books"); tg.MainButton.show(); } else tg.MainButton.hide();
+    if (r.name === "grid") { tg.MainButton.setText(t("📷 Scan books")); tg.MainButton.show(); } else tg.MainButton.hide();
   }
   try {
     if (r.name === "book") await showBook(r.id);
@@ -542,7 +593,16 @@ async function render() {
   } catch (error) { if (error.status !== 401) show(h("div", { class: "empty" }, error.message)); }
 }
 
+// Who the page speaks to decides its language: /api/me sends the dictionary when it is not the one the page has.
+async function whoAmI() {
+  const me = await api("me", { params: { texts: texts.locale } });
+  if (learn(me.texts)) paintFrame();
+  return me;
+}
+
 async function start() {
+  learn(embeddedTexts());
+  paintFrame();
   if (!INIT) { gate(); return; }
   if (tg) {
     try { tg.ready(); tg.expand(); } catch (e) { /* older clients */ }
@@ -550,7 +610,7 @@ async function start() {
     if (tg.MainButton) tg.MainButton.onClick(() => { location.hash = "#/scan"; });
   }
   let me;
-  try { me = await api("me"); } catch (error) { if (error.status !== 401) show(h("div", { class: "empty" }, error.message)); return; }
+  try { me = await whoAmI(); } catch (error) { if (error.status !== 401) show(h("div", { class: "empty" }, error.message)); return; }
   state.library = String(me.library);
   state.libraries = me.libraries;
   const select = $("#library");
@@ -558,6 +618,7 @@ async function start() {
   select.hidden = me.libraries.length < 2;
   select.addEventListener("change", async () => {
     state.library = select.value; state.shelf = null; state.genre = null;
+    await whoAmI().catch(() => null);  // a group's library speaks the group's language
     state.facets = await api("facets").catch(() => null); renderChips();
     if (route().name === "grid") loadPage(true); else location.hash = "#/";
   });

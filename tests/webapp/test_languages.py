@@ -1,0 +1,158 @@
+"""The Mini App speaks the reader's language: a Spanish and a Russian reader (Telegram's language_code in
+initData, as the chat reads it) open the shelf, a book's page, its edit form, series, authors, stats and
+the scanner (a fake camera showing a barcode of a book they have) in Chromium and meet no English: every
+text node, placeholder, label, title and Telegram button is judged by the chat walk's judge
+(tests/i18n/english.py). Counts, dates and numbers are the language's own. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from bot.actions import book as book_actions
+from tests.i18n.english import english_in
+from tests.webapp.browser import launch, open_page
+from tests.webapp.camera import make_video
+from tests.webapp.conftest import ADA, sign
+
+HELD = ("ean13-1__25.png", "9780140013993")  # the fixture photo the fake camera shows, and its ISBN
+
+# Per language: the reader's own books (their data is theirs: only the page's words are judged), what the
+# grid's count says for three books, and the month the loan's date is written with.
+READERS = {
+    "es": {
+        "books": [
+            {"title": "Cien años de soledad", "authors": ["Gabriel García Márquez"], "year": 1967,
+             "pages": 1471, "publishers": ["Sudamericana"], "genres": ["Realismo mágico"],
+             "series": "Macondo", "series_index": 1, "isbn": HELD[1]},
+            {"title": "Rayuela", "authors": ["Julio Cortázar"], "year": 1963},
+            {"title": "Ficciones", "authors": ["Jorge Luis Borges"], "owned": False},
+        ],
+        "borrower": "Lucía", "count": "3 libros", "pages": "1471", "stars": "3 estrellas", "saved": "Guardado.",  # 1471: CLDR es
+    },
+    "ru": {
+        "books": [
+            {"title": "Мастер и Маргарита", "authors": ["Михаил Булгаков"], "year": 1967,
+             "pages": 1471, "publishers": ["Художественная литература"], "genres": ["Роман"],
+             "series": "Москва", "series_index": 1, "isbn": HELD[1]},
+            {"title": "Мёртвые души", "authors": ["Николай Гоголь"], "year": 1842},
+            {"title": "Пикник на обочине", "authors": ["Аркадий и Борис Стругацкие"], "owned": False},
+        ],
+        "borrower": "Ольга", "count": "3 книги", "pages": "1\u00a0471", "stars": "3 звезды", "saved": "Сохранено.",
+    },
+}  # fmt: skip
+
+SHOWN = """() => {
+  const seen = [document.title, window.__main.visible ? window.__main.text : ""];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, parent = node.parentElement;
+    if (!parent || parent.closest("script, noscript, [hidden]")) continue;
+    seen.push(node.textContent);
+  }
+  for (const el of document.querySelectorAll("[placeholder], [aria-label], [title]")) {
+    if (el.closest("[hidden]") && el.id !== "library") continue;
+    for (const name of ["placeholder", "aria-label", "title"]) seen.push(el.getAttribute(name) || "");
+  }
+  for (const option of document.querySelectorAll("option")) {
+    if (option.closest("[hidden]")) continue;
+    seen.push(option.textContent, option.closest("datalist") ? option.value : "");
+  }
+  return seen.map((s) => s.trim()).filter(Boolean);
+}"""
+
+
+@pytest.fixture(scope="module")
+def camera_browser(tmp_path_factory):
+    video = make_video([HELD[0]], tmp_path_factory.mktemp("camera") / "held.y4m")
+    with sync_playwright() as playwright:
+        browser = launch(
+            playwright,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        )
+        yield browser
+        browser.close()
+
+
+def no_english(page, code: str, where: str, names: set[str]) -> list[str]:
+    """The page's texts, after checking none of them is English (the reader's own data left out)."""
+    texts = [text for text in page.evaluate(SHOWN) if text not in names]
+    english = {text: found for text in texts if (found := english_in(text, code))}
+    assert not english, f"{code}, {where}: English shown: {english}"
+    return texts
+
+
+@pytest.mark.parametrize("code", list(READERS))
+def test_a_reader_meets_no_english_in_the_mini_app(shelf, camera_browser, code):
+    reader = READERS[code]
+    ada = shelf.who(ADA, "Ada", language=code)
+    ids = [shelf.add(ada, **book) for book in reader["books"]]
+    first = ids[0]
+    shelf.do(ada, book_actions.set_reading_status, first, "read")
+    shelf.do(ada, book_actions.rate_book, first, 6)
+    shelf.do(ada, book_actions.apply_shelf, first, reader["books"][0]["genres"][0])
+    shelf.do(ada, book_actions.apply_lend, ids[1], reader["borrower"])
+    names = {"Ada", reader["borrower"]}
+    for book in reader["books"]:
+        names |= {book["title"], *book["authors"], *book.get("publishers", []), *book.get("genres", [])}
+        names |= {book.get("series", "")}
+    page = open_page(camera_browser, shelf.url, sign(ADA, language=code))
+
+    # The grid: its frame (tabs, search, sorts, chips), the count and Telegram's main button.
+    expect(page.locator("#grid .card")).to_have_count(3)
+    assert page.evaluate("document.documentElement.lang") == code
+    expect(page.locator("#summary")).to_have_text(reader["count"])
+    shown = no_english(page, code, "the grid", names)
+    assert len(shown) > 20
+
+    # A book's page (read, rated, on a shelf, in a series) and its edit form.
+    page.locator(f'#grid .card[data-id="{first}"]').click()
+    expect(page.locator(".bookpage h1")).to_have_text(reader["books"][0]["title"])
+    assert page.locator(".rate button.on").count() == 3
+    assert page.locator(".rate button").nth(2).get_attribute("aria-label") == reader["stars"]
+    expect(page.locator(".facts")).to_contain_text(reader["pages"])
+    no_english(page, code, "a book's page", names)
+    page.locator(".bookpage > .actions").last.locator("button").first.click()  # ✏️ edit (then 🗑)
+    expect(page.locator("form.edit")).to_be_visible()
+    no_english(page, code, "the edit form", names)
+    page.locator("form.edit input[name=year]").fill("1968")
+    page.locator("form.edit button[type=submit]").click()
+    expect(page.locator("#toast")).to_have_text(reader["saved"])
+    assert shelf.card(ada, first).year == 1968
+
+    # Deleting a book: the toast and its Undo.
+    page.goto(f"{shelf.url}/app/#/book/{ids[2]}")
+    expect(page.locator(".bookpage h1")).to_have_text(reader["books"][2]["title"])
+    page.locator(".bookpage .btn.danger").click()
+    expect(page.locator("#toast button")).to_be_visible()
+    no_english(page, code, "the toast of a deletion", names)
+
+    # The lent book's page says to whom and since when, in the language's words and date.
+    page.goto(f"{shelf.url}/app/#/book/{ids[1]}")
+    expect(page.locator(".meta.loan")).to_contain_text(reader["borrower"])
+    no_english(page, code, "a lent book's page", names)
+
+    # Series, authors, stats.
+    for tab, ready in (("series", ".list li"), ("authors", ".list li"), ("stats", ".numbers")):
+        page.locator(f'.tabs a[data-tab="{tab}"]').click()
+        expect(page.locator(ready).first).to_be_visible()
+        no_english(page, code, tab, names)
+
+    # The scanner: the camera shows the barcode of a book the reader has.
+    page.locator('.tabs a[data-tab="scan"]').click()
+    expect(page.locator("#scanned .held").first).to_contain_text(reader["books"][0]["title"], timeout=30_000)
+    no_english(page, code, "the scanner", names | {f"{reader['books'][0]['title']}"})
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "title"), [("es-ES", "📚 Ábrelo desde Telegram"), ("ru-RU", "📚 Открой это из Telegram")]
+)
+def test_opened_outside_telegram_the_page_speaks_the_browsers_language(shelf, camera_browser, locale, title):
+    page = open_page(camera_browser, shelf.url, "", locale=locale)  # no initData: not from Telegram
+    expect(page.locator(".gate h1")).to_have_text(title)
+    code = locale.split("-")[0]
+    assert page.evaluate("document.documentElement.lang") == code
+    no_english(page, code, "the page outside Telegram", set())
