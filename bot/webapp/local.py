@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from alembic import command
 from sqlalchemy.orm import Session, sessionmaker
 from tornado.httpserver import HTTPServer
 from tornado.testing import bind_unused_port
@@ -16,6 +18,8 @@ from bot.console.fake_api import FakeBotApi
 from bot.runtime.app import build_application
 from bot.webapp.server import make_app
 from librium.config import Settings
+from librium.database.sqlalchemy.migrations import alembic_config
+from librium.database.sqlalchemy.session import make_engine, make_sessionmaker
 
 
 @dataclass
@@ -72,3 +76,12 @@ def start(settings: Settings, session_factory: sessionmaker[Session]) -> LocalSh
     if not ready.wait(60):
         raise RuntimeError("the Mini App did not start")
     return LocalShelf(f"http://127.0.0.1:{box['port']}", box["application"], box["api"], box["loop"], thread)
+
+
+def start_on_sqlite(folder: Path, token: str, webapp_url: str) -> tuple[sessionmaker[Session], LocalShelf]:
+    """A fresh SQLite file in ``folder`` (the real migrations), served: no metadata look-ups."""
+    url = f"sqlite:///{folder}/shelf.sqlite"
+    command.upgrade(alembic_config(url), "head")
+    factory = make_sessionmaker(make_engine(url))
+    settings = Settings(database_url=url, bot_token=token, metadata_lookups=False, webapp_url=webapp_url)
+    return factory, start(settings, factory)

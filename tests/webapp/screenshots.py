@@ -11,7 +11,6 @@ import io
 import tempfile
 from pathlib import Path
 
-from alembic import command
 from PIL import Image, ImageDraw
 from playwright.sync_api import sync_playwright
 from sqlalchemy import select, update
@@ -20,10 +19,8 @@ from bot.actions import adding, book
 from bot.runtime.access import Actor, resolve
 from bot.webapp import local
 from bot.webapp.auth import sign_for
-from librium.config import Settings
 from librium.database.sqlalchemy import db
-from librium.database.sqlalchemy.migrations import alembic_config
-from librium.database.sqlalchemy.session import make_engine, make_sessionmaker, session_scope
+from librium.database.sqlalchemy.session import session_scope
 from tests.webapp.browser import DARK, LIGHT, launch, open_page
 from tests.webapp.camera import make_video
 
@@ -114,13 +111,7 @@ def forget_scanned(factory) -> None:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/shots.sqlite"
-        command.upgrade(alembic_config(url), "head")
-        factory = make_sessionmaker(make_engine(url))
-        settings = Settings(
-            database_url=url, bot_token=TOKEN, metadata_lookups=False, webapp_url="https://shelf.example"
-        )
-        shelf = local.start(settings, factory)
+        factory, shelf = local.start_on_sqlite(Path(tmp), TOKEN, "https://shelf.example")
         try:
             featured = seed(factory, shelf)
             init = sign_for(ADA, "Ada", TOKEN)
