@@ -49,12 +49,47 @@ def process_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+class PostgresCpu:
+    """The CPU time of PostgreSQL's backends serving the bench's database (/proc of each backend: the
+    server runs on this machine), so a PostgreSQL request's CPU counts the database's share too."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine  # an engine of its own: not a connection of the server's pool
+
+    def __call__(self) -> float:
+        with self.engine.connect() as conn:
+            pids = conn.exec_driver_sql(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).scalars()
+            total = 0.0
+            for pid in pids:
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            return total
+
+
+def cursors(client: httpx.Client, sort: str, pages: range) -> list[int]:
+    """The ``after`` of each page in ``pages`` of the grid in ``sort`` order, as the page scrolls."""
+    found, params = [], {"sort": sort}
+    for number in range(1, pages.stop):
+        if number in pages:
+            found.append(params["after"])
+        data = client.get("/app/api/books", params=params).json()
+        params = {"sort": sort, **data["next"]}
+    return found
+
+
 def api_rows(
-    client: httpx.Client, made, book_ids: list[int], rounds: int
-) -> list[tuple[str, float, float, float, float]]:
-    """(name, p50, p95, server CPU ms, client CPU ms) per request, as the page asks (typed words are
-    sorted by best match unless the reader picks an order)."""
+    client: httpx.Client, made, book_ids: list[int], rounds: int, database_cpu=None
+) -> list[tuple[str, float, float, float, float, float | None]]:
+    """(name, p50, p95, server CPU ms, client CPU ms, database CPU ms) per request, as the page asks
+    (typed words are sorted by best match unless the reader picks an order; deeper pages go on after
+    the last card)."""
     words = [w for w in made.words if len(w) >= 4][:20] or ["the"]
+    deep = cursors(client, "author", range(30, 131))
     cases = {
         "grid, first page (recent)": lambda i: ("books", {"sort": "recent"}),
         "grid, page 20 (title)": lambda i: ("books", {"sort": "title", "page": 20}),
@@ -68,7 +103,7 @@ def api_rows(
             {"q": words[i % len(words)][:3], "sort": "title"},
         ),
         "chip: unread + sort by author": lambda i: ("books", {"chips": "unread", "sort": "author"}),
-        "sort by author, pages 30-130": lambda i: ("books", {"sort": "author", "page": 30 + i % 100}),
+        "sort by author, pages 30-130": lambda i: ("books", {"sort": "author", "after": deep[i % len(deep)]}),
         "a book's page": lambda i: (f"books/{book_ids[i % len(book_ids)]}", {}),
         "chips' shelves and genres": lambda i: ("facets", {}),
     }
@@ -76,6 +111,7 @@ def api_rows(
     for name, case in cases.items():
         for i in range(5):  # warm up
             client.get("/app/api/" + case(i)[0], params=case(i)[1])
+        database0 = database_cpu() if database_cpu else 0.0
         times, cpu0, client0 = [], process_cpu(), time.thread_time()
         for i in range(rounds):
             path, params = case(i)
@@ -85,8 +121,9 @@ def api_rows(
             assert response.status_code == 200, response.text
         mine = time.thread_time() - client0  # this thread is the HTTP client; the server runs in others
         server = (process_cpu() - cpu0 - mine) * 1000 / rounds
+        database = (database_cpu() - database0) * 1000 / rounds if database_cpu else None
         p50, p95 = percentiles(times)
-        rows.append((name, p50, p95, server, mine * 1000 / rounds))
+        rows.append((name, p50, p95, server, mine * 1000 / rounds, database))
     return rows
 
 
@@ -184,13 +221,17 @@ def main() -> None:
             with httpx.Client(
                 base_url=shelf.url, headers={"Authorization": "tma " + init}, timeout=30
             ) as client:
-                rows = api_rows(client, made, book_ids, args.rounds)
-            print(f"{'request':34} {'p50 ms':>8} {'p95 ms':>8} {'server CPU':>10} {'client CPU':>10}")
-            for name, p50, p95, cpu, mine in rows:
-                print(f"{name:34} {p50:8.1f} {p95:8.1f} {cpu:10.1f} {mine:10.1f}")
+                rows = api_rows(
+                    client, made, book_ids, args.rounds, PostgresCpu(make_engine(url)) if args.pg else None
+                )
+            extra = f" {'PG CPU':>8}" if args.pg else ""
+            print(f"{'request':34} {'p50 ms':>8} {'p95 ms':>8} {'server CPU':>10} {'client CPU':>10}{extra}")
+            for name, p50, p95, cpu, mine, database in rows:
+                extra = f" {database:8.1f}" if database is not None else ""
+                print(f"{name:34} {p50:8.1f} {p95:8.1f} {cpu:10.1f} {mine:10.1f}{extra}")
             print(
-                "CPU ms per request: the server's (tornado, the API, SQLAlchemy and SQLite in this process; "
-                "not PostgreSQL's own) and the HTTP client's"
+                "CPU ms per request: the server's (tornado, the API, SQLAlchemy and SQLite in this process), "
+                "the HTTP client's" + (", and PostgreSQL's backends' (/proc)" if args.pg else "")
             )
             print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             if not args.no_browser:

@@ -137,19 +137,22 @@ def grid(
     genre: str | None = None,
     sort: str = "recent",
     page: int = 1,
+    after: int | None = None,
 ) -> dict[str, Any]:
     """A page of the cover grid: filters alone through the grid's own queries (bot/webapp/grid.py),
-    words through the /find search (ranking, near matches)."""
+    words through the /find search (ranking, near matches). ``next`` holds the parameters of the page
+    that follows (``after``, the last card's book id, for filters alone; ``page`` for words), or None."""
     parsed = q.parse(grid_query(text, chips or [], shelf, genre))
     if not parsed.has_text:
         probe = q.parse("sort:" + SORTS.get(sort, SORTS["recent"]))
         found = grid_pages.filtered_page(
-            session, who.library_id, parsed, probe.sort, probe.sort_desc, page, PAGE_SIZE
+            session, who.library_id, parsed, probe.sort, probe.sort_desc, page, PAGE_SIZE, after
         )
         return {
             "total": found.total,
             "page": found.page,
             "pages": found.pages,
+            "next": {"after": found.rows[-1].id} if found.more and found.rows else None,
             "warnings": parsed.warnings[:3],
             "exact": None,
             "corrected": None,
@@ -162,6 +165,7 @@ def grid(
         "total": result.total,
         "page": result.page,
         "pages": result.pages,
+        "next": {"page": result.page + 1} if result.page < result.pages else None,
         "warnings": result.warnings[:3],
         "exact": result.exact,  # how many books matched exactly; the rest are near matches (typos...)
         "corrected": result.corrected,  # nothing matched exactly: the words as the first near match has them

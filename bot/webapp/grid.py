@@ -10,6 +10,11 @@ Author (the first author's sort name, then title) walks the authors' sort-name i
 author's books when many books match, so the first pages never sort the whole library; books without an
 author come last. When few books match (``WALK_ABOVE``), sorting just them is cheaper than a walk.
 
+Deeper pages go on from the last card shown (``after``, its book id: keyset pagination) instead of an
+OFFSET: the page's query starts in the sort's index at that book's sort key, so page 300 costs what
+page 2 does, and no count is run again (the first page gave it). The key is read from the book itself,
+in the reader's library (the cursor carries nothing the server trusts; another library's id is the end).
+
 SQLite without ANALYZE statistics (the usual case) and with them both take ``deleted_at IS NULL`` for a
 selective condition, since ``(library_id, deleted_at)`` is indexed: with statistics it then reads every
 live book and sorts them, and in the author walk it reads the whole library once per author. Deleted
@@ -22,7 +27,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
@@ -55,9 +60,10 @@ class GridRow:
 @dataclass(frozen=True)
 class GridPage:
     rows: list[GridRow]
-    total: int
-    page: int
-    pages: int
+    total: int | None  # None on a page after a cursor (the first page counted them)
+    page: int | None
+    pages: int | None
+    more: bool  # books follow this page (the next goes on after its last row's id)
 
 
 def _plain(session: Session, column: ColumnElement) -> ColumnElement:
@@ -82,20 +88,44 @@ def _columns(extra: tuple = ()) -> list:
     ]
 
 
+_SORTED = {
+    "title": books.c.title_key,
+    "year": books.c.release_year,
+    "pages": books.c.page_count,
+    "price": books.c.price,
+    "rating": books.c.rating,
+    "added": books.c.created_at,
+}
+_NOT_NULL = ("title", "added")
+
+
 def _order(sort: str, desc: bool) -> list:
     """ORDER BY for a sort other than author; ties by id (the same order as the /find search)."""
-    column = {
-        "title": books.c.title_key,
-        "year": books.c.release_year,
-        "pages": books.c.page_count,
-        "price": books.c.price,
-        "rating": books.c.rating,
-        "added": books.c.created_at,
-    }.get(sort, books.c.title_key)
+    column = _SORTED.get(sort, books.c.title_key)
     ordered = column.desc() if desc else column.asc()
-    if sort not in ("title", "added", "relevance"):
+    if sort not in _NOT_NULL:
         ordered = ordered.nulls_last()
     return [ordered, books.c.id.desc() if desc and sort == "added" else books.c.id]
+
+
+def _beyond(keys: list, last: tuple, *, desc: bool = False, tie_desc: bool = False, nullable: bool = True):
+    """Rows after ``last`` (the keys' values, then the book id) in the order ``keys`` then books.id,
+    NULLs of the first key last (by the keys after it). Where every key goes the same way it is one row
+    comparison: an index range on both engines."""
+    first, *rest = keys
+    value, *others = last[:-1]
+    after_id = books.c.id < last[-1] if tie_desc else books.c.id > last[-1]
+    if value is None:  # among the NULLs at the end
+        return and_(first.is_(None), _beyond(rest, (*others, last[-1]), nullable=False) if rest else after_id)
+    if desc == tie_desc:
+        both = tuple_(*keys, books.c.id)
+        later = both < tuple_(*last) if desc else both > tuple_(*last)
+    else:  # a descending key with ties by ascending id (one key: no author sort runs backwards)
+        later = or_(first < value, and_(first == value, after_id))
+    # The first key's bound alone as well: PostgreSQL starts the index there (a row comparison over two
+    # tables' columns is only a filter to it, and it walked every author before the cursor's).
+    later = and_(first <= value if desc else first >= value, later)
+    return or_(later, first.is_(None)) if nullable else later
 
 
 def _first_author() -> ColumnElement:
@@ -107,17 +137,29 @@ def _first_author() -> ColumnElement:
 
 
 def _by_author(
-    session: Session, library_id: int, where: list, filters: list, total: int, offset: int, size: int
+    session: Session,
+    library_id: int,
+    where: list,
+    filters: list,
+    total: int,
+    offset: int,
+    size: int,
+    last: tuple | None = None,
 ) -> list:
     """A page in first author's order: books with an author by walking the authors' index, then those
     without one by title. ``where`` selects the books; ``filters`` is the same without the library,
-    which the walk takes from the author (so the book is reached by its id, not by a books index)."""
+    which the walk takes from the author (so the book is reached by its id, not by a books index).
+    ``last`` (first author's sort name or None, title key, id) goes on after that book instead of
+    ``offset``."""
     if total <= WALK_ABOVE:  # few books: sort them (a correlated look-up each), no walk
         name = search.first_author_sort_name(books.c.id)
+        after = [_beyond([name, books.c.title_key], last)] if last else []
         stmt = (
-            select(*_columns()).where(*where).order_by(name.asc().nulls_last(), books.c.title_key, books.c.id)
+            select(*_columns())
+            .where(*where, *after)
+            .order_by(name.asc().nulls_last(), books.c.title_key, books.c.id)
         )
-        return session.execute(stmt.limit(size).offset(offset)).all()
+        return session.execute(stmt.limit(size).offset(0 if last else offset)).all()
     walk = (
         select(*_columns())
         .select_from(authors)
@@ -126,6 +168,15 @@ def _by_author(
         .where(authors.c.library_id == library_id, _first_author(), *filters)
         .order_by(authors.c.sort_name, books.c.title_key, books.c.id)
     )
+    no_author = ~exists().where(book_authors.c.book_id == books.c.id)
+    rest = select(*_columns()).where(no_author, *where).order_by(books.c.title_key, books.c.id)
+    if last and last[0] is None:  # already among the books without an author
+        after = _beyond([books.c.title_key], last[1:], nullable=False)
+        return session.execute(rest.where(after).limit(size)).all()
+    if last:
+        after = _beyond([authors.c.sort_name, books.c.title_key], last, nullable=False)
+        rows = session.execute(walk.where(after).limit(size)).all()
+        return [*rows, *session.execute(rest.limit(size - len(rows))).all()] if len(rows) < size else rows
     rows = session.execute(walk.limit(size).offset(offset)).all()
     if len(rows) == size:
         return rows
@@ -135,36 +186,70 @@ def _by_author(
         with_author = session.execute(
             select(func.count()).select_from(walk.order_by(None).subquery())
         ).scalar_one()
-    no_author = ~exists().where(book_authors.c.book_id == books.c.id)
-    rest = (
-        select(*_columns())
-        .where(no_author, *where)
-        .order_by(books.c.title_key, books.c.id)
-        .limit(size - len(rows))
-        .offset(max(0, offset - with_author))
+    return [*rows, *session.execute(rest.limit(size - len(rows)).offset(max(0, offset - with_author))).all()]
+
+
+def _last_keys(session: Session, library_id: int, sort: str, after: int) -> tuple | None:
+    """The sort key of the reader's book ``after`` (deleted ones too: a page may end on a book deleted
+    since), then its id; None when the library holds no such book."""
+    key = (
+        search.first_author_sort_name(books.c.id)
+        if sort == "author"
+        else _SORTED.get(sort, books.c.title_key)
     )
-    return [*rows, *session.execute(rest).all()]
+    extra = [books.c.title_key] if sort == "author" else []
+    found = session.execute(
+        select(key, *extra).where(books.c.id == after, books.c.library_id == library_id)
+    ).first()
+    return None if found is None else (*found, after)
 
 
 def filtered_page(
-    session: Session, library_id: int, parsed: ParsedQuery, sort: str, desc: bool, page: int, size: int
+    session: Session,
+    library_id: int,
+    parsed: ParsedQuery,
+    sort: str,
+    desc: bool,
+    page: int,
+    size: int,
+    after: int | None = None,
 ) -> GridPage:
-    """A page of the books matching ``parsed``'s filters (it holds no words), in ``sort`` order."""
+    """A page of the books matching ``parsed``'s filters (it holds no words), in ``sort`` order: page
+    ``page``, or the page after the book ``after`` (keyset: no offset walked; ``page`` is then None)."""
     conditions = search.conditions(library_id, parsed)
     filters = [_plain(session, books.c.deleted_at).is_(None), *conditions]
     where = [books.c.library_id == library_id, *filters]
-    live = [books.c.library_id == library_id, books.c.deleted_at.is_(None), *conditions]
-    total = session.execute(select(func.count()).select_from(books).where(*live)).scalar_one()
-    pages = max(1, math.ceil(total / size))
-    page = min(max(1, page), pages)
-    offset = (page - 1) * size
-    if not total:
+    live = select(books.c.id).where(
+        books.c.library_id == library_id, books.c.deleted_at.is_(None), *conditions
+    )
+    total = pages = last = None
+    if after is None:
+        total = matching = session.execute(select(func.count()).select_from(live.subquery())).scalar_one()
+        pages = max(1, math.ceil(total / size))
+        page = min(max(1, page), pages)
+    else:  # the first page counted them; the author order only asks whether more than WALK_ABOVE match
+        last = _last_keys(session, library_id, sort, after)
+        few = live.limit(WALK_ABOVE + 1).subquery()
+        matching = (
+            session.execute(select(func.count()).select_from(few)).scalar_one() if sort == "author" else 1
+        )
+    offset = (page - 1) * size if last is None else 0
+    limit = size if after is None else size + 1  # one more: whether another page follows
+    if not matching or (after is not None and last is None):
         rows = []
     elif sort == "author":
-        rows = _by_author(session, library_id, where, filters, total, offset, size)
+        rows = _by_author(session, library_id, where, filters, matching, offset, limit, last)
     else:
         stmt = select(*_columns()).where(*where).order_by(*_order(sort, desc))
-        rows = session.execute(stmt.limit(size).offset(offset)).all()
+        if last:
+            column = _SORTED.get(sort, books.c.title_key)
+            tie_desc = desc and sort == "added"
+            stmt = stmt.where(
+                _beyond([column], last, desc=desc, tie_desc=tie_desc, nullable=sort not in _NOT_NULL)
+            )
+        rows = session.execute(stmt.limit(limit).offset(offset)).all()
+    more = len(rows) > size if after is not None else page < (pages or 1)
+    rows = rows[:size]
     names = search.author_names(session, [row.id for row in rows]) if rows else {}
     return GridPage(
         rows=[
@@ -182,8 +267,9 @@ def filtered_page(
             for row in rows
         ],
         total=total,
-        page=page,
+        page=None if after is not None else page,
         pages=pages,
+        more=more,
     )
 
 

@@ -239,6 +239,17 @@ class Api(Base):
             raise Invalid("Not JSON.")
         return data
 
+    def log_exception(self, typ, value, tb) -> None:
+        if not isinstance(value, LibriumError):  # a bad parameter (int_arg) is the client's, answered 400
+            super().log_exception(typ, value, tb)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        error = kwargs.get("exc_info", (None, None))[1]
+        if isinstance(error, LibriumError):
+            self.write_json(400, {"error": error.message, "code": "invalid"})
+        else:
+            self.write_json(status_code, {"error": "Something went wrong."})
+
     def int_arg(self, name: str, default: int | None = None) -> int | None:
         raw = self.get_query_argument(name, None)
         if raw is None or raw == "":
@@ -317,6 +328,7 @@ class Books(Api):
             genre=self.get_query_argument("genre", None),
             sort=self.get_query_argument("sort", "recent"),
             page=self.int_arg("page", 1) or 1,
+            after=self.int_arg("after"),
         )
 
 

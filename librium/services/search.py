@@ -411,7 +411,10 @@ def _matches(
     stmt = select(book_search.c.book_id, rank.label("rank")).where(
         vector.op("@@")(tsquery), book_search.c.library_id == library_id
     )
-    return stmt.cte(name)
+    # Materialized too: inlined, a search sorted by title (or year...) walked that sort's index over the
+    # whole library testing each book's vector (the window count needs every match, so the walk never
+    # stops early): 78 ms against 1 ms for the GIN look-up first at 10,000 books.
+    return stmt.cte(name).prefix_with("MATERIALIZED")
 
 
 def pg_vector() -> ColumnElement:

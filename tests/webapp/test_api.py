@@ -56,8 +56,14 @@ def test_the_grid_pages_search_and_filters(shelf):
     second = client.get("/app/api/books", params={"sort": "title", "page": 2}).json()
     assert len(second["books"]) == 7
     assert {b["id"] for b in first["books"]}.isdisjoint(b["id"] for b in second["books"])
+    # Scrolling on: the page after the last card (keyset), then the end.
+    assert first["next"] == {"after": first["books"][-1]["id"]} and second["next"] is None
+    after = client.get("/app/api/books", params={"sort": "title", **first["next"]}).json()
+    assert after["books"] == second["books"] and after["next"] is None
+    assert after["total"] is None, "the first page counted them: a page after a card counts nothing"
+    assert client.get("/app/api/books", params={"sort": "title", "after": "x"}).status_code == 400
     found = client.get("/app/api/books", params={"q": "dun"}).json()
-    assert [b["id"] for b in found["books"]] == [dune]
+    assert [b["id"] for b in found["books"]] == [dune] and found["next"] is None
     assert found["books"][0]["authors"] == ["Frank Herbert"] and found["books"][0]["cover"] is False
     wished = client.get("/app/api/books", params={"chips": "wishlist"}).json()
     assert [b["id"] for b in wished["books"]] == [wish]

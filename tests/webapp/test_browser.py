@@ -201,6 +201,8 @@ def test_pages_load_as_you_scroll_at_360px_and_covers_shift_nothing(shelf, brows
     expect(page.locator("#grid .card")).to_have_count(60)
     page.mouse.wheel(0, 20_000)
     expect(page.locator("#grid .card")).to_have_count(70)
+    shown = page.eval_on_selector_all("#grid .card", "cards => cards.map((c) => Number(c.dataset.id))")
+    assert sorted(shown) == sorted(ids), "each page goes on after the last card: every book once"
     page.wait_for_load_state("networkidle")
     shift = page.evaluate(
         """new Promise((done) => {

@@ -90,6 +90,18 @@ def test_every_page_matches_the_find_search(session, library, generated, monkeyp
             pages, page = found.pages, page + 1
         assert got == expected, (query, sort)
         assert chips != [] or shelf or len(expected) > 200, "the unfiltered grid lists the library"
+        # The same walk going on after each page's last book (keyset), as the page does while scrolling.
+        found = grid_pages.filtered_page(
+            session, library.id, q.parse(query), probe.sort, probe.sort_desc, 1, 30
+        )
+        by_cursor = [row.id for row in found.rows]
+        while found.more:
+            found = grid_pages.filtered_page(
+                session, library.id, q.parse(query), probe.sort, probe.sort_desc, 1, 30, after=by_cursor[-1]
+            )
+            assert (found.page, found.total) == (None, None) and found.rows, (query, sort)
+            by_cursor += [row.id for row in found.rows]
+        assert by_cursor == expected, (query, sort)
 
 
 def test_a_page_carries_what_a_card_shows(session, library, generated):
@@ -123,3 +135,25 @@ def test_a_page_past_the_end_shows_the_last_and_an_empty_filter_shows_none(sessi
     assert last.page == last.pages and 0 < len(last.rows) <= 30
     none = grid_pages.filtered_page(session, library.id, q.parse("year:3000"), "author", False, 1, 30)
     assert (none.total, none.rows, none.pages) == (0, [], 1)
+
+
+def test_a_page_after_a_book_of_another_library_or_a_deleted_one(session, library, generated):
+    books = db.Book.__table__
+    first = grid_pages.filtered_page(session, library.id, q.parse(""), "title", False, 1, 30)
+    second = grid_pages.filtered_page(
+        session, library.id, q.parse(""), "title", False, 1, 30, after=first.rows[-1].id
+    )
+    session.execute(
+        update(books)
+        .where(books.c.id == first.rows[-1].id)
+        .values(deleted_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    )
+    again = grid_pages.filtered_page(
+        session, library.id, q.parse(""), "title", False, 1, 30, after=first.rows[-1].id
+    )
+    assert [r.id for r in again.rows] == [r.id for r in second.rows], (
+        "a page goes on after a book deleted since"
+    )
+    theirs = session.scalar(select(books.c.id).where(books.c.library_id != library.id).limit(1))
+    other = grid_pages.filtered_page(session, library.id, q.parse(""), "title", False, 1, 30, after=theirs)
+    assert (other.rows, other.more) == ([], False), "another library's book is nowhere in this one"

@@ -148,7 +148,8 @@ function gate() {
 
 /* --------------------------------------------------------------------- the grid */
 
-const grid = { page: 0, pages: 1, loading: false, observer: null, token: 0 };
+// `next`: the parameters of the page that follows (the server's: after the last card, or a page number), or null.
+const grid = { next: {}, loading: false, observer: null, token: 0 };
 
 // Words typed list the best matches first, unless the reader picked an order themselves.
 function gridSort() { return state.q.trim() && !state.sortChosen ? "relevance" : state.sort; }
@@ -169,26 +170,27 @@ function bookCard(book) {
 }
 
 async function loadPage(reset) {
-  if (reset) { grid.page = 0; grid.pages = 1; grid.token += 1; $("#sort").value = gridSort(); }
+  if (reset) { grid.next = {}; grid.token += 1; $("#sort").value = gridSort(); }
   if (grid.loading && !reset) return;
-  if (grid.page >= grid.pages) return;
+  if (!grid.next) return;
   const token = grid.token;
   grid.loading = true;
   try {
-    const data = await api("books", { params: { ...gridParams(), page: grid.page + 1 } });
+    const data = await api("books", { params: { ...gridParams(), ...grid.next } });
     if (token !== grid.token) return;  // the user typed on: a newer search owns the grid
     const list = $("#grid");
     if (!list) return;
     if (reset) list.replaceChildren();
-    grid.page = data.page; grid.pages = data.pages;
+    grid.next = data.next;
     list.append(...data.books.map(bookCard));
+    $("#more").hidden = !grid.next;
+    if (data.total === null) return;  // a page after the last card: the first page said how many
     const n = data.total;
     const count = n === 0 ? "" : tn("{n} book", "{n} books", n);
     // Nothing matched exactly: these are near matches (typos, another script, another word form).
     const near = data.exact === 0 ? (data.corrected ? t("Showing results for “{words}”", { words: data.corrected }) : t("Near matches")) : "";
     $("#summary").textContent = [near, count].filter(Boolean).join(" · ");
     $("#empty").hidden = n !== 0;
-    $("#more").hidden = grid.page >= grid.pages;
   } catch (error) { failed(error); } finally { if (token === grid.token) grid.loading = false; }
 }
 
