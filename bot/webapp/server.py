@@ -2,7 +2,8 @@
 
     GET  /app/                      the page (index.html), with a strict Content-Security-Policy
     GET  /app/static/...            its CSS/JS and the vendored ZXing reader (zxing-wasm)
-    GET  /app/api/...               JSON, each request authenticated by its initData (401 without)
+    GET  /app/api/...               JSON, each request authenticated by its initData (401 without);
+                                    the grid's pages: /app/api/books?...&after=<id> (the answer's next)
     POST /app/api/books/<id>/<act>  an action on a book (the same actions as the chat's card)
     POST /app/api/scan              a scanned ISBN: added, or "already in your library"
     GET  /app/cover/<id>?...        a cover, through our server (signed link: <img> sends no header)
