@@ -47,6 +47,7 @@ class Who:
     library_kind: str
     timezone: str
     chat_id: int
+    language: str | None = None  # the user's own: chosen with /language, else Telegram's (as stored)
 
 
 def actor_of(update: Update) -> Actor:
@@ -85,6 +86,7 @@ def resolve(session: Session, actor: Actor) -> Who:
             known.library_kind,
             known.timezone,
             actor.chat_id,
+            known.chosen_language or known.language,
         )
     if session.info.get(READ_ONLY):
         raise WriteNeeded
@@ -95,7 +97,15 @@ def resolve(session: Session, actor: Actor) -> Who:
         )
     else:
         library = libraries.personal_library(session, user)
-    return Who(user.id, library.id, library.name, library.kind, user.timezone, actor.chat_id)
+    return Who(
+        user.id,
+        library.id,
+        library.name,
+        library.kind,
+        user.timezone,
+        actor.chat_id,
+        user.chosen_language or user.language,
+    )
 
 
 REFUSED = "refused_users"

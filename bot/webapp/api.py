@@ -25,7 +25,7 @@ from librium import isbn as isbn_mod
 from librium.database.sqlalchemy import db
 from librium.errors import Forbidden, Invalid, NotFound
 from librium.i18n import _
-from librium.services import books, browse, libraries, ownership, reading, search, stats
+from librium.services import books, browse, languages, libraries, ownership, reading, search, stats
 from librium.services import query as q
 from librium.services.books import BookView
 
@@ -78,7 +78,18 @@ def who_for(session: Session, user: WebUser, library_id: int | None, explicit: b
         raise NotFound("No such library.") from None
     library = session.get(db.Library, library_id)
     chat_id = library.telegram_chat_id or user.telegram_id
-    return Who(me.user_id, library.id, library.name, library.kind, me.timezone, chat_id)
+    return Who(me.user_id, library.id, library.name, library.kind, me.timezone, chat_id, me.language)
+
+
+def language_of(session: Session, who: Who) -> str:
+    """The shipped language the library's chat speaks (bot/runtime/language.py's rule): a group's library
+    the group's (its own, else its creator's), the personal library the user's (chosen with /language,
+    else Telegram's: read with the user, no extra query)."""
+    if who.library_kind == "group":
+        group = languages.group_language(session, who.chat_id)
+        if group is not None:
+            return i18n.match(group)
+    return i18n.match(who.language)
 
 
 def me(session: Session, who: Who, user: WebUser, known: str = "") -> dict[str, Any]:

@@ -41,7 +41,6 @@ from librium import isbn as isbn_mod
 from librium.database.sqlalchemy.session import WriteNeeded, in_thread
 from librium.errors import Invalid, LibriumError, NotFound
 from librium.i18n import N_
-from librium.services import languages
 
 log = logging.getLogger(__name__)
 
@@ -268,7 +267,7 @@ class Api(Base):
         def work(session):
             with i18n.speaking(self.language):  # a first visit names the personal library in it
                 who = api.who_for(session, self.user, library, explicit)
-            self.language = languages.chat_language(session, who.user_id, who.chat_id)
+            self.language = api.language_of(session, who)
             with i18n.speaking(self.language):  # the chat's language for this library: errors too
                 return fn(session, who, *args, **kwargs)
 

@@ -53,6 +53,7 @@ class ChatLibrary:
     library_id: int
     library_name: str
     library_kind: str
+    chosen_language: str | None = None  # chosen with /language (wins over Telegram's ``language``)
 
 
 def _chat_library_query(group: bool):
@@ -71,6 +72,7 @@ def _chat_library_query(group: bool):
             library.id,
             library.name,
             library.kind,
+            user.chosen_language,
         )
         .join(library, which)
         .join(member, and_(member.library_id == library.id, member.user_id == user.id))
