@@ -24,21 +24,21 @@ READERS = {
         "books": [
             {"title": "Cien años de soledad", "authors": ["Gabriel García Márquez"], "year": 1967,
              "pages": 1471, "publishers": ["Sudamericana"], "genres": ["Realismo mágico"],
-             "series": "Macondo", "series_index": 1, "isbn": HELD[1]},
+             "series": "Macondo", "series_index": 1, "isbn": HELD[1], "price": "19.90", "currency": "EUR"},
             {"title": "Rayuela", "authors": ["Julio Cortázar"], "year": 1963},
             {"title": "Ficciones", "authors": ["Jorge Luis Borges"], "owned": False},
         ],
-        "borrower": "Lucía", "count": "3 libros", "pages": "1471", "stars": "3 estrellas", "saved": "Guardado.",  # 1471: CLDR es
+        "borrower": "Lucía", "count": "3 libros", "pages": "1471", "stars": "3 estrellas", "saved": "Guardado.", "price": "19,90\u00a0€",  # 1471: CLDR es
     },
     "ru": {
         "books": [
             {"title": "Мастер и Маргарита", "authors": ["Михаил Булгаков"], "year": 1967,
              "pages": 1471, "publishers": ["Художественная литература"], "genres": ["Роман"],
-             "series": "Москва", "series_index": 1, "isbn": HELD[1]},
+             "series": "Москва", "series_index": 1, "isbn": HELD[1], "price": "450", "currency": "RUB"},
             {"title": "Мёртвые души", "authors": ["Николай Гоголь"], "year": 1842},
             {"title": "Пикник на обочине", "authors": ["Аркадий и Борис Стругацкие"], "owned": False},
         ],
-        "borrower": "Ольга", "count": "3 книги", "pages": "1\u00a0471", "stars": "3 звезды", "saved": "Сохранено.",
+        "borrower": "Ольга", "count": "3 книги", "pages": "1\u00a0471", "stars": "3 звезды", "saved": "Сохранено.", "price": "450,00\u00a0₽",
     },
 }  # fmt: skip
 
@@ -113,6 +113,7 @@ def test_a_reader_meets_no_english_in_the_mini_app(shelf, camera_browser, code):
     assert page.locator(".rate button.on").count() == 3
     assert page.locator(".rate button").nth(2).get_attribute("aria-label") == reader["stars"]
     expect(page.locator(".facts")).to_contain_text(reader["pages"])
+    expect(page.locator(".facts")).to_contain_text(reader["price"])  # Intl, with the page's locale
     no_english(page, code, "a book's page", names)
     page.locator(".bookpage > .actions").last.locator("button").first.click()  # ✏️ edit (then 🗑)
     expect(page.locator("form.edit")).to_be_visible()

@@ -258,10 +258,10 @@ async function showBook(id) {
 function day(iso) {
   if (!iso) return "";
   const date = new Date(iso + "T12:00:00");
-  return isNaN(date) ? iso : date.toLocaleDateString(document.documentElement.lang || undefined, { day: "numeric", month: "short", year: "numeric" });
+  return isNaN(date) ? iso : date.toLocaleDateString(texts.locale, { day: "numeric", month: "short", year: "numeric" });
 }
 
-function price(amount, currency) {
+function money(amount, currency) {
   try { return new Intl.NumberFormat(texts.locale, { style: "currency", currency }).format(amount); } catch (e) { return number(amount) + " " + currency; }
 }
 
@@ -307,7 +307,7 @@ function renderBook(book, readings, shelves) {
       history.back();
       toast(t("Deleted “{title}”.", { title: book.title }), { label: t("Undo"), run: async () => { const back = await act(gone.book, "restore"); if (back) location.hash = "#/book/" + back.book.id; } });
     } }, t("Delete"));
-  const price = book.price ? (book.currency ? price(book.price, book.currency) : number(book.price)) : null;
+  const price = book.price ? (book.currency ? money(book.price, book.currency) : number(book.price)) : null;
   show(h("article", { class: "bookpage", "data-id": book.id },
     h("div", { class: "book" }, coverBox(book, authors),
       h("div", {}, h("h1", {}, book.title), book.subtitle ? h("h2", {}, book.subtitle) : "",
