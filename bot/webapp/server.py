@@ -147,6 +147,7 @@ NOT_ALLOWED = N_("This is a private Librium bot.")
 NOT_IN_LIBRARY = N_("That isn't in your library.")
 NOT_AN_ISBN = N_("That is not an ISBN.")
 NO_SCRIPT = N_("Librium's shelf needs JavaScript.")
+SOMETHING_WRONG = N_("Something went wrong.")
 
 
 class Base(tornado.web.RequestHandler):
@@ -248,7 +249,7 @@ class Api(Base):
         if isinstance(error, LibriumError):
             self.write_json(400, {"error": error.message, "code": "invalid"})
         else:
-            self.write_json(status_code, {"error": "Something went wrong."})
+            self.write_json(status_code, {"error": self.say(SOMETHING_WRONG)})
 
     def int_arg(self, name: str, default: int | None = None) -> int | None:
         raw = self.get_query_argument(name, None)
