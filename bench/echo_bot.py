@@ -3,7 +3,10 @@
     TELEGRAM_BOT_TOKEN=123:abc TELEGRAM_API_BASE_URL=http://127.0.0.1:8081/bot python -m bench.echo_bot
 
 Same builder settings as bot/runtime/app.py (HTML parse mode, ``--concurrency`` updates at once as
-CONCURRENT_UPDATES does for ours, AIORateLimiter with 3 retries unless ``--no-rate-limit``), no database: a text is echoed back; a button tap gets a message and its answer (as a card view).
+CONCURRENT_UPDATES does for ours, AIORateLimiter with 3 retries unless ``--no-rate-limit``) and the same
+Bot API transport (bot/runtime/aiohttp_request.py's AiohttpRequest for the calls and for getUpdates, not
+python-telegram-bot's default httpx), so a ratio against it compares the work per update, not the HTTP
+client. No database: a text is echoed back; a button tap gets a message and its answer (as a card view).
 
 ``--one-read``: before answering, each update reads one row by primary key from DATABASE_URL (one
 SQLAlchemy connection checkout and one indexed SELECT in a worker thread, as a bot must do to keep its
@@ -30,6 +33,8 @@ from telegram.ext import (
     filters,
 )
 from telegram.helpers import escape
+
+from bot.runtime.aiohttp_request import AiohttpRequest
 
 log = logging.getLogger("echo")
 ENGINE = "engine"
@@ -79,6 +84,9 @@ def main() -> None:
         .base_file_url(os.environ.get("TELEGRAM_API_FILE_URL", "https://api.telegram.org/file/bot"))
         .defaults(Defaults(parse_mode="HTML", link_preview_options=None))
         .concurrent_updates(args.concurrency or True)
+        # The transport ours uses (bot/runtime/app.py): one connection for getUpdates, a pool for the calls.
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .request(AiohttpRequest())
     )
     if not args.no_rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
