@@ -29,7 +29,6 @@ from librium.i18n import _
 from librium.names import parse_author, split_authors
 from librium.services import entities, search_index, wordforms
 from librium.services import search as search_service
-from librium.services.query import ParsedQuery, tokens
 from librium.text import clean, fold
 
 __all__ = [
@@ -475,39 +474,44 @@ def find_duplicates(
 
 def near_duplicates(session: Session, library_id: int, title: str, authors: Names = None) -> list[BookView]:
     """Live books whose title and first author are a near miss of these (a typo or two, another
-    script, other punctuation) but not the same: "Hobit by J.R.R. Tolkien" for The Hobbit."""
-    words = tokens(title or "")
-    if not words:
-        return []
+    script, other punctuation) but not the same: "Hobit by J.R.R. Tolkien" for The Hobbit. The
+    nearest titles first.
+
+    Candidates come from ``search.similar_titles`` (one match on the title's words), not a search."""
     names = _author_names(authors)
-    page = search_service.search(session, library_id, ParsedQuery(words=words), page_size=_NEAR_CANDIDATES)
-    if not page.rows:
-        return []
     first = names[0] if names else None
-    kept = [
-        row.id
-        for row in page.rows
-        if _close(title, row.title)
-        and (first is None or not row.authors or _close(first, row.authors[0]))
-        and not (
-            fold(title) == fold(row.title)
-            and fold(first or "") == fold(row.authors[0] if row.authors else "")
-        )
+    close = [
+        (edits, row)
+        for row in search_service.similar_titles(session, library_id, title, limit=_NEAR_CANDIDATES)
+        if (edits := _edits(title, row.title)) is not None
+        and (first is None or not row.first_author or _edits(first, row.first_author) is not None)
+        and not (fold(title) == fold(row.title) and fold(first or "") == fold(row.first_author or ""))
     ]
-    return get_books(session, library_id, kept)
+    # Titles holding every word, when there are any: volume one is no near miss of volume two.
+    kept = [(edits, row) for edits, row in close if row.every_word] or close
+    kept.sort(key=lambda item: item[0])  # stable: the engine's order among titles as near
+    return get_books(session, library_id, [row.id for _, row in kept[:_NEAR_SHOWN]]) if kept else []
 
 
-_NEAR_CANDIDATES = 10
+_NEAR_CANDIDATES = 30  # titles looked at
+_NEAR_SHOWN = 10
+_NUMBERS = re.compile(r"\d+")
 
 
-def _close(typed: str, kept: str) -> bool:
-    """Two names read alike: within a word's allowed typos, compared as letters and digits (any script)."""
+def _edits(typed: str, kept: str) -> int | None:
+    """The edits between two names that read alike (None when they do not): within a word's allowed
+    typos, compared as letters and digits (any script); their numbers the same (volume 2 is not a
+    typo of volume 3)."""
+    if _NUMBERS.findall(typed) != _NUMBERS.findall(kept):
+        return None
+    best = None
     for a in wordforms.readings(typed):
         for b in wordforms.readings(kept):
             allowed = wordforms.max_edits(b) + (1 if len(b) >= 16 else 0)
-            if wordforms.distance(a, b, allowed) <= allowed:
-                return True
-    return False
+            edits = wordforms.distance(a, b, allowed)
+            if edits <= allowed and (best is None or edits < best):
+                best = edits
+    return best
 
 
 def add_book(

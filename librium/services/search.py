@@ -20,6 +20,7 @@ when there are alternatives. ``SearchPage.exact`` says how many of ``total`` mat
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from decimal import Decimal
 from sqlalchemy import (
     ColumnElement,
     and_,
+    bindparam,
     column,
     exists,
     false,
@@ -39,6 +41,7 @@ from sqlalchemy import (
     select,
     table,
     true,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -254,13 +257,16 @@ def _alternatives(
     found = vocabulary.alternatives(
         session, library_id, list(dict.fromkeys(parsed.words)), correct_known=correct_known
     )
-    options = {}
-    for word, alt in found.items():
-        ordered = sorted(alt.terms.items(), key=lambda item: (item[1], item[0]))
-        edits = [cost for _, cost in ordered if cost >= 1]
-        limit = int(edits[0]) + 1 if edits else 99
-        options[word] = dict([(t, c) for t, c in ordered if c < limit][:ALTERNATIVES])
+    options = {word: _cheapest(alt) for word, alt in found.items()}
     return options if any(options.values()) else {}
+
+
+def _cheapest(alt: vocabulary.Alternatives) -> dict[str, float]:
+    """A word's alternatives, cheapest first, at most ALTERNATIVES, those of the fewest edits only."""
+    ordered = sorted(alt.terms.items(), key=lambda item: (item[1], item[0]))
+    edits = [cost for _, cost in ordered if cost >= 1]
+    limit = int(edits[0]) + 1 if edits else 99
+    return dict([(t, c) for t, c in ordered if c < limit][:ALTERNATIVES])
 
 
 def _near(
@@ -363,6 +369,106 @@ def _as_written(typed: list[str], corrected: str, row: BookRow) -> str:
     return " ".join(
         word if word == old else written.get(word, word) for old, word in zip(typed, words, strict=False)
     )
+
+
+# --------------------------------------------------------------------------- titles alike
+
+
+@dataclass(frozen=True)
+class TitleRow:
+    id: int
+    title: str
+    first_author: str | None  # display name
+    every_word: bool  # the title holds every word (or an alternative of it), not only some
+
+
+def similar_titles(session: Session, library_id: int, title: str, *, limit: int = 10) -> list[TitleRow]:
+    """Live books whose title may be ``title`` misspelt, in another script or another word form, best
+    first (at most ``limit``): the candidates of a near-duplicate check.
+
+    One statement on the title column's full-text index (no count, no page, no second pass) after one
+    vocabulary look-up (two when a word is not a word of the library and may be a typo). First the
+    titles holding every word (as a prefix, as in a search, or as one of its alternatives: a typo's
+    correction, another script's spelling, another form), then those holding any telling word: one of
+    four letters or more that the library knows, a number, or a word with an alternative (and, when
+    fewer than two words are such, the library's words of two or three letters too). Each part is
+    ranked by the engine (more and rarer words, shorter titles first). A word of the library is
+    corrected only when another word is not the library's (then the title was surely mistyped)."""
+    words = list(dict.fromkeys(q.tokens(title)))
+    if not words:
+        return []
+    found = vocabulary.alternatives(
+        session, library_id, [w for w in words if not _has_digit(w)], doubt_known=True
+    )
+    options = {word: _cheapest(alt) for word, alt in found.items()}
+    telling = [w for w in words if _has_digit(w) or options[w] or (len(w) >= 4 and found[w].whole)]
+    if len(telling) < 2:  # a short title ("Old Man's War"): its short words of the library rank it too
+        telling += [w for w in words if w not in telling and len(w) >= 2 and found[w].whole]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        every = " AND ".join(_either(words, options, '"{}"*', '"{}"', " OR "))
+        some = " OR ".join(_either(telling, options, '"{}"*', '"{}"', " OR "))
+        params = {"every": f"title_text : ({every})", "some": f"title_text : ({some})"}
+    else:  # the title's words weigh A in the stored vector
+        every = " & ".join(_either(words, options, "'{}':*A", "'{}':A", " | "))
+        params = {"every": every, "some": " | ".join(_either(telling, options, "'{}':*A", "'{}':A", " | "))}
+    rows = session.execute(
+        _similar_titles_statement(sqlite, bool(telling)), {**params, "library_id": library_id, "n": 2 * limit}
+    )
+    seen: dict[int, TitleRow] = {}
+    for row in rows:
+        seen.setdefault(row.id, TitleRow(row.id, row.title, row.first_author, bool(row.every)))
+    return list(seen.values())[:limit]
+
+
+@functools.cache
+def _similar_titles_statement(sqlite: bool, some: bool):
+    """similar_titles' statement, built once per engine and shape (its words are bound parameters, so
+    SQLAlchemy neither rebuilds it nor walks it for a cache key on every add): the matches of both
+    parts ranked by the engine, then the title and first author of the best ``n`` only."""
+
+    def part(every: bool):
+        if sqlite:
+            match = literal_column("book_fts").op("MATCH")(bindparam("every" if every else "some"))
+            stmt = select(_FTS.c.rowid.label("id"), literal_column("bm25(book_fts)").label("rank")).where(
+                match
+            )
+        else:
+            tsquery = func.to_tsquery(literal_column("'simple'"), bindparam("every" if every else "some"))
+            stmt = select(
+                book_search.c.book_id.label("id"), (-func.ts_rank(pg_vector(), tsquery)).label("rank")
+            )
+            stmt = stmt.where(
+                book_search.c.library_id == bindparam("library_id"), pg_vector().op("@@")(tsquery)
+            )
+        return stmt.add_columns(literal_column("1" if every else "0").label("every"))
+
+    matches = (union_all(part(True), part(False)) if some else part(True)).subquery("matches")
+    best = (
+        select(matches.c.id, matches.c.rank, matches.c.every)
+        .join(books, books.c.id == matches.c.id)
+        .where(books.c.library_id == bindparam("library_id"), books.c.deleted_at.is_(None))
+        .order_by(matches.c.every.desc(), matches.c.rank, matches.c.id)
+        .limit(bindparam("n"))
+        .subquery("best")
+    )
+    first_author = (
+        select(authors.c.display_name)
+        .join(book_authors, book_authors.c.author_id == authors.c.id)
+        .where(book_authors.c.book_id == books.c.id)
+        .order_by(book_authors.c.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        select(books.c.id, books.c.title, first_author.label("first_author"), best.c.every)
+        .join(best, best.c.id == books.c.id)
+        .order_by(best.c.every.desc(), best.c.rank, best.c.id)
+    )
+
+
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
 
 
 # --------------------------------------------------------------------------- matching

@@ -109,18 +109,25 @@ def rebuild(session: Session, library_id: int) -> None:
 
 
 def alternatives(
-    session: Session, library_id: int, words: list[str], *, correct_known: bool = False
+    session: Session,
+    library_id: int,
+    words: list[str],
+    *,
+    correct_known: bool = False,
+    doubt_known: bool = False,
 ) -> dict[str, Alternatives]:
     """What each (folded) searched word may stand for in the library; two statements at most.
 
     A word of the library itself gets no typo corrections unless ``correct_known`` (the caller found
-    nothing exactly: "most" may be a typo of "mort" after all)."""
+    nothing exactly: "most" may be a typo of "mort" after all) or ``doubt_known`` and another of the
+    words is not the library's (text with a typo in it may hold more: "The Lian's Dn")."""
     found = {word: Alternatives(word) for word in words}
     if not words:
         return found
     latin = {word: wordforms.readings(word) for word in words}
     stems = {word: wordforms.stem(word) for word in words}
     _same_words(session, library_id, found, latin, stems)
+    correct_known = correct_known or (doubt_known and not all(alt.whole for alt in found.values()))
     typos = {
         word: wordforms.max_edits(word)
         for word in words

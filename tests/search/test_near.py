@@ -195,3 +195,70 @@ def test_a_near_miss_in_another_script_is_a_near_duplicate(session, shelf):
         session, shelf.library_id, books.BookInput(title="Anna Karenina", authors=["Lev Tolstoy"])
     )
     assert other.added
+
+
+@pytest.mark.parametrize(
+    ("typed", "author", "meant"),
+    [
+        ("Old Man'b War", "John Scalzi", "Old Man's War"),  # only words of three letters, one mistyped
+        ("I Am ja Cat", "Natsume Sōseki", "I Am a Cat"),
+        ("By Any Other Nae", "Jodi Picoult", "By Any Other Name"),  # one telling word, common in titles
+        ("The Lian's Dn", "Katherine St. John", "The Lion's Den"),  # a typo that makes a word of the library
+        ("The Hobit", None, "The Hobbit"),
+    ],
+)
+def test_a_near_duplicate_is_found_among_titles_alike(session, shelf, typed, author, meant):
+    from librium.services import books
+
+    for title, by in [
+        ("Old Man's War", "John Scalzi"),
+        ("I Am a Cat", "Natsume Sōseki"),
+        ("By Any Other Name", "Jodi Picoult"),
+        ("The Lion's Den", "Katherine St. John"),
+        ("The Hobbit", "J. R. R. Tolkien"),
+        ("Across the Nightingale Floor", "Lian Hearn"),  # "lian" is a word of the library
+    ]:
+        shelf.book(title, authors=[by])
+    for n in range(40):  # titles sharing the telling words, to be ranked below the one meant
+        shelf.book(f"The Other War of {n} Cats and Men", authors=["Someone Else"])
+    near = books.near_duplicates(session, shelf.library_id, typed, [author] if author else None)
+    assert [b.title for b in near] == [meant]
+    if author:  # the same title and author: an exact duplicate, no near one
+        assert books.near_duplicates(session, shelf.library_id, meant, [author]) == []
+
+
+def test_volume_two_is_no_near_duplicate_of_volume_three(session, shelf):
+    from librium.services import books
+
+    shelf.book("The Chronicles of Narnia 2", authors=["C. S. Lewis"])
+    typed = "The Chronicles of Narnia 3"  # one edit, as a typo in a title this long may be
+    assert books.near_duplicates(session, shelf.library_id, typed, ["C. S. Lewis"]) == []
+    near = books.near_duplicates(session, shelf.library_id, "The Chronicles of Narnja 2", ["C. S. Lewis"])
+    assert [b.title for b in near] == ["The Chronicles of Narnia 2"]
+
+
+def test_the_near_duplicate_check_costs_a_fixed_number_of_statements(session, shelf):
+    from librium.services import books
+
+    from .conftest import count_statements
+
+    counts = []
+    for size in (10, 60):
+        while len(shelf_titles := session.scalars(select(db.Book.title)).all()) < size:
+            shelf.book(f"Shadow and Bone {len(shelf_titles)}", authors=["Leigh Bardugo"])
+        with count_statements(session) as statements:
+            assert (
+                books.near_duplicates(session, shelf.library_id, "Shadow and Stone 99", ["Leigh Bardugo"])
+                == []
+            )
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 3
+
+
+def test_the_nearest_title_is_offered_first(session, shelf):
+    from librium.services import books
+
+    shelf.book("Letters from the Night", authors=["Ann Author"])
+    shelf.book("Letters from the Light", authors=["Ann Author"])
+    near = books.near_duplicates(session, shelf.library_id, "Lettenrs from the Light", ["Ann Author"])
+    assert near[0].title == "Letters from the Light"
