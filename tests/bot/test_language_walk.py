@@ -67,7 +67,7 @@ def shown_texts(calls: list[Call]) -> list[str]:
 
 def test_the_check_finds_english_among_the_language() -> None:
     assert english_in("¡Hola, Eva! Your library is empty, send a title to add one.", "es") == [
-        "Your", "library", "is", "send", "Your library is empty, send a title to add one."
+        "Your", "library", "is", "send", "title", "Your library is empty, send a title to add one."
     ]  # fmt: skip
     assert english_in("Hallo! Import finished without problems, everything arrived safely.", "de") == [
         "Import finished without problems, everything arrived safely."

@@ -23,12 +23,16 @@ ENGLISH = {
     "send", "book", "books", "library", "read", "reading", "added", "page", "pages", "shelf", "lent",
     "tap", "try", "here", "what", "which", "when", "will", "can", "there", "nothing", "new", "delete",
     "edit", "rate", "lend", "back", "cancel", "skip", "next", "prev", "stars", "goal", "unread", "done",
+    "search", "scan", "save", "saved", "undo", "deleted", "title", "author", "authors", "year", "rating",
+    "wishlist", "filters", "price", "recent", "open", "from", "barcode", "cover", "subtitle", "publisher",
+    "returned", "about", "missing", "near", "matches", "showing", "results", "loan",
 }  # fmt: skip
 
 # Names, not English: what the reader typed, and places several languages write as English does.
 NAMES = {
     "New York", "Los Angeles", "Dune", "Frank", "Herbert", "Duna", "Diuna", "Alice", "Bob", "Mort", "Terry", "Pratchett",
     "Дюна", "Дюну", "Дюны", "Дюни", "Бобу", "Diunę", "Diuny", "Bobowi",
+    "E-Book",  # German (the Mini App's format suggestions)
 }  # fmt: skip
 # Words of these languages spelled like an English word of the list.
 THEIRS = {"de": {"was"}, "fr": {"page", "pages"}}

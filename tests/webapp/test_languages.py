@@ -1,4 +1,4 @@
-"""The Mini App speaks the reader's language: a Spanish and a Russian reader (Telegram's language_code in
+"""The Mini App speaks the reader's language: a Spanish, a German and a Russian reader (Telegram's language_code in
 initData, as the chat reads it) open the shelf, a book's page, its edit form, series, authors, stats and
 the scanner (a fake camera showing a barcode of a book they have) in Chromium and meet no English: every
 text node, placeholder, label, title and Telegram button is judged by the chat walk's judge
@@ -29,6 +29,17 @@ READERS = {
             {"title": "Ficciones", "authors": ["Jorge Luis Borges"], "owned": False},
         ],
         "borrower": "Lucía", "count": "3 libros", "pages": "1471", "stars": "3 estrellas", "saved": "Guardado.", "price": "19,90\u00a0€",  # 1471: CLDR es
+    },
+    "de": {
+        "books": [
+            {"title": "Der Schwarm", "authors": ["Frank Schätzing"], "year": 2004,
+             "pages": 1471, "publishers": ["Kiepenheuer & Witsch"], "genres": ["Thriller"],
+             "series": "Meere", "series_index": 1, "isbn": HELD[1], "price": "19.90", "currency": "EUR"},
+            {"title": "Die Verwandlung", "authors": ["Franz Kafka"], "year": 1915},
+            {"title": "Momo", "authors": ["Michael Ende"], "owned": False},
+        ],
+        "borrower": "Jürgen", "count": "3 Bücher", "pages": "1.471", "stars": "3 Sterne", "saved": "Gespeichert.",
+        "price": "19,90\u00a0€",
     },
     "ru": {
         "books": [
