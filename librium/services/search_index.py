@@ -27,8 +27,16 @@ from librium.database.sqlalchemy import db
 from librium.services import vocabulary
 from librium.text import fold
 
-__all__ = ["index_new_book", "refresh", "refresh_library", "search_row", "searchable_texts"]
+__all__ = [
+    "index_new_book",
+    "index_new_books",
+    "refresh",
+    "refresh_library",
+    "search_row",
+    "searchable_texts",
+]
 
+_SEARCH = db.BookSearch.__table__
 _CHUNK = 500  # ids per statement: well under SQLite's bound-parameter limit
 
 
@@ -116,9 +124,29 @@ def index_new_book(session: Session, book: db.Book) -> None:
         genres=sorted(g.name for g in book.genres),
         location=book.location.name if book.location is not None else None,
     )
-    row = search_row(**fields)
-    session.execute(insert(db.BookSearch), [{"book_id": book.id, "library_id": book.library_id, **row}])
-    vocabulary.add(session, [(book.library_id, searchable_texts(fields))])
+    index_new_books(session, [(book.id, book.library_id, fields)])
+
+
+def index_new_books(
+    session: Session, books: list[tuple[int, int, dict]], *, vocabulary_seen: set | None = None
+) -> None:
+    """The search rows and vocabulary of books that have none yet, from (book id, library id, fields
+    as :func:`search_row` takes them): no reads. ``vocabulary_seen`` (kept by the caller across
+    calls, as an import does per batch) skips words already given to the vocabulary."""
+    if not books:
+        return
+    session.execute(
+        insert(_SEARCH),
+        [
+            {"book_id": book_id, "library_id": library_id, **search_row(**fields)}
+            for book_id, library_id, fields in books
+        ],
+    )
+    vocabulary.add(
+        session,
+        [(library_id, searchable_texts(fields)) for _id, library_id, fields in books],
+        seen=vocabulary_seen,
+    )
 
 
 def refresh_library(session: Session, library_id: int) -> int:
@@ -183,6 +211,4 @@ def _refresh_chunk(session: Session, ids: list[int]) -> None:
         )
         for b in books
     }
-    rows = [{"book_id": b.id, "library_id": b.library_id, **search_row(**fields[b.id])} for b in books]
-    session.execute(insert(db.BookSearch), rows)
-    vocabulary.add(session, [(b.library_id, searchable_texts(fields[b.id])) for b in books])
+    index_new_books(session, [(b.id, b.library_id, fields[b.id]) for b in books])

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import Connection, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -62,27 +63,43 @@ def entries(texts: Iterable[str | None]) -> set[tuple[str, str, str, str]]:
     (ISBNs, years, "1Q84") and one-letter words are left out: they are matched exactly or not at all."""
     found: set[tuple[str, str, str, str]] = set()
     for raw_text in texts:
-        if not raw_text:
-            continue
-        for raw in wordforms.words(raw_text):
-            for term in wordforms.words(fold(raw)):
-                if len(term) < 2 or len(term) > wordforms.MAX_LENGTH or any(ch.isdigit() for ch in term):
-                    continue
-                stem = wordforms.stem(raw if fold(raw) == term else term)
-                for latin in wordforms.readings(raw) | wordforms.readings(term):
-                    found.add((term, latin, latin[::-1], stem))
+        if raw_text:
+            for raw in wordforms.words(raw_text):
+                found |= _word_entries(raw)
     return found
 
 
-def add(session: Session | Connection, rows: Iterable[tuple[int, Iterable[str | None]]]) -> None:
-    """Add the words of (library_id, raw texts) pairs to their libraries' vocabularies."""
-    values = sorted(
-        {
-            (library_id, term, latin, backwards, stem)
-            for library_id, texts in rows
-            for term, latin, backwards, stem in entries(texts)
-        }
-    )
+@lru_cache(maxsize=65536)
+def _word_entries(raw: str) -> frozenset[tuple[str, str, str, str]]:
+    """:func:`entries` of one raw word (names, shelves and title words recur from book to book)."""
+    found = set()
+    folded = fold(raw)
+    for term in wordforms.words(folded):
+        if len(term) < 2 or len(term) > wordforms.MAX_LENGTH or any(ch.isdigit() for ch in term):
+            continue
+        stem = wordforms.stem(raw if folded == term else term)
+        for latin in wordforms.readings(raw) | wordforms.readings(term):
+            found.add((term, latin, latin[::-1], stem))
+    return frozenset(found)
+
+
+def add(
+    session: Session | Connection,
+    rows: Iterable[tuple[int, Iterable[str | None]]],
+    *,
+    seen: set | None = None,
+) -> None:
+    """Add the words of (library_id, raw texts) pairs to their libraries' vocabularies. ``seen``: the
+    entries this caller already added in this transaction (left out, then updated)."""
+    found = {
+        (library_id, term, latin, backwards, stem)
+        for library_id, texts in rows
+        for term, latin, backwards, stem in entries(texts)
+    }
+    if seen is not None:
+        found -= seen
+        seen |= found
+    values = sorted(found)
     if not values:
         return
     dialect = (session.dialect if isinstance(session, Connection) else session.get_bind().dialect).name

@@ -25,6 +25,8 @@ import datetime as dt
 import uuid as uuid_mod
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from types import SimpleNamespace
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -110,99 +112,145 @@ class EntityCache:
         return row
 
 
-_BOOK_COLUMNS = [c.key for c in db.Book.__table__.columns if c.key != "id"]
+_VALIDATORS = db.Book.__mapper__.validators  # column -> (the model's @validates hook, options)
 
 
-def validated_book(library_id: int, record: BookRecord, now: dt.datetime) -> db.Book:
-    """A transient Book built from the record: constructing it runs every @validates rule of the model.
+def book_values(library_id: int, record: BookRecord, now: dt.datetime) -> dict:
+    """The record's ``books`` row, each value through the model's own ``@validates`` hook
+    (librium.validation), without building an ORM object: the hooks run on a plain namespace, which
+    also takes what they derive (``title_key``). Inserted in bulk by ``_write_batch``."""
+    values = {
+        "library_id": library_id,
+        "uuid": record.uuid or str(uuid_mod.uuid4()),
+        "title": record.title,
+        "subtitle": record.subtitle,
+        "isbn13": record.isbn13,
+        "release_year": record.release_year,
+        "page_count": record.page_count,
+        "price": record.price,
+        "currency": record.currency,
+        "description": record.description,
+        "status": record.status,
+        "rating": record.rating,
+        "notes": record.notes,
+        "import_note": record.import_note,
+        "owned": record.owned,
+        "copies": record.copies,
+        "metadata_source": "import",
+        "created_at": record.created_at or now,
+        "updated_at": now,
+        "deleted_at": None,
+        "cover_file_id": None,
+        "cover_url": None,
+    }
+    derived = SimpleNamespace()
+    for key, (validate, _options) in _VALIDATORS.items():
+        if key in values:
+            values[key] = validate(derived, key, values[key])
+    values.update(vars(derived))
+    return values
 
-    It is never added to the session; its column values are inserted in bulk by ``_write_batch``.
-    """
-    return db.Book(
-        library_id=library_id,
-        uuid=record.uuid or str(uuid_mod.uuid4()),
-        title=record.title,
-        subtitle=record.subtitle,
-        isbn13=record.isbn13,
-        release_year=record.release_year,
-        page_count=record.page_count,
-        price=record.price,
-        currency=record.currency,
-        description=record.description,
-        status=record.status,
-        rating=record.rating,
-        notes=record.notes,
-        import_note=record.import_note,
-        owned=record.owned,
-        copies=record.copies,
-        metadata_source="import",
-        created_at=record.created_at or now,
-        updated_at=now,
-        deleted_at=None,
-        cover_file_id=None,
-        cover_url=None,
-    )
+
+_LINKS = {  # record field -> (model, link table, the link's column)
+    "genres": (db.Genre, db.book_genres, "genre_id"),
+    "publishers": (db.Publisher, db.book_publishers, "publisher_id"),
+    "languages": (db.Language, db.book_languages, "language_id"),
+    "tags": (db.Tag, db.book_tags, "tag_id"),
+}
+
+
+@dataclass
+class _Row:
+    """One book of a batch: its validated values and the named rows it links to."""
+
+    record: BookRecord
+    values: dict
+    fmt: object
+    location: object
+    named: dict[str, list]  # record field -> entity rows (see _LINKS)
+    authors: list
+    series: list[tuple[object, Decimal | None]]
+
+    def search_fields(self) -> dict:
+        """What ``search_index.search_row`` takes, from the rows as stored (no read back)."""
+        return dict(
+            title=self.values["title"],
+            subtitle=self.values["subtitle"],
+            isbn13=self.values["isbn13"],
+            authors=[(a.display_name, a.last_name) for a in self.authors],
+            series=sorted(s.name for s, _index in self.series),
+            tags=sorted(e.name for e in self.named["tags"]),
+            publishers=sorted(e.name for e in self.named["publishers"]),
+            genres=sorted(e.name for e in self.named["genres"]),
+            location=self.location.name if self.location is not None else None,
+        )
+
+
+def _resolve(cache: EntityCache, library_id: int, record: BookRecord, now: dt.datetime) -> _Row:
+    """Validate one record and find (or create) the named rows it links to."""
+    try:
+        values = book_values(library_id, record, now)
+        fmt = cache.named(db.Format, record.format)
+        location = cache.named(db.Location, record.location)
+        named = {name: cache.many(model, getattr(record, name)) for name, (model, _t, _c) in _LINKS.items()}
+        authors = []
+        for author in record.authors:
+            row = cache.author(author)
+            if row not in authors:
+                authors.append(row)
+        series = {}
+        for name, index in record.series:
+            row = cache.named(db.Series, name)
+            series.setdefault(row.key, (row, validation.series_index(index)))
+    except LibriumError as exc:
+        raise RowFailed(record.line, exc.message) from exc
+    return _Row(record, values, fmt, location, named, authors, list(series.values()))
+
+
+_BOOKS = db.Book.__table__
 
 
 def _write_batch(
-    session: Session, cache: EntityCache, library_id: int, records: list[BookRecord], user_id: int | None
+    session: Session,
+    cache: EntityCache,
+    library_id: int,
+    records: list[BookRecord],
+    user_id: int | None,
+    vocabulary_seen: set,
 ) -> list[int]:
-    """Insert one batch: a few executemany statements whatever the batch size."""
+    """Insert one batch: a few multi-row statements whatever the batch size (Core inserts, no ORM
+    unit of work per book); the search rows are built from what the batch holds, not read back."""
     if not records:
         return []
     now = dt.datetime.now(dt.UTC)
-    rows, links = [], []
     # A uuid from the file that a book already has (another library's, or a deleted one) cannot be
     # kept: uuids are unique across the database. The book then gets a new one.
     wanted = [r.uuid for r in records if r.uuid]
     taken = set(session.scalars(select(db.Book.uuid).where(db.Book.uuid.in_(wanted)))) if wanted else set()
     for record in records:
-        try:
-            if record.uuid in taken:
-                record.uuid = None
-            book = validated_book(library_id, record, now)
-            fmt = cache.named(db.Format, record.format)
-            location = cache.named(db.Location, record.location)
-            entity_links = {
-                db.book_genres: cache.many(db.Genre, record.genres),
-                db.book_publishers: cache.many(db.Publisher, record.publishers),
-                db.book_languages: cache.many(db.Language, record.languages),
-                db.book_tags: cache.many(db.Tag, record.tags),
-            }
-            authors = []
-            for author in record.authors:
-                row = cache.author(author)
-                if row not in authors:
-                    authors.append(row)
-            series = {}
-            for name, index in record.series:
-                row = cache.named(db.Series, name)
-                series.setdefault(row.key, (row, validation.series_index(index)))
-        except LibriumError as exc:
-            raise RowFailed(record.line, exc.message) from exc
-        values = {key: getattr(book, key) for key in _BOOK_COLUMNS}
-        rows.append(values)
-        links.append((record, fmt, location, entity_links, authors, list(series.values())))
+        if record.uuid in taken:
+            record.uuid = None
+    rows = [_resolve(cache, library_id, record, now) for record in records]
     session.flush()  # new authors, tags... get their ids
-    for values, (_record, fmt, location, *_rest) in zip(rows, links, strict=True):
-        values["format_id"] = fmt.id if fmt else None
-        values["location_id"] = location.id if location else None
-    ids = list(session.scalars(insert(db.Book).returning(db.Book.id, sort_by_parameter_order=True), rows))
-    tables: dict = {db.book_genres: [], db.book_publishers: [], db.book_languages: [], db.book_tags: []}
-    columns = {
-        db.book_genres: "genre_id",
-        db.book_publishers: "publisher_id",
-        db.book_languages: "language_id",
-        db.book_tags: "tag_id",
-    }
+    for row in rows:
+        row.values["format_id"] = row.fmt.id if row.fmt else None
+        row.values["location_id"] = row.location.id if row.location else None
+    ids = list(
+        session.execute(
+            insert(_BOOKS).returning(_BOOKS.c.id, sort_by_parameter_order=True), [row.values for row in rows]
+        ).scalars()
+    )
+    links: dict = {table: [] for _m, table, _c in _LINKS.values()}
     book_authors, book_series, readings, loans = [], [], [], []
-    for book_id, (record, _fmt, _loc, entity_links, authors, series) in zip(ids, links, strict=True):
-        for table, entities in entity_links.items():
-            tables[table].extend({"book_id": book_id, columns[table]: e.id} for e in entities)
+    for book_id, row in zip(ids, rows, strict=True):
+        for name, (_model, table, column) in _LINKS.items():
+            links[table].extend({"book_id": book_id, column: e.id} for e in row.named[name])
         book_authors.extend(
-            {"book_id": book_id, "author_id": a.id, "position": i} for i, a in enumerate(authors)
+            {"book_id": book_id, "author_id": a.id, "position": i} for i, a in enumerate(row.authors)
         )
-        book_series.extend({"book_id": book_id, "series_id": s.id, "series_index": idx} for s, idx in series)
+        book_series.extend(
+            {"book_id": book_id, "series_id": s.id, "series_index": idx} for s, idx in row.series
+        )
         readings.extend(
             {
                 "book_id": book_id,
@@ -214,21 +262,23 @@ def _write_batch(
                 "created_at": now,
                 "updated_at": now,
             }
-            for r in record.readings
+            for r in row.record.readings
         )
-        loans.extend(_loan_rows(book_id, record, now))
-    for table, values in tables.items():
+        loans.extend(_loan_rows(book_id, row.record, now))
+    for table, values in (
+        *links.items(),
+        (db.BookAuthor.__table__, book_authors),
+        (db.BookSeries.__table__, book_series),
+        (db.Reading.__table__, readings),
+        (db.Loan.__table__, loans),
+    ):
         if values:
             session.execute(insert(table), values)
-    if book_authors:
-        session.execute(insert(db.BookAuthor.__table__), book_authors)
-    if book_series:
-        session.execute(insert(db.BookSeries.__table__), book_series)
-    if readings:
-        session.execute(insert(db.Reading.__table__), readings)
-    if loans:
-        session.execute(insert(db.Loan.__table__), loans)
-    search_index.refresh(session, ids)
+    search_index.index_new_books(
+        session,
+        [(book_id, library_id, row.search_fields()) for book_id, row in zip(ids, rows, strict=True)],
+        vocabulary_seen=vocabulary_seen,
+    )
     return ids
 
 
@@ -286,9 +336,10 @@ def apply_plan(
     held: dict[int, BookRecord] = {}  # group's first row -> its record, until its last row is merged
     skipped_heads: set[int] = set()
     duplicates = merged = 0
+    vocabulary_seen: set = set()  # words already given to the library's vocabulary by this import
 
     def flush() -> None:
-        ids.extend(_write_batch(session, cache, library_id, batch, user_id))
+        ids.extend(_write_batch(session, cache, library_id, batch, user_id, vocabulary_seen))
         batch.clear()
         if progress:
             progress(len(ids), total)
