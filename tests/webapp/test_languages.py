@@ -2,9 +2,12 @@
 initData, as the chat reads it) open the shelf, a book's page, its edit form, series, authors, stats and
 the scanner (a fake camera showing a barcode of a book they have) in Chromium and meet no English: every
 text node, placeholder, label, title and Telegram button is judged by the chat walk's judge
-(tests/i18n/english.py). Counts, dates and numbers are the language's own. On SQLite and PostgreSQL."""
+(tests/i18n/english.py). Counts, dates and numbers are the language's own. And with a marked dictionary
+every text of every view is seen to come from it. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -168,3 +171,79 @@ def test_opened_outside_telegram_the_page_speaks_the_browsers_language(shelf, ca
     code = locale.split("-")[0]
     assert page.evaluate("document.documentElement.lang") == code
     no_english(page, code, "the page outside Telegram", set())
+
+
+def pseudo(dictionary: dict) -> dict:
+    """The English dictionary with every text marked ⟦…⟧ (placeholders kept): shown unmarked, a text
+    did not come from the dictionary."""
+    mark = lambda text: "⟦" + text + "⟧"  # noqa: E731
+    messages = {
+        key: ({c: mark(f) for c, f in value.items()} if isinstance(value, dict) else mark(value))
+        for key, value in dictionary["messages"].items()
+    }
+    return {"locale": "en", "messages": messages}
+
+
+def test_every_text_the_page_shows_comes_from_its_dictionary(shelf, camera_browser):
+    """The page's /api/me answer carries a marked dictionary: every text shown in every view (the grid,
+    a book's page, its edit form and toast, a lent book, series, authors, stats, the scanner with a
+    barcode read) is marked, or is the reader's data, a number or a symbol."""
+    import json
+
+    from bot.webapp import texts
+
+    reader = READERS["es"]
+    ada = shelf.who(ADA, "Ada")
+    ids = [shelf.add(ada, **book) for book in reader["books"]]
+    shelf.do(ada, book_actions.set_reading_status, ids[0], "read")
+    shelf.do(ada, book_actions.rate_book, ids[0], 6)
+    shelf.do(ada, book_actions.apply_shelf, ids[0], "Salón")
+    shelf.do(ada, book_actions.apply_lend, ids[1], reader["borrower"])
+    data = {"Ada", reader["borrower"], "Salón", "Macondo", "EUR"}
+    for book in reader["books"]:
+        data |= {book["title"], *book["authors"], *book.get("publishers", []), *book.get("genres", [])}
+    marked = pseudo(texts.dictionary("en"))
+    page = open_page(camera_browser, shelf.url, sign(ADA, language="en"), path="/app/#/nowhere")
+
+    def me(route):
+        answer = route.fetch()
+        body = answer.json()
+        body["texts"] = marked
+        route.fulfill(response=answer, body=json.dumps(body))
+
+    page.route("**/app/api/me*", me)
+    page.goto(f"{shelf.url}/app/")
+
+    def unmarked(where: str) -> None:
+        strays = []
+        for text in page.evaluate(SHOWN):
+            plain = re.sub(r"^[^\w⟦]+|#\d+|[\d.,\s]+", " ", text).strip()
+            if "⟦" in text or not re.search(r"[^\W\d_]{2,}", plain) or plain in data or text in data:
+                continue
+            strays.append(text)
+        assert strays == [], f"{where}: shown without the dictionary: {strays}"
+
+    expect(page.locator("#grid .card")).to_have_count(3)
+    expect(page.locator("#summary")).to_contain_text("⟦")
+    unmarked("the grid")
+    page.locator(f'#grid .card[data-id="{ids[0]}"]').click()
+    expect(page.locator(".bookpage h1")).to_have_text(reader["books"][0]["title"])
+    unmarked("a book's page")
+    page.locator(".bookpage > .actions").last.locator("button").first.click()
+    expect(page.locator("form.edit")).to_be_visible()
+    unmarked("the edit form")
+    page.locator("form.edit input[name=year]").fill("1968")
+    page.locator("form.edit button[type=submit]").click()
+    expect(page.locator("#toast")).to_contain_text("⟦")
+    unmarked("the toast")
+    page.goto(f"{shelf.url}/app/#/book/{ids[1]}")
+    expect(page.locator(".meta.loan")).to_contain_text(reader["borrower"])
+    unmarked("a lent book")
+    for tab, ready in (("series", ".list li"), ("authors", ".list li"), ("stats", ".numbers")):
+        page.locator(f'.tabs a[data-tab="{tab}"]').click()
+        expect(page.locator(ready).first).to_be_visible()
+        unmarked(tab)
+    page.locator('.tabs a[data-tab="scan"]').click()
+    expect(page.locator("#scanned .held").first).to_contain_text("⟦", timeout=30_000)
+    unmarked("the scanner")
+    assert page.errors == []
