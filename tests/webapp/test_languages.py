@@ -247,3 +247,28 @@ def test_every_text_the_page_shows_comes_from_its_dictionary(shelf, camera_brows
     expect(page.locator("#scanned .held").first).to_contain_text("⟦", timeout=30_000)
     unmarked("the scanner")
     assert page.errors == []
+
+
+def test_a_groups_library_is_shown_in_the_groups_language(shelf, camera_browser):
+    """Ada reads Spanish; the group's library she opens from the picker speaks the group's Russian (its
+    creator's), as the group chat does, and her own library Spanish again."""
+    from tests.webapp.conftest import BOB, GROUP
+
+    group = shelf.who(BOB, "Боб", chat_id=GROUP, title="Клуб", language="ru")
+    shelf.who(ADA, "Ada", chat_id=GROUP, title="Клуб", language="ru")
+    ada = shelf.who(ADA, "Ada", language="es")
+    shelf.add(ada, "Rayuela", authors=["Julio Cortázar"])
+    shelf.add(group, "Мёртвые души", authors=["Николай Гоголь"])
+    page = open_page(camera_browser, shelf.url, sign(ADA, language="es"))
+    expect(page.locator("#grid .card")).to_have_count(1)
+    expect(page.locator('.tabs a[data-tab="grid"] span')).to_have_text("Estantería")
+    page.locator("#library").select_option(str(group.library_id))
+    expect(page.locator("#grid .card .title")).to_have_text("Мёртвые души")
+    expect(page.locator('.tabs a[data-tab="grid"] span')).to_have_text("Полка")
+    assert page.evaluate("document.documentElement.lang") == "ru"
+    expect(page.locator("#summary")).to_have_text("1 книга")
+    no_english(page, "ru", "a group's library", {"Мёртвые души", "Николай Гоголь", "Ada", "Клуб", "Боб"})
+    page.locator("#library").select_option(str(ada.library_id))
+    expect(page.locator('.tabs a[data-tab="grid"] span')).to_have_text("Estantería")
+    expect(page.locator("#summary")).to_have_text("1 libro")
+    assert page.errors == []

@@ -687,9 +687,12 @@ async function start() {
   select.hidden = me.libraries.length < 2;
   select.addEventListener("change", async () => {
     state.library = select.value; state.shelf = null; state.genre = null;
+    const before = texts.locale;
     await whoAmI().catch(() => null);  // a group's library speaks the group's language
     state.facets = await api("facets").catch(() => null); renderChips();
-    if (route().name === "grid") loadPage(true); else location.hash = "#/";
+    if (route().name !== "grid") location.hash = "#/";
+    else if (texts.locale !== before) render();  // the whole view again, in the library's language
+    else loadPage(true);
   });
   $("#search").addEventListener("input", onSearch);
   $("#sort").addEventListener("change", (e) => {
