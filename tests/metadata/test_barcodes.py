@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +13,18 @@ import zxingcpp
 from PIL import Image
 
 from librium.services import barcodes
-from librium.services.barcodes import ladder
+from librium.services.barcodes import enhance, ladder
 from librium.services.barcodes.tally import Read, Tally
 from librium.services.barcodes.views import Pyramid
 
 PHOTOS = Path(__file__).resolve().parent.parent / "fixtures" / "barcodes"  # see tests/fixtures/README.md
+
+
+@pytest.fixture(autouse=True)
+def _cpu_budget_only(monkeypatch):
+    """What is read depends on the decoder's CPU budget only: its wall-clock stop (a guard for a busy
+    server) would make these tests depend on what else the machine is running."""
+    monkeypatch.setattr(ladder, "WALL_FACTOR", math.inf)
 
 
 def expected_rows() -> list[tuple[str, str]]:
@@ -80,6 +88,12 @@ def test_qr_code_is_reported_with_its_text():
     assert code.format == "QR code"
     assert code.text == "http://cli.im"
     assert "http://cli.im" in code.description
+
+
+def _jpeg(image: Image.Image, quality: int = 90) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format="JPEG", quality=quality)
+    return buf.getvalue()
 
 
 def _generated(text: str, fmt=zxingcpp.BarcodeFormat.EAN13, *, size=(900, 700), angle=0) -> bytes:
@@ -154,6 +168,59 @@ def test_a_spent_time_budget_stops_after_the_plain_pass():
     result = barcodes.decode(data, budget=0)
     assert (result.passes, result.isbns) == (1, [])
     assert result.reason == "no barcode could be read in this image"
+
+
+def _photo(name: str) -> Image.Image:
+    return Image.open(PHOTOS / name).convert("RGB")
+
+
+def _engine_alone(image: Image.Image) -> list[str]:
+    """zxing-cpp by itself, with its try-harder defaults and no image work of ours."""
+    return [b.text[:13] for b in zxingcpp.read_barcodes(image) if b.valid]
+
+
+def test_a_small_code_in_a_12_mp_photo_is_read_from_its_full_resolution():
+    """A phone's original sent as a file: the code takes a small part of a 4000×3000 frame, so the
+    whole-photo passes (at most 1280 px) shrink its bars below a pixel; the barcode-like place is cut out
+    at full resolution and read there."""
+    frame = Image.new("RGB", (4000, 3000), (128, 120, 110))
+    frame.paste(_photo("ean13-3__52.png").resize((346, 346), Image.Resampling.LANCZOS), (1700, 1200))
+    result = barcodes.decode(_jpeg(frame))
+    assert result.isbns == ["9780735619937"]
+    assert result.passes_used[0].startswith("tile ")
+    work = frame.resize((1280, 960), Image.Resampling.LANCZOS)
+    assert _engine_alone(work) == []  # at the whole-photo passes' size it is not there
+
+
+def _glare_spot(image: Image.Image, center: tuple[float, float], width: float) -> Image.Image:
+    """A lamp's highlight on a glossy cover: light added to every channel and clipped to white, on a
+    round patch left of the code's middle, as tall as the bars."""
+    a = np.asarray(image, np.float32)
+    ys, xs = np.mgrid[0 : a.shape[0], 0 : a.shape[1]].astype(np.float32)
+    dx, dy = xs - (center[0] - 0.15 * width), ys - center[1]
+    light = np.exp(-0.5 * ((dx / (0.13 * width)) ** 2 + (dy / (0.3 * width)) ** 2))
+    return Image.fromarray(np.clip(a + 190 * light[..., None], 0, 255).astype(np.uint8))
+
+
+def test_a_code_under_a_glare_spot_is_read_by_levelling_each_row_and_filling_the_clipped_bars():
+    photo = _photo("ean13-1__25.png")
+    (place,) = ladder.decode_gray(photo.convert("L"), barcodes.TIME_BUDGET).tally.places
+    glared = _glare_spot(photo, place.center, place.width)
+    assert _engine_alone(glared) == []
+    result = barcodes.decode_image(glared)
+    assert result.isbns == ["9780140013993"]
+    assert any(name.endswith("+glare") for name in result.passes_used)
+
+
+def test_deglare_brings_back_a_bar_the_highlight_clipped_and_keeps_white_spaces_white():
+    bars = np.tile(np.array([40] * 8 + [230] * 8 + [40] * 16 + [230] * 24, np.float32), (60, 1))
+    lit = bars.copy()
+    lit[20:40, :] += 90 * np.exp(-0.5 * ((np.arange(lit.shape[1]) - 20) / 12.0) ** 2)[None, :]
+    lit[25:35, 0:24] = 255  # the highlight's core: bar and space alike clipped to white
+    out = np.asarray(enhance.deglare(Image.fromarray(np.clip(lit, 0, 255).astype(np.uint8)), 4.0))
+    assert (out[25:35, 2:6] < 128).all()  # the first bar, clipped, is black again from its column
+    assert (out[25:35, 18:24] < 128).all()  # so is the wide one
+    assert (out[:, 10:14] > 128).all() and (out[:, 42:54] > 128).all()  # spaces stay white
 
 
 async def test_decode_in_thread_gives_the_same_answer():

@@ -92,3 +92,52 @@ def synthetic(profile: np.ndarray, *, sigma: float, module: float) -> Image.Imag
     pad = np.full(round(module * 12), 255, np.uint8)
     row = np.concatenate([pad, bars, pad])
     return Image.fromarray(np.tile(row, (24, 1)), "L")
+
+
+def _running(a: np.ndarray, reach: int, op) -> np.ndarray:
+    """``op`` (np.maximum / np.minimum) over each row's window of ``2 * reach + 1`` pixels, by doubling
+    spans (a handful of whole-array steps, whatever the window)."""
+    window = 2 * reach + 1
+    n = a.shape[1]
+    m = np.pad(a, ((0, 0), (reach, reach)), mode="edge")
+    span = 1
+    while span * 2 <= window:
+        m = op(m[:, :-span], m[:, span:])  # m[x]: op over span * 2 pixels from x
+        span *= 2
+    return op(m[:, :n], m[:, window - span : window - span + n])
+
+
+def _row_smooth(a: np.ndarray, k: int) -> np.ndarray:
+    """Mean over k pixels along each row (cumulative sums), same shape."""
+    pad = k // 2
+    p = np.pad(a, ((0, 0), (pad + 1, k - pad - 1)), mode="edge")
+    s = p.cumsum(1, dtype=np.float64)
+    return ((s[:, k:] - s[:, :-k]) / k).astype(np.float32)
+
+
+GLARE_CONTRAST = 16.0  # grey levels: a window with less between its darkest and lightest holds no bar
+
+
+def deglare(img: Image.Image, module: float) -> Image.Image:
+    """An upright code under a specular highlight: each row levelled against the darkest and lightest
+    pixels within a few modules of it (light that varies along and across the bars goes; bars that
+    glare left only a little darker than their spaces come back black), and the pixels the highlight
+    clipped to white, which hold nothing, filled with their column's level elsewhere: the bars run down
+    the columns, so a bar under the spot is the same bar above and below it."""
+    a = _array(img)
+    reach = max(3, round(module * 4))
+    lo = _row_smooth(_running(a, reach, np.minimum), reach)
+    hi = _row_smooth(_running(a, reach, np.maximum), reach)
+    # where the window holds no contrast (a quiet zone, a wide space) the pixel is a space
+    lo = np.minimum(lo, hi - GLARE_CONTRAST)
+    level = (a - lo) / (hi - lo)
+    top = float(a.max())
+    clipped = a >= top - 3 if top >= 245 else np.zeros(a.shape, dtype=bool)
+    seen = (~clipped).sum(axis=0)
+    if clipped.any():
+        kept = np.where(clipped & (seen > 0)[None, :], np.nan, level)  # a column all clipped: its own
+        column = np.nanmedian(kept, axis=0)
+        # a column that is a bar wherever the light left it readable is a bar under the light too
+        bar = (seen >= 0.3 * a.shape[0]) & (column < 0.5)
+        level = np.where(clipped & bar[None, :], column[None, :], level)
+    return _image(level * 255)

@@ -2,15 +2,18 @@
 
 1. The photo as it is (zxing-cpp searches 90° turns, both reading directions, smaller scales and
    inverted codes by itself): most clear photos end here.
-2. Blur and low resolution over the whole photo: a small photo enlarged, plain and sharpened at two
+2. A photo larger than the work size (a phone's original sent as a file): each barcode-like place cut
+   out at full resolution, then the whole photo at full resolution (a small code in a big photo).
+3. Blur and low resolution over the whole photo: a small photo enlarged, plain and sharpened at two
    strengths; the photo stretched in contrast and sharpened.
-3. Each place that looks like a barcode (``regions``), cut out upright at its own angle (any rotation,
+4. Each place that looks like a barcode (``regions``), cut out upright at its own angle (any rotation,
    not only 90° steps; perspective by a refined angle) and scale (a small code in a large photo gets its
    pixels back from the full-resolution image; a low-resolution one is enlarged): read plain, with local
-   contrast (glare, shadow, low contrast), sharpened at two strengths (blur), as 1D profiles averaged
+   contrast (glare, shadow, low contrast), each row levelled with clipped highlights filled from
+   their column (glare), sharpened at two strengths (blur), as 1D profiles averaged
    along the bars (noise, JPEG blocks), raw and deblurred (defocus), and with the other binarizer.
    After the first place, the whole photo with local contrast and with the other binarizer.
-4. The whole photo turned by oblique angles, for codes the region finder missed.
+5. The whole photo turned by oblique angles, for codes the region finder missed.
 
 Reads are believed as ``tally`` decides: a number only a strongly filtered image or a profile showed
 needs a second pass to agree, and two numbers at one place need one to win clearly. The ladder stops as
@@ -43,11 +46,17 @@ OTHER_BOOK_STRENGTH = 0.5  # a settled photo's other regions at least this stron
 OTHER_BOOKS = 3  # ... among its strongest regions
 MIN_MODULE = 1.5  # pixels: a linear code read with narrower bars than this does not count
 JITTER = (0.88, 1.12)  # a number only a filtered view read is read again at these scales
+FULL_DETAIL = 1.3  # a photo this many times the work view's size is also read at full resolution
+TILE_TARGET = 640  # pixels across a region's bars in its full-resolution tile (at most)
+TILE_MAX_SIDE = 2000  # a tile is cut at most this large
 
 _F = zxingcpp.BarcodeFormat
 _B = zxingcpp.Binarizer
 ALL_FORMATS = (_F.EAN13, _F.EAN8, _F.UPCA, _F.QRCode, _F.DataMatrix, _F.Aztec)
 LINEAR = (_F.EAN13, _F.EAN8, _F.UPCA)
+# the whole-photo passes after the first look for book codes only, and not inverted: the first pass
+# searched every format both ways, and the 2D formats and inversion double what a pass costs
+LATER = {"formats": LINEAR, "invert": False}
 _MODULES_OF = {_F.EAN13: 95, _F.UPCA: 95, _F.EAN8: 67}  # modules between the guards
 FORMAT_NAMES = {
     _F.EAN13: "EAN-13",
@@ -112,7 +121,9 @@ def read_view(run: Run, view: View, *, solid: bool = True, **options) -> None:
         name = FORMAT_NAMES.get(b.format, str(b.format))
         # bars narrower than MIN_MODULE pixels are guessed more than seen: such a read flags the place
         # (a rival there stays in doubt) but a number needs a read with wider bars to be believed
-        run.tally.add(Read(name, b.text, center, width, view.name, solid, coarse=module < MIN_MODULE))
+        axis = math.atan2(points[1][1] - points[0][1], points[1][0] - points[0][0])
+        coarse = module < MIN_MODULE
+        run.tally.add(Read(name, b.text, center, width, view.name, solid, coarse=coarse, axis=axis))
         hits += 1
     if hits:
         run.used.append(view.name)
@@ -174,17 +185,21 @@ def read_profiles(run: Run, view: View, region: regions.Region, module: float) -
                 found = []
             for b in found:
                 if b.valid:
-                    run.tally.add(Read(FORMAT_NAMES[b.format], b.text, center, region.across, name, False))
+                    read = Read(
+                        FORMAT_NAMES[b.format], b.text, center, region.across, name, False, axis=region.angle
+                    )
+                    run.tally.add(read)
                     run.used.append(name)
             yield
 
 
-def _sharpness(image: Image.Image) -> float:
-    """How crisp the bars of an upright view are: the mean absolute step of its middle profile."""
-    a = np.asarray(image, dtype=np.float32)
-    h = a.shape[0]
-    p = a[h // 4 : h - h // 4].mean(axis=0)
-    return float(np.abs(np.diff(p)).mean())
+def _crispness(pyramid: Pyramid, region: regions.Region) -> float:
+    """How crisp the bars of a region stand when cut out upright at its angle: the mean absolute step
+    of the profile averaged down the middle half of the bars, at half the reading scale (only that band
+    is cut out)."""
+    view, _ = _upright(pyramid, region, "crispness", 0.5, band=0.5)
+    profile = np.asarray(view.image, dtype=np.float32).mean(axis=0)
+    return float(np.abs(np.diff(profile)).mean())
 
 
 def region_views(
@@ -192,20 +207,18 @@ def region_views(
 ) -> tuple[View, float]:
     """The region cut out upright at a scale that gives its bars about 4 pixels a module: of the angle
     found and the one across it (a patch holding a strong straight edge beside a small code can fool the
-    finder), the one whose averaged bars are crisper, refined by a couple of degrees (perspective). The
-    angles are compared on views of half that scale."""
+    finder), the one whose averaged bars are crisper, refined by a couple of degrees (perspective)."""
     name = f"region {index}"
     if refine:
         turned = regions.Region(
             region.center, region.angle + math.pi / 2, region.along, region.across, region.strength
         )
-        region = max((region, turned), key=lambda r: _sharpness(_upright(pyramid, r, name, 0.5)[0].image))
-        crisp = _sharpness(_upright(pyramid, region, name, 0.5)[0].image)
+        crisp, region = max(((_crispness(pyramid, r), r) for r in (region, turned)), key=lambda cr: cr[0])
         for delta in (-2.0, 2.0, -4.0, 4.0):
             tilted = regions.Region(
                 region.center, region.angle + math.radians(delta), region.across, region.along, 1.0
             )
-            other = _sharpness(_upright(pyramid, tilted, name, 0.5)[0].image)
+            other = _crispness(pyramid, tilted)
             if other > crisp:
                 region, crisp = tilted, other
             elif delta > 0:
@@ -213,12 +226,16 @@ def region_views(
     return _upright(pyramid, region, name)
 
 
-def _upright(pyramid: Pyramid, region: regions.Region, name: str, shrink: float = 1.0) -> tuple[View, float]:
+def _upright(
+    pyramid: Pyramid, region: regions.Region, name: str, shrink: float = 1.0, band: float = 1.0
+) -> tuple[View, float]:
+    """The region upright, its bars about 4 pixels a module (× ``shrink``); ``band``: the part of its
+    height cut out, around the middle."""
     scale = min(4.0, max(0.3, TARGET_WIDTH / region.across)) * shrink
     w = min(1100, round(region.across * scale * 1.8) + 64)  # the finder may see only part of the code
     h = min(520, max(48, round(region.along * scale * 1.1)))
     module = region.across * scale / MODULES * 1.15
-    return pyramid.oriented(region.center, region.angle, scale, (w, h), name), module
+    return pyramid.oriented(region.center, region.angle, scale, (w, max(8, round(h * band))), name), module
 
 
 def passes(pyramid: Pyramid, run: Run) -> Iterator[None]:
@@ -228,6 +245,7 @@ def passes(pyramid: Pyramid, run: Run) -> Iterator[None]:
     image = work.image
     read_view(run, work)
     yield
+    yield from full_detail(pyramid, run)
     # blur and low resolution, over the whole photo: enlarged, then sharpened at two strengths
     factor = ENLARGED_SIDE / max(image.size)
     if factor > 1.2:
@@ -242,17 +260,25 @@ def passes(pyramid: Pyramid, run: Run) -> Iterator[None]:
                 big,
                 f"sharpen {radius}",
                 lambda im, f, r=r, p=percent: enhance.unsharp(im, r * f, p),
+                **LATER,
             )
     yield from read_filtered(
-        run, pyramid, work, "contrast+sharpen", lambda im, f: enhance.unsharp(enhance.stretch(im), 2 * f, 200)
+        run,
+        pyramid,
+        work,
+        "contrast+sharpen",
+        lambda im, f: enhance.unsharp(enhance.stretch(im), 2 * f, 200),
+        **LATER,
     )
     # each place that looks like a barcode, upright at its own angle and scale
     for i, region in enumerate(run.places()):
         yield from region_passes(pyramid, region, i, run)
         if i == 0:
             # glare, shadow, low contrast over the whole photo; the other binarizer
-            yield from read_filtered(run, pyramid, work, "contrast", lambda im, f: enhance.local_contrast(im))
-            read_view(run, work.derived(image, "global"), binarizer=_B.GlobalHistogram)
+            yield from read_filtered(
+                run, pyramid, work, "contrast", lambda im, f: enhance.local_contrast(im), **LATER
+            )
+            read_view(run, work.derived(image, "global"), formats=LINEAR, binarizer=_B.GlobalHistogram)
             yield
     # codes the region finder missed: the whole photo turned by oblique angles
     center = (photo.width / 2, photo.height / 2)
@@ -263,6 +289,27 @@ def passes(pyramid: Pyramid, run: Run) -> Iterator[None]:
         )
         read_view(run, view, formats=LINEAR)
         yield
+
+
+def full_detail(pyramid: Pyramid, run: Run) -> Iterator[None]:
+    """A small code in a large photo: the work view shrank its bars below what the engine can read.
+    Each barcode-like place is cut out at full resolution (or as much as gives its bars about 6 pixels
+    a module), square and unturned, and read at every 90° turn; then the whole photo at full resolution,
+    as the engine alone would read it."""
+    work = run.work
+    assert work is not None
+    if work.scale < FULL_DETAIL:
+        return
+    for i, region in enumerate(run.places()):
+        scale = min(1.0, TILE_TARGET / region.across)
+        if scale * work.scale < FULL_DETAIL:
+            continue  # the work view already shows this code about as sharp
+        side = min(TILE_MAX_SIDE, round(1.6 * max(region.across * 1.8, region.along) * scale) + 64)
+        tile = pyramid.oriented(region.center, 0.0, scale, (side, side), f"tile {i}")
+        read_view(run, tile, formats=LINEAR)
+        yield
+    read_view(run, pyramid.whole(1.0, "full resolution"))
+    yield
 
 
 def _in_photo(work: View, r: regions.Region) -> regions.Region:
@@ -279,6 +326,9 @@ def region_passes(pyramid: Pyramid, region: regions.Region, index: int, run: Run
     linear = {"formats": LINEAR, "turn": False}
     yield from read_filtered(
         run, pyramid, view, "contrast", lambda im, f: enhance.local_contrast(im), **linear
+    )
+    yield from read_filtered(
+        run, pyramid, view, "glare", lambda im, f: enhance.deglare(im, module * f), **linear
     )
     for strength in (0.8, 1.3):
         r = max(1.0, strength * module)

@@ -55,6 +55,7 @@ def find(photo: Image.Image, limit: int = MAX_REGIONS) -> list[Region]:
         else photo.resize(
             (max(8, round(photo.width * factor)), max(8, round(photo.height * factor))),
             Image.Resampling.BILINEAR,
+            reducing_gap=2.0,  # a box reduction first: as smooth, and several times cheaper
         )
     )
     factor = small.width / photo.width
@@ -79,6 +80,7 @@ def find(photo: Image.Image, limit: int = MAX_REGIONS) -> list[Region]:
     if best <= 0:
         return []
     taken = np.zeros(score.shape, dtype=bool)
+    grid_y, grid_x = np.mgrid[0 : score.shape[0], 0 : score.shape[1]] * STEP
     for _ in range(limit):
         masked = np.where(taken, 0, score)
         peak = np.unravel_index(int(masked.argmax()), masked.shape)
@@ -102,9 +104,8 @@ def find(photo: Image.Image, limit: int = MAX_REGIONS) -> list[Region]:
         across = u1 - u0 + STEP
         along = v1 - v0 + STEP
         # the next region is looked for outside this one (and its window's reach)
-        gy_, gx_ = np.mgrid[0 : score.shape[0], 0 : score.shape[1]] * STEP
-        pu = gx_ * ux + gy_ * uy - mu
-        pv = -gx_ * uy + gy_ * ux - mv
+        pu = grid_x * ux + grid_y * uy - mu
+        pv = -grid_x * uy + grid_y * ux - mv
         taken |= (np.abs(pu) <= across / 2 + k) & (np.abs(pv) <= along / 2 + k)
         regions.append(
             Region(

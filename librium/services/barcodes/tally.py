@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from librium.services.barcodes.classify import RETAIL, check_digit_ok, split_retail
 
-NEAR = 0.6  # two reads are of one code when their centres are closer than this × the code's width
+NEAR = 0.6  # two reads are of one code when their centres are closer than this × the code's width ...
+TALL = 1.0  # ... along it, or this × its width up its bars (an EAN's bars are about 0.75 of its width)
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Read:
     source: str  # the pass that saw it
     solid: bool  # read from a real image (zxing-cpp's two agreeing scan lines), not a synthetic profile
     coarse: bool = False  # its bars were too few pixels wide to be seen: it never counts for a number
+    axis: float | None = None  # radians: the direction across its bars, in the photo
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Place:
     center: tuple[float, float]
     width: float
     format: str
+    axis: float | None = None
     votes: dict[str, set[str]] = field(default_factory=dict)  # main digits → passes that read them
     solid: set[str] = field(default_factory=set)  # main digits some real image gave
     fine: set[str] = field(default_factory=set)  # main digits some read with bars wide enough gave
@@ -42,8 +45,16 @@ class Place:
     def near(self, read: Read, main: str) -> bool:
         if _japanese_pair(main, self.votes):
             return False
-        reach = NEAR * max(self.width, read.width, 1.0)
-        return math.dist(self.center, read.center) <= reach
+        width = max(self.width, read.width, 1.0)
+        dx, dy = read.center[0] - self.center[0], read.center[1] - self.center[1]
+        axis = self.axis if self.axis is not None else read.axis
+        if axis is None:
+            return math.hypot(dx, dy) <= NEAR * width
+        # zxing places a linear code on the scan lines that read it, anywhere up its bars: two reads of
+        # one code line up across the bars, and may lie a bar's length apart along them
+        along = abs(dx * math.cos(axis) + dy * math.sin(axis))
+        up = abs(dy * math.cos(axis) - dx * math.sin(axis))
+        return along <= NEAR * width and up <= TALL * width
 
     def add(self, read: Read, main: str) -> None:
         self.votes.setdefault(main, set()).add(read.source)
@@ -94,7 +105,7 @@ class Tally:
             if place.format == read.format and place.near(read, main):
                 place.add(read, main)
                 return
-        place = Place(read.center, read.width, read.format)
+        place = Place(read.center, read.width, read.format, read.axis)
         place.add(read, main)
         self.places.append(place)
 
@@ -116,9 +127,16 @@ class Tally:
         )
 
     def settled(self) -> bool:
-        """Something was read and nothing read is in doubt."""
+        """Something was read and nothing read is in doubt. A place holding two numbers is settled only
+        when its winner was read from a real image: filtered passes alone can agree on a wrong number
+        (sharpening under a glare spot read one twice, the right one once), so the passes go on and the
+        final count decides."""
         winners = self._winners()
-        return (bool(self.others) or any(winners)) and all(winners)
+        contested = any(
+            len(place.votes) > 1 and winner not in place.solid
+            for place, winner in zip(self.places, winners, strict=True)
+        )
+        return (bool(self.others) or any(winners)) and all(winners) and not contested
 
     def believed(self) -> list[tuple[str, str]]:
         """(format, text) of every code to believe, in the order first seen; one per number."""
