@@ -6,15 +6,16 @@ stored tsvector ``book_fts_vector`` with its GIN index, ranked with ts_rank. Fil
 (``IN``/``EXISTS`` sub-queries, so a book with two authors or genres is never counted twice).
 
 A search costs a fixed number of statements whatever the page size: one for the page (with the total as
-a window count), one each for the page's authors, series and open loans.
+a window count), one for the page's authors, series and open loans together.
 
 Near matches: after the exact matches (whose order never changes) come the books that match once each
 word may also stand for another word of the library (:mod:`librium.services.vocabulary`): a typo's
 correction (``hobit`` -> hobbit), another script's spelling (``tolstoy`` -> Толстой) or another form
 (``hobbits`` -> hobbit), when fewer than ``NEAR_BELOW`` books match exactly. They are ranked by what
 the replacements cost (fewest edits first), then by the engine's rank. When nothing matches at all, a
-book may also miss a third of the words (a typo in a short word: "lord of tha rings"). That costs one vocabulary look-up (two when a word may be a typo), and one more match
-when there are alternatives. ``SearchPage.exact`` says how many of ``total`` matched exactly, and
+book may also miss a third of the words (a typo in a short word: "lord of tha rings"). That costs one
+vocabulary look-up, and one more match (which brings the near matches' columns) when there are
+alternatives. ``SearchPage.exact`` says how many of ``total`` matched exactly, and
 ``corrected`` how the query reads with the top near match's words when nothing matched exactly.
 """
 
@@ -37,6 +38,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     not_,
+    null,
     or_,
     select,
     table,
@@ -54,6 +56,7 @@ from librium.text import fold
 MAX_PAGE_SIZE = 100
 NEAR_LIMIT = 100  # near matches listed at most (after every exact one)
 NEAR_BELOW = 20  # near matches are looked for when fewer books than this match exactly
+NEAR_RANKED = 2000  # near matches ranked at most: the library's first ones (a common word's correction)
 ALTERNATIVES = 12  # alternatives per word at most, cheapest first
 MISSING = 2.5  # what a query word the book does not hold costs a near match
 
@@ -158,15 +161,24 @@ def search(
         if near and not total and len(set(parsed.words)) > 1:
             options = {word: options.get(word, {}) for word in parsed.words}  # may relax even without any
         if options:
-            found = _near(session, dialect, library_id, parsed, options, where, sort_key, desc)
+            found = _near(session, dialect, library_id, parsed, options, where, sort_key, desc, exact=total)
             if not found and not total and len(set(parsed.words)) > 1:
                 found = _near(
-                    session, dialect, library_id, parsed, options, where, sort_key, desc, relaxed=True
+                    session,
+                    dialect,
+                    library_id,
+                    parsed,
+                    options,
+                    where,
+                    sort_key,
+                    desc,
+                    exact=0,
+                    relaxed=True,
                 )
                 partial = bool(found)
             if found:
                 exact = total
-                result, total, page = _with_near(session, result, total, found, wanted, page_size)
+                result, total, page = _with_near(result, total, found, wanted, page_size)
                 if not exact:
                     corrected = _corrected(parsed, options, found[0])
     else:
@@ -245,6 +257,7 @@ class _Near:
     id: int
     cost: float
     words: dict[str, str]  # query word -> the word of this book it matched
+    row: object  # the book's columns, as the page shows them
 
 
 def _alternatives(
@@ -255,7 +268,11 @@ def _alternatives(
     Corrections two edits away are dropped when there are some one edit away: every alternative
     widens the match the engine ranks, and the nearer ones are what was meant."""
     found = vocabulary.alternatives(
-        session, library_id, list(dict.fromkeys(parsed.words)), correct_known=correct_known
+        session,
+        library_id,
+        list(dict.fromkeys(parsed.words)),
+        correct_known=correct_known,
+        typing=parsed.words[-1] if parsed.words else None,
     )
     options = {word: _cheapest(alt) for word, alt in found.items()}
     return options if any(options.values()) else {}
@@ -279,46 +296,62 @@ def _near(
     sort_key: str,
     desc: bool,
     *,
+    exact: int,
     relaxed: bool = False,
 ) -> list[_Near]:
-    """Books matching with the alternatives but not exactly, in order (at most NEAR_LIMIT).
+    """Books matching with the alternatives but not exactly, in order (at most NEAR_LIMIT), with their
+    columns: one statement.
 
-    ``relaxed``: a book may miss some of the words (a third of them, at least one), each missing word
-    costing ``MISSING``; only the words of four letters or more, or with alternatives, are looked for
-    (the short ones are too common to find books by, and are counted when the book has them)."""
+    The engine ranks every match but only the first ones are widened to their columns and text (a
+    common word's correction matches thousands of books). ``exact``: how many books matched exactly
+    (none: nothing to leave out). ``relaxed``: a book may miss some of the words (a third of them, at
+    least one), each missing word costing ``MISSING``; only the words of four letters or more, or with
+    alternatives, are looked for (the short ones are too common to find books by, and are counted when
+    the book has them)."""
     ranked = sort_key == "relevance"
     if relaxed:
         sought = [w for w in dict.fromkeys(parsed.words) if len(w) >= 4 or options.get(w)]
         if not sought:
             return []
         loose = _matches(
-            dialect, library_id, parsed, ranked=True, options=options, name="near", any_of=sought
+            dialect, library_id, parsed, ranked=True, options=options, name="near", any_of=sought, capped=True
         )
     else:
-        loose = _matches(dialect, library_id, parsed, ranked=True, options=options, name="near")
-    if dialect == "postgresql":  # tested on each near match's own vector: no second search
-        tsquery = func.to_tsquery(literal_column("'simple'"), pg_query(parsed))
-        not_exact = not_(pg_vector().op("@@")(tsquery))
-    else:  # fewer than NEAR_BELOW books: a small materialized set
-        not_exact = books.c.id.not_in(
-            select(_matches(dialect, library_id, parsed, ranked=False, name="strict").c.book_id)
-        )
-    stmt = (
-        select(books.c.id, loose.c.rank, book_search.c.title_text, book_search.c.people_text)
+        loose = _matches(dialect, library_id, parsed, ranked=True, options=options, name="near", capped=True)
+    top = (
+        select(books.c.id, loose.c.rank)
         .select_from(loose)
         .join(books, books.c.id == loose.c.book_id)
-        .join(book_search, book_search.c.book_id == books.c.id)
-        .where(*where, not_exact)
+        .where(*where)
         .order_by(*_order(sort_key, desc, books.c, loose.c.rank))
+        .limit(NEAR_LIMIT * (2 if relaxed else 1))
+    )
+    if exact and dialect == "postgresql":  # tested on each near match's own vector: no second search
+        tsquery = func.to_tsquery(literal_column("'simple'"), pg_query(parsed))
+        top = top.join(book_search, book_search.c.book_id == books.c.id)
+        top = top.where(not_(pg_vector().op("@@")(tsquery)))
+    elif exact:  # fewer than NEAR_BELOW books: a small materialized set
+        strict = _matches(dialect, library_id, parsed, ranked=False, name="strict")
+        top = top.where(books.c.id.not_in(select(strict.c.book_id)))
+    top = top.subquery("top")
+    stmt = (
+        select(
+            *(_WIDE.c[col.name] for col in _book_columns()),
+            top.c.rank,
+            book_search.c.title_text,
+            book_search.c.people_text,
+        )
+        .join(top, top.c.id == _WIDE.c.id)
+        .join(book_search, book_search.c.book_id == top.c.id)
+        .order_by(*_order(sort_key, desc, _WIDE.c, top.c.rank))
     )
     found = []
     allowed = max(1, len(parsed.words) // 3) if relaxed else 0
-    for position, row in enumerate(session.execute(stmt.limit(NEAR_LIMIT * (2 if relaxed else 1)))):
+    for position, row in enumerate(session.execute(stmt)):
         cost, words = _cost(parsed.words, options, f"{row.title_text} {row.people_text}")
         if sum(1 for w in parsed.words if w not in words) > allowed:
             continue
-        found.append((cost if ranked else 0, position, _Near(row.id, cost, words)))
-    found = found[:NEAR_LIMIT] if not ranked else found
+        found.append((cost if ranked else 0, position, _Near(row.id, cost, words, row)))
     return [near for *_, near in sorted(found, key=lambda item: item[:2])][:NEAR_LIMIT]
 
 
@@ -339,18 +372,14 @@ def _cost(words: list[str], options: dict[str, dict[str, float]], text: str) -> 
     return total, chosen
 
 
-def _with_near(session: Session, result, exact_total: int, near: list[_Near], page: int, page_size: int):
+def _with_near(result, exact_total: int, near: list[_Near], page: int, page_size: int):
     """The requested page of the exact matches followed by the near ones."""
     total = exact_total + len(near)
     page = min(max(1, page), max(1, math.ceil(total / page_size)))
     start = (page - 1) * page_size
     exact_rows = list(result) if start < exact_total else []
     skip = max(0, start - exact_total)
-    ids = [n.id for n in near[skip : skip + page_size - len(exact_rows)]]
-    if not ids:
-        return exact_rows, total, page
-    wide = {row.id: row for row in session.execute(select(*_book_columns()).where(books.c.id.in_(ids)))}
-    return exact_rows + [wide[i] for i in ids if i in wide], total, page
+    return exact_rows + [n.row for n in near[skip : skip + page_size - len(exact_rows)]], total, page
 
 
 def _corrected(parsed: ParsedQuery, options: dict[str, dict[str, float]], first: _Near) -> str | None:
@@ -499,16 +528,20 @@ def _matches(
     options: dict[str, dict[str, float]] | None = None,
     name: str = "matches",
     any_of: list[str] | None = None,
+    capped: bool = False,
 ):
     """A CTE of (book_id, rank) for the full-text words, rank lower-is-better (bm25 on SQLite, minus
     ts_rank on PostgreSQL) or a constant when the caller sorts by something else. With ``options`` a
     word matches itself (as a prefix) or any of its alternatives (whole words). With ``any_of`` a book
-    matching any one of those words (so alternated) is a match."""
+    matching any one of those words (so alternated) is a match. ``capped``: only the library's first
+    ``NEAR_RANKED`` matches are ranked (by id on SQLite, see :func:`_first_ids`; on PostgreSQL in the
+    order its index finds them), so that a common word's correction costs what a rare one's does."""
     if dialect == "sqlite":
         rank = literal_column(_BM25) if ranked else literal(0)
-        stmt = select(_FTS.c.rowid.label("book_id"), rank.label("rank")).where(
-            literal_column("book_fts").op("MATCH")(fts5_query(parsed, options, any_of))
-        )
+        match = literal_column("book_fts").op("MATCH")(fts5_query(parsed, options, any_of))
+        stmt = select(_FTS.c.rowid.label("book_id"), rank.label("rank")).where(match)
+        if capped:  # FTS5 reads a rowid range off its index: only those rows are ranked
+            stmt = stmt.where(_FTS.c.rowid <= _first_ids(library_id, _FTS.c.rowid, match))
         # Materialized: otherwise SQLite folds it into the join and ranks every row more than once.
         return stmt.cte(name).prefix_with("MATERIALIZED")
     vector = pg_vector()
@@ -517,10 +550,28 @@ def _matches(
     stmt = select(book_search.c.book_id, rank.label("rank")).where(
         vector.op("@@")(tsquery), book_search.c.library_id == library_id
     )
+    if capped:  # the first ones the index finds (in table order, about that of the ids) are ranked
+        stmt = stmt.limit(NEAR_RANKED)
     # Materialized too: inlined, a search sorted by title (or year...) walked that sort's index over the
     # whole library testing each book's vector (the window count needs every match, so the walk never
     # stops early): 78 ms against 1 ms for the GIN look-up first at 10,000 books.
     return stmt.cte(name).prefix_with("MATERIALIZED")
+
+
+def _first_ids(library_id: int, book_id: ColumnElement, match: ColumnElement) -> ColumnElement:
+    """The id of the library's ``NEAR_RANKED``-th book matching ``match`` (the last one when fewer):
+    a scalar sub-query that reads FTS5's matches in id order and stops there, without ranking them.
+
+    (PostgreSQL has no such cheap walk: ordered by id, its planner tests every book's vector in turn.)"""
+    first = (
+        select(book_id.label("id"))
+        .join(books, books.c.id == book_id)
+        .where(match, books.c.library_id == library_id, books.c.deleted_at.is_(None))
+        .order_by(book_id)
+        .limit(NEAR_RANKED)
+        .subquery("first")
+    )
+    return select(func.max(first.c.id)).scalar_subquery()
 
 
 def pg_vector() -> ColumnElement:
@@ -738,25 +789,58 @@ def author_names(session: Session, ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
+def _extras(ids: list[int]):
+    """(kind, book_id, name, series id, number) rows: "s" a series mark (number: its index), "a" an author
+    (number: its position), "l" an open loan; in order of kind, book, series key, position."""
+    series_rows = (
+        select(
+            literal("s").label("kind"),
+            book_series.c.book_id,
+            series_t.c.name,
+            series_t.c.id.label("series_id"),
+            book_series.c.series_index.label("number"),
+            series_t.c.key,
+        )
+        .join(series_t, series_t.c.id == book_series.c.series_id)
+        .where(book_series.c.book_id.in_(ids))
+    )
+    author_rows = (
+        select(
+            literal("a"),
+            book_authors.c.book_id,
+            authors.c.display_name,
+            null(),
+            book_authors.c.position,
+            null(),
+        )
+        .join(authors, authors.c.id == book_authors.c.author_id)
+        .where(book_authors.c.book_id.in_(ids))
+    )
+    loan_rows = select(literal("l"), loans.c.book_id, null(), null(), null(), null()).where(
+        loans.c.book_id.in_(ids), loans.c.returned_on.is_(None)
+    )
+    every = union_all(series_rows, author_rows, loan_rows).subquery("extras")
+    return select(every.c.kind, every.c.book_id, every.c.name, every.c.series_id, every.c.number).order_by(
+        every.c.kind, every.c.book_id, every.c.key, every.c.number
+    )
+
+
 def light_rows(session: Session, result) -> list[BookRow]:
-    """BookRows for result rows carrying book columns, with authors, series and open loans in three queries."""
+    """BookRows for result rows carrying book columns, with their authors, series and open loans in one
+    statement (a union of the three, each row tagged with its kind)."""
     ids = [row.id for row in result]
     if not ids:
         return []
-    names = author_names(session, ids)
+    names: dict[int, list[str]] = defaultdict(list)
     marks: dict[int, list[SeriesMark]] = defaultdict(list)
-    for book_id, series_id, name, index in session.execute(
-        select(book_series.c.book_id, series_t.c.id, series_t.c.name, book_series.c.series_index)
-        .join(series_t, series_t.c.id == book_series.c.series_id)
-        .where(book_series.c.book_id.in_(ids))
-        .order_by(book_series.c.book_id, series_t.c.key)
-    ):
-        marks[book_id].append(SeriesMark(series_id, name, index))
-    lent = set(
-        session.scalars(
-            select(loans.c.book_id).where(loans.c.book_id.in_(ids), loans.c.returned_on.is_(None))
-        )
-    )
+    lent: set[int] = set()
+    for kind, book_id, name, series_id, number in session.execute(_extras(ids)):
+        if kind == "a":
+            names[book_id].append(name)
+        elif kind == "s":
+            marks[book_id].append(SeriesMark(series_id, name, number))
+        else:
+            lent.add(book_id)
     return [
         BookRow(
             id=row.id,

@@ -40,6 +40,8 @@ FORM = 0.3  # cost of another form of the word (same stem)
 _RANGE_END = "~"  # sorts after every letter and digit: [p, p~) holds the words starting with p
 _CHUNK = 500
 MAX_CANDIDATES = 2000  # typo candidates read per word at most
+MAX_BEGINNINGS = 200  # longer words read per reading of the word being typed, at most
+BEGINNING = 0.5  # what a typo in a word's beginning costs more than in a whole word ("hobi" -> hobbit)
 
 
 @dataclass
@@ -132,43 +134,58 @@ def alternatives(
     *,
     correct_known: bool = False,
     doubt_known: bool = False,
+    typing: str | None = None,
 ) -> dict[str, Alternatives]:
-    """What each (folded) searched word may stand for in the library; two statements at most.
+    """What each (folded) searched word may stand for in the library; one statement.
 
     A word of the library itself gets no typo corrections unless ``correct_known`` (the caller found
     nothing exactly: "most" may be a typo of "mort" after all) or ``doubt_known`` and another of the
-    words is not the library's (text with a typo in it may hold more: "The Lian's Dn")."""
+    words is not the library's (text with a typo in it may hold more: "The Lian's Dn"). ``typing``: the
+    word being typed (the query's last), which may also be the beginning of a longer word with a typo
+    ("hobi" -> hobbit)."""
     found = {word: Alternatives(word) for word in words}
     if not words:
         return found
     latin = {word: wordforms.readings(word) for word in words}
     stems = {word: wordforms.stem(word) for word in words}
-    _same_words(session, library_id, found, latin, stems)
+    typos = {word: wordforms.max_edits(word) for word in words if wordforms.max_edits(word) > 0}
+    sql = _Union(session, library_id, "term, latin, stem")
+    _same_words(sql, found, latin, stems)
+    _corrections(sql, latin, typos, correct_known=correct_known or doubt_known)
+    if typing in typos:
+        _beginnings(sql, latin[typing], typos[typing])
+    rows = sql.run()
+    _offer_same(found, latin, stems, [row for row in rows if row.part == _SAME])
     correct_known = correct_known or (doubt_known and not all(alt.whole for alt in found.values()))
-    typos = {
-        word: wordforms.max_edits(word)
-        for word in words
-        if (correct_known or not found[word].whole) and wordforms.max_edits(word) > 0
-    }
-    if typos:
-        _corrections(session, library_id, found, latin, typos)
+    candidates = [row for row in rows if row.part == _TYPO]
+    for word, edits in typos.items():
+        if correct_known or not found[word].whole:
+            _offer_corrections(found[word], latin[word], edits, candidates)
+    if typing in typos and (correct_known or not found[typing].whole):
+        longer = [row for row in rows if row.part == _BEGINNING]
+        _offer_beginnings(found[typing], latin[typing], typos[typing], longer)
     return found
 
 
-def _same_words(session, library_id, found, latin, stems) -> None:
+_SAME, _TYPO, _BEGINNING = 0, 1, 2  # the parts of the look-up: the words themselves and their readings;
+# typo candidates; longer words the typed word may begin with a typo
+
+
+def _same_words(sql: _Union, found, latin, stems) -> None:
     """The words themselves, their transliterations and their other forms (equalities and one prefix):
-    a union of one index look-up each (an OR of them would scan the library's vocabulary)."""
+    one index look-up each (an OR of them would scan the library's vocabulary)."""
     every_latin = sorted({r for readings in latin.values() for r in readings})
-    sql = _Union(session, library_id, "term, latin, stem")
-    sql.add(f"term IN ({sql.values(sorted(found))})")
-    sql.add(f"latin IN ({sql.values(every_latin)})")
-    sql.add(f"stem IN ({sql.values(sorted(set(stems.values())))})")
+    sql.add(_SAME, f"term IN ({sql.values(sorted(found))})")
+    sql.add(_SAME, f"latin IN ({sql.values(every_latin)})")
+    sql.add(_SAME, f"stem IN ({sql.values(sorted(set(stems.values())))})")
     for reading in every_latin:
         if len(reading) >= 3:
-            sql.add(f"{sql.starts('latin', reading)} AND term <> latin", limit=True)
-    rows = sql.run()
+            sql.add(_SAME, f"{sql.starts('latin', reading)} AND term <> latin", limit=True)
+
+
+def _offer_same(found, latin, stems, rows) -> None:
     for word, alt in found.items():
-        for term, reading, stem in rows:
+        for _, term, reading, stem in rows:
             if term == word:
                 alt.whole = True
             elif reading in latin[word]:
@@ -179,29 +196,60 @@ def _same_words(session, library_id, found, latin, stems) -> None:
                 alt.offer(term, FORM)
 
 
-def _corrections(session, library_id, found, latin, typos: dict[str, int]) -> None:
-    """Library words within each word's allowed edits, found by its pieces and measured exactly."""
-    sql = _Union(session, library_id, "term, latin")
+def _corrections(sql: _Union, latin, typos: dict[str, int], *, correct_known: bool) -> None:
+    """Candidates for library words within each word's allowed edits, found by its pieces on indexes.
+
+    Unless ``correct_known``, a word of the library itself is not looked up (the condition is evaluated
+    once per piece, not per row)."""
     for word, edits in typos.items():
+        unknown = "" if correct_known else f" AND NOT EXISTS ({sql.is_term(word)})"
         for reading in latin[word]:
             prefix, middle, suffix = wordforms.pieces(reading, edits)
-            band = f"length(latin) BETWEEN {len(reading) - edits} AND {len(reading) + edits}"
+            band = f"length(latin) BETWEEN {len(reading) - edits} AND {len(reading) + edits}{unknown}"
             if prefix:
-                sql.add(f"{band} AND {sql.starts('latin', prefix)}", limit=True)
+                sql.add(_TYPO, f"{band} AND {sql.starts('latin', prefix)}", limit=True)
             if suffix:
-                sql.add(f"{band} AND {sql.starts('backwards', suffix[::-1])}", limit=True)
+                sql.add(_TYPO, f"{band} AND {sql.starts('backwards', suffix[::-1])}", limit=True)
             if middle:
-                sql.add(f"{band} AND {sql.contains(middle)}", limit=True)
-    rows = sql.run()
-    for word, edits in typos.items():
-        for term, reading in rows:
-            costs = [wordforms.typo_cost(r, reading, edits) for r in latin[word]]
-            if any(c is not None for c in costs):
-                found[word].offer(term, min(c for c in costs if c is not None))
+                sql.add(_TYPO, f"{band} AND {sql.contains(middle)}", limit=True)
+
+
+def _offer_corrections(alt: Alternatives, readings, edits: int, rows) -> None:
+    """The candidates within ``edits`` of one of the word's readings, measured exactly."""
+    for _, term, reading, _ in rows:
+        costs = [c for r in readings if (c := wordforms.typo_cost(r, reading, edits)) is not None]
+        if costs:
+            alt.offer(term, min(costs))
+
+
+def _beginnings(sql: _Union, readings, edits: int) -> None:
+    """Candidates for longer words that begin like the word typed so far, a typo in its second half
+    ("hobi" -> hobbit): the longer words that start with its first half, at most ``MAX_BEGINNINGS``
+    per reading (index order)."""
+    for reading in readings:
+        prefix = reading[: len(reading) // 2]
+        if len(prefix) >= 2:
+            longer = f"length(latin) > {len(reading)} AND {sql.starts('latin', prefix)}"
+            sql.add(_BEGINNING, longer, limit=MAX_BEGINNINGS)
+
+
+def _offer_beginnings(alt: Alternatives, readings, edits: int, rows) -> None:
+    """The longer words whose beginning is within ``edits`` of one of the word's readings, costing
+    ``BEGINNING`` more than the same typo in a whole word."""
+    for _, term, reading, _ in rows:
+        costs = [
+            c + BEGINNING
+            for r in readings
+            for size in range(max(1, len(r) - edits), len(r) + edits + 1)
+            if (c := wordforms.typo_cost(r, reading[:size], edits)) is not None and c >= 1
+        ]
+        if costs:
+            alt.offer(term, min(costs))
 
 
 class _Union:
-    """One statement: a UNION of look-ups in one library's vocabulary, each on an index.
+    """One statement: a UNION of look-ups in one library's vocabulary, each on an index, each row tagged
+    with the number of the part that found it.
 
     Plain SQL with bound values: this runs on every search, and building it as SQLAlchemy
     expressions (sub-queries for the LIMITs) cost more than running it."""
@@ -233,10 +281,20 @@ class _Union:
             return f"latin LIKE {self.value('%' + piece + '%')}"
         return f"id IN (SELECT rowid FROM book_fts_terms WHERE book_fts_terms MATCH {self.value(chr(34) + piece + chr(34))})"
 
-    def add(self, condition: str, *, limit: bool = False) -> None:
-        query = f"SELECT {self.columns} FROM search_terms WHERE library_id = :library_id AND {condition}"
-        # A LIMIT inside a UNION needs its own sub-query.
-        self.parts.append(f"SELECT * FROM ({query} LIMIT {MAX_CANDIDATES}) AS part" if limit else query)
+    def is_term(self, word: str) -> str:
+        """A sub-query: ``word`` is a word of the library."""
+        return f"SELECT 1 FROM search_terms WHERE library_id = :library_id AND term = {self.value(word)}"
+
+    def add(self, part: int, condition: str, *, limit: bool | int = False) -> None:
+        """One look-up; ``limit``: at most MAX_CANDIDATES rows (True) or that many."""
+        query = (
+            f"SELECT {part} AS part, {self.columns} FROM search_terms "
+            f"WHERE library_id = :library_id AND {condition}"
+        )
+        if limit:  # a LIMIT inside a UNION needs its own sub-query
+            count = MAX_CANDIDATES if limit is True else int(limit)
+            query = f"SELECT * FROM ({query} LIMIT {count}) AS part"
+        self.parts.append(query)
 
     def run(self) -> list:
         if not self.parts:

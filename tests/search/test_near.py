@@ -41,6 +41,9 @@ def classics(shelf):
         ("dostoyevskyy", "Crime and Punishment", "Dostoevsky"),  # two edits in a long word
         ("marqeuz soledda", "Cien años de soledad", "Márquez soledad"),  # one typo in each word
         ("hobit tolkien", "The Hobbit", "Hobbit tolkien"),
+        ("hobi", "The Hobbit", "Hobbit"),  # the beginning of a word, with a typo (still typing)
+        ("tolkein hobi", "The Hobbit", "Tolkien Hobbit"),
+        ("dostoyev", "Crime and Punishment", "Dostoevsky"),
     ],
 )
 def test_typos_find_the_book(session, classics, typed, title, corrected):
