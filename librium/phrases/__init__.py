@@ -17,6 +17,8 @@ import importlib
 from types import ModuleType
 
 from librium import i18n
+from librium.services import wordforms
+from librium.text import fold
 
 
 @functools.cache
@@ -35,9 +37,10 @@ def spoken(code: str | None = None) -> list[ModuleType]:
 
 
 def stems(subject: str, module: ModuleType) -> list[str]:
-    """Other forms to look a book up by in ``module``'s language: "Дюну" → "Дюн" (a prefix of "Дюна")."""
-    if module.ENDINGS is None:
+    """Other forms to look a book up by in ``module``'s language: "Дюну" → "дюн" (a prefix of "Дюна"),
+    by the word-form stemmer search uses (:func:`librium.services.wordforms.stem`)."""
+    if module.STEMMER is None:
         return []
-    words = subject.split()
-    cut = [module.ENDINGS.sub("", word) for word in words]
+    words = [fold(word) for word in subject.split()]
+    cut = [wordforms.stem(word, module.STEMMER) for word in words]
     return [" ".join(cut)] if cut != words else []

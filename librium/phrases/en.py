@@ -118,4 +118,4 @@ IN_LEADS = r"in"  # before an amount of time ("in 3 days"): counted from now
 DAY_PARTS = {}  # when.py reads English times itself ("tonight")
 HOUR_PARTS: dict[str, str] = {}  # parts of the day said only right after a clock time
 WHAT_LEADS = r"to|about|that"
-ENDINGS = None  # a title is typed as it is written
+STEMMER = None  # a title is typed as it is written

@@ -117,4 +117,4 @@ DAY_PARTS = {
 }  # fmt: skip
 HOUR_PARTS: dict[str, str] = {}  # parts of the day said only right after a clock time
 WHAT_LEADS = r"que|de"
-ENDINGS = None  # a title is typed as it is written
+STEMMER = None  # a title is typed as it is written

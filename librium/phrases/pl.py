@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from librium.phrases import kinds as k
 
 BY = None
@@ -109,5 +107,5 @@ DAY_PARTS = {
 HOUR_PARTS: dict[str, str] = {}  # parts of the day said only right after a clock time
 WHAT_LEADS = r"o|że"
 
-# Case endings cut to look a book up by its stem ("Дюну" → "Дюн", a prefix of "Дюна").
-ENDINGS = re.compile(r"(?<=\w{3})(?:ę|ą|y|i|u|e|a)$")
+# The Snowball stemmer that finds a book named in another case ("Diunę" → "diun", a prefix of "Diuna").
+STEMMER = "polish"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from librium.phrases import kinds as k
 
 BY = None  # "Title — Author" (the dash form every language has)
@@ -124,5 +122,5 @@ DAY_PARTS = {
 HOUR_PARTS = {"утра": "morning", "дня": "afternoon", "вечера": "evening", "ночи": "night"}
 WHAT_LEADS = r"о|об|про|что"
 
-# Case endings cut to look a book up by its stem ("Дюну" → "Дюн", a prefix of "Дюна").
-ENDINGS = re.compile(r"(?<=\w{3})(?:ой|ей|ом|ем|ую|юю|ая|яя|ы|и|у|ю|е|а|я)$")
+# The Snowball stemmer that finds a book named in another case ("Дюну" → "дюн", a prefix of "Дюна").
+STEMMER = "russian"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from librium.phrases import kinds as k
 
 BY = None
@@ -99,5 +97,5 @@ DAY_PARTS = {
 HOUR_PARTS = {"ранку": "morning", "дня": "afternoon", "вечора": "evening", "ночі": "night"}
 WHAT_LEADS = r"про|що"
 
-# Case endings cut to look a book up by its stem ("Дюну" → "Дюн", a prefix of "Дюна").
-ENDINGS = re.compile(r"(?<=\w{3})(?:ою|ею|ій|ом|ем|у|ю|і|и|е|а|я)$")
+# The stemmer that finds a book named in another case ("Дюну" → "дюн", a prefix of "Дюна").
+STEMMER = "ukrainian"

@@ -85,13 +85,22 @@ def readings(word: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """The folded stem of a word by its script's Snowball stemmer; the folded word when none applies."""
-    language = STEMMERS.get(script(word))
+def stem(word: str, language: str | None = None) -> str:
+    """The folded stem of a word by a Snowball stemmer: ``language``'s (an algorithm's name, e.g.
+    "polish") or else its script's; the folded word when none applies."""
+    language = language or STEMMERS.get(script(word))
     lowered = word.casefold()
-    if language:
+    if language == "ukrainian":  # no Snowball of its own: see _AS_RUSSIAN
+        lowered = lowered[: len(_stemmer("russian").stemWord(lowered.translate(_AS_RUSSIAN)))]
+    elif language:
         lowered = _stemmer(language).stemWord(lowered)
     return fold(lowered)[:MAX_LENGTH]
+
+
+# Snowball has no Ukrainian stemmer. The Russian one cuts the case endings the two languages share
+# ("Дюну", "Кобзаря", "книжкою") once it reads the Ukrainian vowels as the Russian ones it knows (it finds
+# nothing to cut in "пісню" otherwise); the stem is then that many letters of the Ukrainian word.
+_AS_RUSSIAN = str.maketrans("іїєґ", "ииег")
 
 
 @cache

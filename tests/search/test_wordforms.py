@@ -5,7 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from librium import phrases
 from librium.services import wordforms
+from librium.text import fold
 
 
 def test_readings():
@@ -20,6 +22,31 @@ def test_stems_by_script():
     assert wordforms.stem("Hobbits") == wordforms.stem("hobbit")
     assert wordforms.stem("stories") == wordforms.stem("story")
     assert wordforms.stem("войны") == wordforms.stem("война")
+
+
+def test_stems_by_language():
+    """The phrase modules look a book named in another case up by these stems (librium.phrases.stems):
+    each a beginning of the title's own word."""
+    cases = [
+        ("russian", "Дюну", "Дюна"),
+        ("russian", "Войну", "Война"),
+        ("ukrainian", "пісню", "пісня"),
+        ("ukrainian", "Енеїду", "Енеїда"),
+        ("ukrainian", "книжкою", "книжка"),
+        ("polish", "Diunę", "Diuna"),
+        ("polish", "Lalkę", "Lalka"),
+        ("polish", "Wiedźminie", "Wiedźmin"),
+    ]
+    for language, typed, title in cases:
+        stem = wordforms.stem(typed, language)
+        assert stem != fold(typed) and fold(title).startswith(stem), (typed, stem)
+
+
+def test_phrases_stem_with_wordforms():
+    assert phrases.stems("Дюну", phrases.module("ru")) == ["дюн"]
+    assert phrases.stems("Лісову пісню", phrases.module("uk")) == ["лісов пісн"]
+    assert phrases.stems("Pana Tadeusza", phrases.module("pl")) == ["pan tadeu"]
+    assert phrases.stems("Dune", phrases.module("en")) == []
 
 
 def test_max_edits_grow_with_length():
