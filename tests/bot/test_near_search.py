@@ -41,6 +41,7 @@ async def test_find_with_typos_accents_and_other_scripts(bot, ada):
     assert "Война и мир" in last_text(await bot.send("/find tolstoy"))
     assert "Дюна" in last_text(await bot.send("/find dyuna"))
     assert "The Hobbit" in last_text(await bot.send("/find hobbits"))
+    assert "The Hobbit" in last_text(await bot.send("/find hobi"))  # still typing, with a typo
 
 
 async def test_exact_queries_are_answered_as_before(bot, ada):
@@ -51,6 +52,9 @@ async def test_exact_queries_are_answered_as_before(bot, ada):
 
 async def test_inline_mode_forgives_typos(bot, ada):
     calls = await bot.inline("hobit")
+    [answer] = [c for c in calls if c.method == "answerInlineQuery"]
+    assert answer.params["results"][0]["title"] == "The Hobbit"
+    calls = await bot.inline("hobi")  # typed so far, with a typo
     [answer] = [c for c in calls if c.method == "answerInlineQuery"]
     assert answer.params["results"][0]["title"] == "The Hobbit"
     calls = await bot.inline("tolstoy")
