@@ -136,7 +136,8 @@ def alternatives(
     doubt_known: bool = False,
     typing: str | None = None,
 ) -> dict[str, Alternatives]:
-    """What each (folded) searched word may stand for in the library; one statement.
+    """What each (folded) searched word may stand for in the library; one statement (two when the
+    word being typed has no other alternative).
 
     A word of the library itself gets no typo corrections unless ``correct_known`` (the caller found
     nothing exactly: "most" may be a typo of "mort" after all) or ``doubt_known`` and another of the
@@ -152,8 +153,6 @@ def alternatives(
     sql = _Union(session, library_id, "term, latin, stem")
     _same_words(sql, found, latin, stems)
     _corrections(sql, latin, typos, correct_known=correct_known or doubt_known)
-    if typing in typos:
-        _beginnings(sql, latin[typing], typos[typing])
     rows = sql.run()
     _offer_same(found, latin, stems, [row for row in rows if row.part == _SAME])
     correct_known = correct_known or (doubt_known and not all(alt.whole for alt in found.values()))
@@ -161,14 +160,15 @@ def alternatives(
     for word, edits in typos.items():
         if correct_known or not found[word].whole:
             _offer_corrections(found[word], latin[word], edits, candidates)
-    if typing in typos and (correct_known or not found[typing].whole):
-        longer = [row for row in rows if row.part == _BEGINNING]
-        _offer_beginnings(found[typing], latin[typing], typos[typing], longer)
+    if typing in typos and (correct_known or not found[typing].whole) and not found[typing].terms:
+        sql = _Union(session, library_id, "term, latin, stem")  # a second statement, only then
+        _beginnings(sql, latin[typing], typos[typing])
+        _offer_beginnings(found[typing], latin[typing], typos[typing], sql.run())
     return found
 
 
-_SAME, _TYPO, _BEGINNING = 0, 1, 2  # the parts of the look-up: the words themselves and their readings;
-# typo candidates; longer words the typed word may begin with a typo
+_SAME, _TYPO, _BEGINNING = 0, 1, 2  # the parts of the look-ups: the words themselves and their readings;
+# typo candidates; longer words the word being typed may begin with a typo
 
 
 def _same_words(sql: _Union, found, latin, stems) -> None:
