@@ -76,12 +76,31 @@ def _japanese(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def readings(word: str) -> frozenset[str]:
-    """ASCII readings of one word (raw or folded), letters and digits only; the word itself when ASCII."""
+    """ASCII readings of one word (raw or folded), letters and digits only; the word itself when ASCII.
+    A Cyrillic word also reads without the y of a vowel after a consonant (:func:`plain`)."""
     found = {_ascii(anyascii(word))}
+    if script(word) == "cyrillic":
+        found.add(_ascii(plain(word)))
     if any(unicodedata.name(ch, "").startswith(("CJK", "HIRAGANA", "KATAKANA")) for ch in word):
         found.add(_ascii(_japanese(word)))
     found.discard("")
     return frozenset(found)
+
+
+def plain(word: str) -> str:
+    """anyascii's reading of a Cyrillic word without the y that я, ю (and є, ї) carry after a
+    consonant: "Дюна" -> "Duna" beside "Dyuna", as a title comes back from another language ("Dune")."""
+    out, previous = [], ""
+    for ch in word:
+        latin = anyascii(ch)
+        if len(latin) > 1 and latin[0] in "yY" and previous[-1:].isalpha() and previous[-1:] not in _VOWELS:
+            latin = latin[1:]
+        out.append(latin)
+        previous = latin
+    return "".join(out)
+
+
+_VOWELS = set("aeiouyAEIOUY")
 
 
 @lru_cache(maxsize=65536)

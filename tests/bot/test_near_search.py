@@ -40,6 +40,7 @@ async def test_find_with_typos_accents_and_other_scripts(bot, ada):
     assert "Cien años de soledad" in last_text(await bot.send("/find garcia marqez"))
     assert "Война и мир" in last_text(await bot.send("/find tolstoy"))
     assert "Дюна" in last_text(await bot.send("/find dyuna"))
+    assert "Дюна" in last_text(await bot.send("/find dune"))
     assert "The Hobbit" in last_text(await bot.send("/find hobbits"))
     assert "The Hobbit" in last_text(await bot.send("/find hobi"))  # still typing, with a typo
 

@@ -49,6 +49,19 @@ def test_data_written_at_an_older_revision_survives_upgrade(alembic_runner, alem
             "copies": 1,
         },
     )
+    alembic_runner.insert_into(
+        "books",
+        {
+            "id": 8,
+            "library_id": 1,
+            "uuid": "00000000-0000-0000-0000-000000000008",
+            "title": "Дюна",
+            "title_key": "дюна",
+            "status": "read",
+            "owned": True,
+            "copies": 1,
+        },
+    )
     alembic_runner.migrate_up_to("heads")
 
     with alembic_engine.connect() as conn:
@@ -67,6 +80,8 @@ def test_data_written_at_an_older_revision_survives_upgrade(alembic_runner, alem
         ).all()
         assert ("soledad", "soledad", "soledad") in [tuple(w) for w in words]
         assert not any(term.isdigit() for term, _, _ in words)  # the ISBN is matched exactly only
+        # 0010 added the plain reading of Cyrillic words: "dune" is one edit from "duna".
+        assert {latin for term, latin, _ in words if term == "дюна"} == {"dyuna", "duna"}
 
 
 def test_downgrade_to_base_leaves_no_table(alembic_runner, alembic_engine):
