@@ -1,6 +1,6 @@
 """Import speed: a generated 10,000-row Goodreads export into a fresh SQLite library.
 
-    python -m bench.importing [--rows 10000] [--url sqlite:///...]
+    python -m bench.importing [--rows 10000] [--url sqlite:///... | postgresql://...]  (migrated to head first)
 
 Prints rows per second for reading + planning and for writing, and peak memory (tracemalloc peak of
 Python allocations during the import, and the process' max RSS). Also times the exports of the result.
@@ -135,7 +135,11 @@ def generate(rows: int, seed: int = 7) -> bytes:
 
 
 def _fresh_sqlite(directory: str) -> str:
-    url = f"sqlite:///{directory}/bench.sqlite"
+    return _migrated(f"sqlite:///{directory}/bench.sqlite")
+
+
+def _migrated(url: str) -> str:
+    """``url`` with the schema at head (a PostgreSQL database given by --url must exist)."""
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "alembic"))
     cfg.attributes["url"] = url
@@ -181,7 +185,7 @@ def main() -> None:
 
     data = generate(args.rows)
     with tempfile.TemporaryDirectory() as tmp:
-        url = database_url(args.url) if args.url else _fresh_sqlite(tmp)
+        url = _migrated(database_url(args.url)) if args.url else _fresh_sqlite(tmp)
         engine = make_engine(url)
         factory = make_sessionmaker(engine)
         timed = _import(factory, data, trace=False)  # speed, without tracemalloc's overhead

@@ -19,11 +19,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from librium import isbn as isbn_mod
-from librium.database.sqlalchemy import db
+from librium.database.sqlalchemy import bulk, db
 from librium.services import vocabulary
 from librium.text import fold
 
@@ -135,8 +135,9 @@ def index_new_books(
     calls, as an import does per batch) skips words already given to the vocabulary."""
     if not books:
         return
-    session.execute(
-        insert(_SEARCH),
+    bulk.insert_rows(
+        session,
+        _SEARCH,
         [
             {"book_id": book_id, "library_id": library_id, **search_row(**fields)}
             for book_id, library_id, fields in books

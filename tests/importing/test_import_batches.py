@@ -5,13 +5,16 @@ must all come out as if the books had been written one by one. SQLite and Postgr
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from librium.database.sqlalchemy import db
+from librium.database.sqlalchemy import bulk, db
 from librium.services import books, search_index
-from librium.services.importing import apply, apply_plan, plan_import
+from librium.services.importing import BookRecord, apply, apply_plan, plan_import
 from tests.importing.conftest import MIT_EXPORT, goodreads_csv, goodreads_file
 
 AUTHORS = ["Frank Herbert", "Terry Pratchett", "Gabriel García Márquez", "Лев Толстой", "Ursula K. Le Guin"]
@@ -171,3 +174,38 @@ def test_search_rows_and_vocabulary_of_an_import_are_what_a_rebuild_writes(sessi
     session.expire_all()
     assert {book_id: _words(session.get(db.BookSearch, book_id)) for book_id in ids} == written
     assert _vocabulary(session, library.id) == vocabulary
+
+
+def test_bulk_insert_keeps_every_value_and_returns_ids_in_row_order(session, library):
+    """bulk.insert_rows (PostgreSQL: COPY from 50 rows on) with the awkward values of real files."""
+    now = dt.datetime(2024, 2, 29, 23, 59, 58, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    texts = ["tab\there", "new\nline", "back\\slash \\N", "quote \" and '", "Ωμέγα 村上 ✓", "", "\\."]
+    rows = [
+        apply.book_values(
+            library.id,
+            BookRecord(
+                line=i,
+                title=f"Book {i} {texts[i % len(texts)]}",
+                notes=texts[i % len(texts)] or None,
+                price=Decimal("12.50") if i % 2 else None,
+                owned=bool(i % 3),
+                created_at=now,
+            ),
+            now,
+        )
+        for i in range(bulk.COPY_FROM + 5)
+    ]
+    for row in rows:
+        row.update(format_id=None, location_id=None)
+    ids = bulk.insert_rows(session, db.Book.__table__, rows, return_ids=True)
+    assert len(ids) == len(set(ids)) == len(rows)
+    session.expire_all()
+    for book_id, row in zip(ids, rows, strict=True):
+        book = session.get(db.Book, book_id)
+        assert (book.title, book.notes, book.price, book.owned) == (
+            row["title"],
+            row["notes"],
+            row["price"],
+            row["owned"],
+        )
+        assert book.created_at == now and book.created_at.tzinfo is not None

@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from librium import validation
-from librium.database.sqlalchemy import db
+from librium.database.sqlalchemy import bulk, db
 from librium.errors import Invalid, LibriumError
 from librium.i18n import _
 from librium.services import search_index
@@ -235,11 +235,7 @@ def _write_batch(
     for row in rows:
         row.values["format_id"] = row.fmt.id if row.fmt else None
         row.values["location_id"] = row.location.id if row.location else None
-    ids = list(
-        session.execute(
-            insert(_BOOKS).returning(_BOOKS.c.id, sort_by_parameter_order=True), [row.values for row in rows]
-        ).scalars()
-    )
+    ids = bulk.insert_rows(session, _BOOKS, [row.values for row in rows], return_ids=True)
     links: dict = {table: [] for _m, table, _c in _LINKS.values()}
     book_authors, book_series, readings, loans = [], [], [], []
     for book_id, row in zip(ids, rows, strict=True):
@@ -272,8 +268,7 @@ def _write_batch(
         (db.Reading.__table__, readings),
         (db.Loan.__table__, loans),
     ):
-        if values:
-            session.execute(insert(table), values)
+        bulk.insert_rows(session, table, values)
     search_index.index_new_books(
         session,
         [(book_id, library_id, row.search_fields()) for book_id, row in zip(ids, rows, strict=True)],
