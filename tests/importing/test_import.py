@@ -378,6 +378,61 @@ def test_duplicates_against_existing_books(session, library):
     assert len(authors.all()) == 1
 
 
+def test_a_file_longer_than_a_chunk_finds_the_library_and_its_own_rows_in_every_chunk(session, library):
+    """The library is read a chunk of rows at a time (plan.CHUNK) and its names a batch at a time
+    (apply.BATCH): rows far apart in the file still find the library's books, authors, tags and series,
+    and the file's own books, never taking a book this import wrote for one of the library's."""
+    books.add_book(
+        session,
+        library.id,
+        books.BookInput(
+            title="Dune", authors=["Frank Herbert"], tags=["sf"], series="Dune Saga", series_index="1"
+        ),
+    )
+    filler = [{"Title": f"Filler {i}", "Author": f"Writer {i % 7}"} for i in range(1300)]
+    rows = [
+        {
+            "Title": "Mort",
+            "Author": "Terry Pratchett",
+            "Exclusive Shelf": "read",
+            "Bookshelves": "sf",
+        },  # line 2
+        {"Title": "Volume 1", "Author": "Ann Author", "ISBN13": '="9780441172719"'},  # line 3
+        *filler[:700],
+        {"Title": "Dune", "Author": "Frank Herbert"},  # line 704: the library's, in the second chunk
+        {"Title": "Children of Dune (Dune Saga, #3)", "Author": "Frank Herbert", "Bookshelves": "sf"},
+        *filler[700:],
+        {"Title": "Volume 2", "Author": "Ann Author", "ISBN13": '="9780441172719"'},  # the file's ISBN
+        {
+            "Title": "Mort",
+            "Author": "Terry Pratchett",
+            "Exclusive Shelf": "read",
+            "Bookshelves": "favourites",
+        },  # line 2's copy
+        {"Title": "dune", "Author": "frank herbert"},  # the library's again, in the third chunk
+    ]
+    data = goodreads_csv(rows)
+    plan = plan_import(session, library.id, data)
+    assert (plan.new, plan.merged, plan.in_library) == (1304, 1, 2)
+    result = import_file(session, library.id, data, user_id=library.owner_id)
+    assert (result.added, result.merged, result.duplicates) == (1304, 1, 2)
+    assert _book_count(session, library.id) == 1305
+    mort = _load(session, library.id, "Mort")
+    assert mort.copies == 2 and sorted(t.name for t in mort.tags) == ["favourites", "sf"]
+    second = _load(session, library.id, "Volume 2")
+    assert "ISBN “9780441172719” (the same ISBN as line 3, a different title)" in second.import_note
+    children = _load(session, library.id, "Children of Dune")
+    dune = _load(session, library.id, "Dune")
+    assert [link.author_id for link in children.author_links] == [
+        link.author_id for link in dune.author_links
+    ]
+    assert [t.id for t in children.tags] == [t.id for t in dune.tags]
+    assert [s.series_id for s in children.series_links] == [s.series_id for s in dune.series_links]
+    for model in (db.Author, db.Tag, db.Series):
+        keys = session.scalars(select(model.key).where(model.library_id == library.id)).all()
+        assert len(keys) == len(set(keys))
+
+
 def test_other_libraries_are_untouched(session, library):
     other = db.Library(name="Other", kind="personal")
     session.add(other)

@@ -56,29 +56,60 @@ class ImportResult:
 
 
 class EntityCache:
-    """Named rows of one library by folded key, loaded once per kind and created on first use."""
+    """Named rows of one library by folded key, created on first use.
+
+    Only the names of the batch in hand are held (:meth:`load` reads them before the batch is written),
+    never every author of the library: a 100,000-book library has tens of thousands.
+    """
 
     def __init__(self, session: Session, library_id: int):
         self.session = session
         self.library_id = library_id
-        self._rows: dict[type, dict[str, object]] = {}
+        self._rows: dict[type, dict[str, object]] = {}  # model -> key -> row
+        self._looked: dict[type, set[str]] = {}  # model -> keys already read from the database
 
-    def _kind(self, model: type) -> dict[str, object]:
-        if model not in self._rows:
-            rows = self.session.scalars(select(model).where(model.library_id == self.library_id))
-            self._rows[model] = {row.key: row for row in rows}
-        return self._rows[model]
+    def load(self, records: list[BookRecord]) -> None:
+        """Forget the previous batch's rows and read the library's rows that ``records`` name."""
+        wanted: dict[type, set[str]] = {
+            db.Format: {r.format for r in records if r.format},
+            db.Location: {r.location for r in records if r.location},
+            db.Genre: {name for r in records for name in r.genres},
+            db.Publisher: {name for r in records for name in r.publishers},
+            db.Language: {name for r in records for name in r.languages},
+            db.Tag: {name for r in records for name in r.tags},
+            db.Series: {name for r in records for name, _index in r.series},
+            db.Author: {author.display for r in records for author in r.authors},
+        }
+        self._rows, self._looked = {}, {}
+        for model, names in wanted.items():
+            self._read(model, sorted({fold(name) for name in names if name}))
+
+    def _read(self, model: type, keys: list[str]) -> None:
+        rows = self._rows.setdefault(model, {})
+        looked = self._looked.setdefault(model, set())
+        for start in range(0, len(keys), BATCH):
+            chunk = keys[start : start + BATCH]
+            looked.update(chunk)
+            query = select(model).where(model.library_id == self.library_id, model.key.in_(chunk))
+            rows.update((row.key, row) for row in self.session.scalars(query))
+
+    def _find(self, model: type, key: str):
+        """The library's row of ``model`` with this key (read now if :meth:`load` did not), or None."""
+        if key not in self._rows.get(model, {}) and key not in self._looked.get(model, ()):
+            self._read(model, [key])
+        return self._rows[model].get(key)
+
+    def _keep(self, model: type, row) -> None:
+        self.session.add(row)
+        self._rows[model][row.key] = row
 
     def named(self, model: type, name: str | None):
         if not name:
             return None
-        rows = self._kind(model)
-        key = fold(name)
-        row = rows.get(key)
+        row = self._find(model, fold(name))
         if row is None:
             row = model(library_id=self.library_id, name=name)
-            self.session.add(row)
-            rows[row.key] = row
+            self._keep(model, row)
         return row
 
     def many(self, model: type, names: list[str]) -> list:
@@ -91,9 +122,7 @@ class EntityCache:
         return out
 
     def author(self, record: AuthorRecord, uuid: str | None = None) -> db.Author:
-        rows = self._kind(db.Author)
-        key = fold(record.display)
-        row = rows.get(key)
+        row = self._find(db.Author, fold(record.display))
         if row is None:
             row = db.Author(
                 library_id=self.library_id,
@@ -107,8 +136,7 @@ class EntityCache:
             )
             if uuid:
                 row.uuid = uuid
-            self.session.add(row)
-            rows[row.key] = row
+            self._keep(db.Author, row)
         return row
 
 
@@ -227,6 +255,7 @@ def _write_batch(
     # kept: uuids are unique across the database. The book then gets a new one.
     wanted = [r.uuid for r in records if r.uuid]
     taken = set(session.scalars(select(db.Book.uuid).where(db.Book.uuid.in_(wanted)))) if wanted else set()
+    cache.load(records)
     for record in records:
         if record.uuid in taken:
             record.uuid = None

@@ -18,11 +18,12 @@ or dict order: the same file gives the same answer every time.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from librium.database.sqlalchemy import db
@@ -34,6 +35,7 @@ from librium.services.importing.records import BookRecord
 from librium.text import fold
 
 EXAMPLES = 20  # notes kept per pile for the dry run's message
+CHUNK = 500  # rows mapped, then matched against the library, at a time
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,31 @@ def compatible_titles(a: str, b: str) -> bool:
 
 
 class DuplicateIndex:
-    """The library's live books and the file's books so far, by ISBN and by (title, first author)."""
+    """The file's books so far, and the library's books that the rows in hand may be, by ISBN and by
+    (title, first author).
+
+    The library is never loaded whole (a 100,000-book library took ~60 MB): before a chunk of rows is
+    matched, :meth:`look_up` reads the library's live books that have one of the chunk's ISBNs or
+    title keys, in id order. Only books that were in the library when the index was made count as the
+    library's: the books this import writes as it goes (apply.py) are the file's.
+    """
 
     def __init__(self, session: Session, library_id: int):
-        self.by_isbn: dict[str, Entry] = {}
+        self.session = session
+        self.library_id = library_id
+        self.last_id = (
+            session.scalar(select(func.max(db.Book.id)).where(db.Book.library_id == library_id)) or 0
+        )
+        self.by_isbn: dict[str, Entry] = {}  # the file's
         self.by_title: dict[tuple[str, str | None], list[Entry]] = {}
+        self.library_isbn: dict[str, Entry] = {}  # the library's, for the chunk in hand
+        self.library_title: dict[tuple[str, str | None], list[Entry]] = {}
+
+    def look_up(self, records: list[BookRecord]) -> None:
+        """Read the library's books that ``records`` may be (and forget those of the previous chunk)."""
+        self.library_isbn, self.library_title = {}, {}
+        isbns = sorted({r.isbn13 for r in records if r.isbn13})
+        title_keys = sorted({fold(r.title) for r in records if r.title})
         first_author = (
             select(db.Author.key)
             .join(db.BookAuthor, db.BookAuthor.author_id == db.Author.id)
@@ -94,13 +116,24 @@ class DuplicateIndex:
             .limit(1)
             .scalar_subquery()
         )
-        rows = session.execute(
-            select(db.Book.title, db.Book.title_key, db.Book.isbn13, first_author)
-            .where(db.Book.library_id == library_id, db.Book.deleted_at.is_(None))
-            .order_by(db.Book.id)
+        books = select(db.Book.id, db.Book.title, db.Book.title_key, db.Book.isbn13, first_author).where(
+            db.Book.library_id == self.library_id, db.Book.deleted_at.is_(None), db.Book.id <= self.last_id
         )
-        for title, title_key, isbn13, author_key in rows:
-            self._remember(Entry(0, title, title_key, isbn13), (title_key, author_key or None))
+        found = {}  # one query per index (an OR of the two would read the whole library on SQLite)
+        if isbns:
+            found.update(
+                (row.id, row) for row in self.session.execute(books.where(db.Book.isbn13.in_(isbns)))
+            )
+        if title_keys:
+            found.update(
+                (row.id, row) for row in self.session.execute(books.where(db.Book.title_key.in_(title_keys)))
+            )
+        for book_id in sorted(found):
+            _id, title, title_key, isbn13, author_key = found[book_id]
+            entry = Entry(0, title, title_key, isbn13)
+            if isbn13:
+                self.library_isbn.setdefault(isbn13, entry)
+            self.library_title.setdefault((title_key, author_key or None), []).append(entry)
 
     def _remember(self, entry: Entry, key: tuple[str, str | None]) -> None:
         if entry.isbn:
@@ -108,13 +141,13 @@ class DuplicateIndex:
         self.by_title.setdefault(key, []).append(entry)
 
     def match(self, record: BookRecord) -> Entry | None:
-        """The book ``record`` is the same as, or None. An ISBN that belongs to another book is
-        dropped from the record (it stays in its import note)."""
+        """The book ``record`` is the same as (the library's first, then the file's), or None. An ISBN
+        that belongs to another book is dropped from the record (it stays in its import note)."""
         title_key = fold(record.title)
         first = record.first_author
         key = (title_key, fold(first) if first else None)
         if record.isbn13:
-            found = self.by_isbn.get(record.isbn13)
+            found = self.library_isbn.get(record.isbn13) or self.by_isbn.get(record.isbn13)
             if found is not None:
                 if compatible_titles(found.title_key, title_key):
                     return found
@@ -124,7 +157,7 @@ class DuplicateIndex:
                     _("the same ISBN as {book}, a different title").format(book=found.describe()),
                 )
                 record.isbn13 = None
-        for entry in self.by_title.get(key, ()):
+        for entry in (*self.library_title.get(key, ()), *self.by_title.get(key, ())):
             if record.isbn13 is None or entry.isbn is None or entry.isbn == record.isbn13:
                 return entry
         return None
@@ -138,9 +171,10 @@ class DuplicateIndex:
 
     def merged(self, entry: Entry, record: BookRecord) -> None:
         """A row merged into ``entry``: its ISBN (when the group had none) now finds the group too."""
-        if entry.isbn is None and record.isbn13 and record.isbn13 not in self.by_isbn:
-            entry.isbn = record.isbn13
-            self.by_isbn[record.isbn13] = entry
+        isbn = record.isbn13
+        if entry.isbn is None and isbn and isbn not in self.by_isbn and isbn not in self.library_isbn:
+            entry.isbn = isbn
+            self.by_isbn[isbn] = entry
 
 
 NEW, MERGED, IN_LIBRARY, REFUSED = "new", "merged", "in library", "refused"
@@ -155,24 +189,29 @@ class Verdict:
 
 
 def classify(session: Session, library_id: int, table: CsvTable) -> Iterator[Verdict]:
-    """Map each row of the table and say what becomes of it, streaming."""
+    """Map each row of the table and say what becomes of it, streaming (a chunk of rows at a time)."""
     index = DuplicateIndex(session, library_id)
     mapper = table.mapper
-    for row, (line, cells) in enumerate(table.rows()):
-        with mapping(table.facts):
-            record = mapper(line, cells)
-        if not record.title:
-            yield Verdict(row, record, REFUSED)
-            continue
-        entry = index.match(record)
-        if entry is None:
-            index.add(record, row)
-            yield Verdict(row, record, NEW)
-        elif entry.row < 0:
-            yield Verdict(row, record, IN_LIBRARY, entry)
-        else:
-            index.merged(entry, record)
-            yield Verdict(row, record, MERGED, entry)
+    rows = enumerate(table.rows())
+    while chunk := list(itertools.islice(rows, CHUNK)):
+        records = []
+        for _row, (line, cells) in chunk:
+            with mapping(table.facts):
+                records.append(mapper(line, cells))
+        index.look_up(records)
+        for (row, _cells), record in zip(chunk, records, strict=True):
+            if not record.title:
+                yield Verdict(row, record, REFUSED)
+                continue
+            entry = index.match(record)
+            if entry is None:
+                index.add(record, row)
+                yield Verdict(row, record, NEW)
+            elif entry.row < 0:
+                yield Verdict(row, record, IN_LIBRARY, entry)
+            else:
+                index.merged(entry, record)
+                yield Verdict(row, record, MERGED, entry)
 
 
 @dataclass
