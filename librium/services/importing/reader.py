@@ -21,7 +21,6 @@ whole raises :class:`librium.errors.Invalid` with a message that says what to do
 from __future__ import annotations
 
 import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -59,11 +58,18 @@ def _cells(cells: list[str]) -> list[str]:
     return [unquote_excel(c) if c.startswith("=") else c.strip() for c in cells]
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their ends, as ``io.StringIO(text, newline="")`` gives them, one at a
+    time: StringIO would hold a copy of the whole file at four bytes a character (8 MB for 2 MB)."""
+    return (match.group() for match in _LINE.finditer(text))
+
+
 def _parse(text: str, delimiter: str, *, padded: bool = True) -> Iterator[tuple[int, list[str]]]:
     """(first line, raw cells) of every non-blank record."""
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=padded, strict=False
-    )
+    reader = csv.reader(_lines(text), delimiter=delimiter, skipinitialspace=padded, strict=False)
     previous_end = 0
     while True:
         try:
