@@ -1,8 +1,9 @@
-"""Resident memory of the bot process with a large library, after it served a few hundred updates
-and imported a Goodreads export sent as a document (dry run, then Import, as a user does).
+"""Resident memory of `python -m bot` with a large library: after start-up, after a few hundred
+searches, adds and book cards, after importing a Goodreads export sent as a document (dry run, then
+Import, as a user does), after /stats (a chart), after a barcode photo, and after more searches.
 
 python -m bench.memory [--books 100000] [--updates 300] [--import-rows 10000] [--url ...]
-# target: VmHWM (peak RSS) under 150 MB
+# target: VmHWM (peak RSS) under 150 MB at every step
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.e2e import BENCH_USER, KINDS, Bot, latencies, make_update, prepare_library, start, stop, throughput
-from bench.fake_botapi import FakeBotApi
+from bench.fake_botapi import SENDING, FakeBotApi
 from librium.config import database_url
 
 
@@ -29,23 +30,55 @@ def memory_of(pid: int) -> dict[str, float]:
     return found
 
 
+PHOTO = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "barcodes" / "ean13-2__01.png"
+
+
+def document_update(api: FakeBotApi, data: bytes, name: str, mime: str, kind: str = "document") -> dict:
+    """A message from the bench user carrying a file (a document, or a photo)."""
+    file_id = api.add_file(data)
+    update = api.message_update(BENCH_USER, "")
+    message = update["message"]
+    del message["text"]
+    if kind == "photo":
+        message["photo"] = [
+            {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "width": 640,
+                "height": 480,
+                "file_size": len(data),
+            }
+        ]
+    else:
+        message["document"] = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": name,
+            "mime_type": mime,
+            "file_size": len(data),
+        }
+    return update
+
+
+def answered(api: FakeBotApi, update: dict, timeout: float = 300) -> tuple[str, float]:
+    """Inject ``update``; (the method of the first reply to the bench user, seconds until it)."""
+    began = time.monotonic()
+    api.inject(update)
+    reply = api.wait_for(
+        lambda calls: next(
+            (c for c in calls if c.at > began and c.method in SENDING and c.chat_id == BENCH_USER), None
+        ),
+        timeout=timeout,
+    )
+    return reply.method, reply.at - began
+
+
 def import_export(api: FakeBotApi, rows: int) -> float:
     """Send a generated Goodreads export as a document, wait for the dry run, tap Import, wait for the
     report; the seconds it took."""
     from bench.importing import generate
 
-    data = generate(rows)
-    file_id = api.add_file(data)
-    update = api.message_update(BENCH_USER, "")
-    message = update["message"]
-    del message["text"]
-    message["document"] = {
-        "file_id": file_id,
-        "file_unique_id": file_id,
-        "file_name": "goodreads_library_export.csv",
-        "mime_type": "text/csv",
-        "file_size": len(data),
-    }
+    update = document_update(api, generate(rows), "goodreads_library_export.csv", "text/csv")
     began = time.monotonic()
     api.inject(update)
 
@@ -100,7 +133,21 @@ def main() -> None:
                 print(
                     f"{args.import_rows:,}-row Goodreads export: dry run + import through the bot in {seconds:.1f} s"
                 )
-                rows.append((f"after import {args.import_rows // 1000}k", served + 2, memory_of(proc.pid)))
+                served += 2
+                rows.append((f"after import {args.import_rows // 1000}k", served, memory_of(proc.pid)))
+            method, seconds = answered(api, api.message_update(BENCH_USER, "/stats"))
+            served += 1
+            print(f"/stats answered with {method} in {seconds * 1000:.0f} ms")
+            rows.append(("after /stats", served, memory_of(proc.pid)))
+            method, seconds = answered(api, document_update(api, PHOTO.read_bytes(), "", "", kind="photo"))
+            served += 1
+            print(f"a barcode photo answered with {method} in {seconds * 1000:.0f} ms")
+            rows.append(("after a photo", served, memory_of(proc.pid)))
+            throughput(
+                api, [make_update(api, "search", rng, library, 2 * 10**6 + i) for i in range(per_kind)]
+            )
+            served += per_kind
+            rows.append(("after search", served, memory_of(proc.pid)))
         finally:
             stop(proc)
     print(f"{'bot process':18} {'updates':>8} {'VmRSS MB':>9} {'VmHWM MB':>9}")
@@ -108,7 +155,7 @@ def main() -> None:
         print(f"{label:18} {count:8d} {mem['VmRSS']:9.1f} {mem['VmHWM']:9.1f}")
     final = rows[-1][2]
     verdict = "OK" if final["VmHWM"] < 150 else "OVER"
-    print(f"peak resident memory {final['VmHWM']:.1f} MB (target < 150 MB): {verdict}")
+    print(f"at rest {final['VmRSS']:.1f} MB; peak {final['VmHWM']:.1f} MB (target < 150 MB): {verdict}")
 
 
 if __name__ == "__main__":
