@@ -246,6 +246,27 @@ def test_two_numbers_at_one_place_are_answered_only_when_one_wins_clearly():
     assert tally.believed() == [("EAN-13", "9780441014989")] and tally.settled()
 
 
+def test_filtered_passes_agreeing_on_one_of_two_numbers_do_not_stop_the_ladder_until_clearly_outvoted():
+    """Sharpening under a glare spot read a wrong number twice and the right one once: that place wins
+    on count but is not settled (the passes go on) until a real image reads it or it is outvoted."""
+    tally = Tally()
+    tally.add(_read("5780407014989", "enlarged+sharpen 1.0", solid=False))
+    tally.add(_read("5780407014989", "enlarged ×0.88+sharpen 1.0", solid=False))
+    tally.add(_read("9780441014989", "enlarged+sharpen 1.0", solid=False))
+    assert tally.believed() == [("EAN-13", "5780407014989")] and not tally.settled()
+    for source in ("region 0+contrast", "region 0+glare", "region 0+sharpen 0.8"):
+        tally.add(_read("9780441014989", source, solid=False))
+    assert not tally.settled()  # 4 against 2: it leads, but the passes go on
+    for source in ("region 0/profile 0", "region 0/profile 1", "turned 30°"):
+        tally.add(_read("9780441014989", source, solid=False))
+    assert tally.believed() == [("EAN-13", "9780441014989")] and tally.settled()  # 7 against 2
+    solid = Tally()
+    solid.add(_read("9780441014989", "as-is"))
+    solid.add(_read("9780441014989", "enlarged"))
+    solid.add(_read("0194411014982", "region 0+contrast", solid=False))
+    assert solid.settled()  # a real image read the winner
+
+
 def test_a_number_only_a_synthetic_profile_gave_needs_a_second_pass():
     tally = Tally()
     tally.add(_read("9780441014989", "region 0/profile 1", solid=False))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from librium.services.barcodes.classify import RETAIL, check_digit_ok, split_retail
 
 NEAR = 0.6  # two reads are of one code when their centres are closer than this × the code's width ...
+CLEAR_VOTES = 4  # a contested place that no real image settled: the winner's passes needed to stop early
 TALL = 1.0  # ... along it, or this × its width up its bars (an EAN's bars are about 0.75 of its width)
 
 
@@ -78,6 +79,14 @@ class Place:
         others = sum(len(self.votes[m]) for m in ranked[1:])
         return top if len(self.votes[top]) >= 2 and len(self.votes[top]) > 1.5 * others else None
 
+    def outvoted(self, winner: str | None) -> bool:
+        """The winner has CLEAR_VOTES passes and more than twice its rivals': more passes would not
+        turn the count."""
+        if winner is None:
+            return False
+        others = sum(len(v) for m, v in self.votes.items() if m != winner)
+        return len(self.votes[winner]) >= CLEAR_VOTES and len(self.votes[winner]) > 2 * others
+
 
 def _japanese_pair(main: str, votes: dict[str, set[str]]) -> bool:
     """A Japanese book carries its ISBN and, just below, a 191/192 price code: two codes close together,
@@ -133,7 +142,7 @@ class Tally:
         final count decides."""
         winners = self._winners()
         contested = any(
-            len(place.votes) > 1 and winner not in place.solid
+            len(place.votes) > 1 and winner not in place.solid and not place.outvoted(winner)
             for place, winner in zip(self.places, winners, strict=True)
         )
         return (bool(self.others) or any(winners)) and all(winners) and not contested
