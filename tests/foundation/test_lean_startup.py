@@ -19,6 +19,7 @@ LOADED_ON_DEMAND = {
     "matplotlib": "the first chart (/stats; ~45 MB)",
     "pykakasi": "the first Japanese word read",
     "dateparser": "the first time said in words in another language than English",
+    "alembic": "the migration commands only, never the worker (~10 MB; its start-up check reads the files)",
 }
 
 # `python -m bot` exactly, with the polling loop (the network) replaced by a report of what is loaded.

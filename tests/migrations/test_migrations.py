@@ -216,3 +216,13 @@ def test_every_migration_only_expands_unless_it_says_it_contracts():
 def test_the_expand_check_tells_destructive_sql(sql, destructive):
     before = column_types("CREATE TABLE books (\n\ttitle VARCHAR(500), \n\tnotes TEXT\n);")
     assert bool(destructive_statements(sql, before)) is destructive
+
+
+def test_the_start_up_check_reads_the_same_revisions_as_alembic():
+    """require_head reads alembic/versions without Alembic: the same revisions and head as Alembic's, and
+    so it refuses and warns on the same databases (tests/foundation/test_startup.py)."""
+    from librium.database.sqlalchemy import migrations
+
+    known, heads = migrations.revisions()
+    assert known == {r.revision for r in migrations.script_directory().walk_revisions()}
+    assert heads == {migrations.head_revision()}
