@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     and_,
     bindparam,
     column,
@@ -779,19 +780,29 @@ def _order(sort_key: str, desc: bool, cols, rank: ColumnElement | None) -> list:
 def author_names(session: Session, ids: list[int]) -> dict[int, list[str]]:
     """Each book's authors' display names in their order, in one query (books without any are absent)."""
     names: dict[int, list[str]] = defaultdict(list)
-    for book_id, name in session.execute(
-        select(book_authors.c.book_id, authors.c.display_name)
-        .join(authors, authors.c.id == book_authors.c.author_id)
-        .where(book_authors.c.book_id.in_(ids))
-        .order_by(book_authors.c.book_id, book_authors.c.position)
-    ):
+    for book_id, name in session.execute(_author_names_statement(), {"ids": ids}):
         names[book_id].append(name)
     return names
 
 
-def _extras(ids: list[int]):
+@functools.cache
+def _author_names_statement() -> Select:
+    """author_names' statement, built once (its ids bound, expanding): building a statement and walking
+    it for SQLAlchemy's cache key costs more than running it."""
+    return (
+        select(book_authors.c.book_id, authors.c.display_name)
+        .join(authors, authors.c.id == book_authors.c.author_id)
+        .where(book_authors.c.book_id.in_(bindparam("ids", expanding=True)))
+        .order_by(book_authors.c.book_id, book_authors.c.position)
+    )
+
+
+@functools.cache
+def _extras() -> Select:
     """(kind, book_id, name, series id, number) rows: "s" a series mark (number: its index), "a" an author
-    (number: its position), "l" an open loan; in order of kind, book, series key, position."""
+    (number: its position), "l" an open loan; in order of kind, book, series key, position. Built once,
+    the books' ``ids`` bound (expanding)."""
+    ids = bindparam("ids", expanding=True)
     series_rows = (
         select(
             literal("s").label("kind"),
@@ -834,7 +845,7 @@ def light_rows(session: Session, result) -> list[BookRow]:
     names: dict[int, list[str]] = defaultdict(list)
     marks: dict[int, list[SeriesMark]] = defaultdict(list)
     lent: set[int] = set()
-    for kind, book_id, name, series_id, number in session.execute(_extras(ids)):
+    for kind, book_id, name, series_id, number in session.execute(_extras(), {"ids": ids}):
         if kind == "a":
             names[book_id].append(name)
         elif kind == "s":
