@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 
 import pytest
 from PIL import Image
@@ -549,3 +550,84 @@ async def test_three_books_of_a_kind_are_three_buttons_four_are_two_and_a_list(b
     reply = (await bot.send("/problems"))[-1]
     assert [b for b in reply.button_texts() if b.startswith("🖼")] == ["🖼 Coverless 0", "🖼 Coverless 1"]
     assert "All 4 ›" in reply.button_texts()
+
+
+# --------------------------------------------------------------------------- the chart worker process
+
+
+async def test_charts_are_drawn_in_a_worker_that_a_killed_one_is_replaced_by(bot, library):
+    """The PNGs come from the chart worker process; when it is gone (killed, out of memory), the next
+    chart starts a fresh one instead of failing."""
+    import signal
+    import time
+
+    from librium.charts.worker import WORKER
+
+    [photo] = photos(await bot.send("/stats"))
+    assert_chart(png_of(photo))
+    [first] = WORKER.pids()
+    assert first != os.getpid()
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and os.path.exists(f"/proc/{first}/status"):
+        time.sleep(0.05)
+    [edit] = media_edits(await bot.tap(photo, "Genres"))
+    assert_chart(png_of(edit))
+    [second] = WORKER.pids()
+    assert second != first
+
+
+async def test_a_chart_that_times_out_gets_the_apology_and_the_next_one_works(
+    bot, library, caplog, monkeypatch
+):
+    from bot.runtime.errors import APOLOGY
+    from librium.charts.worker import WORKER
+
+    monkeypatch.setattr(WORKER, "timeout", 0.001)  # no worker draws a chart in a millisecond
+    calls = await bot.send("/stats")
+    assert not photos(calls)
+    assert [c.text for c in calls if c.method == "sendMessage"] == [APOLOGY]
+    assert not WORKER.pids()  # the stuck worker was killed
+    caplog.clear()  # the apology's logged error was expected here
+    monkeypatch.setattr(WORKER, "timeout", 60)
+    [photo] = photos(await bot.send("/stats"))
+    assert_chart(png_of(photo))
+
+
+FRESH = "LIBRIUM_TEST_FRESH_PROCESS"
+
+
+@pytest.mark.skipif(not os.environ.get(FRESH), reason="runs in its own process, started by the test below")
+async def test_fresh_process_stats_chart_loads_no_matplotlib(bot, library):
+    import sys
+
+    assert "matplotlib" not in sys.modules and "numpy" not in sys.modules  # nothing before drew one
+    [photo] = photos(await bot.send("/stats"))
+    assert_chart(png_of(photo))
+    [edit] = media_edits(await bot.tap(photo, "Genres"))
+    assert_chart(png_of(edit))
+    year = [c for c in await bot.send("/year") if c.method == "sendPhoto"]
+    assert year
+    loaded = sorted({name.split(".")[0] for name in sys.modules} & {"matplotlib", "numpy"})
+    assert not loaded, f"the bot's process loaded {loaded} to draw a chart"
+
+
+def test_the_bot_process_never_loads_matplotlib_for_a_chart():
+    """/stats, a view button and /year through the bot, in a process where nothing else drew a chart:
+    matplotlib and numpy stay out of it (they load in the chart worker only)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    test = f"{__file__}::test_fresh_process_stats_chart_loads_no_matplotlib"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+        cwd=ROOT,
+        env={**os.environ, FRESH: "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout  # (on each engine: the PostgreSQL one skips without a server)

@@ -16,7 +16,7 @@ LOADED_ON_DEMAND = {
     "numpy": "the first barcode photo (~16 MB)",
     "PIL": "the first barcode photo",
     "zxingcpp": "the first barcode photo",
-    "matplotlib": "the first chart (/stats; ~45 MB)",
+    "matplotlib": "never: charts are drawn in the chart worker process (librium/charts/worker.py)",
     "pykakasi": "the first Japanese word read",
     "dateparser": "the first time said in words in another language than English",
     "alembic": "the migration commands only, never the worker (~10 MB; its start-up check reads the files)",
