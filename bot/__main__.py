@@ -16,6 +16,9 @@ log = logging.getLogger("bot")
 
 
 def main() -> int:
+    from bot.runtime.malloc import limit_arenas
+
+    limit_arenas()  # before any thread starts
     try:
         settings = config.load()
     except ConfigError as error:
