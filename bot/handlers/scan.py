@@ -1,7 +1,8 @@
 """Barcode photos: decode, say at once what is already owned, look up the rest, add all or some.
 
-A photo (or an image sent as a file) is downloaded and decoded in a worker thread
-(:func:`librium.services.barcodes.decode_in_thread`). Every ISBN is first checked against the library
+A photo (or an image sent as a file) is downloaded and decoded in the worker process, waited for in a
+thread (:func:`librium.services.barcode_reads.read_elsewhere`: numpy, Pillow and zxing-cpp never load
+in the bot). Every ISBN is first checked against the library
 ("do I own this?" is answered before any network lookup, for the user standing in a bookshop); the others
 are looked up and listed in ONE message with Add all / per-book toggles / Add selected / Cancel.
 
@@ -15,11 +16,9 @@ inside its transaction, so a double tap never adds a book twice.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import time
 from dataclasses import dataclass
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -43,12 +42,12 @@ from bot.views.render import MAX_MESSAGE, bold, esc, truncate
 from librium import isbn as isbn_mod
 from librium.errors import LibriumError
 from librium.i18n import N_, _, ngettext
-from librium.services import books, ownership
+from librium.services import barcode_reads, books, ownership
 from librium.services.books import BookInput, BookView
 from librium.services.metadata import book_input_kwargs
 
 if TYPE_CHECKING:
-    from librium.services.barcodes import ScanResult
+    from librium.services.barcode_reads import Reads
 
 log = logging.getLogger(__name__)
 
@@ -251,26 +250,20 @@ async def on_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await message.reply_text(_(DOWNLOAD_FAILED))
         return
     await _typing(update, context)
-    result = await (await _barcodes()).decode_in_thread(data)
-    isbns = result.isbns[:MAX_ISBNS]
+    result = await asyncio.to_thread(barcode_reads.read_elsewhere, data)
+    isbns = list(result.isbns[:MAX_ISBNS])
     if not isbns:
         if in_group:
             return  # group members share photos with each other; only a book barcode is for us
         await message.reply_text(no_book_answer(result))
         return
-    await answer_isbns(update, context, isbns, seen=[c.description for c in result.non_books])
+    await answer_isbns(update, context, isbns, seen=list(result.others))
 
 
-async def _barcodes() -> ModuleType:
-    """librium.services.barcodes, loaded by the first photo (numpy, Pillow and zxing-cpp take about 25 MB
-    a bot that never sees a photo does not hold), in a thread so the other chats are not kept waiting."""
-    return await asyncio.to_thread(importlib.import_module, "librium.services.barcodes")
-
-
-def no_book_answer(result: ScanResult) -> str:
+def no_book_answer(result: Reads) -> str:
     """What to say when an image holds no book barcode: unreadable file, nothing found, or other codes."""
-    if result.non_books:
-        seen = "; ".join(esc(c.description) for c in result.non_books)
+    if result.others:
+        seen = "; ".join(esc(description) for description in result.others)
         return _("That isn't a book barcode: I see {seen}.").format(seen=seen) + "\n" + _(TYPE_ISBN)
     if result.reason and "no barcode" not in result.reason:  # the file itself could not be read
         return _(

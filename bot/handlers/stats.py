@@ -8,7 +8,7 @@ language or genre, with buttons that open each book's card (``b:<id>``) and a pa
 (``pb:<kind>:<page>``; ``pb:o`` is the overview, ``pb`` alone posts it as a new message).
 
 Every database read runs through :func:`bot.runtime.dbcall.run`, in a worker thread and one transaction;
-the drawing goes from that thread to the chart worker process (:mod:`librium.charts.worker`), so the
+the drawing goes from that thread to the chart worker process (:mod:`librium.offload`), so the
 bot's own process never loads matplotlib and numpy, and no chart blocks the event loop. Callback data is never trusted: the view
 and year are checked against fixed lists, and the library is always the one of the user who tapped.
 """
@@ -374,10 +374,10 @@ def year_screen(session: Session, actor: Actor, year: int | None) -> YearScreen:
     years = stats.read_per_year(session, who.library_id, user_id=who.user_id)
     first_year = years[0].year if years else None
     review = stats.year_review(session, who.library_id, year, user_id=who.user_id)
-    from librium.charts import worker
+    from librium.charts import views
 
     try:
-        png = worker.draw("year_in_review", review)
+        png = views.draw("year_in_review", review)
     except EmptyStats as empty:
         return YearScreen(esc(str(empty)), year, today.year, first_year, review)
     return YearScreen(review_text(review), year, today.year, first_year, review, png)

@@ -1,8 +1,8 @@
 """Named chart views: query the statistics and render them in one call, with a caption.
 
 The bot's /stats buttons map to these names. The queries run here, on the caller's session; the
-drawing (matplotlib, a few hundred milliseconds) runs in the chart worker process
-(:mod:`librium.charts.worker`), so this module loads no matplotlib. :func:`render` blocks until the
+drawing (matplotlib, a few hundred milliseconds) runs in the worker process
+(:mod:`librium.offload`), so this module loads no matplotlib. :func:`render` blocks until the
 PNG is back: call it in a worker thread with a fresh session, never on the event loop.
 """
 
@@ -14,10 +14,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from librium.charts.worker import draw
+from librium import offload
 from librium.errors import Invalid
 from librium.i18n import _, formats, ngettext
 from librium.services import goals, stats
+
+
+def draw(renderer: str, *args, **kwargs) -> bytes:
+    """PNG bytes from ``librium.charts.<renderer>``, drawn in the worker process."""
+    return offload.call(f"librium.charts:{renderer}", *args, **kwargs)
 
 
 @dataclass(frozen=True)

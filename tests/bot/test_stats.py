@@ -561,7 +561,7 @@ async def test_charts_are_drawn_in_a_worker_that_a_killed_one_is_replaced_by(bot
     import signal
     import time
 
-    from librium.charts.worker import WORKER
+    from librium.offload import WORKER
 
     [photo] = photos(await bot.send("/stats"))
     assert_chart(png_of(photo))
@@ -581,7 +581,7 @@ async def test_a_chart_that_times_out_gets_the_apology_and_the_next_one_works(
     bot, library, caplog, monkeypatch
 ):
     from bot.runtime.errors import APOLOGY
-    from librium.charts.worker import WORKER
+    from librium.offload import WORKER
 
     monkeypatch.setattr(WORKER, "timeout", 0.001)  # no worker draws a chart in a millisecond
     calls = await bot.send("/stats")
@@ -598,29 +598,33 @@ FRESH = "LIBRIUM_TEST_FRESH_PROCESS"
 
 
 @pytest.mark.skipif(not os.environ.get(FRESH), reason="runs in its own process, started by the test below")
-async def test_fresh_process_stats_chart_loads_no_matplotlib(bot, library):
+async def test_fresh_process_charts_and_a_photo_load_no_heavy_library(bot, library):
     import sys
+    from pathlib import Path
 
-    assert "matplotlib" not in sys.modules and "numpy" not in sys.modules  # nothing before drew one
+    heavy = {"matplotlib", "numpy", "zxingcpp"}  # (Pillow is this test module's own)
+    assert not heavy & set(sys.modules)  # nothing before drew a chart or read a photo
     [photo] = photos(await bot.send("/stats"))
     assert_chart(png_of(photo))
     [edit] = media_edits(await bot.tap(photo, "Genres"))
     assert_chart(png_of(edit))
-    year = [c for c in await bot.send("/year") if c.method == "sendPhoto"]
-    assert year
-    loaded = sorted({name.split(".")[0] for name in sys.modules} & {"matplotlib", "numpy"})
-    assert not loaded, f"the bot's process loaded {loaded} to draw a chart"
+    assert photos(await bot.send("/year"))
+    barcode = Path(__file__).resolve().parent.parent / "fixtures" / "barcodes" / "ean13-2__01.png"
+    assert [c for c in await bot.photo(barcode.read_bytes()) if c.method == "sendMessage"]
+    loaded = sorted({name.split(".")[0] for name in sys.modules} & heavy)
+    assert not loaded, f"the bot's process loaded {loaded} for a chart or a photo"
 
 
-def test_the_bot_process_never_loads_matplotlib_for_a_chart():
-    """/stats, a view button and /year through the bot, in a process where nothing else drew a chart:
-    matplotlib and numpy stay out of it (they load in the chart worker only)."""
+def test_the_bot_process_never_loads_matplotlib_or_the_barcode_stack():
+    """/stats, a view button, /year and a barcode photo through the bot, in a process where nothing else
+    drew a chart or read a photo: matplotlib, numpy and zxing-cpp stay out of it (the worker process
+    loads them)."""
     import subprocess
     import sys
 
     from tests.conftest import ROOT
 
-    test = f"{__file__}::test_fresh_process_stats_chart_loads_no_matplotlib"
+    test = f"{__file__}::test_fresh_process_charts_and_a_photo_load_no_heavy_library"
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
         cwd=ROOT,

@@ -13,10 +13,10 @@ from tests.conftest import ROOT
 
 # module -> the update that loads it (resident MB it adds, measured as in bench/README.md)
 LOADED_ON_DEMAND = {
-    "numpy": "the first barcode photo (~16 MB)",
-    "PIL": "the first barcode photo",
-    "zxingcpp": "the first barcode photo",
-    "matplotlib": "never: charts are drawn in the chart worker process (librium/charts/worker.py)",
+    "numpy": "never: charts and barcode photos are done in the worker process (librium/offload.py)",
+    "PIL": "never (the worker process)",
+    "zxingcpp": "never (the worker process)",
+    "matplotlib": "never (the worker process)",
     "pykakasi": "the first Japanese word read",
     "dateparser": "the first time said in words in another language than English",
     "alembic": "the migration commands only, never the worker (~10 MB; its start-up check reads the files)",

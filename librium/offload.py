@@ -1,19 +1,22 @@
-"""Charts drawn in a separate process, so matplotlib and numpy (~45 MB) never load in the caller.
+"""Work that needs the heavy libraries (matplotlib, numpy, Pillow, zxing-cpp: ~65 MB) done in a
+separate process, so they never load in the caller (the bot): charts and barcode photos.
 
-:func:`draw` sends a renderer's name and its plain data (the dataclasses of
-:mod:`librium.services.stats`) to one worker process and blocks until the PNG comes back: call it
-from a worker thread, never on the event loop. The worker is started ('spawn': a fresh interpreter
-that imports only the chart modules) by the first chart, serves every chart after it, and exits
-after :data:`IDLE_SECONDS` without one; the next chart starts a new one (about a second).
+:func:`call` sends a function's name (``"module:function"``) and plain data to one worker process and
+blocks until the answer comes back: call it from a worker thread, never on the event loop. The worker
+is started ('spawn': a fresh interpreter that imports only what it is asked to run) by the first call,
+serves every call after it, and exits after :data:`IDLE_SECONDS` without one; the next call starts a
+new one (about a second more on that call). Arguments and answers must be plain data whose classes
+import nothing heavy (the answer is unpickled in the caller).
 
-The renderer runs in the caller's language. :class:`EmptyStats` raised there comes back as it is; a
-worker that dies (killed, out of memory) is replaced and the chart tried once more in a fresh one; a
-chart that takes longer than :data:`TIMEOUT_SECONDS` kills the worker. Both failures raise
-:class:`ChartFailed`, which the caller handles like any other failed chart.
+The function runs in the caller's language. An error it raises (``EmptyStats``) comes back as it is;
+a worker that dies (killed, out of memory) is replaced and the call tried once more in a fresh one; a
+call that takes longer than :data:`TIMEOUT_SECONDS` kills the worker. Both failures raise
+:class:`WorkerFailed`, which the caller handles like any other failure.
 """
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import threading
@@ -29,16 +32,15 @@ IDLE_SECONDS = 60.0
 TIMEOUT_SECONDS = 60.0
 
 
-class ChartFailed(RuntimeError):
-    """The chart worker died twice in a row or took too long; there is no chart this time."""
+class WorkerFailed(RuntimeError):
+    """The worker died twice in a row or took too long; there is no answer this time."""
 
 
-def _draw_here(renderer: str, language: str, args: tuple, kwargs: dict) -> bytes:
-    """In the worker: the named renderer of :mod:`librium.charts`, in ``language``."""
-    from librium import charts
-
+def _run_here(target: str, language: str, args: tuple, kwargs: dict) -> Any:
+    """In the worker: ``module:function`` called in ``language``."""
+    module, _, name = target.partition(":")
     with i18n.speaking(language):
-        return getattr(charts, renderer)(*args, **kwargs)
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
 
 def _pids_of(pool: ProcessPoolExecutor) -> list[int]:
@@ -46,7 +48,7 @@ def _pids_of(pool: ProcessPoolExecutor) -> list[int]:
     return [p.pid for p in list(processes.values()) if p.pid]
 
 
-class ChartWorker:
+class Worker:
     """One worker process, started on demand and stopped when idle; safe to use from many threads."""
 
     def __init__(self, idle: float = IDLE_SECONDS, timeout: float = TIMEOUT_SECONDS) -> None:
@@ -57,23 +59,23 @@ class ChartWorker:
         self._busy = 0
         self._last = 0.0
         self._timer: threading.Timer | None = None
-        self.started = 0  # worker processes started so far (for tests and benches)
+        self.started = 0  # worker processes started so far
 
-    def draw(self, renderer: str, *args: Any, **kwargs: Any) -> bytes:
-        """PNG bytes from ``librium.charts.<renderer>(*args, **kwargs)``, drawn in the worker."""
+    def call(self, target: str, *args: Any, **kwargs: Any) -> Any:
+        """``module:function`` (``target``) called with these arguments in the worker."""
         language = i18n.current()
         for attempt in (1, 2):
             pool = self._acquire()
             try:
-                future = pool.submit(_draw_here, renderer, language, args, kwargs)
+                future = pool.submit(_run_here, target, language, args, kwargs)
                 return future.result(timeout=self.timeout)
             except BrokenProcessPool:
                 self._discard(pool)
                 if attempt == 2:
-                    raise ChartFailed("the chart worker died twice") from None
+                    raise WorkerFailed("the worker died twice") from None
             except FutureTimeout:
                 self._discard(pool, kill=True)
-                raise ChartFailed(f"no chart after {self.timeout:.0f} s") from None
+                raise WorkerFailed(f"no answer after {self.timeout:.0f} s") from None
             finally:
                 self._release()
         raise AssertionError("unreachable")
@@ -84,7 +86,7 @@ class ChartWorker:
             return _pids_of(self._pool) if self._pool else []
 
     def stop(self) -> None:
-        """Stop the worker now (it is started again by the next chart)."""
+        """Stop the worker now (the next call starts it again)."""
         with self._lock:
             pool, self._pool = self._pool, None
             if self._timer:
@@ -121,7 +123,7 @@ class ChartWorker:
         pool.shutdown(wait=False, cancel_futures=True)
 
     def _discard(self, pool: ProcessPoolExecutor, kill: bool = False) -> None:
-        """Forget a broken or stuck pool (the next chart starts a fresh worker)."""
+        """Forget a broken or stuck pool (the next call starts a fresh worker)."""
         with self._lock:
             if self._pool is pool:
                 self._pool = None
@@ -134,9 +136,9 @@ class ChartWorker:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-WORKER = ChartWorker()
+WORKER = Worker()
 
 
-def draw(renderer: str, *args: Any, **kwargs: Any) -> bytes:
-    """Draw with the process-wide chart worker (see :class:`ChartWorker`)."""
-    return WORKER.draw(renderer, *args, **kwargs)
+def call(target: str, *args: Any, **kwargs: Any) -> Any:
+    """``module:function`` called in the process-wide worker (see :class:`Worker`)."""
+    return WORKER.call(target, *args, **kwargs)
