@@ -6,7 +6,10 @@ blocks until the answer comes back: call it from a worker thread, never on the e
 is started ('spawn': a fresh interpreter that imports only what it is asked to run) by the first call,
 serves every call after it, and exits after :data:`IDLE_SECONDS` without one; the next call starts a
 new one (about a second more on that call). Arguments and answers must be plain data whose classes
-import nothing heavy (the answer is unpickled in the caller).
+import nothing heavy (the answer is unpickled in the caller). As with any 'spawn' process, the
+caller's main script is imported again in the worker: ``python -m bot`` is skipped (a package's
+``__main__``); any other script needs the ``if __name__ == "__main__":`` guard. multiprocessing
+also starts its resource tracker (~12 MB resident) with the first worker; it stays.
 
 The function runs in the caller's language. An error it raises (``EmptyStats``) comes back as it is;
 a worker that dies (killed, out of memory) is replaced and the call tried once more in a fresh one; a
