@@ -149,14 +149,17 @@ def search(
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     page = max(1, int(page))
 
-    where = [books.c.library_id == library_id, books.c.deleted_at.is_(None), *conditions(library_id, parsed)]
+    filters = conditions(library_id, parsed)
+    where = [*_live(library_id), *filters]
     exact = corrected = None
     partial = False
     if parsed.has_text:
         dialect = session.get_bind().dialect.name
         matches = _matches(dialect, library_id, parsed, ranked=sort_key == "relevance")
+        if dialect == "postgresql" and sort_key == "relevance" and not filters:
+            where = None  # its matches are the library's books: only the deleted ones are left out
         wanted = page
-        result, total, page = _text_page(session, matches, where, sort_key, desc, page, page_size)
+        result, total, page = _text_page(session, library_id, matches, where, sort_key, desc, page, page_size)
         near = near and total < NEAR_BELOW
         options = _alternatives(session, library_id, parsed, correct_known=not total) if near else {}
         if near and not total and len(set(parsed.words)) > 1:
@@ -202,6 +205,21 @@ def search(
     )
 
 
+def _live(library_id: int) -> list[ColumnElement]:
+    """The conditions every search starts from: the library's books that are not deleted."""
+    return [books.c.library_id == library_id, books.c.deleted_at.is_(None)]
+
+
+def _not_deleted(library_id: int, book_id: ColumnElement) -> ColumnElement:
+    """``book_id`` is not one of the library's deleted books. A deleted book has no search row, but a
+    search never trusts that alone; on PostgreSQL this is an anti-join on the library's few deleted books
+    (by index), where a join to ``books`` would hash the whole library for a common word."""
+    deleted = select(books.c.id).where(
+        books.c.id == book_id, books.c.library_id == library_id, books.c.deleted_at.is_not(None)
+    )
+    return not_(exists(deleted))
+
+
 def _filter_page(session: Session, where: list, sort_key: str, desc: bool, page: int, page_size: int):
     """Filters only: a count, then the page (which can walk an index in sort order and stop early)."""
     base = select(*_book_columns()).where(*where)
@@ -214,24 +232,36 @@ def _filter_page(session: Session, where: list, sort_key: str, desc: bool, page:
     return result, total, page
 
 
-def _text_page(session: Session, matches, where: list, sort_key: str, desc: bool, page: int, page_size: int):
+def _text_page(
+    session: Session,
+    library_id: int,
+    matches,
+    where: list | None,
+    sort_key: str,
+    desc: bool,
+    page: int,
+    page_size: int,
+):
     """Words: the engine's index finds the matches (ranked only when sorting by relevance), the filters
     narrow them, one pass orders and counts them (a window count), and only the page's rows are widened
-    to book columns. A page past the end costs a count and shows the last page."""
-    ranked = (
-        select(books.c.id, matches.c.rank, func.count().over().label("total"))
-        .select_from(matches)
-        .join(books, books.c.id == matches.c.book_id)
-        .where(*where)
-    )
+    to book columns. A page past the end costs a count and shows the last page. ``where`` None: the
+    matches are the library's books (ranked, unfiltered, on PostgreSQL), less its deleted ones: a common
+    word's thousands of matches are then never joined to ``books`` (see :func:`_not_deleted`)."""
+    if where is None:
+        ranked = select(matches.c.book_id.label("id"), matches.c.rank, func.count().over().label("total"))
+        ranked = ranked.where(_not_deleted(library_id, matches.c.book_id))
+        order = _by_rank(matches.c.rank, matches.c.book_id, desc)
+    else:
+        ranked = (
+            select(books.c.id, matches.c.rank, func.count().over().label("total"))
+            .select_from(matches)
+            .join(books, books.c.id == matches.c.book_id)
+            .where(*where)
+        )
+        order = _order(sort_key, desc, books.c, matches.c.rank)
 
     def rows_of(number: int) -> list:
-        window = (
-            ranked.order_by(*_order(sort_key, desc, books.c, matches.c.rank))
-            .limit(page_size)
-            .offset((number - 1) * page_size)
-            .subquery("page")
-        )
+        window = ranked.order_by(*order).limit(page_size).offset((number - 1) * page_size).subquery("page")
         return session.execute(
             select(*(_WIDE.c[col.name] for col in _book_columns()), window.c.total)
             .join(window, window.c.id == _WIDE.c.id)
@@ -293,7 +323,7 @@ def _near(
     library_id: int,
     parsed: ParsedQuery,
     options: dict[str, dict[str, float]],
-    where: list,
+    where: list | None,
     sort_key: str,
     desc: bool,
     *,
@@ -308,7 +338,8 @@ def _near(
     (none: nothing to leave out). ``relaxed``: a book may miss some of the words (a third of them, at
     least one), each missing word costing ``MISSING``; only the words of four letters or more, or with
     alternatives, are looked for (the short ones are too common to find books by, and are counted when
-    the book has them)."""
+    the book has them). ``where`` None: as in :func:`_text_page`; otherwise on PostgreSQL each ranked
+    match's book is looked up by id (a lateral sub-query: never a hash join of the whole library)."""
     ranked = sort_key == "relevance"
     if relaxed:
         sought = [w for w in dict.fromkeys(parsed.words) if len(w) >= 4 or options.get(w)]
@@ -318,20 +349,23 @@ def _near(
             dialect, library_id, parsed, ranked=True, options=options, name="near", any_of=sought, capped=True
         )
     else:
-        loose = _matches(dialect, library_id, parsed, ranked=True, options=options, name="near", capped=True)
-    top = (
-        select(books.c.id, loose.c.rank)
-        .select_from(loose)
-        .join(books, books.c.id == loose.c.book_id)
-        .where(*where)
-        .order_by(*_order(sort_key, desc, books.c, loose.c.rank))
-        .limit(NEAR_LIMIT * (2 if relaxed else 1))
-    )
-    if exact and dialect == "postgresql":  # tested on each near match's own vector: no second search
-        tsquery = func.to_tsquery(literal_column("'simple'"), pg_query(parsed))
-        top = top.join(book_search, book_search.c.book_id == books.c.id)
-        top = top.where(not_(pg_vector().op("@@")(tsquery)))
-    elif exact:  # fewer than NEAR_BELOW books: a small materialized set
+        loose = _matches(
+            dialect, library_id, parsed, ranked=True, options=options, name="near", capped=True, besides=exact
+        )
+    if where is None:
+        top = select(loose.c.book_id.label("id"), loose.c.rank).where(
+            _not_deleted(library_id, loose.c.book_id)
+        )
+        top = top.order_by(*_by_rank(loose.c.rank, loose.c.book_id, desc))
+    elif dialect == "postgresql":
+        book = select(*_book_columns()).where(books.c.id == loose.c.book_id, *where).offset(0).lateral("book")
+        top = select(book.c.id, loose.c.rank).select_from(loose).join(book, true())
+        top = top.order_by(*_order(sort_key, desc, book.c, loose.c.rank))
+    else:
+        top = select(books.c.id, loose.c.rank).select_from(loose).join(books, books.c.id == loose.c.book_id)
+        top = top.where(*where).order_by(*_order(sort_key, desc, books.c, loose.c.rank))
+    top = top.limit(NEAR_LIMIT * (2 if relaxed else 1))
+    if exact and dialect == "sqlite":  # fewer than NEAR_BELOW books: a small materialized set
         strict = _matches(dialect, library_id, parsed, ranked=False, name="strict")
         top = top.where(books.c.id.not_in(select(strict.c.book_id)))
     top = top.subquery("top")
@@ -530,6 +564,7 @@ def _matches(
     name: str = "matches",
     any_of: list[str] | None = None,
     capped: bool = False,
+    besides: int = 0,
 ):
     """A CTE of (book_id, rank) for the full-text words, rank lower-is-better (bm25 on SQLite, minus
     ts_rank on PostgreSQL) or a constant when the caller sorts by something else. With ``options`` a
@@ -551,6 +586,9 @@ def _matches(
     stmt = select(book_search.c.book_id, rank.label("rank")).where(
         vector.op("@@")(tsquery), book_search.c.library_id == library_id
     )
+    if besides:  # on PostgreSQL tested on each match's own vector: no second search
+        exact = func.to_tsquery(literal_column("'simple'"), pg_query(parsed))
+        stmt = stmt.where(not_(vector.op("@@")(exact)))
     if capped:  # the first ones the index finds (in table order, about that of the ids) are ranked
         stmt = stmt.limit(NEAR_RANKED)
     # Materialized too: inlined, a search sorted by title (or year...) walked that sort's index over the
@@ -757,7 +795,7 @@ def first_author_sort_name(book_id) -> ColumnElement:
 def _order(sort_key: str, desc: bool, cols, rank: ColumnElement | None) -> list:
     """ORDER BY for a sort key over ``cols`` (books.c or a sub-query's columns); ties go by id."""
     if sort_key == "relevance" and rank is not None:
-        return [rank.desc() if desc else rank.asc(), cols.id]
+        return _by_rank(rank, cols.id, desc)
     column = {
         "title": cols.title_key,
         "author": first_author_sort_name(cols.id),
@@ -775,6 +813,10 @@ def _order(sort_key: str, desc: bool, cols, rank: ColumnElement | None) -> list:
     if sort_key == "author":
         return [ordered, cols.title_key, tie]
     return [ordered, tie]
+
+
+def _by_rank(rank: ColumnElement, book_id: ColumnElement, desc: bool) -> list:
+    return [rank.desc() if desc else rank.asc(), book_id]
 
 
 def author_names(session: Session, ids: list[int]) -> dict[int, list[str]]:
