@@ -22,6 +22,7 @@ alternatives. ``SearchPage.exact`` says how many of ``total`` matched exactly, a
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ NEAR_BELOW = 20  # near matches are looked for when fewer books than this match 
 NEAR_RANKED = 2000  # near matches ranked at most: the library's first ones (a common word's correction)
 ALTERNATIVES = 12  # alternatives per word at most, cheapest first
 MISSING = 2.5  # what a query word the book does not hold costs a near match
+MAX_GROUPS = 60  # ways to pick the words a relaxed near match must hold, at most (see _some_of)
 
 books = db.Book.__table__
 authors = db.Author.__table__
@@ -336,17 +338,20 @@ def _near(
     The engine ranks every match but only the first ones are widened to their columns and text (a
     common word's correction matches thousands of books). ``exact``: how many books matched exactly
     (none: nothing to leave out). ``relaxed``: a book may miss some of the words (a third of them, at
-    least one), each missing word costing ``MISSING``; only the words of four letters or more, or with
-    alternatives, are looked for (the short ones are too common to find books by, and are counted when
-    the book has them). ``where`` None: as in :func:`_text_page`; otherwise on PostgreSQL each ranked
+    least one), each missing word costing ``MISSING``: it holds every word of one of the ways to pick the
+    others (:func:`_some_of`) that has a word of four letters or more or one with alternatives (short
+    words alone are too common to find books by). ``where`` None: as in :func:`_text_page`; otherwise on PostgreSQL each ranked
     match's book is looked up by id (a lateral sub-query: never a hash join of the whole library)."""
     ranked = sort_key == "relevance"
     if relaxed:
-        sought = [w for w in dict.fromkeys(parsed.words) if len(w) >= 4 or options.get(w)]
-        if not sought:
+        words = list(dict.fromkeys(parsed.words))
+        sought = {w for w in words if len(w) >= 4 or options.get(w)}
+        some = _some_of(words, len(words) - _missing_allowed(parsed))
+        groups = [group for group in some if sought.intersection(group)]
+        if not groups:
             return []
         loose = _matches(
-            dialect, library_id, parsed, ranked=True, options=options, name="near", any_of=sought, capped=True
+            dialect, library_id, parsed, ranked=True, options=options, name="near", groups=groups, capped=True
         )
     else:
         loose = _matches(
@@ -381,13 +386,28 @@ def _near(
         .order_by(*_order(sort_key, desc, _WIDE.c, top.c.rank))
     )
     found = []
-    allowed = max(1, len(parsed.words) // 3) if relaxed else 0
+    allowed = _missing_allowed(parsed) if relaxed else 0
     for position, row in enumerate(session.execute(stmt)):
         cost, words = _cost(parsed.words, options, f"{row.title_text} {row.people_text}")
         if sum(1 for w in parsed.words if w not in words) > allowed:
             continue
         found.append((cost if ranked else 0, position, _Near(row.id, cost, words, row)))
     return [near for *_, near in sorted(found, key=lambda item: item[:2])][:NEAR_LIMIT]
+
+
+def _missing_allowed(parsed: ParsedQuery) -> int:
+    """How many of its words a relaxed near match may miss: a third, at least one."""
+    return max(1, len(parsed.words) // 3)
+
+
+def _some_of(words: list[str], at_least: int) -> list[tuple[str, ...]]:
+    """Every way to pick ``at_least`` of ``words``: a relaxed match holds all the words of one of them
+    (in the library's first ``NEAR_RANKED`` matches of those, a common word's books cannot crowd out
+    the one meant). Each word alone when that is at most one, or when there would be more than
+    ``MAX_GROUPS`` ways (a long query: the ranking then prefers the books holding more of them)."""
+    if at_least > 1 and math.comb(len(words), at_least) <= MAX_GROUPS:
+        return list(itertools.combinations(words, at_least))
+    return [(word,) for word in words]
 
 
 def _cost(words: list[str], options: dict[str, dict[str, float]], text: str) -> tuple[float, dict[str, str]]:
@@ -562,26 +582,26 @@ def _matches(
     ranked: bool,
     options: dict[str, dict[str, float]] | None = None,
     name: str = "matches",
-    any_of: list[str] | None = None,
+    groups: list[tuple[str, ...]] | None = None,
     capped: bool = False,
     besides: int = 0,
 ):
     """A CTE of (book_id, rank) for the full-text words, rank lower-is-better (bm25 on SQLite, minus
     ts_rank on PostgreSQL) or a constant when the caller sorts by something else. With ``options`` a
-    word matches itself (as a prefix) or any of its alternatives (whole words). With ``any_of`` a book
-    matching any one of those words (so alternated) is a match. ``capped``: only the library's first
+    word matches itself (as a prefix) or any of its alternatives (whole words). With ``groups`` a book
+    holding every word (so alternated) of any one group is a match. ``capped``: only the library's first
     ``NEAR_RANKED`` matches are ranked (by id on SQLite, see :func:`_first_ids`; on PostgreSQL in the
     order its index finds them), so that a common word's correction costs what a rare one's does."""
     if dialect == "sqlite":
         rank = literal_column(_BM25) if ranked else literal(0)
-        match = literal_column("book_fts").op("MATCH")(fts5_query(parsed, options, any_of))
+        match = literal_column("book_fts").op("MATCH")(fts5_query(parsed, options, groups))
         stmt = select(_FTS.c.rowid.label("book_id"), rank.label("rank")).where(match)
         if capped:  # FTS5 reads a rowid range off its index: only those rows are ranked
             stmt = stmt.where(_FTS.c.rowid <= _first_ids(library_id, _FTS.c.rowid, match))
         # Materialized: otherwise SQLite folds it into the join and ranks every row more than once.
         return stmt.cte(name).prefix_with("MATERIALIZED")
     vector = pg_vector()
-    tsquery = func.to_tsquery(literal_column("'simple'"), pg_query(parsed, options, any_of))
+    tsquery = func.to_tsquery(literal_column("'simple'"), pg_query(parsed, options, groups))
     rank = -func.ts_rank(vector, tsquery) if ranked else literal(0)
     stmt = select(book_search.c.book_id, rank.label("rank")).where(
         vector.op("@@")(tsquery), book_search.c.library_id == library_id
@@ -632,11 +652,14 @@ def _either(words: list[str], options, prefix: str, whole: str, either: str) -> 
 
 
 def fts5_query(
-    parsed: ParsedQuery, options: dict[str, dict[str, float]] | None = None, any_of: list[str] | None = None
+    parsed: ParsedQuery,
+    options: dict[str, dict[str, float]] | None = None,
+    groups: list[tuple[str, ...]] | None = None,
 ) -> str:
     """An FTS5 MATCH string: every token quoted (so AND/OR/NEAR/*/^ in user text are plain words)."""
-    if any_of:
-        return " OR ".join(_either(any_of, options, '"{}"*', '"{}"', " OR "))
+    if groups:
+        every = (" AND ".join(_either(list(group), options, '"{}"*', '"{}"', " OR ")) for group in groups)
+        return " OR ".join(f"({part})" for part in every)
     parts = _either(parsed.words, options, '"{}"*', '"{}"', " OR ")
     parts += [f'"{isbn}"' for isbn in parsed.isbns]
     parts += ['"' + " ".join(phrase) + '"*' for phrase in parsed.phrases]
@@ -644,11 +667,14 @@ def fts5_query(
 
 
 def pg_query(
-    parsed: ParsedQuery, options: dict[str, dict[str, float]] | None = None, any_of: list[str] | None = None
+    parsed: ParsedQuery,
+    options: dict[str, dict[str, float]] | None = None,
+    groups: list[tuple[str, ...]] | None = None,
 ) -> str:
     """A to_tsquery string; tokens are alphanumeric only (see query.tokens), quoted anyway."""
-    if any_of:
-        return " | ".join(_either(any_of, options, "'{}':*", "'{}'", " | "))
+    if groups:
+        every = (" & ".join(_either(list(group), options, "'{}':*", "'{}'", " | ")) for group in groups)
+        return " | ".join(f"({part})" for part in every)
     parts = _either(parsed.words, options, "'{}':*", "'{}'", " | ")
     parts += [f"'{isbn}'" for isbn in parsed.isbns]
     parts += [

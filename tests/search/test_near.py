@@ -166,6 +166,20 @@ def test_a_typo_in_a_short_word_leaves_that_word_out(session, shelf):
     assert (page.exact, page.partial) == (0, True)
 
 
+def test_a_partial_near_match_holds_most_words_even_behind_a_common_word(session, shelf, monkeypatch):
+    """Only the library's first NEAR_RANKED matches are ranked: a relaxed match must then hold all but
+    a third of the words, so that a common word's books ("lord") do not crowd out the one meant."""
+    from librium.services import search as search_service
+
+    monkeypatch.setattr(search_service, "NEAR_RANKED", 5)  # a 100,000-book library, in 13 books
+    for n in range(12):
+        shelf.book(f"Lord of Shadows {n}", authors=["Ann Author"])
+    shelf.book("The Lord of the Rings", authors=["J. R. R. Tolkien"])  # the newest: ranked last by id
+    page = search(session, shelf.library_id, "lord of tha rings")
+    assert titles(page) == ["The Lord of the Rings"]
+    assert (page.exact, page.partial) == (0, True)
+
+
 def test_a_partial_near_match_is_no_answer_to_do_i_own(session, shelf):
     from librium.services import ownership
 
