@@ -38,7 +38,7 @@ from pathlib import Path
 from sqlalchemy import make_url, select, text, update
 
 from bench.fake_botapi import SENDING, FakeBotApi, percentiles
-from bench.generate import FIRST, LAST, WORDS, generate, new_library
+from bench.generate import FIRST, LAST, WORDS, generate, new_library, settle
 from librium.config import Settings, database_url
 from librium.database.sqlalchemy import db
 from librium.database.sqlalchemy.session import make_engine
@@ -93,6 +93,8 @@ def prepare_library(url: str, books: int, seed: int = 1) -> Library:
                 select(db.Book.id).where(db.Book.library_id == library_id, db.Book.deleted_at.is_(None))
             )
         )
+    if engine.dialect.name == "postgresql":  # a deployed SQLite file has no statistics: left as it is
+        settle(engine)
     engine.dispose()
     return Library(url, ids, made.words + made.surnames)
 

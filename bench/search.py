@@ -31,7 +31,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from bench import timing
-from bench.generate import Generated, generate, new_library
+from bench.generate import Generated, generate, new_library, settle
 from librium.config import database_url
 from librium.database.sqlalchemy.migrations import alembic_config
 from librium.database.sqlalchemy.session import make_engine
@@ -62,20 +62,6 @@ def fresh_database(kind: str, workdir: Path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-
-def settle(engine) -> None:
-    """What a deployment's maintenance would have done to a library that grew to this size: statistics,
-    and on PostgreSQL a vacuum (hint bits and the visibility map set; reads of a freshly loaded table
-    set them first, and made every statement 3-5x slower for the first minute) and a checkpoint (the
-    load's pages written out now, not during the measurement)."""
-    if engine.dialect.name != "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
-        return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE"))
-        conn.execute(text("CHECKPOINT"))
 
 
 def postgres_url() -> str | None:

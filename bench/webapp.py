@@ -27,7 +27,7 @@ import httpx
 from alembic import command
 from sqlalchemy import select
 
-from bench.generate import generate, new_library
+from bench.generate import generate, new_library, settle
 from bench.search import fresh_database
 from bot.webapp import local
 from bot.webapp.auth import sign_for
@@ -192,8 +192,7 @@ def main() -> None:
         with engine.begin() as conn:
             made = generate(conn, new_library(conn), args.books)
         if args.analyze or args.pg:
-            with engine.begin() as conn:
-                conn.exec_driver_sql("ANALYZE")
+            settle(engine)
         logging.getLogger("tornado.access").setLevel(logging.ERROR)  # covers the stub cannot fetch: 404s
         factory = make_sessionmaker(engine)
         with factory() as session:
