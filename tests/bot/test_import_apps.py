@@ -13,8 +13,9 @@ import json
 from bot.console.fake_api import Call
 from librium.text import fold
 from tests.bot.adding_helpers import no_unhandled_errors  # noqa: F401 - autouse fixture
-from tests.bot.harness import ADA
+from tests.bot.harness import ADA, BOB
 from tests.importing.apps_helpers import fixture, library_facts
+from tests.importing.structure_noise import everything
 
 CSV_MIME = "text/csv"
 
@@ -417,3 +418,27 @@ async def test_book_catalogue_export(bot, session_factory):
 
     [magic] = books["Magic, Science, and Religion"]
     assert (magic["isbn"], magic["description"]) == (None, "Essays.\ufffd")  # an ASIN; a stray byte kept
+
+
+async def test_a_noisy_export_imports_whole(bot, session_factory):
+    """Libib's export pasted twice in a spreadsheet, each part with Excel's sep= line, a title line and
+    a summary line, and a few NUL bytes (tests/importing/structure_noise.py): the dry run counts only
+    the books and says what it skipped; Import writes every book once."""
+    clean = {title: len(found) for title, found in (await import_fixture_books(bot, session_factory)).items()}
+    message = dry_run(await bot.upload(everything(fixture("libib.csv")), "libib.csv", CSV_MIME, person=BOB))
+    assert "Libib export: 4 rows — 4 new books." in message.text
+    assert "refused (no title)" not in message.text
+    assert "Skipped line 1: sep=, (a spreadsheet's delimiter hint)." in message.text
+    assert "Skipped line 2 before the column names: “My export 2024”." in message.text
+    assert "is not a book row (only “Total books: 1”): skipped." in message.text
+    assert "NUL bytes" in message.text
+    calls = await bot.tap(message, "📥 Import", person=BOB)
+    final = [c.text for c in calls if c.method == "editMessageText"][-1]
+    assert final.startswith("✓ Imported 4 books"), final
+    noisy = library_facts(session_factory, BOB)
+    assert {title: len(found) for title, found in noisy.items()} == clean
+    assert noisy == library_facts(session_factory, ADA)  # field by field as the clean file's
+
+
+async def import_fixture_books(bot, session_factory) -> dict[str, list[dict]]:
+    return await import_fixture(bot, session_factory, "libib.csv", "Libib export", 4)

@@ -11,9 +11,11 @@ value that cannot be kept is left out of its field and kept verbatim in the book
 copies. See plan.py for what "the same book" means.
 
 The pipeline, one module each:
-- decoding.py  bytes -> text (BOM, UTF-8/UTF-16/Windows-1252/Mac Roman, stray bytes -> U+FFFD);
+- decoding.py  bytes -> text (BOM, UTF-8/UTF-16/Windows-1252/Mac Roman, stray bytes -> U+FFFD,
+               stray NUL bytes left out);
 - reader.py    text -> :class:`reader.CsvTable`: delimiter, padding, ``="…"``, header (fused or missing),
                the file's date order; rows streamed as ``(line, {normalised header name: cell})``;
+- structure.py the lines that are not rows (``sep=``, preambles, repeated headers, summaries);
 - formats.py   the registry (apps/__init__.py registers the formats): which app wrote a file;
 - <app>.py     a mapper per format (goodreads.py, librium_csv.py, ...): a row -> :class:`BookRecord`;
 - fields.py    the cell parsers every mapper uses; dates.py the date formats;

@@ -2,6 +2,10 @@
 
 Decided from the bytes, never assumed:
 - a BOM says it (UTF-8, UTF-16 LE/BE); UTF-16 without a BOM shows as a NUL in every other byte;
+- a few NUL bytes in otherwise plain text (a damaged copy, a crash while saving) are left out with a
+  warning; a file with other control bytes in it, or mostly NULs, is binary and refused;
+- U+FEFF (a BOM) inside the text, where files were pasted together, and DOS's end-of-file mark
+  (Ctrl-Z) are left out;
 - valid UTF-8 is UTF-8;
 - mostly UTF-8 (it has real multi-byte characters) with a few stray bytes stays UTF-8: each stray
   byte becomes U+FFFD in its own field, the rest of the file is not turned into mojibake;
@@ -36,6 +40,8 @@ ENCODING_NAMES = {
     "cp1252": N_("Windows-1252 (Western European)"),
     "mac_roman": "Mac Roman",
 }
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in (0, 9, 10, 12, 13, 26)))
+_BINARY_SHARE = 0.005  # control bytes (other than NUL, tab, line ends, form feed, EOF) in plain text
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _LATIN_LETTERS = set("àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿßœšžÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŸŒŠŽ")
 _TYPOGRAPHY = set("‘’‚“”„–—…«»€£°·§©®¿¡")
@@ -68,6 +74,32 @@ def _check_not_binary(data: bytes, max_bytes: int) -> None:
                     what=_(what)
                 )
             )
+
+
+def _is_binary(data: bytes) -> bool:
+    """Control bytes a text never has, or mostly NULs (a few NULs are damage to a text, see decode)."""
+    sample = data[:65536]
+    controls = len(sample.translate(None, _NOT_CONTROL))
+    return controls > _BINARY_SHARE * len(sample) or data.count(0) * 2 > len(data)
+
+
+def _cleaned(decoded: Decoded) -> Decoded:
+    """The text without its NULs (a warning says how many), BOMs inside it and DOS's end-of-file mark."""
+    text = decoded.text.replace("\ufeff", "")
+    if text[-3:].rstrip().endswith("\x1a"):
+        text = text.rstrip().rstrip("\x1a")
+    nuls = text.count("\x00")
+    if nuls:
+        text = text.replace("\x00", "")
+        decoded.warnings.append(
+            ngettext(
+                "The file had {n} NUL byte in it (damage from a copy or a save); I left it out.",
+                "The file had {n} NUL bytes in it (damage from a copy or a save); I left them out.",
+                nuls,
+            ).format(n=formats.number(nuls))
+        )
+    decoded.text = text
+    return decoded
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -107,6 +139,10 @@ def _replaced_warning(count: int) -> str:
 def decode(data: bytes, *, max_bytes: int) -> Decoded:
     """Decode an uploaded file; Invalid when it is not text at all."""
     _check_not_binary(data, max_bytes)
+    return _cleaned(_decode(data))
+
+
+def _decode(data: bytes) -> Decoded:
     for bom, codec in (
         (codecs.BOM_UTF8, "utf-8"),
         (codecs.BOM_UTF16_LE, "utf-16"),
@@ -127,7 +163,7 @@ def decode(data: bytes, *, max_bytes: int) -> Decoded:
             return Decoded(data.decode(utf16), "utf-16")
         except UnicodeDecodeError:
             pass
-    if b"\x00" in data[:65536]:
+    if _is_binary(data):
         raise Invalid(
             _("This is not a CSV file (it contains binary data). Export your library as CSV and send that.")
         )

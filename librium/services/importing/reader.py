@@ -10,6 +10,9 @@ Detected from the file, never assumed (decoding.py does the bytes):
 - the header: recognised by the registry's header names (REGISTRY.vocabulary()); a header fused with
   the first record (no line break after its last name) is split; a missing header is recognised
   from the records' content by a format's layouts;
+- the lines that are not rows (structure.py): Excel's ``sep=`` line (it names the delimiter), a
+  preamble before the header, the header repeated where files were pasted together, summary lines
+  after the rows; each one skipped is named in the warnings;
 - the day/month order of the file's dates (dates.detect_order), once for the whole file.
 
 Rows are streamed (:meth:`CsvTable.rows` parses the text again each time it is called): nothing
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 
 from librium.errors import Invalid
 from librium.i18n import N_, _, formats
-from librium.services.importing import dates
+from librium.services.importing import dates, structure
 from librium.services.importing.apps import REGISTRY
 from librium.services.importing.decoding import decode
 from librium.services.importing.fields import unquote_excel
@@ -121,20 +124,43 @@ def _sample(text: str, dialect: Dialect) -> list[list[str]]:
 
 
 def _score(sample: list[list[str]]) -> tuple:
-    """Higher is better: many fields, the same number in every record, as many as the header has."""
+    """Higher is better: many fields, the same number in every record, as many as the header has.
+    Records narrower than the rest before the header (a preamble, ``sep=``) are not counted."""
     if not sample:
         return (False, False, False, 0, 0.0)
-    share, width = _consistency(sample[1:] or sample)
-    header = len(sample[0])
+    start = _preamble_length(sample, _row_width(sample))
+    share, width = _consistency(sample[start + 1 :] or sample[start:])
+    header = len(sample[start])
     return (width > 1, share >= 0.8, abs(header - width) <= 1, width if share >= 0.8 else 0, share)
 
 
-def sniff(text: str) -> Dialect:
+def _row_width(sample: list[list[str]]) -> int:
+    """The widest number of fields a quarter of the records (two at least) have: the rows', even
+    when a preamble has more records than a small file has rows."""
+    counts: dict[int, int] = {}
+    for cells in sample:
+        counts[len(cells)] = counts.get(len(cells), 0) + 1
+    common = [w for w, n in counts.items() if n >= max(2, len(sample) / 4)]
+    return max(common, default=0)
+
+
+def _preamble_length(sample: list[list[str]], width: int) -> int:
+    """Leading records narrower than the rows' ``width``, while two records at least follow the next
+    one, the header."""
+    n = 0
+    while len(sample[n]) < width - 1 and len(sample) - n - 1 > 2:
+        n += 1
+    return n
+
+
+def sniff(text: str, hint: str | None = None) -> Dialect:
     """The delimiter that splits the records most consistently into the most fields; or, for a file a
-    spreadsheet saved as one column in another delimiter, that pair."""
+    spreadsheet saved as one column in another delimiter, that pair. A delimiter the file names
+    (``sep=;``) wins the ties."""
     head = text[:200_000]
     candidates = []
-    for order, delimiter in enumerate(DELIMITERS):
+    delimiters = sorted(DELIMITERS, key=lambda d: d != hint)
+    for order, delimiter in enumerate(delimiters):
         plain = Dialect(delimiter)
         sample = _sample(head, plain)
         candidates.append(((*_score(sample), True, -order), plain))
@@ -186,23 +212,50 @@ def _split_fused(
     return None
 
 
-def find_header(first: list[str], sample: list[list[str]]) -> Header:
-    """The header: the first record (split when it ran into the first row), or a layout recognised
-    from the records' content when the file has no header line."""
+def _as_header(cells: list[str], vocabulary: frozenset[str], width: int) -> Header | None:
+    """``cells`` read as a header line (split when it ran into the first row), or None."""
+    known = _known(cells, vocabulary)
+    if known < 1:
+        return None
+    fused = _split_fused(cells, vocabulary, width) if 2 <= known < structure.filled(cells) else None
+    names = [normalise_header(c) for c in (fused[0] if fused else cells)]
+    found = REGISTRY.detect(names)
+    if found is None:
+        return None
+    return Header(tuple(names), found[0], found[1], fused_rest=fused[1] if fused else None)
+
+
+def _plainly_header(header: Header, cells: list[str], vocabulary: frozenset[str]) -> bool:
+    """Mostly column names the formats know (or the generic import reads): what a header after a
+    preamble must be."""
+    mapping = header.bound.mapping
+    known = max(_known(cells, vocabulary), len(mapping.read) if mapping else 0)
+    filled = structure.filled(cells)
+    return known == filled or (known >= 2 and 2 * known >= filled)
+
+
+def find_header(sample: list[list[str]]) -> tuple[int, Header]:
+    """The header and its index in ``sample`` (the first records): the first record; or a later one
+    that is plainly a header line and wider than every record before it (a preamble: a title line,
+    "Exported on: …", Excel's ``sep=``); or, index -1, a layout recognised from the records' content
+    when the file has no header line."""
     vocabulary = REGISTRY.vocabulary()
-    known = _known(first, vocabulary)
     width = _consistency(sample[1:] or sample)[1]
-    fused = _split_fused(first, vocabulary, width) if 2 <= known < len([c for c in first if c]) else None
-    names = [normalise_header(c) for c in (fused[0] if fused else first)]
-    found = REGISTRY.detect(names) if known >= 1 else None
-    if found is not None:
-        return Header(tuple(names), found[0], found[1], fused_rest=fused[1] if fused else None)
-    by_content = REGISTRY.detect_by_content(sample)
+    widest = 0
+    for i, cells in enumerate(sample):
+        header = _as_header(cells, vocabulary, width)
+        if header is not None and (
+            i == 0 or (structure.filled(cells) > widest and _plainly_header(header, cells, vocabulary))
+        ):
+            return i, header
+        if not structure.is_hint(cells):
+            widest = max(widest, structure.filled(cells))
+    by_content = REGISTRY.detect_by_content([c for c in sample if not structure.is_hint(c)])
     if by_content is not None:
         fmt, layout = by_content
         bound = fmt.bind(layout)
         if bound is not None:
-            return Header(tuple(layout), fmt, bound, found=False)
+            return -1, Header(tuple(layout), fmt, bound, found=False)
     raise Invalid(_(UNRECOGNISED))
 
 
@@ -217,6 +270,7 @@ class CsvTable:
     first_line: int  # the line of the first data record
     fused_rest: list[str] | None
     row_count: int
+    skipped: frozenset[int] = frozenset()  # lines that are not rows (structure.py)
 
     @property
     def format(self) -> str:
@@ -246,7 +300,7 @@ class CsvTable:
         if self.fused_rest is not None:
             yield 1, self.fused_rest
         for line, cells in records(self.text, self.dialect):
-            if line >= self.first_line:
+            if line >= self.first_line and line not in self.skipped:
                 yield line, cells
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
@@ -267,34 +321,26 @@ def read_table(
     text = decoded.text
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)  # BookBuddy mixes decomposed accents with composed ones
-    if "\x00" in text:
-        raise Invalid(
-            _("This is not a CSV file (it contains binary data). Export your library as CSV and send that.")
-        )
-    dialect = sniff(text)
-    stream = records(text, dialect)
-    first = next(stream, None)
-    if first is None:
+    hint = structure.delimiter_hint(text)
+    dialect = sniff(text, hint)
+    sample = list(_take(records(text, dialect), SAMPLE_RECORDS))
+    if not sample:
         raise Invalid(_("The file is empty."))
-    sample = [cells for _line, cells in _take(records(text, dialect), SAMPLE_RECORDS)]
-    header = find_header(first[1], sample)
-    first_line = first[0] + 1 if header.found else first[0]
-    count = 1 if header.fused_rest is not None else 0
-    votes = dates.OrderVotes()
-    if not header.found:
-        stream = records(text, dialect)
-    for _line, cells in stream:
-        count += 1
-        if count > max_rows:
-            raise Invalid(too_many_rows(max_rows))
-        for cell in cells:
-            if cell and cell[0] in "0123456789[" and _DATE_LIKE.fullmatch(cell):
-                votes.add(cell)
+    at, header = find_header([cells for _line, cells in sample])
+    skipped = structure.Skipped()
+    for line, cells in sample[: max(at, 0)]:
+        if structure.is_hint(cells):
+            skipped.hint(line, cells, dialect.delimiter)
+        else:
+            skipped.preamble(line, cells)
+    first_line = sample[at][0] + 1 if header.found else sample[0][0]
+    count, votes = _survey_rows(text, dialect, header, first_line, skipped, max_rows)
     if count == 0:
         raise Invalid(_("The file has column names but no books in it."))
     warnings = list(decoded.warnings)
     if not header.found:
         warnings.append(_("The file has no line of column names; I recognised its columns by their values."))
+    warnings.extend(skipped.warnings())
     survey = None
     if header.format.survey is not None:
         partial = CsvTable(
@@ -305,6 +351,7 @@ def read_table(
             first_line,
             header.fused_rest,
             count,
+            frozenset(skipped.lines),
         )
         survey = header.format.survey(row for _line, row in partial.rows())
     facts = FileFacts(
@@ -318,7 +365,41 @@ def read_table(
         warnings=tuple(warnings),
         survey=survey,
     )
-    return CsvTable(text, dialect, facts, header.bound, first_line, header.fused_rest, count)
+    return CsvTable(
+        text, dialect, facts, header.bound, first_line, header.fused_rest, count, frozenset(skipped.lines)
+    )
+
+
+def _survey_rows(
+    text: str, dialect: Dialect, header: Header, first_line: int, skipped: structure.Skipped, max_rows: int
+) -> tuple[int, dates.OrderVotes]:
+    """One pass over the rows: count them (refusing a file that is too long), vote on the date order,
+    and find the lines that are not rows (``sep=`` lines, repeated header lines, summaries)."""
+    count = 1 if header.fused_rest is not None else 0
+    votes = dates.OrderVotes()
+    footers = structure.Footers()
+    for line, cells in records(text, dialect):
+        if line < first_line:
+            continue
+        if structure.is_hint(cells):
+            skipped.hint(line, cells, dialect.delimiter)
+            footers.boundary(hint=True)
+        elif header.found and structure.repeats_header(header.names, cells):
+            skipped.header(line)
+            footers.boundary(header=True)
+        else:
+            count += 1
+            if count > max_rows:
+                raise Invalid(too_many_rows(max_rows))
+            footers.row(line, cells)
+            _vote_dates(votes, cells)
+    return count - footers.decide(skipped), votes
+
+
+def _vote_dates(votes: dates.OrderVotes, cells: list[str]) -> None:
+    for cell in cells:
+        if cell and cell[0] in "0123456789[" and _DATE_LIKE.fullmatch(cell):
+            votes.add(cell)
 
 
 def too_many_rows(max_rows: int) -> str:
