@@ -191,7 +191,7 @@ def search(
         result, total, page = _filter_page(session, where, sort_key, desc, page, page_size)
     rows = light_rows(session, result)
     if corrected and rows and page == 1:
-        corrected = _as_written(parsed.words, corrected, rows[0])
+        corrected = _as_written(corrected, rows[0])
     return SearchPage(
         rows=rows,
         total=total,
@@ -443,16 +443,14 @@ def _corrected(parsed: ParsedQuery, options: dict[str, dict[str, float]], first:
     return " ".join(words) if words != parsed.words else None
 
 
-def _as_written(typed: list[str], corrected: str, row: BookRow) -> str:
-    """The corrected words as the book writes them ("толстои" -> "Толстой"), where it has them."""
+def _as_written(corrected: str, row: BookRow) -> str:
+    """The corrected words as the book writes them ("толстои" -> "Толстой"), where it has them; the
+    words typed right too, where the book has them ("the hobit" -> "The Hobbit")."""
     written = {}
     for text in [row.title, row.subtitle or "", *row.authors, *(mark.name for mark in row.series)]:
         for raw in wordforms.words(text):
             written.setdefault(fold(raw), raw)
-    words = corrected.split()
-    return " ".join(
-        word if word == old else written.get(word, word) for old, word in zip(typed, words, strict=False)
-    )
+    return " ".join(written.get(word, word) for word in corrected.split())
 
 
 # --------------------------------------------------------------------------- titles alike

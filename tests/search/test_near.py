@@ -40,7 +40,8 @@ def classics(shelf):
         ("dostoyevsky", "Crime and Punishment", "Dostoevsky"),  # an extra letter
         ("dostoyevskyy", "Crime and Punishment", "Dostoevsky"),  # two edits in a long word
         ("marqeuz soledda", "Cien años de soledad", "Márquez soledad"),  # one typo in each word
-        ("hobit tolkien", "The Hobbit", "Hobbit tolkien"),
+        ("hobit tolkien", "The Hobbit", "Hobbit Tolkien"),  # the words typed right as the book has them
+        ("the hobit", "The Hobbit", "The Hobbit"),
         ("hobi", "The Hobbit", "Hobbit"),  # the beginning of a word, with a typo (still typing)
         ("tolkein hobi", "The Hobbit", "Tolkien Hobbit"),
         ("dostoyev", "Crime and Punishment", "Dostoevsky"),
