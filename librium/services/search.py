@@ -445,11 +445,19 @@ def _corrected(parsed: ParsedQuery, options: dict[str, dict[str, float]], first:
 
 def _as_written(corrected: str, row: BookRow) -> str:
     """The corrected words as the book writes them ("толстои" -> "Толстой"), where it has them; the
-    words typed right too, where the book has them ("the hobit" -> "The Hobbit")."""
+    words typed right too ("the hobit" -> "The Hobbit"), or typed in Latin letters for a word of
+    another script ("voina i mir" -> "Война и мир": a one-letter word has no alternatives)."""
+    raws = [
+        raw
+        for text in [row.title, row.subtitle or "", *row.authors, *(mark.name for mark in row.series)]
+        for raw in wordforms.words(text)
+    ]
     written = {}
-    for text in [row.title, row.subtitle or "", *row.authors, *(mark.name for mark in row.series)]:
-        for raw in wordforms.words(text):
-            written.setdefault(fold(raw), raw)
+    for raw in raws:
+        written.setdefault(fold(raw), raw)
+    for raw in raws:
+        for reading in wordforms.readings(fold(raw)):
+            written.setdefault(reading, raw)
     return " ".join(written.get(word, word) for word in corrected.split())
 
 

@@ -42,6 +42,7 @@ def classics(shelf):
         ("marqeuz soledda", "Cien años de soledad", "Márquez soledad"),  # one typo in each word
         ("hobit tolkien", "The Hobbit", "Hobbit Tolkien"),  # the words typed right as the book has them
         ("the hobit", "The Hobbit", "The Hobbit"),
+        ("voina i mir", "Война и мир", "Война и мир"),  # "i": one letter, no alternative, read as и
         ("hobi", "The Hobbit", "Hobbit"),  # the beginning of a word, with a typo (still typing)
         ("tolkein hobi", "The Hobbit", "Tolkien Hobbit"),
         ("dostoyev", "Crime and Punishment", "Dostoevsky"),
