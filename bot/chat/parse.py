@@ -50,6 +50,7 @@ def isbn_of(text: str) -> str | None:
 from librium.phrases.kinds import (  # noqa: E402, F401
     ABANDONED,
     BOUGHT,
+    BY_AUTHOR,
     DELETED,
     FINISHED,
     HOW_MANY,
@@ -180,7 +181,7 @@ def _book_and_rest(
 
 @dataclass(frozen=True)
 class Question:
-    kind: str  # OWN, LENT, READ, UNREAD, or one about the whole library (READING_NOW …)
+    kind: str  # OWN, LENT, READ, UNREAD, BY_AUTHOR, or one about the whole library (READING_NOW …)
     subject: str  # the book, series or author asked about, as typed ("" when only "this" or "it")
     sure: bool  # a question even if the text also reads as "Title by Author"
 
@@ -200,8 +201,8 @@ def read_question(text: str) -> Question | None:
             if match is None:
                 continue
             subject = _subject(match.group("subject"), grammar.vague)
-            if subject is None:
-                continue
+            if subject is None or (kind == BY_AUTHOR and read_title_author(subject)):
+                continue  # "Everything by Design by Alan Chong", "Libros de sangre de Clive Barker": titles
             return Question(kind, subject, sure or text.rstrip().endswith("?"))
     return None
 

@@ -4,6 +4,7 @@
 Books are found the way "do I own this?" finds them for a barcode (librium.services.ownership): an
 ISBN, an exact title, else titles holding every word typed. "Title by Author" narrows by the author.
 Unread questions try a series first (answered in series order), then an author, then plain words.
+"Books by Tolkien" searches by the author, then the name's words (the search forgives "tolkein").
 """
 
 from __future__ import annotations
@@ -99,16 +100,22 @@ def _unread(session: Session, actor: Actor, subject: str) -> Unread:
     if named:
         return Unread(series=browse.series_detail(session, who.library_id, named[0][0]))
     words = subject.replace('"', " ").strip()
-    return _unread_search(session, who.library_id, _by_author(words), f"{words} is:unread")
+    return _first_found(session, who.library_id, _by_author(words), f"{words} is:unread")
 
 
-def _by_author(name: str) -> str:
-    """The search for an author's unread books (a quote in the name would end the filter)."""
+def _by_author(name: str, unread: str = " is:unread") -> str:
+    """The search for an author's (unread) books (a quote in the name would end the filter)."""
     name = name.replace('"', " ").strip()
-    return f'author:"{name}" is:unread'
+    return f'author:"{name}"{unread}'
 
 
-def _unread_search(session: Session, library_id: int, *queries: str) -> Unread:
+def _books_by(session: Session, actor: Actor, name: str) -> Unread:
+    """ "Books by Tolkien": the author's books, else the name's words as a plain search (typos forgiven)."""
+    who = resolve(session, actor)
+    return _first_found(session, who.library_id, _by_author(name, ""), name.replace('"', " ").strip())
+
+
+def _first_found(session: Session, library_id: int, *queries: str) -> Unread:
     """The first of ``queries`` that finds books (the last one when none does)."""
     for query in queries:
         page = search.search(session, library_id, query, page_size=lists.PAGE_SIZE)
@@ -175,18 +182,20 @@ def _unread_around(session: Session, actor: Actor, book_id: int) -> Unread:
         return Unread(series=browse.series_detail(session, who.library_id, book.series[0].id))
     if not book.authors:
         return Unread()
-    return _unread_search(session, who.library_id, _by_author(book.authors[0].name))
+    return _first_found(session, who.library_id, _by_author(book.authors[0].name))
 
 
 async def _show_unread(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, found: Unread, subject: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    found: Unread,
+    subject: str,
+    none: str = N_("Nothing unread matches “{what}”."),
 ) -> None:
     if found.series is not None:
         await lists.show(update, series_unread_screen(found.series))
     elif found.page is None or not found.page.total:
-        await update.effective_message.reply_text(
-            _("Nothing unread matches “{what}”.").format(what=esc(truncate(subject, 80)))
-        )
+        await update.effective_message.reply_text(_(none).format(what=esc(truncate(subject, 80))))
     else:
         await lists.show(update, search_screens.results_screen(context.chat_data, found.query, found.page))
 
@@ -199,6 +208,14 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: p
         return
     if question.kind == parse.HOW_MANY:
         await message.reply_text(totals_text(await dbcall.read(context, _totals, actor_of(update))))
+        return
+    if question.kind == parse.BY_AUTHOR:
+        name = question.subject[: search_screens.MAX_QUERY]
+        if not name:  # "books by this"
+            await message.reply_text(_(WHICH_SERIES))
+            return
+        found = await dbcall.read(context, _books_by, actor_of(update), name)
+        await _show_unread(update, context, found, name, N_("No books by “{what}” in your library."))
         return
     replied = cards.book_of(message.reply_to_message) if not question.subject else None
     if not question.subject and replied is None:

@@ -13,6 +13,15 @@ VAGUE = {"es", "das", "dies", "dieses", "das buch", "dieses buch", "diese reihe"
 _HABE = r"(?:ich )?(?:habe |hab )?"
 
 QUESTIONS = [
+    # "Bücher von Terry Pratchett", "alle meine Bücher von Tolkien", "habe ich Romane von Pratchett?"
+    (
+        k.BY_AUTHOR,
+        r"(?:(?:zeig(?:e)?|liste)(?: mir)? |welche )?(?:alle )?(?:(?:meine|unsere|die) )?(?:bücher|romane) von {S}"
+        r"(?: (?:habe|hab|haben|besitze|besitzen) {I})?",
+        True,
+    ),
+    (k.BY_AUTHOR, r"(?:habe|hab|haben|besitze|besitzen) {I} (?:bücher|romane|etwas|was) von {S}", True),
+    (k.BY_AUTHOR, r"(?:zeig(?:e)? mir )?alles von {S}", True),
     (k.READ, r"(?:habe|hab|haben) {I} {S} (?:schon |je )?(?:gelesen|ausgelesen)", True),
     (k.OWN, r"(?:habe|hab|haben|besitze|besitzen) {I} (?:schon |noch |eigentlich )?{S}", True),
     (k.OWN, r"ist {S} in (?:meiner|unserer|der) (?:bibliothek|sammlung)", True),
@@ -29,6 +38,8 @@ QUESTIONS = [
     ),
     (k.LENT, r"wer hat (?:gerade |mein |meinen |meine )?{S}", False),
     (k.LENT, r"wo ist (?:mein |meine )?{S}", False),
+    # After the unread questions: "was habe ich von Scheibenwelt noch nicht gelesen" is one of them.
+    (k.BY_AUTHOR, r"was (?:habe|hab|haben|besitze|besitzen) {I} (?:alles )?von {S}", True),
 ]
 LIBRARY_QUESTIONS = [
     (k.READING_NOW, r"was lese(?:n)? {I}(?: gerade| im moment| jetzt)?"),

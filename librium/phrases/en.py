@@ -19,6 +19,24 @@ VAGUE = {"this", "that", "it", "this series", "that series", "this book", "that 
 # ("what's unread by Frank Herbert"); the others ("who has …", "where is …", which begin real
 # titles such as "Who Has Seen the Wind by W. O. Mitchell") only with a question mark or no add reading.
 QUESTIONS = [
+    # "books by Terry Pratchett", "what books do I have by Tolkien", "anything by pratchett" (plural
+    # nouns only: "The Book by Alan Watts" and "The Novel by James Michener" are titles).
+    (
+        k.BY_AUTHOR,
+        r"(?:which|what) (?:books|novels) by {S} (?:do {I} (?:own|have)|have {I} got|are in (?:my|our) library)",
+        True,
+    ),
+    (
+        k.BY_AUTHOR,
+        r"(?:(?:show|list|give|find|get)(?: me)? |(?:what|which)(?: are| else)? )?(?:all |any )?"
+        r"(?:(?:of )?(?:my|our|the) )?(?:books|novels|titles|everything|anything)"
+        r"(?: (?:that |which )?(?:do |have |did )?{I} (?:have|own|got|have got|bought))? by {S}",
+        True,
+    ),
+    (k.BY_AUTHOR, r"what(?: else)? (?:do|have|did) {I} (?:have|own|got|buy|bought)(?: got)? by {S}", True),
+    (k.BY_AUTHOR, r"(?:do|did) {I} (?:own|have|got) (?:any(?:thing)?|any books|books) by {S}", True),
+    # "Pratchett's books": only with a "?" or when it is no "Title by Author" ("The Devil's Books").
+    (k.BY_AUTHOR, r"(?:(?:show|list)(?: me)? )?(?:all )?{S}'s (?:books|novels)", False),
     (k.OWN, r"(?:do|did) {I} (?:already |still )?(?:own|have|got) {S}", True),
     (k.OWN, r"(?:have|got) {I} got {S}", True),
     (k.OWN, r"is {S} in (?:my|our|the) (?:library|collection|catalogue|catalog|shelves)", True),

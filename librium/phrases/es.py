@@ -13,6 +13,17 @@ VAGUE = {"esto", "eso", "este", "ese", "este libro", "ese libro", "esta serie", 
 _Q = r"(?:y |oye,? )?"
 
 QUESTIONS = [
+    # "libros de Terry Pratchett", "¿qué tengo de Tolkien?" ("Libros de sangre de Clive Barker" is a title:
+    # parse leaves a match whose name side is itself "Title de Author").
+    (
+        k.BY_AUTHOR,
+        _Q + r"(?:(?:muéstrame|muestrame|enséñame|enseñame|lista|dime)(?: los| todos los| mis)? |"
+        r"(?:qué|que|cuáles|cuales) )?(?:todos )?(?:(?:mis|los) )?(?:libros|novelas) (?:de|por) {S}"
+        r"(?: (?:que )?(?:tengo|tenemos))?",
+        True,
+    ),
+    (k.BY_AUTHOR, _Q + r"(?:qué|que) (?:libros |novelas )?(?:tengo|tenemos) (?:de|por) {S}", True),
+    (k.BY_AUTHOR, _Q + r"todo (?:lo )?(?:que tengo )?de {S}", True),
     # "he leído Dune", "tengo que leer Dune" are told: only "¿…?" makes these words a question.
     (k.READ, _Q + r"(?:ya )?(?:he|hemos) (?:leído|leido|terminado) {S}", False),
     (k.READ, _Q + r"(?:ya )?(?:leí|lei|leímos|leimos) {S}\s*\?", True),

@@ -13,6 +13,15 @@ VAGUE = {"ça", "ca", "ceci", "cela", "le", "la", "ce livre", "cette série", "c
 _AI = r"(?:j'ai|nous avons|on a)"
 
 QUESTIONS = [
+    # "livres de Terry Pratchett", "qu'est-ce que j'ai de Tolkien ?"
+    (
+        k.BY_AUTHOR,
+        r"(?:(?:montre(?:-moi)?|liste|affiche)(?: les| tous les| mes)? |quels )?(?:tous )?(?:(?:mes|les|nos) )?"
+        r"(?:livres|romans) (?:de |d'|par ){S}(?: (?:ai-je|j'ai|avons-nous))?",
+        True,
+    ),
+    (k.BY_AUTHOR, r"(?:qu'est-ce que j'ai|qu'ai-je|que possède-t-on|j'ai quoi) (?:de |d'|par ){S}", True),
+    (k.BY_AUTHOR, r"tout (?:ce que j'ai )?(?:de |d'){S}", True),
     # "j'ai lu Dune", "j'ai fini Dune" are told, not asked: without "est-ce que", an inversion or a "?"
     # the words are a question only when nothing else reads them.
     (k.READ, r"(?:est-ce qu'|est ce qu')(?:j'ai|on a|nous avons) (?:déjà )?lu {S}", True),

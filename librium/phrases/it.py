@@ -12,6 +12,15 @@ BOOK_LEAD = SUBJECT_LEAD
 VAGUE = {"questo", "quello", "questa", "lo", "la", "questo libro", "questa serie"}
 
 QUESTIONS = [
+    # "libri di Terry Pratchett", "cosa ho di Tolkien?"
+    (
+        k.BY_AUTHOR,
+        r"(?:(?:mostrami|elenca|fammi vedere)(?: i| tutti i)? |quali )?(?:tutti )?(?:(?:i )?(?:miei|nostri) |i )?"
+        r"(?:libri|romanzi) (?:di|da) {S}(?: (?:ho|abbiamo))?",
+        True,
+    ),
+    (k.BY_AUTHOR, r"(?:cosa|che cosa|che) (?:libri )?(?:ho|abbiamo) di {S}", True),
+    (k.BY_AUTHOR, r"tutto (?:quello che ho )?di {S}", True),
     # "ho letto Dune", "ho finito Dune" are told, not asked: only a "?" makes these words a question.
     (k.READ, r"(?:ho|abbiamo) (?:già )?letto {S}", False),
     (k.OWN, r"ce l'(?:ho|abbiamo) (?:già )?{S}", True),

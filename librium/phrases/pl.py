@@ -13,6 +13,15 @@ VAGUE = {"to", "tę", "ją", "go", "tę książkę", "ta książka", "tę serię
 _READ_PAST = r"(?:czytałem|czytałam|czytaliśmy|przeczytałem|przeczytałam|przeczytaliśmy)"
 
 QUESTIONS = [
+    # "książki Pratchetta", "pokaż książki autorstwa Tolkiena", "co mam od Pratchetta?"
+    (
+        k.BY_AUTHOR,
+        r"(?:(?:pokaż|wypisz|wymień)(?: mi)? |jakie )?(?:wszystkie )?(?:(?:moje|nasze) )?(?:książki|powieści) "
+        r"(?:autorstwa )?{S}(?: (?:mam|mamy))?",
+        True,
+    ),
+    (k.BY_AUTHOR, r"co (?:mam|mamy) (?:od|autorstwa) {S}", True),
+    (k.BY_AUTHOR, r"wszystko (?:od|autorstwa) {S}", True),
     (k.OWN, r"czy (?:już |nadal )?(?:mam|mamy) {S}", True),
     (k.OWN, r"czy {S} jest w (?:mojej|naszej) (?:bibliotece|kolekcji)", True),
     (k.READ, r"czy (?:już )?" + _READ_PAST + r" {S}", True),

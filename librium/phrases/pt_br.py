@@ -12,6 +12,15 @@ BOOK_LEAD = SUBJECT_LEAD
 VAGUE = {"isso", "isto", "este", "esse", "este livro", "esse livro", "esta série", "essa série", "o", "a"}
 
 QUESTIONS = [
+    # "livros de Terry Pratchett", "livros do Tolkien", "o que eu tenho de Pratchett?"
+    (
+        k.BY_AUTHOR,
+        r"(?:(?:me )?(?:mostr[ae]|list[ae])(?: os| todos os| meus)? |quais )?(?:todos )?(?:(?:os )?(?:meus|nossos) |os )?"
+        r"(?:livros|romances) (?:de|do|da|por) {S}(?: (?:que )?(?:eu )?(?:tenho|temos))?",
+        True,
+    ),
+    (k.BY_AUTHOR, r"o que (?:eu )?(?:tenho|temos) (?:de|do|da) {S}", True),
+    (k.BY_AUTHOR, r"tudo (?:que (?:eu )?tenho )?(?:de|do|da) {S}", True),
     (k.READ, r"(?:eu |nós )?(?:já )?(?:li|lemos|terminei) {S}\s*\?", True),
     (k.OWN, r"(?:eu |nós )?(?:já )?(?:tenho|temos) {S}", False),  # a question with its "?"
     (k.OWN, r"{S} está na (?:minha|nossa) (?:biblioteca|coleção|estante)", True),

@@ -31,6 +31,7 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "unread_in": ("what's unread in Discworld?", (parse.UNREAD, "Discworld")),
         "reading_now": ("what am I reading?", (parse.READING_NOW, "")),
         "how_many": ("how many books do I have?", (parse.HOW_MANY, "")),
+        "books_by": ("books by Terry Pratchett", (parse.BY_AUTHOR, "Terry Pratchett")),
         "finished": ("finished Dune", (parse.FINISHED, "Dune", "")),
         "started": ("I'm reading Mort", (parse.STARTED, "Mort", "")),
         "lent": ("lent Dune to Alice until friday", (parse.LENT_OUT, "Dune", "Alice until friday")),
@@ -62,6 +63,7 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "unread_in": ("¿qué me falta por leer de Mundodisco?", (parse.UNREAD, "Mundodisco")),
         "reading_now": ("¿qué estoy leyendo?", (parse.READING_NOW, "")),
         "how_many": ("¿cuántos libros tengo?", (parse.HOW_MANY, "")),
+        "books_by": ("libros de Terry Pratchett", (parse.BY_AUTHOR, "Terry Pratchett")),
         "finished": ("terminé Dune", (parse.FINISHED, "Dune", "")),
         "started": ("estoy leyendo Mort", (parse.STARTED, "Mort", "")),
         "lent": (
@@ -90,6 +92,7 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "unread_in": ("was habe ich von Scheibenwelt noch nicht gelesen?", (parse.UNREAD, "Scheibenwelt")),
         "reading_now": ("was lese ich gerade?", (parse.READING_NOW, "")),
         "how_many": ("wie viele Bücher habe ich?", (parse.HOW_MANY, "")),
+        "books_by": ("Bücher von Terry Pratchett", (parse.BY_AUTHOR, "Terry Pratchett")),
         "finished": ("Dune ausgelesen", (parse.FINISHED, "Dune", "")),
         "started": ("ich lese Mort", (parse.STARTED, "Mort", "")),
         "lent": ("Dune bis Freitag an Alice verliehen", (parse.LENT_OUT, "Dune", "Alice bis Freitag")),
@@ -118,6 +121,7 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "unread_in": ("что не прочитано в Плоский мир?", (parse.UNREAD, "Плоский мир")),
         "reading_now": ("что я читаю?", (parse.READING_NOW, "")),
         "how_many": ("сколько у меня книг?", (parse.HOW_MANY, "")),
+        "books_by": ("книги Пратчетта", (parse.BY_AUTHOR, "Пратчетта")),
         "finished": ("прочитал Дюну", (parse.FINISHED, "Дюну", "")),
         "started": ("читаю Морт", (parse.STARTED, "Морт", "")),
         "lent": ("одолжил Дюну Алисе до пятницы", (parse.LENT_OUT, "Дюну", "Алисе до пятницы")),
@@ -143,6 +147,7 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "unread_in": ("qu'est-ce qui n'est pas lu dans Disque-monde ?", (parse.UNREAD, "Disque-monde")),
         "reading_now": ("qu'est-ce que je lis ?", (parse.READING_NOW, "")),
         "how_many": ("combien de livres ai-je ?", (parse.HOW_MANY, "")),
+        "books_by": ("livres de Terry Pratchett", (parse.BY_AUTHOR, "Terry Pratchett")),
         "finished": ("j'ai fini Dune", (parse.FINISHED, "Dune", "")),
         "started": ("je lis Mort", (parse.STARTED, "Mort", "")),
         "lent": ("prêté Dune à Alice jusqu'à vendredi", (parse.LENT_OUT, "Dune", "Alice jusqu'à vendredi")),
@@ -168,6 +173,7 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "unread_in": ("o que falta ler de Discworld?", (parse.UNREAD, "Discworld")),
         "reading_now": ("o que estou lendo?", (parse.READING_NOW, "")),
         "how_many": ("quantos livros eu tenho?", (parse.HOW_MANY, "")),
+        "books_by": ("livros do Terry Pratchett", (parse.BY_AUTHOR, "Terry Pratchett")),
         "finished": ("terminei Duna", (parse.FINISHED, "Duna", "")),
         "started": ("estou lendo Mort", (parse.STARTED, "Mort", "")),
         "lent": ("emprestei Duna para a Alice até sexta", (parse.LENT_OUT, "Duna", "a Alice até sexta")),
@@ -193,6 +199,7 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "unread_in": ("cosa non ho letto di Mondo Disco?", (parse.UNREAD, "Mondo Disco")),
         "reading_now": ("cosa sto leggendo?", (parse.READING_NOW, "")),
         "how_many": ("quanti libri ho?", (parse.HOW_MANY, "")),
+        "books_by": ("libri di Terry Pratchett", (parse.BY_AUTHOR, "Terry Pratchett")),
         "finished": ("finito Dune", (parse.FINISHED, "Dune", "")),
         "started": ("sto leggendo Mort", (parse.STARTED, "Mort", "")),
         "lent": ("prestato Dune ad Alice fino a venerdì", (parse.LENT_OUT, "Dune", "Alice fino a venerdì")),
@@ -218,6 +225,7 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "unread_in": ("що не прочитано в Дискосвіт?", (parse.UNREAD, "Дискосвіт")),
         "reading_now": ("що я читаю?", (parse.READING_NOW, "")),
         "how_many": ("скільки в мене книжок?", (parse.HOW_MANY, "")),
+        "books_by": ("книжки Пратчетта", (parse.BY_AUTHOR, "Пратчетта")),
         "finished": ("прочитав Дюну", (parse.FINISHED, "Дюну", "")),
         "started": ("читаю Морт", (parse.STARTED, "Морт", "")),
         "lent": ("позичив Дюну Алісі до п’ятниці", (parse.LENT_OUT, "Дюну", "Алісі до п’ятниці")),
@@ -243,6 +251,7 @@ CASES: dict[str, dict[str, tuple[str, object]]] = {
         "unread_in": ("co jest nieprzeczytane w Świat Dysku?", (parse.UNREAD, "Świat Dysku")),
         "reading_now": ("co czytam?", (parse.READING_NOW, "")),
         "how_many": ("ile mam książek?", (parse.HOW_MANY, "")),
+        "books_by": ("książki Pratchetta", (parse.BY_AUTHOR, "Pratchetta")),
         "finished": ("skończyłem Diunę", (parse.FINISHED, "Diunę", "")),
         "started": ("czytam Mort", (parse.STARTED, "Mort", "")),
         "lent": ("pożyczyłem Diunę Alicji do piątku", (parse.LENT_OUT, "Diunę", "Alicji do piątku")),
@@ -281,7 +290,7 @@ def test_phrase(code: str, case: str) -> None:
         if case.startswith("add"):
             assert [(r.title, r.author) for r in parse.read_title_author(text)][:1] == [meaning]
             assert parse.read_question(text) is None and parse.read_action(text) is None
-        elif case in ("own", "read", "who_has", "unread_in", "reading_now", "how_many"):
+        elif case in ("own", "read", "who_has", "unread_in", "reading_now", "how_many", "books_by"):
             question = parse.read_question(text)
             assert question is not None and (question.kind, question.subject) == meaning
             assert question.sure
