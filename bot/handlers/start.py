@@ -24,7 +24,7 @@ HELP = [
     ),
     N_(
         "<b>Ask</b>: “do I own Dune?”, “who has Dune?”, “have I read Mort?”, “what's unread in Discworld?”, "
-        "“what am I reading?”, “how many books do I have?”"
+        "“books by Tolkien”, “what am I reading?”, “how many books do I have?”"
     ),
     N_(
         "<b>Tell</b>: “finished Dune”, “I'm reading Mort”, “lent Dune to Alice until Friday”, “Dune is back”, "

@@ -130,3 +130,25 @@ async def test_every_language_asks_for_an_authors_books(bot, session_factory, co
     homer = {"pl": "książki Homer", "ru": "книги Homer", "uk": "книжки Homer"}.get(code, text)
     homer = homer.replace("Pratchett", "Homer")
     assert last_text(await bot.send(homer, person=person)).startswith(none)
+
+
+@pytest.mark.parametrize(
+    ("code", "example", "names"),
+    [
+        ("en", "books by Tolkien", LATIN),
+        ("de", "Bücher von Tolkien", LATIN),
+        ("es", "¿qué tengo de Tolkien?", LATIN),
+        ("fr", "livres de Tolkien", LATIN),
+        ("it", "libri di Tolkien", LATIN),
+        ("pl", "książki Tolkiena", LATIN),
+        ("pt-br", "livros do Tolkien", LATIN),
+        ("ru", "книги Толкина", CYRILLIC_RU),
+        ("uk", "книжки Толкіна", CYRILLIC_UK),
+    ],
+)
+async def test_the_example_help_gives_is_answered(bot, session_factory, code, example, names):
+    person = Person(id=401, first_name="Reader", language_code=code)
+    _shelve(Library(session_factory, person), *names)
+    assert example in last_text(await bot.send("/help", person=person))
+    answer = last_text(await bot.send(example, person=person))
+    assert _lists(answer, TOLKIEN, PRATCHETT), answer
