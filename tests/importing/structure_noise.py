@@ -9,7 +9,7 @@
   own ``sep=`` line or the first one's footer);
 - a summary line after the rows ("Total books: 12"), alone or padded with delimiters to the width
   of the rows as a spreadsheet writes it;
-- a few NUL bytes; UTF-16 (LE or BE) without a BOM;
+- a few NUL bytes, or a block of them at the end; UTF-16 (LE or BE) without a BOM;
 - a quote left open at the end of the file, or the last closing quote missing; CR-only line ends
   mixed with CRLF; CR CR LF (CRLF converted twice); DOS's end-of-file mark (Ctrl-Z); empty trailing
   columns a spreadsheet or pandas adds ("Unnamed: 40", "Column41").
@@ -116,6 +116,11 @@ def _nul_bytes(data: bytes) -> bytes:
     return data.replace(b"\n", b"\n\x00", 3)
 
 
+def _nul_padding(data: bytes) -> bytes:
+    """The unwritten end of a file a crash left: a block of NULs."""
+    return data + b"\x00" * 4096
+
+
 def _doubled_cr(data: bytes) -> bytes:
     """CRLF converted once more by a transfer in text mode: CR CR LF."""
     return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\r\n")
@@ -172,6 +177,7 @@ TEXT_NOISE: dict[str, Callable[[bytes], bytes]] = {
 }
 BYTES_NOISE: dict[str, Callable[[bytes], bytes]] = {
     "nul-bytes": _nul_bytes,
+    "nul-padding": _nul_padding,
     "doubled-cr": _doubled_cr,
     "ctrl-z-at-end": _ctrl_z,
     "utf16-le-no-bom": _utf16("utf-16-le"),

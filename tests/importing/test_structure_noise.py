@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from librium.errors import Invalid
 from librium.services.importing import plan_import, read_table, records_from_bytes
 from tests.conftest import ROOT
+from tests.importing.conftest import MIT_EXPORT, goodreads_file
+from tests.importing.dialects import Dialect, rewrite
 from tests.importing.structure_noise import BYTES_NOISE, NOISE, TEXT_NOISE, everything
 
 FIXTURES = sorted(
@@ -186,7 +188,7 @@ def test_binary_files_with_nuls_are_still_refused():
     with pytest.raises(Invalid, match="not a CSV file"):
         read_table(b"\x00\x01\x02\x03binary\xff\xfe\x00" * 20)
     with pytest.raises(Invalid, match="not a CSV file"):
-        read_table(b"Title\nDune\n" + b"\x00" * 4096)
+        read_table(b"\x00" * 4096 + b"Title\nDune\n")
 
 
 def test_everything_at_once():
@@ -194,3 +196,27 @@ def test_everything_at_once():
     _fmt, _enc, warnings, records = records_from_bytes(everything(data))
     assert [r.title for r in records] == base_titles(ROOT / "tests" / "fixtures" / "imports" / "libib.csv")
     assert len(warnings) == 1 + 5 + 1  # the NULs, five skipped lines and how many more
+
+
+HEADERLESS = rewrite(goodreads_file(MIT_EXPORT), Dialect(header="missing"))
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["sep-line", "title-line", "preamble-block", "numbers-table", "footer", "padded-footer", "nul-bytes"],
+)
+def test_a_file_without_its_header_line_too(kind):
+    """The rows start after the preamble even when the columns are recognised by their values."""
+    assert titles(NOISE[kind](HEADERLESS)) == titles(HEADERLESS) == titles(goodreads_file(MIT_EXPORT))
+
+
+def test_a_file_without_its_header_line_with_empty_trailing_columns():
+    assert titles(HEADERLESS.replace(b"\n", b",,\n")) == titles(HEADERLESS)
+
+
+def test_a_long_preamble_before_a_small_file_with_multi_line_cells():
+    """Found by Hypothesis: six one-word lines before Libib's 2020 export (notes over two lines) made
+    the sniffer try a one-column re-save, whose inner reader raised on the quoted line break."""
+    data = (ROOT / "tests" / "fixtures" / "imports" / "libib-2020.csv").read_bytes().decode("utf-8-sig")
+    noisy = "\n".join(["My"] * 6 + [data.rstrip("\r\n"), "Total books: 0"]) + "\n"
+    assert titles(noisy.encode()) == base_titles(ROOT / "tests" / "fixtures" / "imports" / "libib-2020.csv")

@@ -77,10 +77,12 @@ def _check_not_binary(data: bytes, max_bytes: int) -> None:
 
 
 def _is_binary(data: bytes) -> bool:
-    """Control bytes a text never has, or mostly NULs (a few NULs are damage to a text, see decode)."""
+    """Control bytes a text never has, or mostly NULs (a few NULs are damage to a text, see decode;
+    so is a block of them at the end, where a crash left a file's space unwritten)."""
     sample = data[:65536]
     controls = len(sample.translate(None, _NOT_CONTROL))
-    return controls > _BINARY_SHARE * len(sample) or data.count(0) * 2 > len(data)
+    text = data.rstrip(b"\x00")
+    return controls > _BINARY_SHARE * len(sample) or text.count(0) * 2 > len(text)
 
 
 def _cleaned(decoded: Decoded) -> Decoded:

@@ -180,7 +180,8 @@ class Registry:
     def detect_by_content(self, rows: Sequence[Sequence[str]]) -> tuple[Format, list[str]] | None:
         """A file without its header line: the format (and layout) whose rows look like these.
 
-        A layout matches when most of the first rows have its number of cells and its values."""
+        A layout matches when most of the first rows have its number of cells (or more, all empty: a
+        spreadsheet's trailing columns) and its values."""
         sample = [r for r in rows[:20] if any(c.strip() for c in r)]
         if not sample:
             return None
@@ -188,7 +189,13 @@ class Registry:
             if fmt.looks_like is None:
                 continue
             for layout in fmt.layouts:
-                fitting = [r for r in sample if len(r) == len(layout) and fmt.looks_like(r)]
+                width = len(layout)
+                fitting = [
+                    r
+                    for r in sample
+                    if (len(r) == width or (len(r) > width and not any(r[width:])))
+                    and fmt.looks_like(r[:width])
+                ]
                 if len(fitting) * 2 > len(sample) and (len(fitting) >= 2 or len(sample) == 1):
                     return fmt, list(layout)
         return None

@@ -80,13 +80,15 @@ def _parse(text: str, delimiter: str, *, padded: bool = True) -> Iterator[tuple[
         except StopIteration:
             return
         except csv.Error as exc:
-            raise Invalid(
-                _("Line {line} is not valid CSV ({error}).").format(line=previous_end + 1, error=exc)
-            ) from None
+            raise _not_csv(previous_end + 1, exc) from None
         start = previous_end + 1
         previous_end = reader.line_num
         if cells and any(c.strip() for c in cells):
             yield start, cells
+
+
+def _not_csv(line: int, error: csv.Error) -> Invalid:
+    return Invalid(_("Line {line} is not valid CSV ({error}).").format(line=line, error=error))
 
 
 def records(text: str, dialect: Dialect) -> Iterator[tuple[int, list[str]]]:
@@ -94,9 +96,11 @@ def records(text: str, dialect: Dialect) -> Iterator[tuple[int, list[str]]]:
     for line, cells in _parse(text, dialect.delimiter, padded=dialect.inner is None):
         if dialect.inner:
             joined = dialect.delimiter.join(cells).rstrip(dialect.delimiter + " ")
-            cells = next(
-                csv.reader([joined], delimiter=dialect.inner, skipinitialspace=True, strict=False), []
-            )
+            inner = csv.reader(_lines(joined), delimiter=dialect.inner, skipinitialspace=True, strict=False)
+            try:
+                cells = next(inner, [])
+            except csv.Error as exc:  # a quote opened in one record and closed in another
+                raise _not_csv(line, exc) from None
         yield line, _cells(cells)
 
 
@@ -235,10 +239,12 @@ def _plainly_header(header: Header, cells: list[str], vocabulary: frozenset[str]
 
 
 def find_header(sample: list[list[str]]) -> tuple[int, Header]:
-    """The header and its index in ``sample`` (the first records): the first record; or a later one
-    that is plainly a header line and wider than every record before it (a preamble: a title line,
-    "Exported on: …", Excel's ``sep=``); or, index -1, a layout recognised from the records' content
-    when the file has no header line."""
+    """The header, and how many records of ``sample`` (the first records) come before the rows.
+
+    The header is the first record; or a later one that is plainly a header line and wider than every
+    record before it (a preamble: a title line, "Exported on: …", Excel's ``sep=``); or, when the file
+    has no header line, a layout recognised from the records' content (then the records before the
+    rows are the leading ones narrower than half the layout, or ``sep=`` lines)."""
     vocabulary = REGISTRY.vocabulary()
     width = _consistency(sample[1:] or sample)[1]
     widest = 0
@@ -255,8 +261,17 @@ def find_header(sample: list[list[str]]) -> tuple[int, Header]:
         fmt, layout = by_content
         bound = fmt.bind(layout)
         if bound is not None:
-            return -1, Header(tuple(layout), fmt, bound, found=False)
+            return _rows_start(sample, len(layout)), Header(tuple(layout), fmt, bound, found=False)
     raise Invalid(_(UNRECOGNISED))
+
+
+def _rows_start(sample: list[list[str]], width: int) -> int:
+    n = 0
+    while n < len(sample) - 1 and (
+        structure.is_hint(sample[n]) or (len(sample[n]) != width and 2 * structure.filled(sample[n]) < width)
+    ):
+        n += 1
+    return n
 
 
 @dataclass
@@ -328,12 +343,12 @@ def read_table(
         raise Invalid(_("The file is empty."))
     at, header = find_header([cells for _line, cells in sample])
     skipped = structure.Skipped()
-    for line, cells in sample[: max(at, 0)]:
+    for line, cells in sample[:at]:
         if structure.is_hint(cells):
             skipped.hint(line, cells, dialect.delimiter)
         else:
             skipped.preamble(line, cells)
-    first_line = sample[at][0] + 1 if header.found else sample[0][0]
+    first_line = sample[at][0] + 1 if header.found else sample[at][0]
     count, votes = _survey_rows(text, dialect, header, first_line, skipped, max_rows)
     if count == 0:
         raise Invalid(_("The file has column names but no books in it."))

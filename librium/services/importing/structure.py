@@ -40,24 +40,23 @@ def filled(cells: list[str]) -> int:
 
 def is_hint(cells: list[str]) -> bool:
     """A ``sep=X`` line, as the reader splits it (``sep=`` and an empty cell when X is the delimiter)."""
-    return filled(cells) == 1 and bool(_HINT_CELL.fullmatch(cells[0]))
+    return bool(cells) and bool(_HINT_CELL.fullmatch(cells[0])) and not any(cells[1:])
 
 
 def repeats_header(names: tuple[str, ...], cells: list[str]) -> bool:
     """The header line again: every filled cell is the header's name in its column (two at least,
     unless the header has a single name)."""
-    needed = min(2, sum(1 for n in names if n))
     hits = 0
     for i, cell in enumerate(cells):
         if cell:
             if i >= len(names) or normalise_header(cell) != names[i]:
                 return False
             hits += 1
-    return hits >= needed
+    return hits >= min(2, filled(list(names)))
 
 
 def only_first(cells: list[str]) -> bool:
-    return bool(cells) and bool(cells[0]) and filled(cells) == 1
+    return bool(cells) and bool(cells[0]) and not any(cells[1:])
 
 
 def _quote(cell: str) -> str:
