@@ -220,3 +220,11 @@ def test_a_long_preamble_before_a_small_file_with_multi_line_cells():
     data = (ROOT / "tests" / "fixtures" / "imports" / "libib-2020.csv").read_bytes().decode("utf-8-sig")
     noisy = "\n".join(["My"] * 6 + [data.rstrip("\r\n"), "Total books: 0"]) + "\n"
     assert titles(noisy.encode()) == base_titles(ROOT / "tests" / "fixtures" / "imports" / "libib-2020.csv")
+
+
+def test_a_header_fused_with_its_first_row_after_a_preamble():
+    fused = rewrite(goodreads_file(MIT_EXPORT), Dialect(header="fused"))
+    _fmt, _enc, warnings, records = records_from_bytes(b"My export 2024\n\n" + fused)
+    assert [r.title for r in records] == titles(goodreads_file(MIT_EXPORT))
+    assert [r.line for r in records[:2]] == [3, 4]  # the header's line, then the next
+    assert warnings == ["Skipped line 1 before the column names: “My export 2024”."]

@@ -313,7 +313,7 @@ class CsvTable:
 
     def raw_rows(self) -> Iterator[tuple[int, list[str]]]:
         if self.fused_rest is not None:
-            yield 1, self.fused_rest
+            yield self.first_line - 1, self.fused_rest  # the header line
         for line, cells in records(self.text, self.dialect):
             if line >= self.first_line and line not in self.skipped:
                 yield line, cells
