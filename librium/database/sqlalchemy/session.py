@@ -26,8 +26,7 @@ class WriteNeeded(Exception):
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; on SQLite, enforce foreign keys and use WAL with a busy timeout; on PostgreSQL,
-    plan every statement for its parameters."""
+    """Create an engine; on SQLite, enforce foreign keys and use WAL with a busy timeout."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30})
         engine = create_engine(url, **kwargs)
@@ -62,19 +61,7 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    engine = create_engine(url, **kwargs)
-
-    @event.listens_for(engine, "connect")
-    def _custom_plans(dbapi_conn, _record):
-        # psycopg prepares a statement run five times on a connection, and PostgreSQL may then plan it
-        # once for every parameter value. A search's best plan depends on its words (how many books a
-        # tsquery matches): a generic plan guesses, and took a typo search from 11 to 25 ms at 100,000
-        # books (bench/README.md). Planning each time costs a fraction of a millisecond.
-        with dbapi_conn.cursor() as cursor:
-            cursor.execute("SET plan_cache_mode = force_custom_plan")
-        dbapi_conn.commit()
-
-    return engine
+    return create_engine(url, **kwargs)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
