@@ -340,8 +340,9 @@ def _near(
     (none: nothing to leave out). ``relaxed``: a book may miss some of the words (a third of them, at
     least one), each missing word costing ``MISSING``: it holds every word of one of the ways to pick the
     others (:func:`_some_of`) that has a word of four letters or more or one with alternatives (short
-    words alone are too common to find books by). ``where`` None: as in :func:`_text_page`; otherwise on PostgreSQL each ranked
-    match's book is looked up by id (a lateral sub-query: never a hash join of the whole library)."""
+    words alone are too common to find books by). ``where`` None: as in :func:`_text_page`; otherwise
+    on PostgreSQL each ranked match's book is looked up by id (a lateral sub-query: never a hash join
+    of the whole library)."""
     ranked = sort_key == "relevance"
     if relaxed:
         words = list(dict.fromkeys(parsed.words))
