@@ -99,20 +99,24 @@ def _unread(session: Session, actor: Actor, subject: str) -> Unread:
     named = browse.find_series(session, who.library_id, subject, limit=1)
     if named:
         return Unread(series=browse.series_detail(session, who.library_id, named[0][0]))
-    words = subject.replace('"', " ").strip()
+    words = _unquoted(subject)
     return _first_found(session, who.library_id, _by_author(words), f"{words} is:unread")
 
 
-def _by_author(name: str, unread: str = " is:unread") -> str:
-    """The search for an author's (unread) books (a quote in the name would end the filter)."""
-    name = name.replace('"', " ").strip()
-    return f'author:"{name}"{unread}'
+def _unquoted(words: str) -> str:
+    """Typed words without double quotes (one would end a quoted filter of the search)."""
+    return words.replace('"', " ").strip()
+
+
+def _by_author(name: str, *, unread: bool = True) -> str:
+    """The search for an author's books, their unread ones by default."""
+    return f'author:"{_unquoted(name)}"' + (" is:unread" if unread else "")
 
 
 def _books_by(session: Session, actor: Actor, name: str) -> Unread:
     """ "Books by Tolkien": the author's books, else the name's words as a plain search (typos forgiven)."""
     who = resolve(session, actor)
-    return _first_found(session, who.library_id, _by_author(name, ""), name.replace('"', " ").strip())
+    return _first_found(session, who.library_id, _by_author(name, unread=False), _unquoted(name))
 
 
 def _first_found(session: Session, library_id: int, *queries: str) -> Unread:
@@ -185,7 +189,7 @@ def _unread_around(session: Session, actor: Actor, book_id: int) -> Unread:
     return _first_found(session, who.library_id, _by_author(book.authors[0].name))
 
 
-async def _show_unread(
+async def _show_found(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
     found: Unread,
@@ -215,7 +219,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: p
             await message.reply_text(_(WHICH_SERIES))
             return
         found = await dbcall.read(context, _books_by, actor_of(update), name)
-        await _show_unread(update, context, found, name, N_("No books by “{what}” in your library."))
+        await _show_found(update, context, found, name, N_("No books by “{what}” in your library."))
         return
     replied = cards.book_of(message.reply_to_message) if not question.subject else None
     if not question.subject and replied is None:
@@ -228,7 +232,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: p
                 found = await dbcall.read(context, _unread_around, actor_of(update), replied)
             else:
                 found = await dbcall.read(context, _unread, actor_of(update), subject)
-            await _show_unread(update, context, found, subject)
+            await _show_found(update, context, found, subject)
             return
         if replied is not None:
             found = await dbcall.read(context, _about_book, actor_of(update), replied)
